@@ -1,0 +1,46 @@
+// matmul-naive: C = op(A) · op(B) [+ bias] [ReLU], one output per thread.
+// The simplest correct version, kept as a fallback and as the benchmark's baseline.
+//
+// Letters: op(A) is M×K, op(B) is K×N, C is M×N (row-major).
+//   A is stored M×K, or K×M when TRANS_A.   B is stored K×N, or N×K when TRANS_B.
+//   MASK_B multiplies B by a u8 mask in B's storage layout, 4 bytes per u32.
+//
+// Bindings: 0 uniform Params, 1 A, 2 B, 3 C, 4 bias[N], 5 mask.
+// Dispatch: (ceil(N / WG_X), ceil(M / WG_Y)).
+
+override WG_X: u32 = 8u;
+override WG_Y: u32 = 8u;
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override HAS_BIAS: bool = false;
+override RELU: bool = false;
+override MASK_B: bool = false;
+
+struct Params { M: u32, K: u32, N: u32 }
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read> mask: array<u32>;
+
+@compute @workgroup_size(WG_X, WG_Y)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let n = gid.x;
+  let m = gid.y;
+  if (n >= p.N || m >= p.M) { return; }
+  var sum = 0.0;
+  for (var k = 0u; k < p.K; k++) {
+    var ai = m * p.K + k;
+    if (TRANS_A) { ai = k * p.M + m; }
+    var bi = k * p.N + n;
+    if (TRANS_B) { bi = n * p.K + k; }
+    var bv = b[bi];
+    if (MASK_B) { bv *= f32((mask[bi >> 2u] >> ((bi & 3u) * 8u)) & 0xffu); }
+    sum += a[ai] * bv;
+  }
+  if (HAS_BIAS) { sum += bias[n]; }
+  if (RELU) { sum = max(sum, 0.0); }
+  c[m * p.N + n] = sum;
+}

@@ -1,0 +1,73 @@
+// Acquires a WebGPU adapter and device for the faces (page, worker, CLI, tests).
+// The engine itself never calls this: it is handed a GPUDevice.
+import { PruneLabError } from '../errors.js';
+
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** Where this WebGPU comes from: 'browser' or 'dawn-node'. */
+  backend: string;
+  features: string[];
+  isFallbackAdapter: boolean;
+}
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  adapter: GPUAdapter;
+  info: AdapterSummary;
+  /** Resolves when the device is lost, with its reason. Never swallowed: faces must react. */
+  lost: Promise<GPUDeviceLostInfo>;
+}
+
+export interface AcquireOptions {
+  /** The `GPU` object; defaults to `navigator.gpu`. The CLI passes Dawn's. */
+  gpu?: GPU;
+  powerPreference?: GPUPowerPreference;
+  backend?: string;
+}
+
+const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query'];
+
+export const WEBGPU_HELP =
+  'WebGPU is needed. It is on by default in Chrome and Edge 113+ (Windows, macOS, ChromeOS, Android) and in Safari 26; ' +
+  'on Linux start Chrome/Chromium with --enable-unsafe-webgpu (and --enable-features=Vulkan), in Firefox 141+ on Windows, or Firefox Nightly with dom.webgpu.enabled.';
+
+export async function acquireDevice(opts: AcquireOptions = {}): Promise<AcquiredDevice> {
+  const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
+  if (!gpu) throw new PruneLabError('no-webgpu', `This environment has no WebGPU (navigator.gpu is missing). ${WEBGPU_HELP}`);
+  const adapter = await gpu.requestAdapter(opts.powerPreference ? { powerPreference: opts.powerPreference } : undefined);
+  if (!adapter) {
+    throw new PruneLabError('no-adapter', `WebGPU is present but no adapter was found (requestAdapter returned null). ${WEBGPU_HELP}`);
+  }
+  const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
+  const l = adapter.limits;
+  const device = await adapter.requestDevice({
+    label: 'prune-lab device',
+    requiredFeatures,
+    requiredLimits: {
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+      maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
+    },
+  });
+  return { device, adapter, info: summarizeAdapter(adapter, opts.backend ?? 'browser'), lost: device.lost };
+}
+
+export function summarizeAdapter(adapter: GPUAdapter, backend: string): AdapterSummary {
+  const i = adapter.info;
+  return {
+    vendor: i?.vendor ?? '',
+    architecture: i?.architecture ?? '',
+    device: i?.device ?? '',
+    description: i?.description ?? '',
+    backend,
+    features: [...adapter.features].sort(),
+    isFallbackAdapter: (i as GPUAdapterInfo & { isFallbackAdapter?: boolean })?.isFallbackAdapter ?? false,
+  };
+}

@@ -1,0 +1,77 @@
+// The shape every kernel wrapper shares: a pipeline, a uniform buffer whose layout
+// is computed, and a bind group, prepared once and then encoded any number of times.
+import type { GpuContext } from '../gpu/context.js';
+import type { BindingKind } from '../gpu/pipelines.js';
+import { packUniforms, type UniformLayout } from '../gpu/uniforms.js';
+
+export interface ShaderDef<F extends string> {
+  label: string;
+  code: string;
+  /** Binding 0 is always the uniform; the rest follow in order. */
+  bindings: readonly BindingKind[];
+  uniforms: UniformLayout<F>;
+}
+
+export interface BoundKernel<F extends string = string> {
+  readonly label: string;
+  /** Records the dispatch into an open compute pass. */
+  encode(pass: GPUComputePassEncoder): void;
+  /** Rewrites the uniform values (queued: takes effect at the next submit). */
+  setParams(values: Readonly<Record<F, number>>): void;
+  /** Changes the dispatch size (for a smaller last batch, say). */
+  setGrid(grid: readonly [number, number, number?]): void;
+  /** Returns the uniform buffer to the pool. */
+  release(): void;
+}
+
+export async function bindKernel<F extends string>(
+  ctx: GpuContext,
+  def: ShaderDef<F>,
+  opts: {
+    label: string;
+    constants?: Record<string, number | boolean>;
+    params: Readonly<Record<F, number>>;
+    buffers: readonly GPUBuffer[];
+    grid: readonly [number, number, number?];
+  },
+): Promise<BoundKernel<F>> {
+  const pipeline = await ctx.pipelines.pipeline({ label: def.label, code: def.code, bindings: def.bindings, constants: opts.constants ?? {} });
+  const uniform = ctx.pool.uniform(`${opts.label} params`, def.uniforms.size);
+  ctx.device.queue.writeBuffer(uniform, 0, packUniforms(def.uniforms, opts.params));
+  const group = ctx.pipelines.bindGroup(`${opts.label} bind group`, def.bindings, [uniform, ...opts.buffers]);
+  let grid = opts.grid;
+  return {
+    label: opts.label,
+    encode(pass) {
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, group);
+      if (grid[0] > 0 && grid[1] > 0 && (grid[2] ?? 1) > 0) pass.dispatchWorkgroups(grid[0], grid[1], grid[2] ?? 1);
+    },
+    setParams(values) {
+      ctx.device.queue.writeBuffer(uniform, 0, packUniforms(def.uniforms, values));
+    },
+    setGrid(g) {
+      grid = g;
+    },
+    release() {
+      ctx.pool.release(uniform);
+    },
+  };
+}
+
+/** Encodes kernels into one compute pass of a new encoder and submits it. */
+export function runKernels(ctx: GpuContext, label: string, kernels: readonly BoundKernel[]): void {
+  const enc = ctx.device.createCommandEncoder({ label });
+  const pass = enc.beginComputePass({ label });
+  for (const k of kernels) k.encode(pass);
+  pass.end();
+  ctx.device.queue.submit([enc.finish()]);
+}
+
+/** Workgroups for n items in groups of `wg`, split over x and y past the 65535 limit. */
+export function grid1d(n: number, wg: number): [number, number] {
+  const groups = Math.ceil(n / wg);
+  if (groups <= 65535) return [groups, 1];
+  const y = Math.ceil(groups / 65535);
+  return [Math.ceil(groups / y), y];
+}

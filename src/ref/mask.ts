@@ -1,0 +1,14 @@
+// Mask packing shared by the engine and the oracles: one byte per weight
+// (1 = kept, 0 = pruned), four bytes to a u32 word, byte j of word i = weight 4i+j.
+
+/** Bytes of a packed mask for n weights (whole u32 words). */
+export function maskBytes(n: number): number {
+  return Math.ceil(n / 4) * 4;
+}
+
+/** A copy of `mask` padded to whole u32 words, ready to upload. */
+export function packMask(mask: Uint8Array): Uint8Array {
+  const out = new Uint8Array(maskBytes(mask.length));
+  out.set(mask);
+  return out;
+}
