@@ -12,3 +12,13 @@ export function packMask(mask: Uint8Array): Uint8Array {
   out.set(mask);
   return out;
 }
+
+/** k = round(s·N): the number of weights that sparsity s prunes out of N. */
+export function pruneCount(sparsity: number, n: number): number {
+  return Math.round(sparsity * n);
+}
+
+/** Unpacks the first n bytes of a packed mask. */
+export function unpackMask(words: ArrayBuffer, n: number): Uint8Array {
+  return new Uint8Array(words.slice(0, n));
+}

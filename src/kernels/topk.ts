@@ -1,0 +1,201 @@
+// Exact top-k magnitude selection on the GPU, over many layers at once (global) or
+// per layer (local): radix selection over u32 keys of |w| with atomic histograms,
+// three 11/11/10-bit passes to find the threshold key, three more over indices to
+// break ties, then one pass that writes the masks. No sort; only the small state
+// (threshold, tie counts, kept counts) is read back.
+//
+// Tie rule: among weights of equal |w| at the threshold, the lowest global index
+// (layer order, then element order) is pruned first. Weights already masked have the
+// lowest key, so they are pruned first and stay pruned: when k is below their count,
+// exactly the masked ones stay pruned and nothing else is.
+import histSrc from '../../shaders/topk-histogram.wgsl';
+import selectSrc from '../../shaders/topk-select.wgsl';
+import maskSrc from '../../shaders/topk-mask.wgsl';
+import { check } from '../errors.js';
+import type { GpuContext } from '../gpu/context.js';
+import { uniformLayout } from '../gpu/uniforms.js';
+import { readBuffer } from '../gpu/readback.js';
+import { maskBytes } from '../ref/mask.js';
+import { bindKernel, grid1d, type BoundKernel, type ShaderDef } from './kernel.js';
+
+export type PruneScope = 'global' | 'local';
+
+const BINS = 2048;
+const STATE_WORDS = 8;
+const PASSES = [
+  { shift: 21, width: 11 },
+  { shift: 10, width: 11 },
+  { shift: 0, width: 10 },
+] as const;
+const WG = 256;
+
+const histDef: ShaderDef<'n' | 'offset' | 'shift' | 'width' | 'hiMask' | 'phase' | 'group' | 'rowStride'> = {
+  label: 'topk-histogram',
+  code: histSrc,
+  bindings: ['uniform', 'read', 'read', 'storage', 'read'],
+  uniforms: uniformLayout([['n', 'u32'], ['offset', 'u32'], ['shift', 'u32'], ['width', 'u32'], ['hiMask', 'u32'], ['phase', 'u32'], ['group', 'u32'], ['rowStride', 'u32']] as const),
+};
+const selectDef: ShaderDef<'shift' | 'width' | 'phase' | 'last'> = {
+  label: 'topk-select',
+  code: selectSrc,
+  bindings: ['uniform', 'storage', 'storage'],
+  uniforms: uniformLayout([['shift', 'u32'], ['width', 'u32'], ['phase', 'u32'], ['last', 'u32']] as const),
+};
+const maskDef: ShaderDef<'n' | 'offset' | 'group' | 'keptAt' | 'rowStride'> = {
+  label: 'topk-mask',
+  code: maskSrc,
+  bindings: ['uniform', 'read', 'storage', 'storage'],
+  uniforms: uniformLayout([['n', 'u32'], ['offset', 'u32'], ['group', 'u32'], ['keptAt', 'u32'], ['rowStride', 'u32']] as const),
+};
+
+export interface TopkLayer {
+  /** f32[n] weights. */
+  weights: GPUBuffer;
+  /** u8-per-weight mask packed in u32 words; read as the current mask and rewritten. */
+  mask: GPUBuffer;
+  n: number;
+}
+
+export interface TopkResult {
+  /** Per group: the largest pruned |w| (0 when nothing was selected). */
+  thresholds: number[];
+  /** Per group: the k that was asked. */
+  k: number[];
+  /** Per group: how many weights tie at the threshold, and how many of those were pruned. */
+  ties: number[];
+  tiesPruned: number[];
+  /** Per layer: weights kept by the new masks. */
+  kept: number[];
+}
+
+export interface TopkPlan {
+  readonly scope: PruneScope;
+  /** One group for global scope, one per layer for local scope. */
+  readonly groups: number;
+  /** Weights per group (the N that k is a fraction of). */
+  readonly groupSizes: readonly number[];
+  /** Queues the state reset for the next run: k weights to prune per group. */
+  setK(k: readonly number[]): void;
+  /** Records the whole selection and the mask writes into an open compute pass. */
+  encode(pass: GPUComputePassEncoder): void;
+  /** Reads the few words of state after the submit that ran `encode`. */
+  readResult(): Promise<TopkResult>;
+  release(): void;
+}
+
+function hiMaskFor(shift: number, width: number): number {
+  const top = shift + width;
+  return top >= 32 ? 0 : ~((1 << top) - 1) >>> 0;
+}
+
+export async function prepareTopk(ctx: GpuContext, layers: readonly TopkLayer[], scope: PruneScope): Promise<TopkPlan> {
+  check(layers.length > 0, 'layers', 'a non-empty list of layers', layers.length);
+  check(scope === 'global' || scope === 'local', 'scope', "'global' or 'local'", scope);
+  let total = 0;
+  layers.forEach((l, i) => {
+    check(Number.isInteger(l.n) && l.n >= 1, `layers[${i}].n`, 'an integer ≥ 1', l.n);
+    check(l.weights.size >= l.n * 4, `layers[${i}].weights`, `a buffer of at least ${l.n * 4} bytes`, l.weights.size);
+    check(l.mask.size >= maskBytes(l.n), `layers[${i}].mask`, `a buffer of at least ${maskBytes(l.n)} bytes`, l.mask.size);
+    total += l.n;
+  });
+  check(total < 2 ** 31, 'layers', 'fewer than 2^31 weights in all', total);
+
+  const groups = scope === 'global' ? 1 : layers.length;
+  const groupSizes = scope === 'global' ? [total] : layers.map((l) => l.n);
+  const stateWords = groups * STATE_WORDS + layers.length;
+  const hist = ctx.pool.storage('topk histogram', groups * BINS * 4);
+  const state = ctx.pool.storage('topk state', stateWords * 4);
+
+  const offsets: number[] = [];
+  let off = 0;
+  for (const l of layers) {
+    offsets.push(scope === 'global' ? off : 0);
+    off += l.n;
+  }
+  const groupOf = (li: number): number => (scope === 'global' ? 0 : li);
+  const perThread = total >= 1 << 20 ? 64 : 16;
+
+  const kernels: BoundKernel[] = [];
+  for (const phase of [0, 1]) {
+    for (let pi = 0; pi < PASSES.length; pi++) {
+      const { shift, width } = PASSES[pi]!;
+      for (let li = 0; li < layers.length; li++) {
+        const l = layers[li]!;
+        const grid = grid1d(Math.ceil(l.n / (WG * perThread)), 1);
+        kernels.push(
+          await bindKernel(ctx, histDef, {
+            label: `topk histogram L${li} phase${phase} pass${pi}`,
+            constants: { WG, PER_THREAD: perThread },
+            params: { n: l.n, offset: offsets[li]!, shift, width, hiMask: hiMaskFor(shift, width), phase, group: groupOf(li), rowStride: grid[0] },
+            buffers: [l.weights, l.mask, hist, state],
+            grid,
+          }),
+        );
+      }
+      kernels.push(
+        await bindKernel(ctx, selectDef, {
+          label: `topk select phase${phase} pass${pi}`,
+          params: { shift, width, phase, last: pi === PASSES.length - 1 ? 1 : 0 },
+          buffers: [hist, state],
+          grid: [groups, 1],
+        }),
+      );
+    }
+  }
+  for (let li = 0; li < layers.length; li++) {
+    const l = layers[li]!;
+    const grid = grid1d(Math.ceil(l.n / 4), WG);
+    kernels.push(
+      await bindKernel(ctx, maskDef, {
+        label: `topk mask L${li}`,
+        constants: { WG },
+        params: { n: l.n, offset: offsets[li]!, group: groupOf(li), keptAt: groups * STATE_WORDS + li, rowStride: grid[0] },
+        buffers: [l.weights, l.mask, state],
+        grid,
+      }),
+    );
+  }
+
+  return {
+    scope,
+    groups,
+    groupSizes,
+    setK(k) {
+      check(k.length === groups, 'k', `${groups} value(s), one per group`, k.length);
+      const init = new Uint32Array(stateWords);
+      k.forEach((kg, g) => {
+        check(Number.isInteger(kg) && kg >= 1 && kg < groupSizes[g]!, `k[${g}]`, `an integer in [1, ${groupSizes[g]! - 1}]`, kg);
+        init[g * STATE_WORDS + 0] = kg;
+        init[g * STATE_WORDS + 6] = kg;
+      });
+      ctx.device.queue.writeBuffer(state, 0, init);
+    },
+    encode(pass) {
+      for (const k of kernels) k.encode(pass);
+    },
+    async readResult() {
+      const s = new Uint32Array(await readBuffer(ctx.device, state, stateWords * 4));
+      const f = new Float32Array(1);
+      const u = new Uint32Array(f.buffer);
+      const thresholds: number[] = [];
+      const k: number[] = [];
+      const ties: number[] = [];
+      const tiesPruned: number[] = [];
+      for (let g = 0; g < groups; g++) {
+        const t = s[g * STATE_WORDS + 1]!;
+        u[0] = t === 0 ? 0 : t - 1;
+        thresholds.push(f[0]!);
+        k.push(s[g * STATE_WORDS + 6]!);
+        ties.push(s[g * STATE_WORDS + 5]!);
+        tiesPruned.push(s[g * STATE_WORDS + 0]!);
+      }
+      const kept = layers.map((_, li) => s[groups * STATE_WORDS + li]!);
+      return { thresholds, k, ties, tiesPruned, kept };
+    },
+    release() {
+      for (const k of kernels) k.release();
+      ctx.pool.release(hist);
+      ctx.pool.release(state);
+    },
+  };
+}
