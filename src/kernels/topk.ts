@@ -74,7 +74,7 @@ export interface TopkPlan {
   readonly groups: number;
   /** Weights per group (the N that k is a fraction of). */
   readonly groupSizes: readonly number[];
-  /** Queues the state reset for the next run: k weights to prune per group. */
+  /** Queues the state reset for the next run: k weights to prune per group (0 keeps the masks as they are). */
   setK(k: readonly number[]): void;
   /** Records the whole selection and the mask writes into an open compute pass. */
   encode(pass: GPUComputePassEncoder): void;
@@ -164,7 +164,7 @@ export async function prepareTopk(ctx: GpuContext, layers: readonly TopkLayer[],
       check(k.length === groups, 'k', `${groups} value(s), one per group`, k.length);
       const init = new Uint32Array(stateWords);
       k.forEach((kg, g) => {
-        check(Number.isInteger(kg) && kg >= 1 && kg < groupSizes[g]!, `k[${g}]`, `an integer in [1, ${groupSizes[g]! - 1}]`, kg);
+        check(Number.isInteger(kg) && kg >= 0 && kg <= groupSizes[g]!, `k[${g}]`, `an integer in [0, ${groupSizes[g]!}]`, kg);
         init[g * STATE_WORDS + 0] = kg;
         init[g * STATE_WORDS + 6] = kg;
       });

@@ -122,7 +122,7 @@ describe('exact top-k magnitude masks', () => {
     const w = ctx.pool.upload('w', new Float32Array(8));
     const m = ctx.pool.upload('m', packMask(new Uint8Array(8).fill(1)));
     const plan = await prepareTopk(ctx, [{ weights: w, mask: m, n: 8 }], 'global');
-    expect(() => plan.setK([8])).to.throw(PruneLabError, /k\[0\]/);
+    expect(() => plan.setK([9])).to.throw(PruneLabError, /k\[0\]/);
     plan.release();
     ctx.pool.release(w);
     ctx.pool.release(m);
