@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { readdirSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { wgsl } from './scripts/wgsl-plugin.mjs';
+import { mnist } from './scripts/mnist-plugin.mjs';
 
 // Every demos/<name>/index.html is a page of the build, beside index.html.
 const demoPages = Object.fromEntries(
@@ -11,7 +12,7 @@ const demoPages = Object.fromEntries(
 );
 
 export default defineConfig({
-  plugins: [wgsl()],
+  plugins: [wgsl(), mnist()],
   build: {
     target: 'es2022',
     outDir: 'dist',

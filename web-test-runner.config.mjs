@@ -3,6 +3,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
 import { wgsl } from './scripts/wgsl-plugin.mjs';
+import { mnistKoaMiddleware } from './scripts/mnist-plugin.mjs';
 import { chromiumPath, chromiumArgs } from './scripts/chromium.mjs';
 
 const wgslPlugin = fromRollup(wgsl);
@@ -15,6 +16,8 @@ export default {
   testsStartTimeout: 120000,
   testsFinishTimeout: 600000,
   testFramework: { config: { timeout: 240000 } },
+  // Tests fetch /data/mnist/<file> like the page does.
+  middleware: [mnistKoaMiddleware()],
   mimeTypes: { '**/*.wgsl': 'js' },
   plugins: [wgslPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   browsers: [
