@@ -1,0 +1,74 @@
+// CPU oracle for the maxpool2d kernels (NCHW, window S×S, stride S, floor mode):
+// forward with the argmax of each window, and the backward pass that routes dY to
+// those argmaxes. Also the geometry the GPU wrappers share.
+import { check, checkDim } from '../errors.js';
+
+/** X is B×C×H×W, Y is B×C×OH×OW with OH = floor(H/S), OW = floor(W/S). */
+export interface MaxPool2dShape {
+  B: number;
+  C: number;
+  H: number;
+  W: number;
+  /** Window side, equal to the stride. */
+  S: number;
+}
+
+export interface MaxPool2dGeometry {
+  OH: number;
+  OW: number;
+}
+
+export function maxPool2dGeometry(s: MaxPool2dShape): MaxPool2dGeometry {
+  for (const f of ['B', 'C', 'H', 'W', 'S'] as const) checkDim(s[f], f);
+  check(s.S <= s.H, 'S', `at most H = ${s.H}`, s.S);
+  check(s.S <= s.W, 'S', `at most W = ${s.W}`, s.S);
+  return { OH: Math.floor(s.H / s.S), OW: Math.floor(s.W / s.S) };
+}
+
+export interface MaxPool2dRefResult {
+  y: Float64Array;
+  /** Flat index into X of each output's maximum; ties go to the first in row-major window order. */
+  argmax: Uint32Array;
+}
+
+export function maxPool2dRef(x: ArrayLike<number>, s: MaxPool2dShape): MaxPool2dRefResult {
+  const { OH, OW } = maxPool2dGeometry(s);
+  const { B, C, H, W, S } = s;
+  check(x.length >= B * C * H * W, 'x', `at least ${B * C * H * W} elements`, x.length);
+  const n = B * C * OH * OW;
+  const y = new Float64Array(n);
+  const argmax = new Uint32Array(n);
+  for (let plane = 0; plane < B * C; plane++) {
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        let bi = (plane * H + oy * S) * W + ox * S;
+        let best = x[bi]!;
+        for (let dy = 0; dy < S; dy++) {
+          for (let dx = 0; dx < S; dx++) {
+            const i = (plane * H + oy * S + dy) * W + ox * S + dx;
+            // Strictly greater: the first maximum wins a tie.
+            if (x[i]! > best) {
+              best = x[i]!;
+              bi = i;
+            }
+          }
+        }
+        const o = (plane * OH + oy) * OW + ox;
+        y[o] = best;
+        argmax[o] = bi;
+      }
+    }
+  }
+  return { y, argmax };
+}
+
+/** dX: each dY lands on its window's argmax; every other element is 0. */
+export function maxPool2dBackwardRef(dy: ArrayLike<number>, argmax: ArrayLike<number>, s: MaxPool2dShape): Float64Array {
+  const { OH, OW } = maxPool2dGeometry(s);
+  const n = s.B * s.C * OH * OW;
+  check(dy.length >= n, 'dy', `at least ${n} elements`, dy.length);
+  check(argmax.length >= n, 'argmax', `at least ${n} elements`, argmax.length);
+  const dx = new Float64Array(s.B * s.C * s.H * s.W);
+  for (let o = 0; o < n; o++) dx[argmax[o]!] += dy[o]!;
+  return dx;
+}
