@@ -33,6 +33,12 @@ fn weight(c: u32, i: u32) -> f32 {
   return v;
 }
 
+// dY at column ox of the row starting at dyrow, or 0 past the output's edge.
+fn dyAt(dyrow: u32, ox: i32) -> f32 {
+  if (ox < 0 || ox >= i32(p.OW)) { return 0.0; }
+  return dy[dyrow + u32(ox)];
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let W4 = (p.W + 3u) / 4u;
@@ -55,11 +61,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       let dyrow = ((b * p.F + f) * p.OH + u32(oy)) * p.OW;
       for (var kx = 0u; kx < p.KW; kx++) {
         let ox0 = i32(ix0 + p.PW) - i32(kx);
-        var gv = vec4<f32>(0.0);
-        for (var j = 0; j < 4; j++) {
-          let ox = ox0 + j;
-          if (ox >= 0 && ox < i32(p.OW)) { gv[j] = dy[dyrow + u32(ox)]; }
-        }
+        let gv = vec4<f32>(dyAt(dyrow, ox0), dyAt(dyrow, ox0 + 1), dyAt(dyrow, ox0 + 2), dyAt(dyrow, ox0 + 3));
         let wi = wf + ky * p.KW + kx;
         acc[0] += weight(c0, wi + c0 * taps) * gv;
         acc[1] += weight(c0 + 1u, wi + (c0 + 1u) * taps) * gv;

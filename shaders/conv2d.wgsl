@@ -34,6 +34,12 @@ fn weight(f: u32, i: u32) -> f32 {
   return v;
 }
 
+// X at column ix of the row starting at xrow, or 0 in the padding.
+fn xAt(xrow: u32, ix: i32) -> f32 {
+  if (ix < 0 || ix >= i32(p.W)) { return 0.0; }
+  return x[xrow + u32(ix)];
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let OW4 = (p.OW + 3u) / 4u;
@@ -57,11 +63,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       let wrow = c * taps + ky * p.KW;
       for (var kx = 0u; kx < p.KW; kx++) {
         let ix0 = i32(ox0 + kx) - i32(p.PW);
-        var xv = vec4<f32>(0.0);
-        for (var j = 0; j < 4; j++) {
-          let ix = ix0 + j;
-          if (ix >= 0 && ix < i32(p.W)) { xv[j] = x[xrow + u32(ix)]; }
-        }
+        let xv = vec4<f32>(xAt(xrow, ix0), xAt(xrow, ix0 + 1), xAt(xrow, ix0 + 2), xAt(xrow, ix0 + 3));
         let wi = wrow + kx;
         acc[0] += weight(f0, f0 * fstride + wi) * xv;
         acc[1] += weight(f0 + 1u, (f0 + 1u) * fstride + wi) * xv;

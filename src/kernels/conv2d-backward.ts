@@ -96,8 +96,8 @@ export async function prepareConv2dBackwardFilter(ctx: GpuContext, args: Conv2dB
   checkBuffer(args.dw, 'dw', F * C * KH * KW * 4, 'F·C·KH·KW·4');
   checkConvMask(args.mask, F * C * KH * KW);
   checkDistinct({ x: args.x, dy: args.dy, mask: args.mask, dw: args.dw });
-  // One workgroup per 4 filters × one tap: the batch only lengthens each reduction.
-  const groups = grid1d(Math.ceil(F / 4) * C * KH * KW, 1);
+  // One workgroup per 4 filters × 4 taps: the batch only lengthens each reduction.
+  const groups = grid1d(Math.ceil(F / 4) * C * Math.ceil((KH * KW) / 4), 1);
   return bindBatchedKernel(ctx, backwardFilter, {
     label: args.label ?? `conv2d-backward-filter ${conv2dLabel(args)}`,
     constants: { WG: wg, HAS_MASK: args.mask !== undefined },
