@@ -1,0 +1,500 @@
+// CART: grows a classification tree the way scikit-learn's DecisionTreeClassifier
+// (splitter='best') does, so that its trees, and therefore its pruning paths, are
+// the same: f32 features, midpoint thresholds, values closer than 1e-7 treated as
+// equal, strict-improvement ties (first feature, first threshold wins), depth-first
+// preorder ids, best-first growth for maxLeafNodes with the same heap discipline.
+//
+// Speed comes from presorting: each feature's row order is sorted once, and every
+// split partitions those orders stably, so no node sorts again. A feature found
+// constant in a node is dropped for its whole subtree (as scikit-learn does).
+import { PruneLabError, check } from '../errors.js';
+import type { Rng } from '../rng.js';
+import { checkTreeData } from './data.js';
+import { resolveTreeParams, type ResolvedTreeParams, type TreeParams } from './params.js';
+import type { Criterion, DecisionTree, TreeData } from './tree.js';
+
+/** Values closer than this are one value (scikit-learn's FEATURE_THRESHOLD). */
+const FEATURE_THRESHOLD = 1e-7;
+/** Impurities and improvements within this of zero count as zero (double epsilon). */
+const EPSILON = 2.220446049250313e-16;
+
+/** The data transposed to columns and each column's row order, sorted once. */
+export interface Presorted {
+  readonly data: TreeData;
+  /** Column-major features: xCol[f·n + i]. */
+  readonly xCol: Float32Array;
+  /** order[f·n + k] = row with the k-th smallest value of feature f. */
+  readonly order: Int32Array;
+  /** Features that are not constant over all rows. */
+  readonly varying: Int32Array;
+}
+
+export function presort(data: TreeData): Presorted {
+  checkTreeData(data);
+  const { n, numFeatures: d, x } = data;
+  const xCol = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) xCol[f * n + i] = x[i * d + f]!;
+  const order = new Int32Array(n * d);
+  const varying: number[] = [];
+  // Sort (key, row) pairs packed into one f64 so the native numeric sort does the
+  // work: the f32 bits made order-preserving as a u32, times 2^bits, plus the row.
+  const bits = Math.max(1, Math.ceil(Math.log2(n)));
+  const packed = bits <= 21 ? new Float64Array(n) : null;
+  const scale = 2 ** bits;
+  const u32 = new Uint32Array(xCol.buffer);
+  for (let f = 0; f < d; f++) {
+    const off = f * n;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = xCol[off + i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (hi <= lo + FEATURE_THRESHOLD) {
+      for (let i = 0; i < n; i++) order[off + i] = i;
+      continue;
+    }
+    varying.push(f);
+    if (packed) {
+      for (let i = 0; i < n; i++) {
+        const b = u32[off + i]!;
+        const key = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+        packed[i] = key * scale + i;
+      }
+      packed.sort();
+      for (let k = 0; k < n; k++) {
+        const p = packed[k]!;
+        order[off + k] = p - Math.floor(p / scale) * scale;
+      }
+    } else {
+      const idx = Int32Array.from({ length: n }, (_, i) => i);
+      idx.sort((a, b) => xCol[off + a]! - xCol[off + b]! || a - b);
+      order.set(idx, off);
+    }
+  }
+  return { data, xCol, order, varying: Int32Array.from(varying) };
+}
+
+export interface FitOptions {
+  /** One weight ≥ 0 per row; rows of weight 0 are left out entirely (as in scikit-learn). */
+  sampleWeight?: ArrayLike<number>;
+  /** Draws the features tried at each split when maxFeatures is set. */
+  rng?: Rng;
+  /** Reuse a presort of the same data (forests fit many trees on one presort). */
+  presorted?: Presorted;
+}
+
+/** Grows a tree on `data`. Every parameter and every row is validated first. */
+export function fitTree(data: TreeData, params: TreeParams = {}, options: FitOptions = {}): DecisionTree {
+  const p = resolveTreeParams(params, data.numFeatures);
+  if (options.presorted) check(options.presorted.data === data, 'options.presorted', 'the presort of this same data object');
+  else checkTreeData(data);
+  const w = new Float64Array(data.n);
+  if (options.sampleWeight === undefined) {
+    w.fill(1);
+  } else {
+    const sw = options.sampleWeight;
+    check(sw.length === data.n, 'sampleWeight', `one weight per row (${data.n})`, sw.length);
+    let total = 0;
+    for (let i = 0; i < data.n; i++) {
+      const v = sw[i]!;
+      check(Number.isFinite(v) && v >= 0, `sampleWeight[${i}]`, 'a finite number ≥ 0', v);
+      w[i] = v;
+      total += v;
+    }
+    check(total > 0, 'sampleWeight', 'weights with a positive sum');
+  }
+  if (p.maxFeatures !== null && p.maxFeatures < data.numFeatures) {
+    check(options.rng !== undefined, 'options.rng', 'an Rng when maxFeatures is below the number of features');
+  }
+  const pre = options.presorted ?? presort(data);
+  return new Grower(pre, p, w, options.rng).grow();
+}
+
+interface Pending {
+  id: number;
+  start: number;
+  end: number;
+  depth: number;
+  /** Split position (first row of the right child), or -1 for a leaf. */
+  pos: number;
+  improvement: number;
+  childActive: Int32Array;
+}
+
+class Grower {
+  private readonly n: number;
+  private readonly m: number;
+  private readonly d: number;
+  private readonly c: number;
+  private readonly xCol: Float32Array;
+  private readonly y: Int32Array;
+  private readonly w: Float64Array;
+  private readonly order: Int32Array;
+  private readonly samples: Int32Array;
+  private readonly goesLeft: Uint8Array;
+  private readonly scratch: Int32Array;
+  private readonly isConstant: Uint8Array;
+  private readonly counts: Float64Array;
+  private readonly cntL: Float64Array;
+  private readonly cntR: Float64Array;
+  private readonly totalWeight: number;
+  private readonly rootActive: Int32Array;
+
+  // Nodes as they are made (converted to typed arrays at the end).
+  private readonly left: number[] = [];
+  private readonly right: number[] = [];
+  private readonly parent: number[] = [];
+  private readonly feature: number[] = [];
+  private readonly threshold: number[] = [];
+  private readonly impurity: number[] = [];
+  private readonly nSamples: number[] = [];
+  private readonly weighted: number[] = [];
+  private readonly value: number[] = [];
+  private readonly depth: number[] = [];
+
+  constructor(
+    pre: Presorted,
+    private readonly p: ResolvedTreeParams,
+    w: Float64Array,
+    private readonly rng: Rng | undefined,
+  ) {
+    const { data } = pre;
+    this.n = data.n;
+    this.d = data.numFeatures;
+    this.c = data.numClasses;
+    this.xCol = pre.xCol;
+    this.y = data.y;
+    this.w = w;
+    let m = 0;
+    let total = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (w[i]! > 0) {
+        m++;
+        total += w[i]!;
+      }
+    }
+    this.m = m;
+    this.totalWeight = total;
+    // Working orders hold only the rows in play (weight > 0), still sorted.
+    this.rootActive = pre.varying;
+    this.order = new Int32Array(this.d * m);
+    for (const f of pre.varying) {
+      let k = f * m;
+      for (let q = f * this.n; q < (f + 1) * this.n; q++) {
+        const i = pre.order[q]!;
+        if (w[i]! > 0) this.order[k++] = i;
+      }
+    }
+    this.samples = new Int32Array(m);
+    for (let i = 0, k = 0; i < this.n; i++) if (w[i]! > 0) this.samples[k++] = i;
+    this.goesLeft = new Uint8Array(this.n);
+    this.scratch = new Int32Array(m);
+    this.isConstant = new Uint8Array(this.d);
+    this.counts = new Float64Array(this.c);
+    this.cntL = new Float64Array(this.c);
+    this.cntR = new Float64Array(this.c);
+  }
+
+  grow(): DecisionTree {
+    if (this.p.maxLeafNodes === null) this.growDepthFirst();
+    else this.growBestFirst(this.p.maxLeafNodes);
+    const count = this.left.length;
+    return {
+      numFeatures: this.d,
+      numClasses: this.c,
+      criterion: this.p.criterion,
+      nodeCount: count,
+      left: Int32Array.from(this.left),
+      right: Int32Array.from(this.right),
+      parent: Int32Array.from(this.parent),
+      feature: Int32Array.from(this.feature),
+      threshold: Float64Array.from(this.threshold),
+      impurity: Float64Array.from(this.impurity),
+      nSamples: Int32Array.from(this.nSamples),
+      weightedNSamples: Float64Array.from(this.weighted),
+      value: Float64Array.from(this.value),
+      depth: Int32Array.from(this.depth),
+    };
+  }
+
+  private growDepthFirst(): void {
+    interface Job { start: number; end: number; depth: number; parent: number; isLeft: boolean; active: Int32Array }
+    const stack: Job[] = [{ start: 0, end: this.m, depth: 0, parent: -1, isLeft: false, active: this.rootActive }];
+    while (stack.length > 0) {
+      const j = stack.pop()!;
+      const node = this.makeNode(j.start, j.end, j.depth, j.parent, j.isLeft, j.active);
+      if (node.pos >= 0) {
+        stack.push({ start: node.pos, end: j.end, depth: j.depth + 1, parent: node.id, isLeft: false, active: node.childActive });
+        stack.push({ start: j.start, end: node.pos, depth: j.depth + 1, parent: node.id, isLeft: true, active: node.childActive });
+      }
+    }
+  }
+
+  private growBestFirst(maxLeafNodes: number): void {
+    const heap: Pending[] = [];
+    heapPush(heap, this.makeNode(0, this.m, 0, -1, false, this.rootActive));
+    let splitsLeft = maxLeafNodes - 1;
+    while (heap.length > 0) {
+      const r = heapPop(heap);
+      if (r.pos < 0 || splitsLeft <= 0) {
+        this.setLeaf(r.id);
+        continue;
+      }
+      splitsLeft--;
+      heapPush(heap, this.makeNode(r.start, r.pos, r.depth + 1, r.id, true, r.childActive));
+      heapPush(heap, this.makeNode(r.pos, r.end, r.depth + 1, r.id, false, r.childActive));
+    }
+  }
+
+  private setLeaf(id: number): void {
+    this.left[id] = -1;
+    this.right[id] = -1;
+    this.feature[id] = -1;
+    this.threshold[id] = -2;
+  }
+
+  /** Adds the node for rows [start, end), finds its split and partitions it; pos = -1 if it stays a leaf. */
+  private makeNode(start: number, end: number, depth: number, parent: number, isLeft: boolean, active: Int32Array): Pending {
+    const { c, p } = this;
+    const id = this.left.length;
+    if (parent >= 0) {
+      if (isLeft) this.left[parent] = id;
+      else this.right[parent] = id;
+    }
+    const counts = this.counts.fill(0);
+    let weight = 0;
+    for (let k = start; k < end; k++) {
+      const i = this.samples[k]!;
+      counts[this.y[i]!] += this.w[i]!;
+      weight += this.w[i]!;
+    }
+    const nodeImpurity = impurityOf(p.criterion, counts, 0, c, weight);
+    this.left.push(-1);
+    this.right.push(-1);
+    this.parent.push(parent);
+    this.feature.push(-1);
+    this.threshold.push(-2);
+    this.impurity.push(nodeImpurity);
+    this.nSamples.push(end - start);
+    this.weighted.push(weight);
+    for (let k = 0; k < c; k++) this.value.push(counts[k]!);
+    this.depth.push(depth);
+
+    const leaf: Pending = { id, start, end, depth, pos: -1, improvement: 0, childActive: active };
+    const n = end - start;
+    if (depth >= p.maxDepth || n < p.minSamplesSplit || n < 2 * p.minSamplesLeaf || nodeImpurity <= EPSILON) return leaf;
+
+    const split = this.findSplit(start, end, active, weight);
+    if (split.pos < 0) {
+      this.clearConstants(active);
+      return leaf;
+    }
+    // Children's impurities from the chosen boundary, then the weighted decrease.
+    const cntL = this.cntL.fill(0);
+    let wL = 0;
+    const base = split.feature * this.m;
+    for (let k = start; k < split.pos; k++) {
+      const i = this.order[base + k]!;
+      cntL[this.y[i]!] += this.w[i]!;
+      wL += this.w[i]!;
+    }
+    const cntR = this.cntR;
+    for (let k = 0; k < c; k++) cntR[k] = counts[k]! - cntL[k]!;
+    const wR = weight - wL;
+    const impL = impurityOf(p.criterion, cntL, 0, c, wL);
+    const impR = impurityOf(p.criterion, cntR, 0, c, wR);
+    const improvement = (weight / this.totalWeight) * (nodeImpurity - (wR / weight) * impR - (wL / weight) * impL);
+    if (improvement + EPSILON < p.minImpurityDecrease) {
+      this.clearConstants(active);
+      return leaf;
+    }
+    this.feature[id] = split.feature;
+    this.threshold[id] = split.threshold;
+    const childActive = this.partition(start, end, split.feature, split.pos, active);
+    return { id, start, end, depth, pos: split.pos, improvement, childActive };
+  }
+
+  private clearConstants(active: Int32Array): void {
+    for (const f of active) this.isConstant[f] = 0;
+  }
+
+  /** The best (feature, boundary) by scikit-learn's proxy improvement; pos = -1 if none is allowed. */
+  private findSplit(start: number, end: number, active: Int32Array, weight: number): { feature: number; pos: number; threshold: number } {
+    const { c, m, n, p, xCol, y, w, order } = this;
+    const minLeaf = p.minSamplesLeaf;
+    const gini = p.criterion === 'gini';
+    const counts = this.counts;
+    const cntL = this.cntL;
+    const cntR = this.cntR;
+    let sqTotal = 0;
+    for (let k = 0; k < c; k++) sqTotal += counts[k]! * counts[k]!;
+    let best = -Infinity;
+    let bestFeature = -1;
+    let bestPos = -1;
+    let bestThreshold = 0;
+
+    const limit = p.maxFeatures === null ? active.length : Math.min(p.maxFeatures, active.length);
+    const cand = limit < active.length ? Int32Array.from(active) : active;
+    let visited = 0;
+    for (let a = 0; a < cand.length && visited < limit; a++) {
+      if (cand !== active) {
+        const j = a + this.rng!.int(cand.length - a);
+        const t = cand[a]!;
+        cand[a] = cand[j]!;
+        cand[j] = t;
+      }
+      const f = cand[a]!;
+      const base = f * m;
+      const xoff = f * n;
+      let xi = xCol[xoff + order[base + start]!]!;
+      if (xCol[xoff + order[base + end - 1]!]! <= xi + FEATURE_THRESHOLD) {
+        this.isConstant[f] = 1;
+        continue;
+      }
+      visited++;
+      cntL.fill(0);
+      cntR.set(counts);
+      let sqL = 0;
+      let sqR = sqTotal;
+      let wL = 0;
+      for (let q = start; q < end - 1; q++) {
+        const i = order[base + q]!;
+        const k = y[i]!;
+        const wi = w[i]!;
+        const a0 = cntL[k]!;
+        const b0 = cntR[k]!;
+        cntL[k] = a0 + wi;
+        cntR[k] = b0 - wi;
+        wL += wi;
+        const xn = xCol[xoff + order[base + q + 1]!]!;
+        if (gini) {
+          sqL += wi * (a0 + a0 + wi);
+          sqR -= wi * (b0 + b0 - wi);
+        }
+        if (xn > xi + FEATURE_THRESHOLD) {
+          const pos = q + 1;
+          if (pos - start >= minLeaf && end - pos >= minLeaf) {
+            const wR = weight - wL;
+            let proxy: number;
+            if (gini) {
+              proxy = -wR * (1 - sqR / (wR * wR)) - wL * (1 - sqL / (wL * wL));
+            } else {
+              proxy = -wR * entropyOf(cntR, 0, c, wR) - wL * entropyOf(cntL, 0, c, wL);
+            }
+            if (proxy > best) {
+              best = proxy;
+              bestFeature = f;
+              bestPos = pos;
+              // Sum of halves, as scikit-learn, so huge values do not overflow.
+              let t = xi / 2 + xn / 2;
+              if (t === xn || !Number.isFinite(t)) t = xi;
+              bestThreshold = t;
+            }
+          }
+        }
+        xi = xn;
+      }
+    }
+    return { feature: bestFeature, pos: bestPos, threshold: bestThreshold };
+  }
+
+  /** Stable partition of every active order (and the sample list) into left | right. */
+  private partition(start: number, end: number, splitFeature: number, pos: number, active: Int32Array): Int32Array {
+    const { m, order, goesLeft, scratch } = this;
+    const base = splitFeature * m;
+    for (let k = start; k < pos; k++) goesLeft[order[base + k]!] = 1;
+    for (let k = pos; k < end; k++) goesLeft[order[base + k]!] = 0;
+    const stable = (arr: Int32Array, off: number): void => {
+      let wl = off + start;
+      let wr = 0;
+      for (let q = off + start; q < off + end; q++) {
+        const i = arr[q]!;
+        if (goesLeft[i] === 1) arr[wl++] = i;
+        else scratch[wr++] = i;
+      }
+      arr.set(scratch.subarray(0, wr), wl);
+    };
+    stable(this.samples, 0);
+    let kept = 0;
+    for (const f of active) if (this.isConstant[f] === 0) kept++;
+    const childActive = kept === active.length ? active : new Int32Array(kept);
+    let j = 0;
+    for (const f of active) {
+      if (this.isConstant[f] === 1) {
+        this.isConstant[f] = 0;
+        continue;
+      }
+      if (childActive !== active) childActive[j++] = f;
+      if (f !== splitFeature) stable(order, f * m);
+    }
+    return childActive;
+  }
+}
+
+/** Impurity of weighted class counts counts[off .. off+c) with total `w`. */
+export function impurityOf(criterion: Criterion, counts: ArrayLike<number>, off: number, c: number, w: number): number {
+  if (criterion === 'entropy') return entropyOf(counts, off, c, w);
+  let sq = 0;
+  for (let k = 0; k < c; k++) sq += counts[off + k]! * counts[off + k]!;
+  return 1 - sq / (w * w);
+}
+
+function entropyOf(counts: ArrayLike<number>, off: number, c: number, w: number): number {
+  let e = 0;
+  for (let k = 0; k < c; k++) {
+    const v = counts[off + k]!;
+    if (v > 0) {
+      const q = v / w;
+      // ln(q)/ln(2) rather than log2, the same operations scikit-learn performs.
+      e -= q * (Math.log(q) / Math.LN2);
+    }
+  }
+  return e;
+}
+
+// The frontier of best-first growth is a binary max-heap on improvement with the
+// sift rules of C++'s std::push_heap/pop_heap, which scikit-learn uses, so nodes
+// of equal improvement leave it in the same order.
+function heapPush(h: Pending[], v: Pending): void {
+  h.push(v);
+  siftUp(h, h.length - 1, 0, v);
+}
+
+function siftUp(h: Pending[], hole: number, top: number, v: Pending): void {
+  let parent = (hole - 1) >> 1;
+  while (hole > top && h[parent]!.improvement < v.improvement) {
+    h[hole] = h[parent]!;
+    hole = parent;
+    parent = (hole - 1) >> 1;
+  }
+  h[hole] = v;
+}
+
+function heapPop(h: Pending[]): Pending {
+  const len = h.length;
+  if (len === 0) throw new PruneLabError('invalid-argument', 'heap is empty');
+  const top = h[0]!;
+  if (len > 1) {
+    const v = h[len - 1]!;
+    h[len - 1] = top;
+    const n = len - 1;
+    let hole = 0;
+    let child = 0;
+    while (child < (n - 1) >> 1) {
+      child = 2 * (child + 1);
+      if (h[child]!.improvement < h[child - 1]!.improvement) child--;
+      h[hole] = h[child]!;
+      hole = child;
+    }
+    if ((n & 1) === 0 && child === (n - 2) >> 1) {
+      child = 2 * (child + 1);
+      h[hole] = h[child - 1]!;
+      hole = child - 1;
+    }
+    siftUp(h, hole, 0, v);
+  }
+  h.pop();
+  return top;
+}
