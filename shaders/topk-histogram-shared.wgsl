@@ -1,4 +1,7 @@
-// topk-histogram: one radix pass of the exact top-k magnitude selection.
+// topk-histogram-shared: one radix pass of the exact top-k magnitude selection, with
+// a per-workgroup histogram in workgroup memory merged into the global one (fewer
+// contended global atomics: the usual choice on GPUs; slow on SwiftShader, whose
+// workgroup atomics cost ~20× its global ones). topk-histogram.wgsl is the plain one.
 // Counts, per 2^WIDTH-wide digit at bit SHIFT, the candidates whose higher digits
 // equal the prefix chosen so far, into the group's global histogram.
 //

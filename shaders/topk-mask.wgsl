@@ -17,12 +17,8 @@ struct Params { n: u32, offset: u32, group: u32, keptAt: u32, rowStride: u32 }
 @group(0) @binding(2) var<storage, read_write> mask: array<u32>;
 @group(0) @binding(3) var<storage, read_write> state: array<atomic<u32>>;
 
-var<workgroup> keptShared: atomic<u32>;
-
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  if (lid.x == 0u) { atomicStore(&keptShared, 0u); }
-  workgroupBarrier();
   let s = p.group * 8u;
   let tkey = atomicLoad(&state[s + 1u]);
   let tidx = atomicLoad(&state[s + 3u]);
@@ -43,11 +39,6 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
       }
     }
     mask[word] = out;
-    if (kept > 0u) { atomicAdd(&keptShared, kept); }
-  }
-  workgroupBarrier();
-  if (lid.x == 0u) {
-    let k = atomicLoad(&keptShared);
-    if (k > 0u) { atomicAdd(&state[p.keptAt], k); }
+    if (kept > 0u) { atomicAdd(&state[p.keptAt], kept); }
   }
 }

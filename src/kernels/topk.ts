@@ -9,6 +9,7 @@
 // lowest key, so they are pruned first and stay pruned: when k is below their count,
 // exactly the masked ones stay pruned and nothing else is.
 import histSrc from '../../shaders/topk-histogram.wgsl';
+import histSharedSrc from '../../shaders/topk-histogram-shared.wgsl';
 import selectSrc from '../../shaders/topk-select.wgsl';
 import maskSrc from '../../shaders/topk-mask.wgsl';
 import { check } from '../errors.js';
@@ -29,11 +30,13 @@ const PASSES = [
 ] as const;
 const WG = 256;
 
-const histDef: ShaderDef<'n' | 'offset' | 'shift' | 'width' | 'hiMask' | 'phase' | 'group' | 'rowStride'> = {
-  label: 'topk-histogram',
-  code: histSrc,
-  bindings: ['uniform', 'read', 'read', 'storage', 'read'],
-  uniforms: uniformLayout([['n', 'u32'], ['offset', 'u32'], ['shift', 'u32'], ['width', 'u32'], ['hiMask', 'u32'], ['phase', 'u32'], ['group', 'u32'], ['rowStride', 'u32']] as const),
+/** Where the radix histogram is counted: straight into global atomics, or per workgroup first. */
+export type TopkHistogram = 'global' | 'shared';
+const histUniforms = uniformLayout([['n', 'u32'], ['offset', 'u32'], ['shift', 'u32'], ['width', 'u32'], ['hiMask', 'u32'], ['phase', 'u32'], ['group', 'u32'], ['rowStride', 'u32']] as const);
+const histBindings = ['uniform', 'read', 'read', 'storage', 'read'] as const;
+const HIST_DEFS: Record<TopkHistogram, ShaderDef<(typeof histUniforms.fields)[number][0]>> = {
+  global: { label: 'topk-histogram', code: histSrc, bindings: histBindings, uniforms: histUniforms },
+  shared: { label: 'topk-histogram-shared', code: histSharedSrc, bindings: histBindings, uniforms: histUniforms },
 };
 const selectDef: ShaderDef<'shift' | 'width' | 'phase' | 'last'> = {
   label: 'topk-select',
@@ -88,7 +91,8 @@ function hiMaskFor(shift: number, width: number): number {
   return top >= 32 ? 0 : ~((1 << top) - 1) >>> 0;
 }
 
-export async function prepareTopk(ctx: GpuContext, layers: readonly TopkLayer[], scope: PruneScope): Promise<TopkPlan> {
+export async function prepareTopk(ctx: GpuContext, layers: readonly TopkLayer[], scope: PruneScope, histogram: TopkHistogram = 'global'): Promise<TopkPlan> {
+  check(histogram === 'global' || histogram === 'shared', 'histogram', "'global' or 'shared'", histogram);
   check(layers.length > 0, 'layers', 'a non-empty list of layers', layers.length);
   check(scope === 'global' || scope === 'local', 'scope', "'global' or 'local'", scope);
   let total = 0;
@@ -113,7 +117,7 @@ export async function prepareTopk(ctx: GpuContext, layers: readonly TopkLayer[],
     off += l.n;
   }
   const groupOf = (li: number): number => (scope === 'global' ? 0 : li);
-  const perThread = total >= 1 << 20 ? 64 : 16;
+  const perThread = histogram === 'shared' ? (total >= 1 << 20 ? 64 : 16) : 16;
 
   const kernels: BoundKernel[] = [];
   for (const phase of [0, 1]) {
@@ -123,7 +127,7 @@ export async function prepareTopk(ctx: GpuContext, layers: readonly TopkLayer[],
         const l = layers[li]!;
         const grid = grid1d(Math.ceil(l.n / (WG * perThread)), 1);
         kernels.push(
-          await bindKernel(ctx, histDef, {
+          await bindKernel(ctx, HIST_DEFS[histogram], {
             label: `topk histogram L${li} phase${phase} pass${pi}`,
             constants: { WG, PER_THREAD: perThread },
             params: { n: l.n, offset: offsets[li]!, shift, width, hiMask: hiMaskFor(shift, width), phase, group: groupOf(li), rowStride: grid[0] },

@@ -1,7 +1,7 @@
 // Exact top-k magnitude masks on the GPU against the CPU oracle: exact counts,
 // pruned ≤ kept, ties broken by index, masked weights stay masked, local scope.
 import { expect } from '@esm-bundle/chai';
-import { prepareTopk, type PruneScope } from '../../src/kernels/topk.js';
+import { prepareTopk, type PruneScope, type TopkHistogram } from '../../src/kernels/topk.js';
 import { topkMasksRef } from '../../src/ref/topk.js';
 import { packMask, pruneCount } from '../../src/ref/mask.js';
 import { readBuffer } from '../../src/gpu/readback.js';
@@ -10,7 +10,7 @@ import { PruneLabError } from '../../src/errors.js';
 import { expectEqualArrays } from '../helpers/compare.js';
 import { gpu, noGpuErrors } from '../helpers/gpu.js';
 
-async function gpuMasks(layers: Float32Array[], sparsity: number, scope: PruneScope, masks?: Uint8Array[]) {
+async function gpuMasks(layers: Float32Array[], sparsity: number, scope: PruneScope, masks?: Uint8Array[], histogram: TopkHistogram = 'global') {
   const ctx = await gpu();
   const bufs = layers.map((w, i) => ({
     weights: ctx.pool.upload(`w${i}`, w),
@@ -18,7 +18,7 @@ async function gpuMasks(layers: Float32Array[], sparsity: number, scope: PruneSc
     n: w.length,
   }));
   return noGpuErrors(ctx, async () => {
-    const plan = await prepareTopk(ctx, bufs, scope);
+    const plan = await prepareTopk(ctx, bufs, scope, histogram);
     const k = plan.groupSizes.map((n) => pruneCount(sparsity, n));
     plan.setK(k);
     const enc = ctx.device.createCommandEncoder({ label: 'topk test' });
@@ -41,8 +41,8 @@ function zeros(m: Uint8Array): number {
   return m.reduce((s, v) => s + (v === 0 ? 1 : 0), 0);
 }
 
-async function agree(layers: Float32Array[], s: number, scope: PruneScope, masks?: Uint8Array[]) {
-  const got = await gpuMasks(layers, s, scope, masks);
+async function agree(layers: Float32Array[], s: number, scope: PruneScope, masks?: Uint8Array[], histogram: TopkHistogram = 'global') {
+  const got = await gpuMasks(layers, s, scope, masks, histogram);
   const want = topkMasksRef(layers, s, scope, masks);
   got.masks.forEach((m, i) => expectEqualArrays(m, want.masks[i]!, `mask of layer ${i} (${scope}, s=${s})`));
   expect(got.result.thresholds).to.deep.equal(want.thresholds.map((t) => Math.fround(t)));
@@ -101,6 +101,14 @@ describe('exact top-k magnitude masks', () => {
       got.masks.forEach((m, li) => m.forEach((v, i) => { if (masks[li]![i] === 0) expect(v).to.equal(0); }));
       expect(got.masks.reduce((t, m) => t + zeros(m), 0)).to.equal(Math.max(masked, Math.round(s * 757)));
     }
+  });
+
+  it('the workgroup-memory histogram version gives the same masks (ties, masked, local)', async () => {
+    const rng = new Rng(12);
+    const vals = [0, 0.25, -0.25, 3];
+    const layers = [700, 33].map((n) => Float32Array.from({ length: n }, () => vals[rng.int(vals.length)]! * (rng.next() < 0.5 ? 1 : 1 + rng.next())));
+    const masks = layers.map((l) => Uint8Array.from({ length: l.length }, () => (rng.next() < 0.2 ? 0 : 1)));
+    for (const scope of ['global', 'local'] as const) await agree(layers, 0.45, scope, masks, 'shared');
   });
 
   it('local: every layer ends at its own ratio', async () => {
