@@ -1,0 +1,45 @@
+// The benchmark page: runs each comparison on this page's adapter and leaves the
+// results on window.__bench for scripts/bench.mjs to print.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-webgpu';
+import { acquireDevice } from '../src/gpu/device.js';
+import { createGpuContext } from '../src/gpu/context.js';
+import { benchMatmul } from './matmul.js';
+import { benchTopk } from './topk.js';
+import { log } from './util.js';
+
+declare global {
+  interface Window {
+    __bench?: { done: boolean; error?: string; result?: unknown };
+  }
+}
+
+async function main(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const only = params.get('only')?.split(',') ?? ['matmul', 'topk'];
+  const { device, info } = await acquireDevice();
+  const ctx = createGpuContext(device);
+  await tf.setBackend('webgpu');
+  await tf.ready();
+  log(`adapter: ${info.vendor} ${info.architecture} ${info.description}; tfjs backend ${tf.getBackend()}`);
+  const result: Record<string, unknown> = {
+    adapter: info,
+    userAgent: navigator.userAgent,
+    timing: 'wall-clock from submit to results on the CPU (a small readback), median of 3 samples, repeats sized to ~0.6 s',
+  };
+  if (only.includes('matmul')) {
+    result.matmul = await benchMatmul(ctx, [[64, 784, 300], [64, 300, 100], [256, 256, 256], [512, 512, 512]]);
+  }
+  if (only.includes('topk')) {
+    result.topk = await benchTopk(ctx, [
+      { layers: [784 * 300, 300 * 100, 100 * 10], sparsity: 0.9 },
+      { layers: [1_000_000, 1_000_000, 1_000_000, 1_000_000], sparsity: 0.9 },
+    ]);
+  }
+  window.__bench = { done: true, result };
+}
+
+main().catch((e: unknown) => {
+  log(`error: ${String(e)}`);
+  window.__bench = { done: true, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) };
+});
