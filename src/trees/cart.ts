@@ -36,12 +36,8 @@ export function presort(data: TreeData): Presorted {
   for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) xCol[f * n + i] = x[i * d + f]!;
   const order = new Int32Array(n * d);
   const varying: number[] = [];
-  // Sort (key, row) pairs packed into one f64 so the native numeric sort does the
-  // work: the f32 bits made order-preserving as a u32, times 2^bits, plus the row.
-  const bits = Math.max(1, Math.ceil(Math.log2(n)));
-  const packed = bits <= 21 ? new Float64Array(n) : null;
-  const scale = 2 ** bits;
   const u32 = new Uint32Array(xCol.buffer);
+  const sorter = new RadixSorter(n);
   for (let f = 0; f < d; f++) {
     const off = f * n;
     let lo = Infinity;
@@ -56,24 +52,63 @@ export function presort(data: TreeData): Presorted {
       continue;
     }
     varying.push(f);
-    if (packed) {
-      for (let i = 0; i < n; i++) {
-        const b = u32[off + i]!;
-        const key = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
-        packed[i] = key * scale + i;
-      }
-      packed.sort();
-      for (let k = 0; k < n; k++) {
-        const p = packed[k]!;
-        order[off + k] = p - Math.floor(p / scale) * scale;
-      }
-    } else {
-      const idx = Int32Array.from({ length: n }, (_, i) => i);
-      idx.sort((a, b) => xCol[off + a]! - xCol[off + b]! || a - b);
-      order.set(idx, off);
-    }
+    sorter.sort(u32, off, order);
   }
   return { data, xCol, order, varying: Int32Array.from(varying) };
+}
+
+/**
+ * Stable LSD radix sort of f32 values by their bits (made order-preserving as u32:
+ * negatives flipped, positives offset), four 8-bit passes, skipping a pass where
+ * every key has the same byte. Linear time, so presorting 784 columns is cheap.
+ */
+class RadixSorter {
+  private readonly keys: Uint32Array;
+  private readonly keys2: Uint32Array;
+  private readonly idx: Int32Array;
+  private readonly idx2: Int32Array;
+  private readonly hist = new Int32Array(256);
+
+  constructor(private readonly n: number) {
+    this.keys = new Uint32Array(n);
+    this.keys2 = new Uint32Array(n);
+    this.idx = new Int32Array(n);
+    this.idx2 = new Int32Array(n);
+  }
+
+  /** Writes into out[off, off+n) the rows ordered by the f32 bits bits[off + row]. */
+  sort(bits: Uint32Array, off: number, out: Int32Array): void {
+    const { n, hist } = this;
+    let keys = this.keys;
+    let keys2 = this.keys2;
+    let idx = this.idx;
+    let idx2 = this.idx2;
+    for (let i = 0; i < n; i++) {
+      const b = bits[off + i]!;
+      keys[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+      idx[i] = i;
+    }
+    for (let shift = 0; shift < 32; shift += 8) {
+      hist.fill(0);
+      for (let i = 0; i < n; i++) hist[(keys[i]! >>> shift) & 255]++;
+      if (hist[(keys[0]! >>> shift) & 255] === n) continue;
+      let sum = 0;
+      for (let k = 0; k < 256; k++) {
+        const h = hist[k]!;
+        hist[k] = sum;
+        sum += h;
+      }
+      for (let i = 0; i < n; i++) {
+        const key = keys[i]!;
+        const at = hist[(key >>> shift) & 255]++;
+        keys2[at] = key;
+        idx2[at] = idx[i]!;
+      }
+      [keys, keys2] = [keys2, keys];
+      [idx, idx2] = [idx2, idx];
+    }
+    out.set(idx, off);
+  }
 }
 
 export interface FitOptions {
@@ -132,13 +167,18 @@ class Grower {
   private readonly y: Int32Array;
   private readonly w: Float64Array;
   private readonly order: Int32Array;
+  /** vals[q] = the feature value of row order[q]: scans read values in sequence, not scattered. */
+  private readonly vals: Float32Array;
   private readonly samples: Int32Array;
   private readonly goesLeft: Uint8Array;
   private readonly scratch: Int32Array;
+  private readonly scratchVals: Float32Array;
   private readonly isConstant: Uint8Array;
   private readonly counts: Float64Array;
   private readonly cntL: Float64Array;
   private readonly cntR: Float64Array;
+  /** A scan's best so far: proxy, position, threshold. */
+  private readonly best = new Float64Array(3);
   private readonly totalWeight: number;
   private readonly rootActive: Int32Array;
 
@@ -180,17 +220,22 @@ class Grower {
     // Working orders hold only the rows in play (weight > 0), still sorted.
     this.rootActive = pre.varying;
     this.order = new Int32Array(this.d * m);
+    this.vals = new Float32Array(this.d * m);
     for (const f of pre.varying) {
       let k = f * m;
       for (let q = f * this.n; q < (f + 1) * this.n; q++) {
         const i = pre.order[q]!;
-        if (w[i]! > 0) this.order[k++] = i;
+        if (w[i]! > 0) {
+          this.order[k] = i;
+          this.vals[k++] = this.xCol[f * this.n + i]!;
+        }
       }
     }
     this.samples = new Int32Array(m);
     for (let i = 0, k = 0; i < this.n; i++) if (w[i]! > 0) this.samples[k++] = i;
     this.goesLeft = new Uint8Array(this.n);
     this.scratch = new Int32Array(m);
+    this.scratchVals = new Float32Array(m);
     this.isConstant = new Uint8Array(this.d);
     this.counts = new Float64Array(this.c);
     this.cntL = new Float64Array(this.c);
@@ -322,7 +367,7 @@ class Grower {
 
   /** The best (feature, boundary) by scikit-learn's proxy improvement; pos = -1 if none is allowed. */
   private findSplit(start: number, end: number, active: Int32Array, weight: number): { feature: number; pos: number; threshold: number } {
-    const { c, m, n, p, xCol, y, w, order } = this;
+    const { c, m, p, vals, y, w, order } = this;
     const minLeaf = p.minSamplesLeaf;
     const gini = p.criterion === 'gini';
     const counts = this.counts;
@@ -330,7 +375,8 @@ class Grower {
     const cntR = this.cntR;
     let sqTotal = 0;
     for (let k = 0; k < c; k++) sqTotal += counts[k]! * counts[k]!;
-    let best = -Infinity;
+    const best = this.best;
+    let bestProxy = -Infinity;
     let bestFeature = -1;
     let bestPos = -1;
     let bestThreshold = 0;
@@ -347,54 +393,20 @@ class Grower {
       }
       const f = cand[a]!;
       const base = f * m;
-      const xoff = f * n;
-      let xi = xCol[xoff + order[base + start]!]!;
-      if (xCol[xoff + order[base + end - 1]!]! <= xi + FEATURE_THRESHOLD) {
+      if (vals[base + end - 1]! <= vals[base + start]! + FEATURE_THRESHOLD) {
         this.isConstant[f] = 1;
         continue;
       }
       visited++;
-      cntL.fill(0);
-      cntR.set(counts);
-      let sqL = 0;
-      let sqR = sqTotal;
-      let wL = 0;
-      for (let q = start; q < end - 1; q++) {
-        const i = order[base + q]!;
-        const k = y[i]!;
-        const wi = w[i]!;
-        const a0 = cntL[k]!;
-        const b0 = cntR[k]!;
-        cntL[k] = a0 + wi;
-        cntR[k] = b0 - wi;
-        wL += wi;
-        const xn = xCol[xoff + order[base + q + 1]!]!;
-        if (gini) {
-          sqL += wi * (a0 + a0 + wi);
-          sqR -= wi * (b0 + b0 - wi);
-        }
-        if (xn > xi + FEATURE_THRESHOLD) {
-          const pos = q + 1;
-          if (pos - start >= minLeaf && end - pos >= minLeaf) {
-            const wR = weight - wL;
-            let proxy: number;
-            if (gini) {
-              proxy = -wR * (1 - sqR / (wR * wR)) - wL * (1 - sqL / (wL * wL));
-            } else {
-              proxy = -wR * entropyOf(cntR, 0, c, wR) - wL * entropyOf(cntL, 0, c, wL);
-            }
-            if (proxy > best) {
-              best = proxy;
-              bestFeature = f;
-              bestPos = pos;
-              // Sum of halves, as scikit-learn, so huge values do not overflow.
-              let t = xi / 2 + xn / 2;
-              if (t === xn || !Number.isFinite(t)) t = xi;
-              bestThreshold = t;
-            }
-          }
-        }
-        xi = xn;
+      best[0] = bestProxy;
+      const found = gini
+        ? scanGini(order, vals, base, start, end, y, w, counts, cntL, cntR, c, weight, sqTotal, minLeaf, best)
+        : scanEntropy(order, vals, base, start, end, y, w, counts, cntL, cntR, c, weight, minLeaf, best);
+      if (found) {
+        bestProxy = best[0]!;
+        bestFeature = f;
+        bestPos = best[1]!;
+        bestThreshold = best[2]!;
       }
     }
     return { feature: bestFeature, pos: bestPos, threshold: bestThreshold };
@@ -402,21 +414,11 @@ class Grower {
 
   /** Stable partition of every active order (and the sample list) into left | right. */
   private partition(start: number, end: number, splitFeature: number, pos: number, active: Int32Array): Int32Array {
-    const { m, order, goesLeft, scratch } = this;
+    const { m, order, vals, goesLeft, scratch, scratchVals } = this;
     const base = splitFeature * m;
     for (let k = start; k < pos; k++) goesLeft[order[base + k]!] = 1;
     for (let k = pos; k < end; k++) goesLeft[order[base + k]!] = 0;
-    const stable = (arr: Int32Array, off: number): void => {
-      let wl = off + start;
-      let wr = 0;
-      for (let q = off + start; q < off + end; q++) {
-        const i = arr[q]!;
-        if (goesLeft[i] === 1) arr[wl++] = i;
-        else scratch[wr++] = i;
-      }
-      arr.set(scratch.subarray(0, wr), wl);
-    };
-    stable(this.samples, 0);
+    stablePartition(this.samples, null, start, end, goesLeft, scratch, scratchVals);
     let kept = 0;
     for (const f of active) if (this.isConstant[f] === 0) kept++;
     const childActive = kept === active.length ? active : new Int32Array(kept);
@@ -427,10 +429,139 @@ class Grower {
         continue;
       }
       if (childActive !== active) childActive[j++] = f;
-      if (f !== splitFeature) stable(order, f * m);
+      if (f !== splitFeature) stablePartition(order, vals, f * m + start, f * m + end, goesLeft, scratch, scratchVals);
     }
     return childActive;
   }
+}
+
+/** Moves the rows of arr[from, to) that go left to the front, keeping order on both sides; vals move along. */
+function stablePartition(
+  arr: Int32Array, vals: Float32Array | null, from: number, to: number,
+  goesLeft: Uint8Array, scratch: Int32Array, scratchVals: Float32Array,
+): void {
+  let wl = from;
+  let wr = 0;
+  if (vals === null) {
+    for (let q = from; q < to; q++) {
+      const i = arr[q]!;
+      if (goesLeft[i] === 1) arr[wl++] = i;
+      else scratch[wr++] = i;
+    }
+  } else {
+    for (let q = from; q < to; q++) {
+      const i = arr[q]!;
+      if (goesLeft[i] === 1) {
+        vals[wl] = vals[q]!;
+        arr[wl++] = i;
+      } else {
+        scratchVals[wr] = vals[q]!;
+        scratch[wr++] = i;
+      }
+    }
+    for (let k = 0; k < wr; k++) vals[wl + k] = scratchVals[k]!;
+  }
+  for (let k = 0; k < wr; k++) arr[wl + k] = scratch[k]!;
+}
+
+// The two scans below are the hot loops of growing: one pass over a feature's
+// sorted rows in a node, moving one row at a time from the right child to the left,
+// scoring every boundary between distinct values by scikit-learn's proxy
+// −(W_R·impurity_R + W_L·impurity_L). They are free functions on typed arrays so
+// the JIT keeps them monomorphic. They write a better boundary into best
+// [proxy, pos, threshold] and return whether they found one.
+
+function scanGini(
+  order: Int32Array, vals: Float32Array, base: number, start: number, end: number,
+  y: Int32Array, w: Float64Array, counts: Float64Array, cntL: Float64Array, cntR: Float64Array, c: number,
+  weight: number, sqTotal: number, minLeaf: number, best: Float64Array,
+): boolean {
+  let found = false;
+  let bestProxy = best[0]!;
+  for (let k = 0; k < c; k++) {
+    cntL[k] = 0;
+    cntR[k] = counts[k]!;
+  }
+  // Σ counts² per side, updated incrementally (exact for integer weights).
+  let sqL = 0;
+  let sqR = sqTotal;
+  let wL = 0;
+  let xi = vals[base + start]!;
+  for (let q = base + start; q < base + end - 1; q++) {
+    const i = order[q]!;
+    const k = y[i]!;
+    const wi = w[i]!;
+    const a0 = cntL[k]!;
+    const b0 = cntR[k]!;
+    cntL[k] = a0 + wi;
+    cntR[k] = b0 - wi;
+    sqL += wi * (a0 + a0 + wi);
+    sqR -= wi * (b0 + b0 - wi);
+    wL += wi;
+    const xn = vals[q + 1]!;
+    if (xn > xi + FEATURE_THRESHOLD) {
+      const pos = q + 1 - base;
+      if (pos - start >= minLeaf && end - pos >= minLeaf) {
+        const wR = weight - wL;
+        const proxy = -wR * (1 - sqR / (wR * wR)) - wL * (1 - sqL / (wL * wL));
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          best[0] = proxy;
+          best[1] = pos;
+          best[2] = midpoint(xi, xn);
+          found = true;
+        }
+      }
+    }
+    xi = xn;
+  }
+  return found;
+}
+
+function scanEntropy(
+  order: Int32Array, vals: Float32Array, base: number, start: number, end: number,
+  y: Int32Array, w: Float64Array, counts: Float64Array, cntL: Float64Array, cntR: Float64Array, c: number,
+  weight: number, minLeaf: number, best: Float64Array,
+): boolean {
+  let found = false;
+  let bestProxy = best[0]!;
+  for (let k = 0; k < c; k++) {
+    cntL[k] = 0;
+    cntR[k] = counts[k]!;
+  }
+  let wL = 0;
+  let xi = vals[base + start]!;
+  for (let q = base + start; q < base + end - 1; q++) {
+    const i = order[q]!;
+    const k = y[i]!;
+    const wi = w[i]!;
+    cntL[k] += wi;
+    cntR[k] -= wi;
+    wL += wi;
+    const xn = vals[q + 1]!;
+    if (xn > xi + FEATURE_THRESHOLD) {
+      const pos = q + 1 - base;
+      if (pos - start >= minLeaf && end - pos >= minLeaf) {
+        const wR = weight - wL;
+        const proxy = -wR * entropyOf(cntR, 0, c, wR) - wL * entropyOf(cntL, 0, c, wL);
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          best[0] = proxy;
+          best[1] = pos;
+          best[2] = midpoint(xi, xn);
+          found = true;
+        }
+      }
+    }
+    xi = xn;
+  }
+  return found;
+}
+
+/** scikit-learn's threshold: the sum of halves (no overflow), or the lower value if that rounds up to the upper. */
+function midpoint(lo: number, hi: number): number {
+  const t = lo / 2 + hi / 2;
+  return t === hi || !Number.isFinite(t) ? lo : t;
 }
 
 /** Impurity of weighted class counts counts[off .. off+c) with total `w`. */
