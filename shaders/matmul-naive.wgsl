@@ -4,8 +4,9 @@
 // Letters: op(A) is M×K, op(B) is K×N, C is M×N (row-major).
 //   A is stored M×K, or K×M when TRANS_A.   B is stored K×N, or N×K when TRANS_B.
 //   MASK_B multiplies B by a u8 mask in B's storage layout, 4 bytes per u32.
+//   MASK_C instead multiplies C by a u8 mask in C's layout (a masked weight gradient).
 //
-// Bindings: 0 uniform Params, 1 A, 2 B, 3 C, 4 bias[N], 5 mask.
+// Bindings: 0 uniform Params, 1 A, 2 B, 3 C, 4 bias[N], 5 mask (of B or of C).
 // Dispatch: (ceil(N / WG_X), ceil(M / WG_Y)).
 
 override WG_X: u32 = 8u;
@@ -15,6 +16,7 @@ override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
 override MASK_B: bool = false;
+override MASK_C: bool = false;
 
 struct Params { M: u32, K: u32, N: u32 }
 
@@ -42,5 +44,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   if (HAS_BIAS) { sum += bias[n]; }
   if (RELU) { sum = max(sum, 0.0); }
-  c[m * p.N + n] = sum;
+  let ci = m * p.N + n;
+  if (MASK_C) { sum *= f32((mask[ci >> 2u] >> ((ci & 3u) * 8u)) & 0xffu); }
+  c[ci] = sum;
 }

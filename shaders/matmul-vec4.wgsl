@@ -5,10 +5,11 @@
 //   A is stored M×K, or K×M when TRANS_A.   B is stored K×N, or N×K when TRANS_B.
 //   MASK_B multiplies B by a u8 mask in B's storage layout, 4 bytes per u32
 //   (byte j of word i is element 4i+j): the masked matmul C = A·(W⊙M).
+//   MASK_C instead multiplies C by a u8 mask in C's layout (a masked weight gradient).
 // Needs the contiguous dimension of A and of B to be a multiple of 4
 // (A: K, or M when TRANS_A; B: N, or K when TRANS_B). matmul-blocked takes the rest.
 //
-// Bindings: 0 uniform Params, 1 A, 2 B, 3 C, 4 bias[N], 5 mask.
+// Bindings: 0 uniform Params, 1 A, 2 B, 3 C, 4 bias[N], 5 mask (of B or of C).
 // Dispatch: (ceil(N / (4·WG_X)), ceil(M / (4·WG_Y))).
 
 override WG_X: u32 = 8u;
@@ -18,6 +19,7 @@ override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
 override MASK_B: bool = false;
+override MASK_C: bool = false;
 
 struct Params { M: u32, K: u32, N: u32 }
 
@@ -89,7 +91,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       var v = acc[r][cc];
       if (HAS_BIAS) { v += bias[n]; }
       if (RELU) { v = max(v, 0.0); }
-      c[m * N + n] = v;
+      let ci = m * N + n;
+      if (MASK_C) { v *= f32((mask[ci >> 2u] >> ((ci & 3u) * 8u)) & 0xffu); }
+      c[ci] = v;
     }
   }
 }

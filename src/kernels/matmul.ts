@@ -30,8 +30,10 @@ export interface MatmulArgs {
   b: GPUBuffer;
   c: GPUBuffer;
   bias?: GPUBuffer | undefined;
-  /** u8 mask over B's storage layout, 4 per u32 word (1 = kept). */
+  /** u8 mask, 4 per u32 word (1 = kept), over B's storage layout (or C's, with maskOn 'c'). */
   mask?: GPUBuffer | undefined;
+  /** Which operand the mask multiplies: B (the masked forward, default) or the result C (a masked weight gradient). */
+  maskOn?: 'b' | 'c';
   transA?: boolean;
   transB?: boolean;
   relu?: boolean;
@@ -63,7 +65,10 @@ export async function prepareMatmul(ctx: GpuContext, args: MatmulArgs): Promise<
   check(args.b.size >= K * N * 4, 'b', `a buffer of at least K·N·4 = ${K * N * 4} bytes`, args.b.size);
   check(args.c.size >= M * N * 4, 'c', `a buffer of at least M·N·4 = ${M * N * 4} bytes`, args.c.size);
   if (args.bias) check(args.bias.size >= N * 4, 'bias', `a buffer of at least N·4 = ${N * 4} bytes`, args.bias.size);
-  if (args.mask) check(args.mask.size >= Math.ceil((K * N) / 4) * 4, 'mask', `a buffer of at least ceil(K·N/4)·4 bytes`, args.mask.size);
+  const maskOn = args.maskOn ?? 'b';
+  check(maskOn === 'b' || maskOn === 'c', 'maskOn', "'b' or 'c'", maskOn);
+  const maskLen = maskOn === 'b' ? K * N : M * N;
+  if (args.mask) check(args.mask.size >= Math.ceil(maskLen / 4) * 4, 'mask', `a buffer of at least ceil(${maskOn === 'b' ? 'K' : 'M'}·N/4)·4 bytes`, args.mask.size);
   const per = variant === 'naive' ? 1 : 4;
   return bindKernel(ctx, SHADERS[variant], {
     label: args.label ?? `${variant} ${args.transA ? 'Aᵀ' : 'A'}·${args.transB ? 'Bᵀ' : 'B'} ${M}×${K}×${N}`,
@@ -74,7 +79,8 @@ export async function prepareMatmul(ctx: GpuContext, args: MatmulArgs): Promise<
       TRANS_B: !!args.transB,
       HAS_BIAS: !!args.bias,
       RELU: !!args.relu,
-      MASK_B: !!args.mask,
+      MASK_B: !!args.mask && maskOn === 'b',
+      MASK_C: !!args.mask && maskOn === 'c',
     },
     params: { M, K, N },
     buffers: [args.a, args.b, args.c, args.bias ?? ctx.dummy, args.mask ?? ctx.dummy],

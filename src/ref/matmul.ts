@@ -5,8 +5,9 @@ export interface MatmulRefOptions {
   transB?: boolean;
   bias?: Float32Array | undefined;
   relu?: boolean;
-  /** One byte per element of B's storage layout; 0 = pruned. */
+  /** One byte per element of B's storage layout (or of C, with maskOn 'c'); 0 = pruned. */
   mask?: Uint8Array | undefined;
+  maskOn?: 'b' | 'c';
 }
 
 export function matmulRef(a: Float32Array, b: Float32Array, M: number, K: number, N: number, o: MatmulRefOptions = {}): Float32Array {
@@ -17,11 +18,12 @@ export function matmulRef(a: Float32Array, b: Float32Array, M: number, K: number
       for (let k = 0; k < K; k++) {
         const ai = o.transA ? k * M + m : m * K + k;
         const bi = o.transB ? n * K + k : k * N + n;
-        const bv = o.mask && o.mask[bi] === 0 ? 0 : b[bi]!;
+        const bv = o.maskOn !== 'c' && o.mask && o.mask[bi] === 0 ? 0 : b[bi]!;
         s += a[ai]! * bv;
       }
       if (o.bias) s += o.bias[n]!;
       if (o.relu) s = Math.max(s, 0);
+      if (o.maskOn === 'c' && o.mask && o.mask[m * N + n] === 0) s = 0;
       c[m * N + n] = s;
     }
   }

@@ -20,6 +20,7 @@ interface Case {
   bias?: boolean;
   relu?: boolean;
   mask?: boolean;
+  maskOn?: 'b' | 'c';
 }
 
 async function check(c: Case, variant: MatmulVariant | undefined, seed = 1): Promise<void> {
@@ -29,7 +30,7 @@ async function check(c: Case, variant: MatmulVariant | undefined, seed = 1): Pro
   const a = rng.uniformArray(M * K);
   const b = rng.uniformArray(K * N);
   const bias = c.bias ? rng.uniformArray(N) : undefined;
-  const mask = c.mask ? Uint8Array.from({ length: K * N }, () => (rng.next() < 0.6 ? 1 : 0)) : undefined;
+  const mask = c.mask ? Uint8Array.from({ length: c.maskOn === 'c' ? M * N : K * N }, () => (rng.next() < 0.6 ? 1 : 0)) : undefined;
   const ab = ctx.pool.upload('test A', a);
   const bb = ctx.pool.upload('test B', b);
   const cb = ctx.pool.storage('test C', M * N * 4);
@@ -41,7 +42,7 @@ async function check(c: Case, variant: MatmulVariant | undefined, seed = 1): Pro
     k.release();
     return readF32(ctx, cb, M * N);
   });
-  const want = matmulRef(a, b, M, K, N, { transA: c.transA, transB: c.transB, bias, relu: c.relu, mask });
+  const want = matmulRef(a, b, M, K, N, { transA: c.transA, transB: c.transB, bias, relu: c.relu, mask, maskOn: c.maskOn });
   for (const x of [ab, bb, cb, biasb, maskb]) if (x) ctx.pool.release(x);
   expectClose(got, want, TOL, `${variant ?? 'auto'} ${JSON.stringify(c)}`);
 }
@@ -111,6 +112,13 @@ describe('masked matmul', () => {
       }
     });
   }
+
+  it('masks the result instead (a masked weight gradient Xᵀ·dY ⊙ M) in every version', async () => {
+    for (const variant of MATMUL_VARIANTS) {
+      const shapes: Array<[number, number, number]> = variant === 'vec4' ? [[8, 12, 16], [300, 64, 100]] : [[17, 3, 5], [3, 257, 9]];
+      for (const [M, K, N] of shapes) await check({ M, K, N, transA: true, mask: true, maskOn: 'c' }, variant, 9);
+    }
+  });
 
   it('a pre-multiplied W⊙M through dense matmul gives the same C', async () => {
     const ctx = await gpu();

@@ -1,0 +1,81 @@
+// Evaluation in large batches: predictions are counted on the GPU (correct count
+// and confusion matrix), and only those few words are read back at the end.
+import { readBuffer } from '../gpu/readback.js';
+import { checkDim } from '../errors.js';
+import { rowSize, type ImageDataset } from '../data/dataset.js';
+import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification.js';
+import { argmaxCountWords } from '../kernels/argmax.js';
+import { Executor } from './executor.js';
+import type { Network } from './network.js';
+
+export interface Evaluation extends ClassificationMetrics {
+  n: number;
+  /** classes × classes, row = true class, column = predicted. */
+  confusion: number[];
+}
+
+const executors = new WeakMap<Network, Map<number, Executor>>();
+
+/** An inference executor of this batch size, made once per network and reused. */
+export async function inferExecutor(net: Network, batch: number): Promise<Executor> {
+  let byBatch = executors.get(net);
+  if (!byBatch) executors.set(net, (byBatch = new Map()));
+  let ex = byBatch.get(batch);
+  if (!ex) {
+    ex = await Executor.create(net, batch, 'infer');
+    byBatch.set(batch, ex);
+  }
+  return ex;
+}
+
+/** Releases the executors `inferExecutor` made for `net`. */
+export function releaseExecutors(net: Network): void {
+  for (const ex of executors.get(net)?.values() ?? []) ex.destroy();
+  executors.delete(net);
+}
+
+export async function evaluate(net: Network, data: ImageDataset, batch = 500): Promise<Evaluation> {
+  checkDim(batch, 'batch');
+  const B = Math.min(batch, data.n);
+  const ex = await inferExecutor(net, B);
+  const D = rowSize(data.shape);
+  const C = net.plan.classes;
+  const device = net.ctx.device;
+  ex.resetCounters();
+  const labels = new Uint32Array(B);
+  for (let start = 0; start < data.n; start += B) {
+    const rows = Math.min(B, data.n - start);
+    for (let i = 0; i < rows; i++) labels[i] = data.labels[start + i]!;
+    ex.writeBatch(data.images.subarray(start * D, (start + rows) * D), labels, rows);
+    const enc = device.createCommandEncoder({ label: `evaluate rows ${start}` });
+    const pass = enc.beginComputePass({ label: 'evaluate' });
+    ex.encodeEval(pass, rows);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+  }
+  const counts = new Uint32Array(await readBuffer(device, ex.counts, argmaxCountWords(C) * 4));
+  const confusion = Array.from(counts.subarray(1));
+  return { n: data.n, confusion, ...classificationMetrics(confusion, C) };
+}
+
+/** Predicted class of each row. */
+export async function predict(net: Network, data: ImageDataset, batch = 500): Promise<Uint32Array> {
+  checkDim(batch, 'batch');
+  const B = Math.min(batch, data.n);
+  const ex = await inferExecutor(net, B);
+  const D = rowSize(data.shape);
+  const device = net.ctx.device;
+  const out = new Uint32Array(data.n);
+  const labels = new Uint32Array(B);
+  for (let start = 0; start < data.n; start += B) {
+    const rows = Math.min(B, data.n - start);
+    ex.writeBatch(data.images.subarray(start * D, (start + rows) * D), labels, rows);
+    const enc = device.createCommandEncoder({ label: `predict rows ${start}` });
+    const pass = enc.beginComputePass({ label: 'predict' });
+    ex.encodeEval(pass, rows);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    out.set(new Uint32Array(await readBuffer(device, ex.pred, rows * 4)), start);
+  }
+  return out;
+}
