@@ -1,0 +1,38 @@
+// The prune-lab command line: a table of subcommands (`tree` today; `info` and
+// `run` join it later), each parsing its own flags. Exit codes: 0 ok, 1 the run
+// failed (bad data, unreadable file), 2 bad usage (unknown flag, bad value).
+import { treeCommand } from './tree.js';
+
+export interface Subcommand {
+  summary: string;
+  /** Runs with the arguments after the subcommand's name; resolves to the exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Subcommand> = {
+  tree: treeCommand,
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: prune-lab <command> [flags]', '', 'Commands:', ...lines, '', 'Run `prune-lab <command> --help` for its flags.', ''].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`prune-lab: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  return command.run(rest);
+}
