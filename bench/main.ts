@@ -6,6 +6,7 @@ import { acquireDevice } from '../src/gpu/device.js';
 import { createGpuContext } from '../src/gpu/context.js';
 import { benchMatmul } from './matmul.js';
 import { benchTopk } from './topk.js';
+import { benchTrainThroughput, benchAccuracy } from './train.js';
 import { log } from './util.js';
 
 declare global {
@@ -16,7 +17,7 @@ declare global {
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const only = params.get('only')?.split(',') ?? ['matmul', 'topk'];
+  const only = params.get('only')?.split(',') ?? ['matmul', 'topk', 'train'];
   const { device, info } = await acquireDevice();
   const ctx = createGpuContext(device);
   await tf.setBackend('webgpu');
@@ -35,6 +36,16 @@ async function main(): Promise<void> {
       { layers: [784 * 300, 300 * 100, 100 * 10], sparsity: 0.9 },
       { layers: [1_000_000, 1_000_000, 1_000_000, 1_000_000], sparsity: 0.9 },
     ]);
+  }
+  if (only.includes('train')) {
+    result.train = await benchTrainThroughput(ctx, Number(params.get('steps') ?? 40));
+  }
+  if (only.includes('accuracy')) {
+    const model = params.get('model') ?? 'lenet-300-100';
+    result.accuracy = await benchAccuracy(ctx, {
+      model, epochs: Number(params.get('epochs') ?? (model === 'lenet-5' ? 12 : 15)),
+      ...(params.get('train-samples') ? { trainSamples: Number(params.get('train-samples')) } : {}), seed: Number(params.get('seed') ?? 1),
+    });
   }
   window.__bench = { done: true, result };
 }

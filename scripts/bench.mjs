@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --json FILE] [--only matmul,topk]
+// npm run bench [-- --json FILE] [--only matmul,topk,train,accuracy] [--model M --epochs E --train-samples N --seed S] [--steps N]
 // Serves bench/ with Vite, opens it in the headless system Chromium with WebGPU,
 // and prints the comparison table (ours vs TF.js WebGPU vs plain JS, same adapter, one run).
 import { parseArgs } from 'node:util';
@@ -8,25 +8,37 @@ import { createServer } from 'vite';
 import { chromium } from 'playwright-core';
 import { chromiumPath, chromiumArgs } from './chromium.mjs';
 
+const USAGE = `usage: npm run bench -- [--json FILE] [--only LIST]
+  --only LIST          comma list of matmul, topk, train, accuracy (default matmul,topk,train)
+  --steps N            training steps timed by 'train' (default 40)
+  --model M            'accuracy': lenet-300-100 or lenet-5 (default lenet-300-100)
+  --epochs E           'accuracy': epochs (default 15, lenet-5 12)
+  --train-samples N    'accuracy': train on a seeded subset of N images (default all 55,000)
+  --seed S             'accuracy': seed (default 1)`;
 let args;
 try {
   args = parseArgs({
     options: {
       json: { type: 'string' },
       only: { type: 'string' },
+      model: { type: 'string' },
+      epochs: { type: 'string' },
+      'train-samples': { type: 'string' },
+      seed: { type: 'string' },
+      steps: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   }).values;
 } catch (e) {
-  console.error(`bench: ${e.message}\nusage: npm run bench -- [--json FILE] [--only matmul,topk]`);
+  console.error(`bench: ${e.message}\n${USAGE}`);
   process.exit(2);
 }
 if (args.help) {
-  console.log('usage: npm run bench -- [--json FILE] [--only matmul,topk]');
+  console.log(USAGE);
   process.exit(0);
 }
-const known = ['matmul', 'topk'];
+const known = ['matmul', 'topk', 'train', 'accuracy'];
 if (args.only) {
   for (const o of args.only.split(',')) {
     if (!known.includes(o)) {
@@ -35,10 +47,29 @@ if (args.only) {
     }
   }
 }
+const intFlag = (name, lo, hi) => {
+  const v = args[name];
+  if (v === undefined) return;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < lo || n > hi) {
+    console.error(`bench: --${name} takes an integer in [${lo}, ${hi}] (got ${JSON.stringify(v)})`);
+    process.exit(2);
+  }
+};
+intFlag('epochs', 1, 1000);
+intFlag('train-samples', 128, 55000);
+intFlag('seed', 0, 2 ** 31 - 1);
+intFlag('steps', 1, 10000);
+if (args.model !== undefined && !['lenet-300-100', 'lenet-5'].includes(args.model)) {
+  console.error(`bench: --model takes lenet-300-100 or lenet-5 (got ${JSON.stringify(args.model)})`);
+  process.exit(2);
+}
+const query = new URLSearchParams();
+for (const k of ['only', 'model', 'epochs', 'train-samples', 'seed', 'steps']) if (args[k] !== undefined) query.set(k, args[k]);
 
-const server = await createServer({ server: { port: 0, host: '127.0.0.1' }, logLevel: 'error', optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] } });
+const server = await createServer({ server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } }, logLevel: 'error', optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] } });
 await server.listen();
-const url = `${server.resolvedUrls.local[0]}bench/index.html${args.only ? `?only=${args.only}` : ''}`;
+const url = `${server.resolvedUrls.local[0]}bench/index.html?${query}`;
 const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
 let out;
 try {
@@ -48,7 +79,7 @@ try {
   });
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   await page.goto(url);
-  await page.waitForFunction(() => window.__bench?.done === true, null, { timeout: 45 * 60_000, polling: 1000 });
+  await page.waitForFunction(() => window.__bench?.done === true, null, { timeout: 0, polling: 1000 });
   out = await page.evaluate(() => window.__bench);
   out.browser = browser.version();
 } finally {
@@ -79,6 +110,19 @@ if (r.topk) {
     console.log(`${String(t.n).padEnd(10)} | ${f(t.sparsity, 2).padStart(8)} | ${f(t.oursMs, 1).padStart(10)} | ${f(t.jsSortMs, 1).padStart(7)} | ${(t.tfjsTopkMs === null ? 'failed' : f(t.tfjsTopkMs, 1)).padStart(7)} | ${f(t.vsJsSort, 2).padStart(11)}× | ${(t.vsTfjs === null ? '—' : `${f(t.vsTfjs, 2)}×`).padStart(12)} | ${t.thresholdsAgree}`);
     if (t.tfjsError) console.log(`  tf.topk error: ${t.tfjsError}`);
   }
+}
+if (r.train) {
+  const t = r.train;
+  console.log(`\nTraining throughput, ${t.model}, batch ${t.batch}, SGD momentum, ${t.steps} steps (samples/s, higher is better)`);
+  console.log('ours       | TF.js webgpu | ours/TF.js');
+  console.log(`${f(t.oursSamplesPerSec, 0).padStart(10)} | ${f(t.tfjsSamplesPerSec, 0).padStart(12)} | ${f(t.ratio, 2).padStart(9)}×`);
+}
+if (r.accuracy) {
+  const a = r.accuracy;
+  console.log(`\nAccuracy run: ${a.model}, ${a.epochs} epochs, batch ${a.batch}, ${a.optimizer.type} lr ${a.optimizer.lr} ${a.schedule.type}, seed ${a.seed}, ${a.trainSamples} training images`);
+  console.log('epoch | loss    | train acc | val acc');
+  for (const e of a.perEpoch) console.log(`${String(e.epoch + 1).padStart(5)} | ${f(e.loss, 4)} | ${f(e.trainAccuracy, 4).padStart(9)} | ${f(e.validationAccuracy, 4)}`);
+  console.log(`test accuracy ${f(a.testAccuracy * 100, 2)}% (error ${f(100 - a.testAccuracy * 100, 2)}%), macro-F1 ${f(a.testMacroF1, 4)}, ${f(a.timeMs / 60000, 1)} min`);
 }
 if (args.json) {
   writeFileSync(args.json, JSON.stringify(r, null, 2));

@@ -45,6 +45,8 @@ export interface TrainOptions {
    * gradual pruning hooks in here. It may submit GPU work of its own.
    */
   afterStep?: (globalStep: number) => void | Promise<void>;
+  /** Called after each whole epoch (validation runs here); may submit GPU work. */
+  onEpochEnd?: (epoch: number, stats: { loss: number; accuracy: number }) => void | Promise<void>;
 }
 
 export interface TrainResult {
@@ -153,6 +155,7 @@ export async function train(net: Network, data: ImageDataset, o: TrainOptions): 
       if (!aborted) {
         epochs.push({ epoch: e, ...last });
         report(e, stepsPerEpoch, lr);
+        await o.onEpochEnd?.(e, last);
       }
     }
     await drain();
