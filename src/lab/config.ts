@@ -1,0 +1,142 @@
+// The experiment config: everything a run needs, validated in full before any GPU
+// work starts, with errors that name the field and the allowed values.
+import { PruneLabError } from '../errors.js';
+import { planModel, PRESETS, type ModelSpec } from '../nn/spec.js';
+import { validateOptimizer, validateSchedule, type LrSchedule, type OptimizerConfig } from '../nn/optim.js';
+
+export const METHODS = ['global', 'local', 'random', 'structured'] as const;
+export type PruneMethod = (typeof METHODS)[number];
+export const SCHEDULE_KINDS = ['oneshot', 'iterative', 'gradual'] as const;
+export type PruneScheduleKind = (typeof SCHEDULE_KINDS)[number];
+export const CRITERIA = ['l1', 'l2'] as const;
+export type StructuredCriterion = (typeof CRITERIA)[number];
+
+export interface LayerOverride {
+  /** Leave this layer dense. */
+  exclude?: boolean;
+  /** Prune this layer to its own ratio (a separate group). */
+  sparsity?: number;
+}
+
+export interface ExperimentConfig {
+  /** A preset name ('lenet-300-100', 'lenet-5') or a model spec. */
+  model: string | ModelSpec;
+  dataset: { name: 'mnist' } | { name: 'idx'; label?: string };
+  train: {
+    epochs: number;
+    batchSize: number;
+    optimizer: OptimizerConfig;
+    schedule?: LrSchedule;
+  };
+  prune: {
+    method: PruneMethod;
+    /** Unstructured: rank within each layer ('local') or across all ('global'). 'global'/'local' methods imply it; for 'random' the per-layer ratios come from a global magnitude selection; for 'structured', units are ranked per layer or globally. */
+    scope?: 'global' | 'local';
+    criterion?: StructuredCriterion;
+    schedule: PruneScheduleKind;
+    targetSparsity: number;
+    rounds: number;
+    finetuneEpochs: number;
+    /** Per-layer overrides by layer name (fc1, conv2, …). */
+    layers?: Record<string, LayerOverride>;
+    /** Lottery-ticket rewinding: false, or the training step whose weights survivors are reset to (0 = init). */
+    rewind?: false | number;
+    /** Gradual: update masks every this many steps (Δt), starting at step t0 (default 0). */
+    gradualEvery?: number;
+    gradualStart?: number;
+  };
+  seed: number;
+  subsets?: { train?: number; validation?: number; test?: number };
+  /** Which split the round metrics come from. */
+  evaluateOn?: 'test' | 'validation';
+}
+
+function bad(field: string, expected: string, got: unknown): never {
+  throw new PruneLabError('invalid-config', `${field} must be ${expected} (got ${JSON.stringify(got)})`, field);
+}
+
+function int(v: unknown, field: string, lo: number, hi: number): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) bad(field, `an integer in [${lo}, ${hi}]`, v);
+}
+
+function ratio(v: unknown, field: string): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= 1) bad(field, 'a number in [0, 1)', v);
+}
+
+function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[]): void {
+  if (!allowed.includes(v as T)) bad(field, `one of ${allowed.join(', ')}`, v);
+}
+
+/** Resolves the model to a spec (presets by name). */
+export function resolveModel(model: ExperimentConfig['model']): ModelSpec {
+  if (typeof model === 'string') {
+    const p = PRESETS[model];
+    if (!p) bad('model', `one of ${Object.keys(PRESETS).join(', ')} or a model spec object`, model);
+    return p;
+  }
+  return model;
+}
+
+/** Checks every field; returns the config with defaults filled in. Throws PruneLabError('invalid-config'). */
+export function validateConfig(raw: unknown): ExperimentConfig {
+  if (typeof raw !== 'object' || raw === null) bad('config', 'an object', raw);
+  const c = raw as ExperimentConfig;
+  const plan = planModel(resolveModel(c.model));
+  if (typeof c.dataset !== 'object' || c.dataset === null) bad('dataset', "{ name: 'mnist' } or { name: 'idx' }", c.dataset);
+  oneOf(c.dataset.name, 'dataset.name', ['mnist', 'idx']);
+  if (typeof c.train !== 'object' || c.train === null) bad('train', 'an object { epochs, batchSize, optimizer }', c.train);
+  int(c.train.epochs, 'train.epochs', 0, 1000);
+  int(c.train.batchSize, 'train.batchSize', 1, 65536);
+  validateOptimizer(c.train.optimizer, 'train.optimizer');
+  if (c.train.schedule !== undefined) validateSchedule(c.train.schedule, 'train.schedule');
+  const p = c.prune;
+  if (typeof p !== 'object' || p === null) bad('prune', 'an object { method, schedule, targetSparsity, rounds, finetuneEpochs }', p);
+  oneOf(p.method, 'prune.method', METHODS);
+  if (p.scope !== undefined) oneOf(p.scope, 'prune.scope', ['global', 'local']);
+  if (p.criterion !== undefined) oneOf(p.criterion, 'prune.criterion', CRITERIA);
+  if (p.criterion !== undefined && p.method !== 'structured') bad('prune.criterion', "given only with method 'structured'", p.criterion);
+  oneOf(p.schedule, 'prune.schedule', SCHEDULE_KINDS);
+  ratio(p.targetSparsity, 'prune.targetSparsity');
+  int(p.rounds, 'prune.rounds', 1, 100);
+  if (p.schedule === 'oneshot' && p.rounds !== 1) bad('prune.rounds', "1 with schedule 'oneshot'", p.rounds);
+  int(p.finetuneEpochs, 'prune.finetuneEpochs', 0, 1000);
+  if (p.schedule === 'gradual') {
+    if (p.method === 'structured') bad('prune.schedule', "'oneshot' or 'iterative' with method 'structured'", p.schedule);
+    if (p.finetuneEpochs < 1) bad('prune.finetuneEpochs', "at least 1 with schedule 'gradual' (the masks are updated during those epochs)", p.finetuneEpochs);
+    if (p.gradualEvery !== undefined) int(p.gradualEvery, 'prune.gradualEvery', 1, 1e6);
+    if (p.gradualStart !== undefined) int(p.gradualStart, 'prune.gradualStart', 0, 1e8);
+  } else {
+    if (p.gradualEvery !== undefined) bad('prune.gradualEvery', "given only with schedule 'gradual'", p.gradualEvery);
+    if (p.gradualStart !== undefined) bad('prune.gradualStart', "given only with schedule 'gradual'", p.gradualStart);
+  }
+  if (p.rewind !== undefined && p.rewind !== false) {
+    int(p.rewind, 'prune.rewind', 0, 1e8);
+    if (p.method === 'structured') bad('prune.rewind', "false with method 'structured' (the shrunk model has other shapes)", p.rewind);
+    if (p.schedule === 'gradual') bad('prune.rewind', "false with schedule 'gradual'", p.rewind);
+  }
+  if (p.layers !== undefined) {
+    if (typeof p.layers !== 'object' || p.layers === null) bad('prune.layers', 'an object keyed by layer name', p.layers);
+    const names = plan.params.map((q) => q.name);
+    for (const [name, o] of Object.entries(p.layers)) {
+      if (!names.includes(name)) bad(`prune.layers.${name}`, `a layer of the model (${names.join(', ')})`, name);
+      if (typeof o !== 'object' || o === null) bad(`prune.layers.${name}`, '{ exclude?: boolean, sparsity?: number }', o);
+      for (const k of Object.keys(o)) if (k !== 'exclude' && k !== 'sparsity') bad(`prune.layers.${name}.${k}`, 'absent (fields: exclude, sparsity)', k);
+      if (o.exclude !== undefined && typeof o.exclude !== 'boolean') bad(`prune.layers.${name}.exclude`, 'a boolean', o.exclude);
+      if (o.sparsity !== undefined) ratio(o.sparsity, `prune.layers.${name}.sparsity`);
+      if (o.exclude && o.sparsity !== undefined) bad(`prune.layers.${name}`, 'either exclude or sparsity, not both', o);
+    }
+    const pruned = names.filter((n) => !p.layers?.[n]?.exclude);
+    if (pruned.length === 0) bad('prune.layers', 'leaving at least one layer prunable', Object.keys(p.layers));
+  }
+  int(c.seed, 'seed', 0, 2 ** 31 - 1);
+  if (c.subsets !== undefined) {
+    if (typeof c.subsets !== 'object' || c.subsets === null) bad('subsets', '{ train?, validation?, test? }', c.subsets);
+    for (const k of ['train', 'validation', 'test'] as const) if (c.subsets[k] !== undefined) int(c.subsets[k], `subsets.${k}`, 1, 1e7);
+  }
+  if (c.evaluateOn !== undefined) oneOf(c.evaluateOn, 'evaluateOn', ['test', 'validation']);
+  return {
+    ...c,
+    prune: { ...p, scope: p.scope ?? (p.method === 'local' ? 'local' : 'global'), rewind: p.rewind ?? false },
+    evaluateOn: c.evaluateOn ?? 'test',
+  };
+}

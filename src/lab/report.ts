@@ -1,0 +1,77 @@
+// The one report format of an experiment: produced by the runner, charted by the
+// UI, written by the CLI, stored in IndexedDB, exported and imported as JSON, and
+// flattened to CSV (one row per round).
+import type { ExperimentConfig } from './config.js';
+import type { AdapterSummary } from '../gpu/device.js';
+
+export const REPORT_VERSION = 1;
+
+export interface LayerEntry {
+  name: string;
+  kind: 'linear' | 'conv2d';
+  /** Weight shape as stored now (structured pruning shrinks it). */
+  shape: number[];
+  /** Weights (biases not counted: they are not prunable). */
+  params: number;
+  nonzero: number;
+  sparsity: number;
+  prunable: boolean;
+  biases: number;
+}
+
+export interface RoundEntry {
+  /** 0 is the dense baseline. */
+  round: number;
+  targetSparsity: number;
+  /** Fraction of prunable weights that are exactly zero (over the original prunable count for structured runs). */
+  sparsity: number;
+  layers: LayerEntry[];
+  evaluatedOn: 'test' | 'validation';
+  accuracy: number;
+  precision: number;
+  recall: number;
+  macroF1: number;
+  perClass: { precision: number[]; recall: number[]; f1: number[] };
+  confusion: number[];
+  loss: number | null;
+  params: { total: number; nonzero: number };
+  flops: { dense: number; effective: number };
+  compressionRatio: number;
+  /** Structured runs: units kept per layer. */
+  units?: Record<string, { before: number; after: number }>;
+  timeMs: { prune: number; finetune: number; evaluate: number };
+}
+
+export interface Report {
+  version: typeof REPORT_VERSION;
+  id: string;
+  createdAt: string;
+  status: 'complete' | 'aborted' | 'error' | 'running';
+  error?: { code: string; message: string };
+  config: ExperimentConfig;
+  adapter: Pick<AdapterSummary, 'vendor' | 'architecture' | 'description' | 'backend'>;
+  model: { name: string; paramCount: number; prunableLayers: string[]; excludedLayers: string[] };
+  data: { train: number; validation: number; test: number };
+  baseline: RoundEntry | null;
+  rounds: RoundEntry[];
+  final: RoundEntry | null;
+  timeMs: number;
+}
+
+const CSV_COLUMNS = [
+  'round', 'targetSparsity', 'sparsity', 'accuracy', 'precision', 'recall', 'macroF1', 'loss',
+  'paramsTotal', 'paramsNonzero', 'compressionRatio', 'flopsDense', 'flopsEffective', 'pruneMs', 'finetuneMs', 'evaluateMs',
+] as const;
+
+/** One row per entry (baseline as round 0, then each round), plus a sparsity column per layer. */
+export function reportToCsv(r: Report): string {
+  const entries = [...(r.baseline ? [r.baseline] : []), ...r.rounds];
+  const layerNames = entries[0]?.layers.map((l) => l.name) ?? [];
+  const head = [...CSV_COLUMNS, ...layerNames.map((n) => `sparsity_${n}`)];
+  const rows = entries.map((e) => [
+    e.round, e.targetSparsity, e.sparsity, e.accuracy, e.precision, e.recall, e.macroF1, e.loss ?? '',
+    e.params.total, e.params.nonzero, e.compressionRatio, e.flops.dense, e.flops.effective, e.timeMs.prune, e.timeMs.finetune, e.timeMs.evaluate,
+    ...layerNames.map((n) => e.layers.find((l) => l.name === n)?.sparsity ?? ''),
+  ]);
+  return [head, ...rows].map((row) => row.join(',')).join('\n') + '\n';
+}
