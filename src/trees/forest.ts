@@ -107,7 +107,7 @@ export interface EnsemblePruneReport {
   dropped: Array<{ tree: number; valAccuracy: number }>;
 }
 
-function timeMs(fn: () => void, repeats = 5): number {
+function timeMs(fn: () => void, repeats = 11): number {
   const times: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();

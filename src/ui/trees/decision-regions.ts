@@ -1,0 +1,116 @@
+// <prune-decision-regions>: for a 2-D dataset, the class a tree predicts over the
+// plane (a grid from the Worker, tinted by class) with the data points on top;
+// redrawn whenever the grid changes, i.e. as the tree is pruned.
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import type { Bounds } from '../../worker/tree-api.js';
+import { classColor, theme } from './theme.js';
+
+export interface RegionPoints {
+  /** Row-major n × 2. */
+  x: Float32Array;
+  y: Int32Array;
+  bounds: Bounds;
+}
+
+/** Any CSS colour as RGBA bytes, by painting one pixel. */
+function toRgb(ctx: CanvasRenderingContext2D, css: string): Uint8ClampedArray {
+  ctx.clearRect(0, 0, 1, 1);
+  ctx.fillStyle = css;
+  ctx.fillRect(0, 0, 1, 1);
+  return ctx.getImageData(0, 0, 1, 1).data.slice(0, 4);
+}
+
+/**
+ * @csspart canvas - the drawing.
+ * @cssprop --prune-class-0 - colour of class 0 (and --prune-class-1 … for the others).
+ * @cssprop --prune-region-alpha - opacity of the region tint (default 0.28).
+ */
+@customElement('prune-decision-regions')
+export class PruneDecisionRegions extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      :host { display: inline-block; }
+      canvas { display: block; border: 1px solid var(--_border); border-radius: 6px; background: var(--_bg); }
+    `,
+  ];
+
+  /** res × res predicted classes, row 0 at the top (largest y). */
+  @property({ attribute: false }) grid: Uint8Array | null = null;
+  @property({ type: Number }) res = 0;
+  @property({ attribute: false }) points: RegionPoints | null = null;
+  /** Canvas size in CSS pixels (square). */
+  @property({ type: Number }) size = 320;
+
+  @query('canvas') private canvas!: HTMLCanvasElement;
+
+  protected override updated(_changed: PropertyValues<this>): void {
+    this.draw();
+  }
+
+  private draw(): void {
+    const cv = this.canvas;
+    if (!cv) return;
+    const dpr = globalThis.devicePixelRatio || 1;
+    const px = Math.round(this.size * dpr);
+    if (cv.width !== px) {
+      cv.width = px;
+      cv.height = px;
+    }
+    const ctx = cv.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, px, px);
+    const colors = new Map<number, string>();
+    const color = (k: number): string => {
+      if (!colors.has(k)) colors.set(k, classColor(this, k));
+      return colors.get(k)!;
+    };
+    const res = this.res;
+    if (this.grid && res > 0 && this.grid.length === res * res) {
+      // One pixel per cell in a small canvas, scaled up unsmoothed: crisp, seamless cells.
+      const alpha = Number(getComputedStyle(this).getPropertyValue('--prune-region-alpha')) || 0.28;
+      const small = document.createElement('canvas');
+      small.width = res;
+      small.height = res;
+      const sctx = small.getContext('2d', { willReadFrequently: true })!;
+      const img = sctx.createImageData(res, res);
+      const rgb = new Map<number, Uint8ClampedArray>();
+      for (let i = 0; i < res * res; i++) {
+        const k = this.grid[i]!;
+        if (!rgb.has(k)) rgb.set(k, toRgb(sctx, color(k)));
+        img.data.set(rgb.get(k)!, 4 * i);
+        img.data[4 * i + 3] = Math.round(255 * alpha);
+      }
+      sctx.putImageData(img, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(small, 0, 0, px, px);
+    }
+    const p = this.points;
+    if (!p) return;
+    const { x0, x1, y0, y1 } = p.bounds;
+    const radius = Math.max(2, 2.5 * dpr);
+    ctx.lineWidth = dpr;
+    ctx.strokeStyle = getComputedStyle(this).getPropertyValue('--_bg').trim() || '#fff';
+    for (let i = 0; i < p.y.length; i++) {
+      const cx = ((p.x[2 * i]! - x0) / (x1 - x0)) * px;
+      const cy = ((y1 - p.x[2 * i + 1]!) / (y1 - y0)) * px;
+      ctx.fillStyle = color(p.y[i]!);
+      ctx.beginPath();
+      ctx.arc(cx, cy, radius, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+
+  protected override render(): unknown {
+    return html`<canvas part="canvas" style="width:${this.size}px;height:${this.size}px" role="img"
+      aria-label="decision regions and data points"></canvas>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'prune-decision-regions': PruneDecisionRegions;
+  }
+}

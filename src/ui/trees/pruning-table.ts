@@ -1,0 +1,80 @@
+// <prune-pruning-table>: pre- vs post-pruning side by side on the same split, one
+// row per method (unpruned, each pre-pruning setting, CCP at the best alpha, REP,
+// PEP): size, accuracies, macro-F1 and times. The best test accuracy is marked; a
+// post-pruning row can be picked to show its tree.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { LabRow, RowKind } from '../../worker/tree-api.js';
+import { emit, theme } from './theme.js';
+
+export interface MethodSelectDetail {
+  kind: RowKind;
+}
+
+/**
+ * @fires prune-method-select - CustomEvent<MethodSelectDetail> when a post-pruning row is clicked.
+ * @csspart table - the table.
+ * @cssprop --prune-accent - marks the selected row and the best score.
+ */
+@customElement('prune-pruning-table')
+export class PrunePruningTable extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      :host { display: block; overflow-x: auto; }
+      table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+      th, td { padding: 4px 8px; border-bottom: 1px solid var(--_border); text-align: right; white-space: nowrap; }
+      th:first-child, td:first-child { text-align: left; white-space: normal; }
+      th { font-weight: 600; color: var(--_muted); font-size: 12px; }
+      tr.post { cursor: pointer; }
+      tr.post:hover td { background: var(--_surface); }
+      tr.selected td:first-child { box-shadow: inset 3px 0 0 var(--_accent); }
+      .best { color: var(--_accent); font-weight: 600; }
+      .kind { display: inline-block; min-width: 5.5em; color: var(--_muted); font-size: 12px; }
+    `,
+  ];
+
+  @property({ attribute: false }) rows: readonly LabRow[] = [];
+  /** The post-pruning method shown elsewhere (highlighted). */
+  @property() selected: RowKind | null = null;
+
+  private pick(kind: RowKind): void {
+    if (kind === 'ccp' || kind === 'rep' || kind === 'pep') emit<MethodSelectDetail>(this, 'prune-method-select', { kind });
+  }
+
+  protected override render(): unknown {
+    if (this.rows.length === 0) return nothing;
+    const hasTest = this.rows.some((r) => r.testAccuracy !== null);
+    const scoreOf = (r: LabRow): number => (hasTest ? r.testAccuracy! : r.valAccuracy);
+    const best = Math.max(...this.rows.map(scoreOf));
+    const pct = (v: number | null): string => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
+    const ms = (v: number): string => (v === 0 ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(0));
+    const kinds: Record<RowKind, string> = { unpruned: 'none', pre: 'pre', ccp: 'post', rep: 'post', pep: 'post' };
+    return html`<table part="table">
+      <thead><tr>
+        <th>method</th><th>leaves</th><th>depth</th><th>train</th><th>val</th><th>test</th>
+        <th>macro-F1 (${hasTest ? 'test' : 'val'})</th><th>fit ms</th><th>prune ms</th>
+      </tr></thead>
+      <tbody>
+        ${this.rows.map((r) => html`<tr class="${kinds[r.kind] === 'post' ? 'post' : ''} ${r.kind === this.selected ? 'selected' : ''}"
+            @click=${() => this.pick(r.kind)}>
+          <td><span class="kind">${kinds[r.kind]}</span>${r.label}</td>
+          <td>${r.leaves}</td><td>${r.depth}</td>
+          <td>${pct(r.trainAccuracy)}</td>
+          <td class=${!hasTest && scoreOf(r) === best ? 'best' : ''}>${pct(r.valAccuracy)}</td>
+          <td class=${hasTest && scoreOf(r) === best ? 'best' : ''}>${pct(r.testAccuracy)}</td>
+          <td>${r.macroF1.toFixed(3)}</td><td>${ms(r.fitMs)}</td><td>${ms(r.pruneMs)}</td>
+        </tr>`)}
+      </tbody>
+    </table>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'prune-pruning-table': PrunePruningTable;
+  }
+  interface HTMLElementEventMap {
+    'prune-method-select': CustomEvent<MethodSelectDetail>;
+  }
+}
