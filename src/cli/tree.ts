@@ -40,7 +40,8 @@ Growth (pre-pruning), as scikit-learn's DecisionTreeClassifier
   --max-leaf-nodes N         integer ≥ 2 (grows best-first)
 Post-pruning
   --ccp-alpha X              cost-complexity pruning at alpha X ≥ 0
-  --ccp-path                 print the pruning path (alphas, total leaf impurities)
+  --ccp-path                 print the pruning path (alphas, total leaf impurities); of the
+                             tree fit on all rows unless --test-fraction holds some out
   --prune rep|pep            reduced-error (needs --val-fraction) or pessimistic pruning
   --confidence CF            PEP confidence factor in (0, 0.5] (default ${DEFAULT_CONFIDENCE})
 Splits (seeded; without them the tree is fit on all rows)
@@ -290,7 +291,12 @@ export async function runTree(a: TreeArgs): Promise<TreeReport> {
   };
   if (metrics.val) report.valAccuracy = metrics.val.accuracy;
   if (metrics.test) report.testAccuracy = metrics.test.accuracy;
-  if (a.ccpPath && path) report.ccpPath = { alphas: path.alphas, impurities: path.impurities };
+  if (a.ccpPath && path) {
+    // Without a test split the path describes all the data given, even when
+    // validation rows were held out for pruning.
+    const full = split && a.testFraction === undefined ? ccpPath(fitTree(all, a.params)) : path;
+    report.ccpPath = { alphas: full.alphas, impurities: full.impurities };
+  }
   return report;
 }
 

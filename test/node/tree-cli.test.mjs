@@ -186,12 +186,16 @@ describe('prune-lab tree: splits and post-pruning', () => {
     assert.deepEqual(json('tree', '--dataset', 'moons', '--samples', '300', '--test-fraction', '0.25', '--seed', '3').tree, out.tree);
   });
 
-  it('computes --ccp-path on the training rows when a test split is given', () => {
+  it('computes --ccp-path on all rows unless a test split is given', () => {
     const all = json('tree', '--dataset', 'moons', '--ccp-path');
     const split = json('tree', '--dataset', 'moons', '--ccp-path', '--test-fraction', '0.3');
     assert.equal(all.ccpPath.alphas.length, all.ccpPath.impurities.length);
     assert.notDeepEqual(split.ccpPath.alphas, all.ccpPath.alphas);
     assert.equal(split.ccpPath.alphas.at(-1) > 0, true);
+    // Validation rows alone do not change it: without --test-fraction the path is of all rows.
+    const val = json('tree', '--dataset', 'moons', '--ccp-path', '--val-fraction', '0.3', '--prune', 'rep');
+    assert.deepEqual(val.ccpPath, all.ccpPath);
+    assert.equal(val.split.val, 60);
   });
 
   it('runs REP on the validation rows and PEP with its confidence factor', () => {
