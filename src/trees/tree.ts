@@ -122,18 +122,6 @@ export function treeSize(tree: DecisionTree, cut?: Cut): TreeSize {
   return { nodes, leaves, depth };
 }
 
-/** Marks every node that is still in the tree after `cut` (1 = kept). */
-export function keptNodes(tree: DecisionTree, cut?: Cut): Uint8Array {
-  const kept = new Uint8Array(tree.nodeCount);
-  const stack = [0];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    kept[node] = 1;
-    if (!isLeaf(tree, node, cut)) stack.push(tree.right[node]!, tree.left[node]!);
-  }
-  return kept;
-}
-
 /**
  * A standalone copy of the tree with `cut` applied, nodes renumbered in preorder.
  * Used where a pruned tree leaves the engine (CLI output, forests); inside the lab a
