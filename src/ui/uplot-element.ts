@@ -1,0 +1,111 @@
+// The base of the uPlot charts: owns the plot's lifetime (built after each valid
+// render, destroyed on invalid data and on disconnect) and its width and height.
+import { css, html, type PropertyValues } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import uPlot from 'uplot';
+import { check } from '../errors.js';
+import { PruneElement } from './prune-element.js';
+import { theme, themeColor, uplotStyles } from './theme.js';
+
+export abstract class UPlotElement extends PruneElement {
+  static override styles = [
+    theme,
+    uplotStyles,
+    css`
+      :host { display: block; }
+      .box { border: 1px solid var(--_border); border-radius: 6px; padding: 6px; background: var(--_bg); width: fit-content; }
+      .empty { color: var(--_muted); padding: 12px; }
+    `,
+  ];
+
+  /** Plot width in CSS pixels. */
+  @property({ type: Number }) width = 560;
+  /** Plot height in CSS pixels. */
+  @property({ type: Number }) height = 300;
+
+  @query('.box') private box!: HTMLDivElement | null;
+  private plot: uPlot | null = null;
+
+  /** The live uPlot instance (null while empty or invalid): for scripts that want its API. */
+  get chart(): uPlot | null {
+    return this.plot;
+  }
+
+  /** What the figure shows, for screen readers. */
+  protected abstract readonly figureLabel: string;
+  /** Whether there is anything to draw. */
+  protected abstract hasData(): boolean;
+  /** Shown instead of a plot when there is nothing to draw. */
+  protected abstract readonly emptyText: string;
+  /** Options less width and height, and the data, of a plot built from valid properties. */
+  protected abstract plotOptions(axis: Partial<uPlot.Axis>): Omit<uPlot.Options, 'width' | 'height'>;
+  protected abstract plotData(): uPlot.AlignedData;
+
+  protected validateSize(): void {
+    for (const [field, v] of [['width', this.width], ['height', this.height]] as const) {
+      check(Number.isInteger(v) && v >= 120 && v <= 4096, field, 'an integer in [120, 4096] (CSS pixels)', v);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.destroyPlot();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    this.destroyPlot();
+    if (this.validationMessage !== null || !this.hasData() || !this.box) return;
+    const muted = themeColor(this, '--_muted', '#667085');
+    const axis: Partial<uPlot.Axis> = {
+      stroke: muted,
+      grid: { stroke: 'rgb(128 128 128 / 0.18)', width: 1 },
+      ticks: { stroke: 'rgb(128 128 128 / 0.3)', width: 1 },
+    };
+    this.plot = new uPlot({ ...this.plotOptions(axis), width: this.width, height: this.height }, this.plotData(), this.box);
+  }
+
+  private destroyPlot(): void {
+    this.plot?.destroy();
+    this.plot = null;
+  }
+
+  protected override renderValid(): unknown {
+    return html`<div class="box" part="chart" role="figure" aria-label=${this.figureLabel}>
+      ${this.hasData() ? '' : html`<div class="empty">${this.emptyText}</div>`}
+    </div>`;
+  }
+}
+
+/** The x series (sparsity, shown as a percentage) every chart here starts with. */
+export const SPARSITY_X: uPlot.Series = { label: 'sparsity', value: (_u, v) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`) };
+
+/** A line with round points, drawn across the gaps that joining series on one x leaves. */
+export function lineSeries(label: string, color: string, format: (v: number) => string, dash: number[] = []): uPlot.Series {
+  return {
+    label,
+    stroke: color,
+    width: 2,
+    dash,
+    spanGaps: true,
+    points: { show: true, size: 6, fill: color },
+    value: (_u, v) => (v === null ? '–' : format(v)),
+  };
+}
+
+/** Live legend; no drag-to-zoom (the charts are small and their ranges fixed). */
+export const INTERACTION: Pick<uPlot.Options, 'legend' | 'cursor'> = { legend: { live: true }, cursor: { drag: { x: false, y: false } } };
+
+/** Draws a vertical or horizontal mark on a plot's canvas, in CSS-pixel units scaled to the device. */
+export function strokePath(u: uPlot, color: string, width: number, dash: number[], draw: (ctx: CanvasRenderingContext2D) => void): void {
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.strokeStyle = color;
+  ctx.fillStyle = color;
+  ctx.lineWidth = width * uPlot.pxRatio;
+  ctx.setLineDash(dash.map((d) => d * uPlot.pxRatio));
+  ctx.beginPath();
+  draw(ctx);
+  ctx.stroke();
+  ctx.restore();
+}

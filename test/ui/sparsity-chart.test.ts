@@ -1,0 +1,86 @@
+// <prune-sparsity-chart>: series per report (and per metric), baseline first, labels,
+// the uPlot legend in the shadow DOM, attributes, `src` loading, invalid values.
+import { expect } from '@esm-bundle/chai';
+import '../../src/ui/sparsity-chart.js';
+import { runLabels, sparsitySeries } from '../../src/ui/sparsity-chart.js';
+import type { Report } from '../../src/lab/report.js';
+import { $, $$, errorText, mount, settle, unmountAll } from './helpers.js';
+import { MAGNITUDE_REPORT, RANDOM_REPORT } from './fixtures.js';
+
+const legendLabels = (el: Element): string[] => $$(el, '.u-legend .u-series th').map((th) => th.textContent!.trim());
+
+describe('<prune-sparsity-chart>', () => {
+  afterEach(unmountAll);
+
+  it('builds one accuracy series per report, baseline first, sorted by sparsity', () => {
+    const s = sparsitySeries([MAGNITUDE_REPORT, RANDOM_REPORT], null, false);
+    expect(s.map((x) => x.label)).to.deep.equal(['global · iterative', 'random · iterative']);
+    expect(s[0]!.points).to.deep.equal([[0, 0.926667], [0.5, 0.926667], [0.75, 0.886667]]);
+    expect(s[1]!.points).to.deep.equal([[0, 0.926667], [0.5, 0.86], [0.75, 0.746667]]);
+    expect(s[1]!.baseline).to.deep.equal([0, 0.926667]);
+    const f1 = sparsitySeries([MAGNITUDE_REPORT], ['mag'], true);
+    expect(f1.map((x) => [x.label, x.metric])).to.deep.equal([['mag', 'accuracy'], ['mag (macro-F1)', 'macroF1']]);
+    expect(f1[1]!.points.map((p) => p[1])).to.deep.equal([0.926667, 0.926728, 0.886667]);
+  });
+
+  it('tells runs with the same method apart by seed, then by number', () => {
+    const other = { ...MAGNITUDE_REPORT, config: { ...MAGNITUDE_REPORT.config, seed: 8 } };
+    expect(runLabels([MAGNITUDE_REPORT, other])).to.deep.equal(['global · iterative · seed 7', 'global · iterative · seed 8']);
+    expect(runLabels([MAGNITUDE_REPORT, MAGNITUDE_REPORT])).to.deep.equal(['global · iterative · seed 7 #1', 'global · iterative · seed 7 #2']);
+  });
+
+  it('draws N series with uPlot, and 2N with show-f1', async () => {
+    const el = await mount('prune-sparsity-chart', { reports: [MAGNITUDE_REPORT, RANDOM_REPORT] });
+    expect(el.chart, 'a uPlot instance').to.not.equal(null);
+    expect(el.chart!.series.length).to.equal(3);
+    expect(legendLabels(el)).to.deep.equal(['sparsity', 'global · iterative', 'random · iterative']);
+    expect($$(el, 'canvas').length).to.be.greaterThan(0);
+    // Aligned data: the union of x values, each series' y at its own x.
+    expect(el.chart!.data[0]).to.deep.equal([0, 0.5, 0.75]);
+    expect(el.chart!.data[2]).to.deep.equal([0.926667, 0.86, 0.746667]);
+    el.setAttribute('show-f1', '');
+    await settle(el);
+    expect(el.showF1).to.equal(true);
+    expect(el.chart!.series.length).to.equal(5);
+    expect(legendLabels(el).slice(3)).to.deep.equal(['global · iterative (macro-F1)', 'random · iterative (macro-F1)']);
+  });
+
+  it('maps width and height attributes to the plot size', async () => {
+    const el = await mount('prune-sparsity-chart', { reports: [MAGNITUDE_REPORT] }, { width: '400', height: '220' });
+    expect([el.width, el.height]).to.deep.equal([400, 220]);
+    expect([el.chart!.width, el.chart!.height]).to.deep.equal([400, 220]);
+  });
+
+  it('shows a placeholder with no reports, and a message naming the field for invalid ones', async () => {
+    const el = await mount('prune-sparsity-chart');
+    expect($(el, '.empty').textContent).to.contain('No report');
+    expect(el.chart).to.equal(null);
+    const bad = structuredClone(MAGNITUDE_REPORT) as Report;
+    bad.rounds[1]!.accuracy = 1.5;
+    el.reports = [bad];
+    await settle(el);
+    expect(errorText(el)).to.equal('reports[0].rounds[1].accuracy must be a number in [0, 1] (got 1.5)');
+    expect(el.chart).to.equal(null);
+    el.reports = [MAGNITUDE_REPORT];
+    el.labels = ['a', 'b'];
+    await settle(el);
+    expect(errorText(el)).to.contain('labels must be an array of 1 strings');
+    el.labels = null;
+    el.setAttribute('width', '50');
+    await settle(el);
+    expect(errorText(el)).to.contain('width must be an integer in [120, 4096]');
+  });
+
+  it('loads a report from src, and says when it cannot', async () => {
+    const url = `data:application/json,${encodeURIComponent(JSON.stringify(RANDOM_REPORT))}`;
+    const el = await mount('prune-sparsity-chart', {}, { src: url });
+    for (let i = 0; i < 50 && el.reports.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await settle(el);
+    expect(el.reports.length).to.equal(1);
+    expect(el.chart!.series.length).to.equal(2);
+    el.src = '/no/such/report.json';
+    await settle(el);
+    for (let i = 0; i < 100 && errorText(el) === null; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(errorText(el)).to.match(/^src must be a URL serving a report.*HTTP 404/);
+  });
+});
