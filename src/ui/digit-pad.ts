@@ -255,4 +255,8 @@ declare global {
   interface HTMLElementTagNameMap {
     'prune-digit-pad': PruneDigitPad;
   }
+  interface HTMLElementEventMap {
+    'digit-input': CustomEvent<DigitInputDetail>;
+    'digit-clear': CustomEvent<null>;
+  }
 }

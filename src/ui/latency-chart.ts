@@ -111,7 +111,7 @@ export class PruneLatencyChart extends UPlotElement {
       },
       axes: [
         { ...axis, label: 'sparsity', values: (_u, vals) => vals.map((v) => (v == null ? '' : percent(v, 0))) },
-        { ...axis, label: 'frame latency, ms (p50, whisker to p95)', size: 56, values: (_u, vals) => vals.map((v) => (v == null ? '' : ms(v))) },
+        { ...axis, label: 'frame latency, ms (p50 ⊢ p95)', size: 56, values: (_u, vals) => vals.map((v) => (v == null ? '' : ms(v))) },
       ],
       series: [SPARSITY_X, ...series.map((s, i) => lineSeries(s.path, colors[i]!, (v) => `${ms(v)} ms`))],
       ...INTERACTION,

@@ -26,7 +26,7 @@ export class PruneMetricsTable extends PruneElement {
       table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
       th, td { padding: 3px 10px; text-align: right; border-bottom: 1px solid var(--_border); }
       th { color: var(--_muted); font-weight: 500; }
-      th[scope='row'] { text-align: left; }
+      th[scope='row'], th:first-child { text-align: left; }
       tfoot td, tfoot th { font-weight: 600; border-bottom: none; }
       .empty { color: var(--_muted); }
     `,

@@ -1,6 +1,6 @@
 // The shared look of the prune-* elements: the --prune-* custom properties (with
-// light and dark fallbacks), the series palette, the few uPlot rules a shadow root
-// needs, colour parsing for canvas drawing, and the one way elements fire events.
+// light and dark fallbacks), the series palette, the uPlot rules a shadow root needs
+// (uPlot.min.css, themed), colour parsing for canvas drawing, and event firing.
 import { css } from 'lit';
 
 export const theme = css`
@@ -46,6 +46,7 @@ export const theme = css`
 
 /** uPlot's own stylesheet cannot reach a shadow root: the rules its layout needs. */
 export const uplotStyles = css`
+  .uplot, .uplot *, .uplot *::before, .uplot *::after { box-sizing: border-box; }
   .uplot { font-family: inherit; line-height: 1.4; width: min-content; color: var(--_fg); }
   .uplot canvas { display: block; position: relative; width: 100%; height: 100%; }
   .u-wrap { position: relative; user-select: none; }
@@ -53,17 +54,23 @@ export const uplotStyles = css`
   .u-under { overflow: hidden; }
   .u-axis { position: absolute; }
   .u-legend { font-size: 12px; margin: 4px auto 0; text-align: center; }
-  .u-legend.u-inline { display: block; }
-  .u-legend.u-inline * { display: inline-block; }
-  .u-legend.u-inline tr { margin-right: 14px; }
+  .u-inline { display: block; }
+  .u-inline * { display: inline-block; }
+  .u-inline tr { margin-right: 14px; }
   .u-legend th { font-weight: 500; }
-  .u-legend .u-marker { width: 12px; height: 3px; margin-right: 4px; vertical-align: middle; }
+  .u-legend th > * { vertical-align: middle; display: inline-block; }
+  .u-legend .u-marker { width: 12px; height: 3px; margin-right: 4px; background-clip: padding-box !important; }
+  .u-inline.u-live th::after { content: ':'; vertical-align: middle; }
+  .u-inline:not(.u-live) .u-value { display: none; }
+  .u-series > * { padding: 2px; }
+  .u-series th { cursor: pointer; }
   .u-legend .u-off > * { opacity: 0.35; }
-  .u-cursor-x, .u-cursor-y { position: absolute; left: 0; top: 0; pointer-events: none; }
-  .u-cursor-x { height: 100%; border-right: 1px dashed var(--_muted); }
-  .u-cursor-y { width: 100%; border-bottom: 1px dashed var(--_muted); }
-  .u-cursor-pt { position: absolute; top: 0; left: 0; border-radius: 50%; border: 0 solid; pointer-events: none; background-clip: padding-box !important; }
+  .u-cursor-x, .u-cursor-y { position: absolute; left: 0; top: 0; pointer-events: none; will-change: transform; }
+  .u-hz .u-cursor-x, .u-vt .u-cursor-y { height: 100%; border-right: 1px dashed var(--_muted); }
+  .u-hz .u-cursor-y, .u-vt .u-cursor-x { width: 100%; border-bottom: 1px dashed var(--_muted); }
+  .u-cursor-pt { position: absolute; top: 0; left: 0; border-radius: 50%; border: 0 solid; pointer-events: none; will-change: transform; background-clip: padding-box !important; }
   .u-select { position: absolute; pointer-events: none; background: rgb(128 128 128 / 0.15); }
+  .u-axis.u-off, .u-select.u-off, .u-cursor-x.u-off, .u-cursor-y.u-off, .u-cursor-pt.u-off { display: none; }
 `;
 
 /** Tableau 10: distinct on light and dark backgrounds. */
