@@ -69,6 +69,15 @@ export class PruneSparsityChart extends UPlotElement {
   @property({ attribute: false }) labels: string[] | null = null;
   /** Also draw macro-F1 (dashed) for each report. */
   @property({ type: Boolean, attribute: 'show-f1' }) showF1 = false;
+  /** One report: the same as `reports = [report]` (null: none). */
+  get report(): Report | null {
+    return this.reports[0] ?? null;
+  }
+
+  set report(r: Report | null) {
+    this.reports = r === null ? [] : [r];
+  }
+
   /** URL of a report JSON (or an array of reports) to load into `reports`. */
   @property() src: string | null = null;
 

@@ -45,6 +45,12 @@ describe('<prune-sparsity-chart>', () => {
     expect(legendLabels(el).slice(3)).to.deep.equal(['global · iterative (macro-F1)', 'random · iterative (macro-F1)']);
   });
 
+  it('takes a single report as `report`', async () => {
+    const el = await mount('prune-sparsity-chart', { report: RANDOM_REPORT });
+    expect(el.reports).to.deep.equal([RANDOM_REPORT]);
+    expect(legendLabels(el)).to.deep.equal(['sparsity', 'random · iterative']);
+  });
+
   it('maps width and height attributes to the plot size', async () => {
     const el = await mount('prune-sparsity-chart', { reports: [MAGNITUDE_REPORT] }, { width: '400', height: '220' });
     expect([el.width, el.height]).to.deep.equal([400, 220]);
