@@ -47,6 +47,14 @@ describe('<prune-tree-diagram>', () => {
     expect(el.shadowRoot!.querySelectorAll('line.pruned').length).to.equal(4);
   });
 
+  it('shows a message naming a bad property instead of drawing', async () => {
+    const el = await mount<PruneTreeDiagram>('prune-tree-diagram', { tree, cut: new Uint8Array(3) });
+    expect(el.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain('cut must be null or a Uint8Array of nodeCount (7)');
+    expect(el.shadowRoot!.querySelector('svg')).to.equal(null);
+    const regions = await mount<PruneDecisionRegions>('prune-decision-regions', { grid: new Uint8Array(5), res: 2 });
+    expect(regions.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain('grid must be null or a Uint8Array of res × res = 4 classes');
+  });
+
   it('removes pruned branches when collapsed', async () => {
     const el = await mount<PruneTreeDiagram>('prune-tree-diagram', { tree, cut, collapsed: true });
     expect(el.shadowRoot!.querySelectorAll('g.node').length).to.equal(3);

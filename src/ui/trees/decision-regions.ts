@@ -1,10 +1,12 @@
 // <prune-decision-regions>: for a 2-D dataset, the class a tree predicts over the
 // plane (a grid from the Worker, tinted by class) with the data points on top;
 // redrawn whenever the grid changes, i.e. as the tree is pruned.
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { css, html, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { check } from '../../errors.js';
+import { PruneElement } from '../prune-element.js';
 import type { Bounds } from '../../worker/tree-api.js';
-import { classColor, theme } from './theme.js';
+import { classColor, rgba, theme } from './theme.js';
 
 export interface RegionPoints {
   /** Row-major n × 2. */
@@ -13,21 +15,14 @@ export interface RegionPoints {
   bounds: Bounds;
 }
 
-/** Any CSS colour as RGBA bytes, by painting one pixel. */
-function toRgb(ctx: CanvasRenderingContext2D, css: string): Uint8ClampedArray {
-  ctx.clearRect(0, 0, 1, 1);
-  ctx.fillStyle = css;
-  ctx.fillRect(0, 0, 1, 1);
-  return ctx.getImageData(0, 0, 1, 1).data.slice(0, 4);
-}
-
 /**
  * @csspart canvas - the drawing.
+ * @csspart error - the message shown for an invalid property.
  * @cssprop --prune-class-0 - colour of class 0 (and --prune-class-1 … for the others).
  * @cssprop --prune-region-alpha - opacity of the region tint (default 0.28).
  */
 @customElement('prune-decision-regions')
-export class PruneDecisionRegions extends LitElement {
+export class PruneDecisionRegions extends PruneElement {
   static override styles = [
     theme,
     css`
@@ -45,8 +40,20 @@ export class PruneDecisionRegions extends LitElement {
 
   @query('canvas') private canvas!: HTMLCanvasElement;
 
-  protected override updated(_changed: PropertyValues<this>): void {
-    this.draw();
+  protected validate(): void {
+    check(Number.isInteger(this.size) && this.size >= 40 && this.size <= 4096, 'size', 'an integer in [40, 4096] (CSS pixels)', this.size);
+    check(Number.isInteger(this.res) && this.res >= 0 && this.res <= 1024, 'res', 'an integer in [0, 1024]', this.res);
+    check(this.grid === null || (this.grid instanceof Uint8Array && this.grid.length === this.res * this.res), 'grid', `null or a Uint8Array of res × res = ${this.res * this.res} classes`, this.grid);
+    const p = this.points;
+    if (p === null) return;
+    check(p.x instanceof Float32Array && p.y instanceof Int32Array && p.x.length === 2 * p.y.length, 'points', 'rows x (n × 2, Float32Array) with classes y (n, Int32Array)', p);
+    const b = p.bounds;
+    check(b !== undefined && b.x1 > b.x0 && b.y1 > b.y0, 'points.bounds', 'x0 < x1 and y0 < y1', b);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (this.validationMessage === null) this.draw();
   }
 
   private draw(): void {
@@ -73,12 +80,12 @@ export class PruneDecisionRegions extends LitElement {
       const small = document.createElement('canvas');
       small.width = res;
       small.height = res;
-      const sctx = small.getContext('2d', { willReadFrequently: true })!;
+      const sctx = small.getContext('2d')!;
       const img = sctx.createImageData(res, res);
-      const rgb = new Map<number, Uint8ClampedArray>();
+      const rgb = new Map<number, number[]>();
       for (let i = 0; i < res * res; i++) {
         const k = this.grid[i]!;
-        if (!rgb.has(k)) rgb.set(k, toRgb(sctx, color(k)));
+        if (!rgb.has(k)) rgb.set(k, rgba(color(k)));
         img.data.set(rgb.get(k)!, 4 * i);
         img.data[4 * i + 3] = Math.round(255 * alpha);
       }
@@ -103,7 +110,7 @@ export class PruneDecisionRegions extends LitElement {
     }
   }
 
-  protected override render(): unknown {
+  protected renderValid(): unknown {
     return html`<canvas part="canvas" style="width:${this.size}px;height:${this.size}px" role="img"
       aria-label="decision regions and data points"></canvas>`;
   }

@@ -2,9 +2,12 @@
 // row per method (unpruned, each pre-pruning setting, CCP at the best alpha, REP,
 // PEP): size, accuracies, macro-F1 and times. The best test accuracy is marked; a
 // post-pruning row can be picked to show its tree.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { check } from '../../errors.js';
+import { PruneElement } from '../prune-element.js';
 import type { LabRow, RowKind } from '../../worker/tree-api.js';
+import { percent } from '../theme.js';
 import { emit, theme } from './theme.js';
 
 export interface MethodSelectDetail {
@@ -14,10 +17,11 @@ export interface MethodSelectDetail {
 /**
  * @fires prune-method-select - CustomEvent<MethodSelectDetail> when a post-pruning row is clicked.
  * @csspart table - the table.
+ * @csspart error - the message shown for an invalid property.
  * @cssprop --prune-accent - marks the selected row and the best score.
  */
 @customElement('prune-pruning-table')
-export class PrunePruningTable extends LitElement {
+export class PrunePruningTable extends PruneElement {
   static override styles = [
     theme,
     css`
@@ -38,16 +42,25 @@ export class PrunePruningTable extends LitElement {
   /** The post-pruning method shown elsewhere (highlighted). */
   @property() selected: RowKind | null = null;
 
+  protected validate(): void {
+    check(Array.isArray(this.rows), 'rows', 'an array of lab rows', this.rows);
+    this.rows.forEach((r, i) => {
+      check(['unpruned', 'pre', 'ccp', 'rep', 'pep'].includes(r?.kind), `rows[${i}].kind`, 'one of unpruned, pre, ccp, rep, pep', r?.kind);
+      for (const k of ['trainAccuracy', 'valAccuracy', 'macroF1'] as const) check(r[k] >= 0 && r[k] <= 1, `rows[${i}].${k}`, 'a number in [0, 1]', r[k]);
+      check(r.testAccuracy === null || (r.testAccuracy >= 0 && r.testAccuracy <= 1), `rows[${i}].testAccuracy`, 'a number in [0, 1] or null', r.testAccuracy);
+    });
+  }
+
   private pick(kind: RowKind): void {
     if (kind === 'ccp' || kind === 'rep' || kind === 'pep') emit<MethodSelectDetail>(this, 'prune-method-select', { kind });
   }
 
-  protected override render(): unknown {
+  protected renderValid(): unknown {
     if (this.rows.length === 0) return nothing;
     const hasTest = this.rows.some((r) => r.testAccuracy !== null);
     const scoreOf = (r: LabRow): number => (hasTest ? r.testAccuracy! : r.valAccuracy);
     const best = Math.max(...this.rows.map(scoreOf));
-    const pct = (v: number | null): string => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
+    const pct = (v: number | null): string => (v === null ? '–' : percent(v));
     const ms = (v: number): string => (v === 0 ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(0));
     const kinds: Record<RowKind, string> = { unpruned: 'none', pre: 'pre', ccp: 'post', rep: 'post', pep: 'post' };
     return html`<table part="table">

@@ -2,8 +2,10 @@
 // colour, splits are circles; a cut mask marks pruned subtrees, drawn greyed in
 // place (so the shape stays put while pruning moves) or removed with `collapsed`.
 // Hovering a node shows its split, samples, impurity and class counts.
-import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
+import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { check } from '../../errors.js';
+import { PruneElement } from '../prune-element.js';
 import type { DecisionTree } from '../../worker/tree-api.js';
 import { classColor, emit, theme } from './theme.js';
 
@@ -25,12 +27,13 @@ interface Layout {
  * @fires prune-node-hover - CustomEvent<NodeHoverDetail> when the pointer enters or leaves a node.
  * @csspart svg - the drawing.
  * @csspart tooltip - the node details box.
+ * @csspart error - the message shown for an invalid property.
  * @cssprop --prune-pruned - colour of pruned branches.
  * @cssprop --prune-class-0 - colour of class 0 (and --prune-class-1 … for the others).
  * @cssprop --prune-tree-height - maximum height before the diagram scrolls (default 420px).
  */
 @customElement('prune-tree-diagram')
-export class PruneTreeDiagram extends LitElement {
+export class PruneTreeDiagram extends PruneElement {
   static override styles = [
     theme,
     css`
@@ -65,8 +68,20 @@ export class PruneTreeDiagram extends LitElement {
   @state() private hovered: number | null = null;
   private layout: Layout | null = null;
 
+  protected validate(): void {
+    const t = this.tree;
+    if (t === null) return;
+    check(typeof t === 'object' && Number.isInteger(t.nodeCount) && t.nodeCount >= 1, 'tree', 'a DecisionTree from the tree engine', t);
+    for (const k of ['left', 'right', 'parent', 'feature', 'threshold', 'impurity', 'nSamples', 'weightedNSamples', 'depth'] as const) {
+      check(t[k]?.length === t.nodeCount, `tree.${k}`, `an array of nodeCount (${t.nodeCount}) entries`, t[k]);
+    }
+    check(t.value?.length === t.nodeCount * t.numClasses, 'tree.value', `nodeCount × numClasses = ${t.nodeCount * t.numClasses} counts`, t.value);
+    check(this.cut === null || (this.cut instanceof Uint8Array && this.cut.length === t.nodeCount), 'cut', `null or a Uint8Array of nodeCount (${t.nodeCount})`, this.cut);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('tree') || changed.has('cut') || changed.has('collapsed')) this.layout = this.tree ? this.computeLayout(this.tree) : null;
+    super.willUpdate(changed);
+    if (changed.has('tree') || changed.has('cut') || changed.has('collapsed')) this.layout = this.tree && this.validationMessage === null ? this.computeLayout(this.tree) : null;
     if (changed.has('tree')) this.hovered = null;
   }
 
@@ -97,7 +112,7 @@ export class PruneTreeDiagram extends LitElement {
       if (isLeafHere(v)) leaves++;
       maxDepth = Math.max(maxDepth, t.depth[v]!);
     }
-    const gap = leaves > 300 ? 8 : leaves > 120 ? 14 : 26;
+    const gap = leaves > 300 ? 8 : leaves > 60 ? 14 : 26;
     const level = 58;
     // Leaves left to right in preorder; then, children first, a split sits midway over its children.
     let next = 0;
@@ -113,6 +128,7 @@ export class PruneTreeDiagram extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
     // A new tree wider than the view: start with its root in the middle.
     if (changed.has('tree') && this.layout) {
       const box = this.renderRoot.querySelector<HTMLElement>('.scroll');
@@ -166,7 +182,7 @@ export class PruneTreeDiagram extends LitElement {
     </div>`;
   }
 
-  protected override render(): unknown {
+  protected renderValid(): unknown {
     const t = this.tree;
     const L = this.layout;
     if (!t || !L) return html`<div class="empty">No tree yet.</div>`;

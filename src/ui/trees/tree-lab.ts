@@ -7,6 +7,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { DatasetSpec, DatasetSummary, ForestReport, LabConfig, LabReport, PrePruning, RowKind } from '../../worker/tree-api.js';
 import { TreeLabController, type TreeWorkerFactory } from './tree-lab-controller.js';
+import { percent } from '../theme.js';
 import { emit, theme } from './theme.js';
 import './alpha-chart.js';
 import './decision-regions.js';
@@ -70,7 +71,7 @@ export class PruneTreeLab extends LitElement {
       button { cursor: pointer; background: var(--_accent); color: #fff; border-color: var(--_accent); padding: 4px 14px; }
       button[disabled] { opacity: 0.6; cursor: progress; }
       .status { min-height: 1.5em; margin: 6px 2px; color: var(--_muted); font-size: 13px; }
-      .status.error { color: #d92d20; }
+      .status.error { color: var(--_error); }
       .grid { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; margin-top: 8px; }
       @media (max-width: 900px) { .grid { grid-template-columns: minmax(0, 1fr); } }
       h3 { font-size: 14px; margin: 12px 0 6px; font-weight: 600; }
@@ -306,8 +307,8 @@ export class PruneTreeLab extends LitElement {
   private forestSection(): unknown {
     const f = this.forest;
     const row = (name: string, s: ForestReport['before']): unknown => html`<tr>
-      <td>${name}</td><td>${s.trees}</td><td>${s.totalNodes}</td><td>${(100 * s.valAccuracy).toFixed(1)}%</td>
-      <td>${s.testAccuracy === null ? '–' : `${(100 * s.testAccuracy).toFixed(1)}%`}</td><td>${s.predictMs.toFixed(2)}</td></tr>`;
+      <td>${name}</td><td>${s.trees}</td><td>${s.totalNodes}</td><td>${percent(s.valAccuracy)}</td>
+      <td>${s.testAccuracy === null ? '–' : percent(s.testAccuracy)}</td><td>${s.predictMs.toFixed(2)}</td></tr>`;
     return html`<section class="forest" part="forest">
       <h3>Ensembles: a random forest, then greedy ensemble pruning</h3>
       <p class="note">Same CART and pre-pruning; bootstrap rows and ⌊√features⌋ features per split (seeded). Trees are dropped one
