@@ -4,8 +4,8 @@
 //
 // - A row is one output (a Linear's output neuron, a conv's filter); its kept
 //   weights are its entries, columns ascending.
-// - Load balance: a row longer than `maxPiece` entries is split evenly into pieces
-//   of at most that many, so no thread walks a row much longer than the others;
+// - Load balance: a row longer than `maxPiece` entries is cut into pieces of that
+//   many (and a shorter rest), so no thread walks a row much longer than the others;
 //   every row has at least one piece (an all-pruned row gives an empty one, so its
 //   output still gets its bias). Split rows' pieces are summed by a second kernel.
 // - Pieces are sorted by length (longest first) and cut into slices of `slice`
@@ -21,7 +21,7 @@ import type { WeightLayout } from '../ref/sparse.js';
 import { roundHalfAway } from '../ref/quant.js';
 
 export interface SellOptions {
-  /** Pieces per slice (default 32). */
+  /** Pieces per slice (default 8: with 16-byte groups, 8 lanes already fill a 128-byte line). */
   slice?: number;
   /** Longest piece in entries, a multiple of 4; 'auto' (default) = max(32, twice the mean row length). */
   maxPiece?: number | 'auto';
@@ -71,7 +71,7 @@ export function buildSell(w: Float32Array, mask: Uint8Array, rows: number, cols:
   check(w.length === rows * cols, 'w', `a Float32Array of rows·cols = ${rows * cols}`, w.length);
   check(mask.length === rows * cols, 'mask', `a Uint8Array of rows·cols = ${rows * cols}`, mask.length);
   check(layout === 'in-out' || layout === 'out-in', 'layout', "'in-out' or 'out-in'", layout);
-  const S = opts.slice ?? 32;
+  const S = opts.slice ?? 8;
   check(Number.isInteger(S) && S >= 1 && S <= 1024, 'slice', 'an integer from 1 to 1024', S);
   const mp = opts.maxPiece ?? 'auto';
   check(mp === 'auto' || (Number.isInteger(mp) && mp >= 4 && mp % 4 === 0), 'maxPiece', "'auto' or a multiple of 4 (≥ 4)", mp);
@@ -97,14 +97,15 @@ export function buildSell(w: Float32Array, mask: Uint8Array, rows: number, cols:
   }
   const L = mp === 'auto' ? Math.max(32, Math.ceil((2 * nnz) / rows / 4) * 4) : mp;
 
-  // Pieces: [row, start, end) of that row's entries.
+  // Pieces: [row, start, end) of that row's entries: whole pieces of L, then the
+  // rest. Whole pieces all have length L, so their slices carry no padding.
   const pieces: Array<[number, number, number]> = [];
   let split = false;
   for (let r = 0; r < rows; r++) {
     const n = rowCols[r]!.length;
-    const k = Math.max(1, Math.ceil(n / L));
-    if (k > 1) split = true;
-    for (let i = 0; i < k; i++) pieces.push([r, Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)]);
+    if (n > L) split = true;
+    pieces.push([r, 0, Math.min(n, L)]);
+    for (let a = L; a < n; a += L) pieces.push([r, a, Math.min(n, a + L)]);
   }
   // Longest first; ties by row then position, so the layout is deterministic.
   pieces.sort((a, b) => b[2] - b[1] - (a[2] - a[1]) || a[0] - b[0] || a[1] - b[1]);

@@ -1,0 +1,151 @@
+// The per-layer chooser: for each prunable layer, times its dense kernels (on W⊙M)
+// and its sparse kernels (on the layer's actual masks) on this device at the plan's
+// batch, and keeps the faster. With `calibrate`, it also times the sparse kernels
+// of the same shape at a grid of sparsities (random weights and masks, seeded) and
+// reports the crossover: the sparsity above which sparse beats dense here.
+import { check, checkDim } from '../errors.js';
+import { timePasses, timeQueue, type TimingSource } from '../gpu/timing.js';
+import type { GpuContext } from '../gpu/context.js';
+import type { KernelChain } from '../kernels/spmm.js';
+import type { LayerValues, Network, ParamLayer } from '../nn/network.js';
+import { Rng } from '../rng.js';
+import { allocScratch, prepareLayer, SCRATCH_KINDS, type LayerImpl, type PreparedLayer } from './layers.js';
+import type { SellOptions } from './sell.js';
+
+export interface LayerChoice {
+  layer: string;
+  kind: 'linear' | 'conv2d';
+  /** Fraction of the layer's weights that are zero (pruned or exactly 0). */
+  sparsity: number;
+  denseMs: number;
+  sparseMs: number;
+  picked: 'dense' | 'sparse';
+  /** Sparsity where sparse starts to win for this shape (calibrate only): 0 = always, null = never on the grid. */
+  crossover?: number | null;
+  /** Sparse time at each calibration sparsity (calibrate only). */
+  curve?: Array<{ sparsity: number; sparseMs: number }>;
+  timing: TimingSource;
+}
+
+export interface ChooserOptions {
+  batch: number;
+  values: LayerValues[];
+  sell?: SellOptions;
+  /** Sparsities to time the sparse kernels at for the crossover (omit to skip). */
+  calibrate?: readonly number[];
+  /** Seed of the calibration weights, masks and inputs. */
+  seed?: number;
+  /** Aim for a timed sample of about this many ms (default 4). */
+  targetMs?: number;
+}
+
+/**
+ * Milliseconds per run of `chain`: repeats in one pass sized to ~targetMs, median of
+ * 3 samples, from GPU timestamps when the device has them (else wall-clock).
+ */
+export async function timeChain(ctx: GpuContext, c: KernelChain, targetMs = 4): Promise<{ ms: number; source: TimingSource }> {
+  const once = async (reps: number): Promise<{ ms: number; source: TimingSource }> => {
+    const encode = (enc: GPUCommandEncoder, tw: GPUComputePassTimestampWrites | undefined): void => {
+      const pass = enc.beginComputePass({ label: 'chooser timing', ...(tw ? { timestampWrites: tw } : {}) });
+      for (let r = 0; r < reps; r++) c.encode(pass);
+      pass.end();
+    };
+    const t = await timePasses(ctx.device, encode);
+    if (t.ms > 0) return { ms: t.ms / reps, source: t.source };
+    // Quantized timestamps can read 0 for short work: fall back to the wall clock.
+    const w = await timeQueue(ctx.device, () => {
+      const enc = ctx.device.createCommandEncoder({ label: 'chooser timing (wall-clock)' });
+      encode(enc, undefined);
+      ctx.device.queue.submit([enc.finish()]);
+    });
+    return { ms: w.ms / reps, source: w.source };
+  };
+  const first = await once(1); // also warms the pipelines
+  const reps = Math.max(1, Math.min(64, Math.round(targetMs / Math.max(first.ms, 1e-3))));
+  const samples = [await once(reps), await once(reps), await once(reps)].sort((a, b) => a.ms - b.ms);
+  return samples[1]!;
+}
+
+async function timeLayer(ctx: GpuContext, p: PreparedLayer, B: number, x: GPUBuffer, y: GPUBuffer, targetMs: number): Promise<{ ms: number; source: TimingSource }> {
+  const scratch = allocScratch(ctx, [p.scratch(B)], `chooser ${p.op.name}`);
+  const c = await p.bind(B, x, y, scratch);
+  try {
+    return await timeChain(ctx, c, targetMs);
+  } finally {
+    c.release();
+    for (const k of SCRATCH_KINDS) ctx.pool.release(scratch[k]);
+  }
+}
+
+function sparsityOf(v: LayerValues): number {
+  let zero = 0;
+  for (let i = 0; i < v.w.length; i++) if (!v.mask[i] || v.w[i] === 0) zero++;
+  return zero / v.w.length;
+}
+
+/** Measures dense against sparse for every prunable layer of `net` at `batch`. */
+export async function chooseLayers(net: Network, o: ChooserOptions): Promise<LayerChoice[]> {
+  checkDim(o.batch, 'batch');
+  check(Array.isArray(o.values) && o.values.length === net.layers.length, 'values', `${net.layers.length} layers`, o.values);
+  for (const [i, s] of (o.calibrate ?? []).entries()) check(typeof s === 'number' && s >= 0 && s < 1, `calibrate[${i}]`, 'a sparsity in [0, 1)', s);
+  const ctx = net.ctx;
+  const B = o.batch;
+  const target = o.targetMs ?? 4;
+  const rng = new Rng(o.seed ?? 1);
+  const out: LayerChoice[] = [];
+  for (const [i, layer] of net.layers.entries()) {
+    const op = layer.op;
+    const v = o.values[i]!;
+    const x = ctx.pool.upload(`chooser ${op.name} x`, rng.uniformArray(B * op.in, 0, 1));
+    const y = ctx.pool.storage(`chooser ${op.name} y`, B * op.out * 4);
+    const run = async (l: ParamLayer, impl: LayerImpl, values: LayerValues): Promise<{ ms: number; source: TimingSource }> => {
+      const p = prepareLayer(ctx, l, impl, values, { bakedWeights: true, ...(o.sell ? { sell: o.sell } : {}) });
+      try {
+        return await timeLayer(ctx, p, B, x, y, target);
+      } finally {
+        p.release();
+      }
+    };
+    try {
+      const dense = await run(layer, 'dense', v);
+      const sparse = await run(layer, 'sparse', v);
+      const choice: LayerChoice = {
+        layer: op.name, kind: op.kind, sparsity: sparsityOf(v), denseMs: dense.ms, sparseMs: sparse.ms,
+        picked: sparse.ms < dense.ms ? 'sparse' : 'dense', timing: dense.source,
+      };
+      if (o.calibrate && o.calibrate.length > 0) {
+        const curve: Array<{ sparsity: number; sparseMs: number }> = [];
+        for (const s of [...o.calibrate].sort((a, b) => a - b)) {
+          const w = rng.uniformArray(op.weightCount);
+          const mask = Uint8Array.from(w, () => (rng.next() < s ? 0 : 1));
+          curve.push({ sparsity: s, sparseMs: (await run(layer, 'sparse', { w, b: v.b, mask })).ms });
+        }
+        choice.curve = curve;
+        choice.crossover = crossover(curve, dense.ms);
+      }
+      out.push(choice);
+    } finally {
+      ctx.pool.release(x);
+      ctx.pool.release(y);
+    }
+  }
+  return out;
+}
+
+/**
+ * The sparsity where a sparse-time curve (ascending sparsity) first drops below
+ * `denseMs`, interpolated linearly between the two grid points around it; the first
+ * grid point when it is already below, null when it never is.
+ */
+export function crossover(curve: ReadonlyArray<{ sparsity: number; sparseMs: number }>, denseMs: number): number | null {
+  for (let i = 0; i < curve.length; i++) {
+    const c = curve[i]!;
+    if (c.sparseMs < denseMs) {
+      if (i === 0) return c.sparsity;
+      const p = curve[i - 1]!;
+      const t = (p.sparseMs - denseMs) / (p.sparseMs - c.sparseMs);
+      return p.sparsity + t * (c.sparsity - p.sparsity);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,270 @@
+// Inference for a trained (pruned) Network: every kernel, bind group and buffer of
+// a path is made once here (once per prune round: the sparse and int8 formats are
+// converted from the masks at that point), and a frame is then one upload, one
+// command buffer with every dispatch and the class copy, one submit, one map.
+//
+// Paths: 'dense' (all weights, no mask), 'masked' (the reference), 'sparse', 'int8',
+// and 'auto' (per layer dense or sparse, from the chooser's measured timings).
+// A structurally shrunk model is just a smaller Network: run it with 'dense'.
+import { check, checkDim, PruneLabError } from '../errors.js';
+import { readBuffer } from '../gpu/readback.js';
+import { prepareMaxPool2d } from '../kernels/maxpool2d.js';
+import { prepareRelu } from '../kernels/relu.js';
+import { prepareArgmax } from '../kernels/argmax.js';
+import { chain, hasDot4, type Int8Variant, type KernelChain } from '../kernels/spmm.js';
+import type { LayerValues, Network } from '../nn/network.js';
+import type { SellOptions } from './sell.js';
+import { SELL_MAX_COLS } from './sell.js';
+import { allocScratch, layerMatrix, prepareLayer, type LayerImpl, type LayerInfo, type PreparedLayer, type ScratchBuffers } from './layers.js';
+import { chooseLayers, type LayerChoice } from './chooser.js';
+
+export type InferencePath = 'dense' | 'masked' | 'sparse' | 'int8' | 'auto';
+export const INFERENCE_PATHS: readonly InferencePath[] = ['dense', 'masked', 'sparse', 'int8', 'auto'];
+
+export interface InferenceOptions {
+  path: InferencePath;
+  /** Images per run (default 1: the frame). */
+  batch?: number;
+  /** The network's values (weights, biases, masks) on the CPU; read back when omitted. */
+  values?: LayerValues[];
+  /** 'auto': per-layer picks; measured with chooseLayers when omitted. */
+  choices?: ReadonlyArray<'dense' | 'sparse'>;
+  /** Sliced-ELL layout (slice, maxPiece). */
+  sell?: SellOptions;
+  /** int8 product version (default: dot4 where the device has it). */
+  int8Variant?: Int8Variant;
+}
+
+export class InferencePlan {
+  readonly net: Network;
+  readonly path: InferencePath;
+  readonly batch: number;
+  readonly layers: LayerInfo[];
+  /** 'auto': what the chooser measured and picked per layer (undefined when choices were given). */
+  readonly choices: LayerChoice[] | undefined;
+  /** int8 product version in use (int8 path only). */
+  readonly int8Variant: Int8Variant | undefined;
+  /** Milliseconds to prepare (conversion, uploads, pipelines, bind groups). */
+  readonly prepareMs: number;
+  /** Of which pipeline creation (first-run shader compilation; 0 when cached). */
+  readonly compileMs: number;
+  /**
+   * GPU bytes this plan holds, from the buffer pool's live-byte count across its
+   * preparation: converted formats, activations, scratch, staging and uniforms (not
+   * the network's own buffers, which dense and masked read). Prepare plans one at a
+   * time for this figure to be the plan's alone.
+   */
+  readonly gpuBytes: number;
+  /** B × C·H·W f32 images. */
+  readonly input: GPUBuffer;
+  /** B × classes logits. */
+  readonly logits: GPUBuffer;
+  /** B u32 classes. */
+  readonly pred: GPUBuffer;
+  private readonly prepared: PreparedLayer[];
+  private readonly chains: KernelChain[];
+  private readonly owned: GPUBuffer[];
+  private readonly staging: GPUBuffer;
+  private busy = false;
+  private destroyed = false;
+
+  private constructor(init: {
+    net: Network; path: InferencePath; batch: number; prepared: PreparedLayer[]; chains: KernelChain[];
+    owned: GPUBuffer[]; input: GPUBuffer; logits: GPUBuffer; pred: GPUBuffer; staging: GPUBuffer; choices: LayerChoice[] | undefined;
+    int8Variant: Int8Variant | undefined; prepareMs: number; compileMs: number; gpuBytes: number;
+  }) {
+    this.net = init.net;
+    this.path = init.path;
+    this.batch = init.batch;
+    this.prepared = init.prepared;
+    this.layers = init.prepared.map((p) => p.info);
+    this.chains = init.chains;
+    this.owned = init.owned;
+    this.input = init.input;
+    this.logits = init.logits;
+    this.pred = init.pred;
+    this.staging = init.staging;
+    this.choices = init.choices;
+    this.int8Variant = init.int8Variant;
+    this.prepareMs = init.prepareMs;
+    this.compileMs = init.compileMs;
+    this.gpuBytes = init.gpuBytes;
+  }
+
+  static async create(net: Network, opts: InferenceOptions): Promise<InferencePlan> {
+    const t0 = performance.now();
+    const ctx = net.ctx;
+    const compile0 = ctx.pipelines.compileMs;
+    const live0 = ctx.pool.liveBytes;
+    const path = opts.path;
+    check(INFERENCE_PATHS.includes(path), 'path', `one of ${INFERENCE_PATHS.join(', ')}`, path);
+    const B = opts.batch ?? 1;
+    checkDim(B, 'batch');
+    const params = net.plan.params;
+    if (opts.values !== undefined) {
+      check(Array.isArray(opts.values) && opts.values.length === params.length, 'values', `${params.length} layers`, opts.values);
+      opts.values.forEach((v, i) => {
+        const n = params[i]!.weightCount;
+        check(v.w instanceof Float32Array && v.w.length === n, `values[${i}].w`, `a Float32Array of ${n}`, v.w);
+        check(v.mask instanceof Uint8Array && v.mask.length === n, `values[${i}].mask`, `a Uint8Array of ${n}`, v.mask);
+      });
+    }
+    if (opts.choices !== undefined) {
+      check(path === 'auto', 'choices', "given only with path 'auto'", opts.choices);
+      check(Array.isArray(opts.choices) && opts.choices.length === params.length, 'choices', `${params.length} entries of 'dense' or 'sparse'`, opts.choices);
+      opts.choices.forEach((c, i) => check(c === 'dense' || c === 'sparse', `choices[${i}]`, "'dense' or 'sparse'", c));
+    }
+    let int8Variant: Int8Variant | undefined;
+    if (path === 'int8') {
+      int8Variant = opts.int8Variant ?? (hasDot4() ? 'dot4' : 'unpack');
+      check(int8Variant === 'dot4' || int8Variant === 'unpack', 'int8Variant', "'dot4' or 'unpack'", int8Variant);
+      if (int8Variant === 'dot4') check(hasDot4(), 'int8Variant', "'unpack' here: this device's WGSL lacks packed_4x8_integer_dot_product", int8Variant);
+    }
+    if (path === 'sparse' || path === 'int8' || path === 'auto') {
+      for (const op of params) {
+        const cols = layerMatrix(op).cols;
+        check(cols <= SELL_MAX_COLS, 'path', `'dense' or 'masked' for ${op.name}: its ${cols} inputs per output exceed the sparse format's u16 columns`, path);
+      }
+    }
+
+    const needValues = path !== 'dense' && path !== 'masked';
+    const values = opts.values ?? (needValues || path === 'masked' ? await net.readValues() : undefined);
+    let choices: LayerChoice[] | undefined;
+    let impls: LayerImpl[];
+    if (path === 'auto') {
+      if (opts.choices) {
+        impls = [...opts.choices];
+      } else {
+        choices = await chooseLayers(net, { batch: B, values: values!, ...(opts.sell ? { sell: opts.sell } : {}) });
+        impls = choices.map((c) => c.picked);
+      }
+    } else {
+      impls = params.map(() => path as LayerImpl);
+    }
+
+    const pool = ctx.pool;
+    const owned: GPUBuffer[] = [];
+    const own = (b: GPUBuffer): GPUBuffer => {
+      owned.push(b);
+      return b;
+    };
+    const layerOf = new Map(net.layers.map((l) => [l.op, l]));
+    const prepared = params.map((op, i) => prepareLayer(ctx, layerOf.get(op)!, impls[i]!, values?.[i], { bakedWeights: path === 'auto', ...(opts.sell ? { sell: opts.sell } : {}), int8Variant }));
+    const byOp = new Map(prepared.map((p) => [p.op, p]));
+    const D = net.plan.input.C * net.plan.input.H * net.plan.input.W;
+    const input = own(pool.storage(`infer ${path} input B=${B}`, B * D * 4));
+    const acts = net.plan.ops.map((op) => own(pool.storage(`infer ${path} ${op.name} out`, B * op.out * 4)));
+    const scratch: ScratchBuffers = allocScratch(ctx, prepared.map((p) => p.scratch(B)), `infer ${path}`);
+    owned.push(...Object.values(scratch));
+    const pred = own(pool.storage(`infer ${path} classes`, B * 4));
+    const staging = own(pool.acquire(`infer ${path} classes staging`, B * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
+
+    // One chain per op, in order, then the argmax.
+    const chains: KernelChain[] = [];
+    for (const [i, op] of net.plan.ops.entries()) {
+      const x = i === 0 ? input : acts[i - 1]!;
+      const y = acts[i]!;
+      if (op.kind === 'linear' || op.kind === 'conv2d') {
+        chains.push(await byOp.get(op)!.bind(B, x, y, scratch));
+      } else if (op.kind === 'maxpool2d') {
+        chains.push(chain([await prepareMaxPool2d(ctx, { B, C: op.C, H: op.H, W: op.W, S: op.size, x, y, label: `infer ${op.name}` })]));
+      } else {
+        chains.push(chain([await prepareRelu(ctx, { n: B * op.in, x, y, label: `infer ${op.name}` })]));
+      }
+    }
+    const logits = acts.at(-1)!;
+    chains.push(chain([await prepareArgmax(ctx, { B, C: net.plan.classes, logits, pred, label: `infer ${path} argmax` })]));
+    return new InferencePlan({
+      net, path, batch: B, prepared, chains, owned, input, logits, pred, staging, choices, int8Variant,
+      prepareMs: performance.now() - t0, compileMs: ctx.pipelines.compileMs - compile0, gpuBytes: ctx.pool.liveBytes - live0,
+    });
+  }
+
+  /** Bytes of GPU memory the model's weights take in this path's formats (weights, indices, scales, biases, masks). */
+  get modelBytes(): number {
+    return this.layers.reduce((t, l) => t + l.modelBytes, 0);
+  }
+
+  /** Records every dispatch of one run (forward and argmax) into an open pass. */
+  encode(pass: GPUComputePassEncoder): void {
+    for (const c of this.chains) c.encode(pass);
+  }
+
+  private alive(): void {
+    if (this.destroyed) throw new PruneLabError('invalid-argument', 'inference plan: used after destroy()', 'plan');
+  }
+
+  /**
+   * Classifies up to `batch` images (rows × C·H·W, rows ≤ batch): one upload, one
+   * submit (dispatches + copy of the classes), one map. Rows past `rows` are
+   * computed on stale input and not returned.
+   */
+  async run(images: Float32Array): Promise<Uint32Array> {
+    this.alive();
+    const D = this.rowSize;
+    check(images instanceof Float32Array && images.length > 0 && images.length % D === 0 && images.length <= this.batch * D,
+      'images', `a Float32Array of 1 to batch = ${this.batch} rows of ${D} values`, images);
+    if (this.busy) throw new PruneLabError('invalid-argument', 'inference plan: run() called again before the previous run resolved', 'plan');
+    this.busy = true;
+    try {
+      const rows = images.length / D;
+      const device = this.net.ctx.device;
+      device.queue.writeBuffer(this.input, 0, images.buffer as ArrayBuffer, images.byteOffset, images.byteLength);
+      const enc = device.createCommandEncoder({ label: `infer ${this.path}` });
+      const pass = enc.beginComputePass({ label: `infer ${this.path}` });
+      this.encode(pass);
+      pass.end();
+      enc.copyBufferToBuffer(this.pred, 0, this.staging, 0, rows * 4);
+      device.queue.submit([enc.finish()]);
+      await this.staging.mapAsync(GPUMapMode.READ, 0, rows * 4);
+      const out = new Uint32Array(this.staging.getMappedRange(0, rows * 4).slice(0));
+      this.staging.unmap();
+      return out;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** One frame: the class of one image. */
+  async infer(image: Float32Array): Promise<number> {
+    check(image instanceof Float32Array && image.length === this.rowSize, 'image', `a Float32Array of ${this.rowSize} values`, image);
+    return (await this.run(image))[0]!;
+  }
+
+  /** Classes of n images (n × C·H·W), in runs of `batch`. */
+  async predict(images: Float32Array, n = images.length / this.rowSize): Promise<Uint32Array> {
+    const D = this.rowSize;
+    check(Number.isInteger(n) && n >= 1 && images.length >= n * D, 'n', `an integer from 1 to images.length / ${D}`, n);
+    const out = new Uint32Array(n);
+    for (let start = 0; start < n; start += this.batch) {
+      const rows = Math.min(this.batch, n - start);
+      out.set(await this.run(images.subarray(start * D, (start + rows) * D)), start);
+    }
+    return out;
+  }
+
+  /** The logits of the last run's first `rows` rows (a readback: for tests and reports, not frames). */
+  async readLogits(rows = this.batch): Promise<Float32Array> {
+    this.alive();
+    const C = this.net.plan.classes;
+    return new Float32Array(await readBuffer(this.net.ctx.device, this.logits, rows * C * 4));
+  }
+
+  get rowSize(): number {
+    const s = this.net.plan.input;
+    return s.C * s.H * s.W;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const c of this.chains) c.release();
+    for (const p of this.prepared) p.release();
+    for (const b of this.owned) this.net.ctx.pool.release(b);
+  }
+}
+
+/** Prepares `path` for `net` (see InferencePlan). */
+export function prepareInference(net: Network, opts: InferenceOptions): Promise<InferencePlan> {
+  return InferencePlan.create(net, opts);
+}

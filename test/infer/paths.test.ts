@@ -1,0 +1,244 @@
+// Every inference path against masked f32 on real MNIST test images: an MLP
+// (LeNet-300-100) and a small CNN, trained briefly here and pruned by global
+// magnitude, at batch 1 (frames) and in batches; int8 (both product versions)
+// within a stated accuracy drop; a structurally shrunk model against the masked
+// model it equals; and the plan's API: errors, memory, release.
+import { expect } from '@esm-bundle/chai';
+import { planModel, LENET_300_100, LENET_5, type ModelSpec } from '../../src/nn/spec.js';
+import { Network, type LayerValues } from '../../src/nn/network.js';
+import { train } from '../../src/nn/train.js';
+import { prepareInference, type InferencePath } from '../../src/infer/plan.js';
+import { shrinkNetwork, keepByNorm } from '../../src/infer/shrink.js';
+import { hasDot4, type Int8Variant } from '../../src/kernels/spmm.js';
+import type { ImageDataset } from '../../src/data/dataset.js';
+import type { GpuContext } from '../../src/gpu/context.js';
+import { expectClose } from '../helpers/compare.js';
+import { expectArgError } from '../helpers/errors.js';
+import { gpu } from '../helpers/gpu.js';
+import { maskRemovedUnits, mnist, nearTies, pruneGlobal } from './helpers.js';
+
+const SMALL_CNN: ModelSpec = {
+  name: 'small-cnn',
+  input: { C: 1, H: 28, W: 28 },
+  layers: [
+    { type: 'conv2d', filters: 6, kernel: 5 }, { type: 'relu' }, { type: 'maxpool2d', size: 2 },
+    { type: 'conv2d', filters: 12, kernel: 3, padding: 'same' }, { type: 'relu' }, { type: 'maxpool2d', size: 2 },
+    { type: 'flatten' }, { type: 'linear', units: 32 }, { type: 'relu' }, { type: 'linear', units: 10 },
+  ],
+};
+/** f32 paths sum in another order than masked: logits agree to this. */
+const F32_TOL = { atol: 1e-4, rtol: 1e-4 };
+/** Predictions may differ only where masked's top two logits are this close. */
+const TIE_EPS = 1e-4;
+/** int8 (weights and activations): at most this accuracy drop against masked f32, and this much agreement. */
+const INT8_MAX_DROP = 0.01;
+const INT8_MIN_AGREE = 0.97;
+
+async function trained(ctx: GpuContext, spec: ModelSpec, sparsity: number): Promise<{ net: Network; values: LayerValues[] }> {
+  const { train: tr } = await mnist();
+  const plan = planModel(spec);
+  const net = Network.create(ctx, plan, { seed: 3 });
+  await train(net, tr, { epochs: 1, batchSize: 50, optimizer: { type: 'adam', lr: 3e-3 }, seed: 1 });
+  const values = pruneGlobal(await net.readValues(), sparsity);
+  net.writeValues(values);
+  return { net, values };
+}
+
+function accuracy(pred: Uint32Array, data: ImageDataset): number {
+  let ok = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === data.labels[i]) ok++;
+  return ok / pred.length;
+}
+
+function agreement(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return same / a.length;
+}
+
+/** Predictions and logits of `path` on the first n test images, in batches of B. */
+async function runPath(net: Network, values: LayerValues[], path: InferencePath, B: number, n: number, extra: { int8Variant?: Int8Variant; choices?: Array<'dense' | 'sparse'> } = {}) {
+  const { test } = await mnist();
+  const plan = await prepareInference(net, { path, batch: B, values, ...extra });
+  const D = 784;
+  const pred = new Uint32Array(n);
+  const logits = new Float32Array(n * 10);
+  for (let s = 0; s < n; s += B) {
+    const rows = Math.min(B, n - s);
+    const x = test.images.subarray(s * D, (s + rows) * D);
+    pred.set(B === 1 ? [await plan.infer(x)] : await plan.run(x), s);
+    logits.set(await plan.readLogits(rows), s * 10);
+  }
+  const info = { layers: plan.layers, modelBytes: plan.modelBytes, choices: plan.choices, variant: plan.int8Variant };
+  plan.destroy();
+  return { pred, logits, info };
+}
+
+function checkF32(name: string, got: { pred: Uint32Array; logits: Float32Array }, ref: { pred: Uint32Array; logits: Float32Array }): void {
+  expectClose(got.logits, ref.logits, F32_TOL, `${name} logits`);
+  const ties = nearTies(ref.logits, 10, TIE_EPS);
+  for (let i = 0; i < ref.pred.length; i++) if (!ties.has(i)) expect(got.pred[i], `${name} image ${i}`).to.equal(ref.pred[i]);
+}
+
+const int8Variants: Int8Variant[] = hasDot4() ? ['dot4', 'unpack'] : ['unpack'];
+
+for (const [spec, sparsity, B, n] of [[LENET_300_100, 0.9, 100, 500], [SMALL_CNN, 0.8, 50, 200]] as const) {
+  describe(`inference paths: ${spec.name} trained on MNIST, ${sparsity * 100}% pruned`, () => {
+    let model: { net: Network; values: LayerValues[] } | undefined;
+    let masked: Awaited<ReturnType<typeof runPath>>;
+    const get = async (): Promise<{ net: Network; values: LayerValues[] }> => {
+      if (!model) {
+        model = await trained(await gpu(), spec, sparsity);
+        masked = await runPath(model.net, model.values, 'masked', B, n);
+      }
+      return model;
+    };
+    after(() => model?.net.destroy());
+
+    it(`masked f32 has learnt something (accuracy on ${n} test images > 0.6)`, async () => {
+      await get();
+      const acc = accuracy(masked.pred, (await mnist()).test);
+      console.log(`${spec.name} masked f32 accuracy ${acc}`);
+      expect(acc).to.be.above(0.6);
+    });
+
+    for (const path of ['dense', 'sparse', 'auto'] as const) {
+      it(`${path}: same logits and classes as masked, batch ${B} and frames (batch 1)`, async () => {
+        const { net, values } = await get();
+        const got = await runPath(net, values, path, B, n);
+        checkF32(`${path} B=${B}`, got, masked);
+        const frames = await runPath(net, values, path, 1, 20);
+        checkF32(`${path} B=1`, frames, { pred: masked.pred.subarray(0, 20), logits: masked.logits.subarray(0, 200) });
+        if (path === 'sparse') {
+          const kept = values.reduce((t, v) => t + v.mask.reduce((a, m) => a + m, 0), 0);
+          expect(got.info.layers.reduce((t, l) => t + l.nnz, 0)).to.be.at.most(kept);
+        }
+        if (path === 'auto') expect(got.info.choices).to.have.length(values.length);
+      });
+    }
+
+    it('auto with given per-layer picks (sparse, dense, …) gives masked results', async () => {
+      const { net, values } = await get();
+      const choices = values.map((_, i): 'dense' | 'sparse' => (i % 2 ? 'dense' : 'sparse'));
+      const got = await runPath(net, values, 'auto', B, n, { choices });
+      expect(got.info.layers.map((l) => l.impl)).to.deep.equal(choices);
+      checkF32('auto (given picks)', got, masked);
+    });
+
+    for (const variant of int8Variants) {
+      it(`int8 (${variant}): accuracy within ${INT8_MAX_DROP * 100} points of masked f32, ≥ ${INT8_MIN_AGREE * 100}% same classes`, async () => {
+        const { net, values } = await get();
+        const got = await runPath(net, values, 'int8', B, n, { int8Variant: variant });
+        expect(got.info.variant).to.equal(variant);
+        const { test } = await mnist();
+        const drop = accuracy(masked.pred, test) - accuracy(got.pred, test);
+        console.log(`${spec.name} int8 (${variant}): accuracy ${accuracy(got.pred, test)} vs f32 ${accuracy(masked.pred, test)}, agreement ${agreement(got.pred, masked.pred)}`);
+        expect(drop).to.be.at.most(INT8_MAX_DROP);
+        expect(agreement(got.pred, masked.pred)).to.be.at.least(INT8_MIN_AGREE);
+        // Logits stay near f32: int8 noise is a few percent of the logit range.
+        let worst = 0;
+        for (let i = 0; i < got.logits.length; i++) worst = Math.max(worst, Math.abs(got.logits[i]! - masked.logits[i]!));
+        const range = masked.logits.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        expect(worst, 'largest logit error').to.be.below(0.1 * range);
+      });
+    }
+
+    it('sparse and sparse+int8 hold fewer GPU bytes than dense', async () => {
+      const { net, values } = await get();
+      const sizes: Record<string, number> = {};
+      for (const path of ['dense', 'masked', 'sparse', 'int8'] as const) {
+        const plan = await prepareInference(net, { path, values });
+        sizes[path] = plan.modelBytes;
+        plan.destroy();
+      }
+      expect(sizes.masked).to.be.above(sizes.dense!);
+      console.log(`${spec.name} model GPU bytes`, sizes);
+      expect(sizes.sparse).to.be.below(sizes.dense! * 0.5);
+      expect(sizes.int8).to.be.below(sizes.sparse!);
+    });
+  });
+}
+
+describe('inference paths: structured (a shrunk network on the dense path)', () => {
+  it('LeNet-300-100 with 50% of hidden neurons removed equals masked with those neurons masked out', async () => {
+    const ctx = await gpu();
+    const { net, values } = await trained(ctx, LENET_300_100, 0.5);
+    const plan = planModel(LENET_300_100);
+    const keep = keepByNorm(plan, values, 0.5);
+    const shrunk = shrinkNetwork(plan, values, keep);
+    const small = Network.create(ctx, planModel(shrunk.spec), { values: shrunk.values });
+    expect(small.plan.params.map((p) => p.out)).to.deep.equal([150, 50, 10]);
+    expect(small.plan.flopsPerSample).to.be.below(plan.flopsPerSample * 0.51);
+    const masked = maskRemovedUnits(plan, values, keep);
+    net.writeValues(masked);
+    const ref = await runPath(net, masked, 'masked', 100, 300);
+    const got = await runPath(small, shrunk.values, 'dense', 100, 300);
+    checkF32('structured', got, ref);
+    small.destroy();
+    net.destroy();
+  });
+
+  it('LeNet-5 shrunk by filters and neurons equals the masked model (untrained, 6 images)', async () => {
+    const ctx = await gpu();
+    const plan = planModel(LENET_5);
+    const init = Network.create(ctx, plan, { seed: 5 });
+    const values = pruneGlobal(await init.readValues(), 0.3);
+    init.destroy();
+    const keep = keepByNorm(plan, values, 0.5);
+    const shrunk = shrinkNetwork(plan, values, keep);
+    expect(planModel(shrunk.spec).params.map((p) => (p.conv ? p.conv.F : p.out))).to.deep.equal([10, 25, 250, 10]);
+    const masked = maskRemovedUnits(plan, values, keep);
+    const net = Network.create(ctx, plan, { values: masked });
+    const small = Network.create(ctx, planModel(shrunk.spec), { values: shrunk.values });
+    const ref = await runPath(net, masked, 'masked', 2, 6);
+    const got = await runPath(small, shrunk.values, 'dense', 2, 6);
+    checkF32('structured LeNet-5', got, ref);
+    small.destroy();
+    net.destroy();
+  });
+});
+
+describe('inference paths: LeNet-5 shapes (untrained, 90% pruned, 4 real images)', () => {
+  it('dense, sparse, auto and int8 against masked', async () => {
+    const ctx = await gpu();
+    const plan = planModel(LENET_5);
+    const init = Network.create(ctx, plan, { seed: 9 });
+    const values = pruneGlobal(await init.readValues(), 0.9);
+    init.destroy();
+    const net = Network.create(ctx, plan, { values });
+    const ref = await runPath(net, values, 'masked', 2, 4);
+    for (const path of ['dense', 'sparse', 'auto'] as const) checkF32(`LeNet-5 ${path}`, await runPath(net, values, path, 2, 4), ref);
+    const q = await runPath(net, values, 'int8', 2, 4);
+    const range = ref.logits.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    expectClose(q.logits, ref.logits, { atol: 0.05 * range, rtol: 0 }, 'LeNet-5 int8 logits within 5% of the logit range');
+    net.destroy();
+  });
+});
+
+describe('inference plan API', () => {
+  it('refuses bad options and inputs before doing any work, and releases what it took', async () => {
+    const ctx = await gpu();
+    const plan = planModel(LENET_300_100);
+    const net = Network.create(ctx, plan, { seed: 1 });
+    await expectArgError(() => prepareInference(net, { path: 'fast' as 'dense' }), 'path');
+    await expectArgError(() => prepareInference(net, { path: 'dense', batch: 0 }), 'batch');
+    await expectArgError(() => prepareInference(net, { path: 'sparse', choices: ['dense', 'dense', 'dense'] }), 'choices');
+    await expectArgError(() => prepareInference(net, { path: 'auto', choices: ['dense'] }), 'choices');
+    await expectArgError(() => prepareInference(net, { path: 'auto', choices: ['dense', 'fast' as 'dense', 'dense'] }), 'choices[1]');
+    await expectArgError(() => prepareInference(net, { path: 'int8', int8Variant: 'fp4' as 'dot4' }), 'int8Variant');
+    await expectArgError(() => prepareInference(net, { path: 'sparse', values: [] }), 'values');
+    const before = ctx.pool.liveBytes;
+    const p = await prepareInference(net, { path: 'sparse', batch: 4 });
+    expect(ctx.pool.liveBytes - before).to.equal(p.gpuBytes);
+    await expectArgError(() => p.infer(new Float32Array(10)), 'image');
+    await expectArgError(() => p.run(new Float32Array(5 * 784)), 'images');
+    const x = (await mnist()).test.images.subarray(0, 9 * 784);
+    const all = await p.predict(x, 9);
+    expect(all).to.have.length(9);
+    expect(Array.from(all.subarray(0, 4))).to.deep.equal(Array.from(await p.run(x.subarray(0, 4 * 784))));
+    p.destroy();
+    expect(ctx.pool.liveBytes).to.equal(before);
+    await expectArgError(() => p.run(x.subarray(0, 784)), 'plan');
+    net.destroy();
+  });
+});
