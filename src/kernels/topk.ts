@@ -72,8 +72,8 @@ export interface TopkResult {
 }
 
 export interface TopkPlan {
-  readonly scope: PruneScope;
-  /** One group for global scope, one per layer for local scope. */
+  readonly scope: PruneScope | 'grouped';
+  /** One group for global scope, one per layer for local scope, or as grouped. */
   readonly groups: number;
   /** Weights per group (the N that k is a fraction of). */
   readonly groupSizes: readonly number[];
@@ -91,10 +91,21 @@ function hiMaskFor(shift: number, width: number): number {
   return top >= 32 ? 0 : ~((1 << top) - 1) >>> 0;
 }
 
-export async function prepareTopk(ctx: GpuContext, layers: readonly TopkLayer[], scope: PruneScope, histogram: TopkHistogram = 'global'): Promise<TopkPlan> {
+/**
+ * Prepares the selection. `grouping` is 'global' (one group over all layers),
+ * 'local' (one group per layer), or a group index per layer (0…G−1, each used):
+ * layers of a group share one threshold, as when some layers get their own ratio.
+ */
+export async function prepareTopk(ctx: GpuContext, layers: readonly TopkLayer[], grouping: PruneScope | readonly number[], histogram: TopkHistogram = 'global'): Promise<TopkPlan> {
   check(histogram === 'global' || histogram === 'shared', 'histogram', "'global' or 'shared'", histogram);
   check(layers.length > 0, 'layers', 'a non-empty list of layers', layers.length);
-  check(scope === 'global' || scope === 'local', 'scope', "'global' or 'local'", scope);
+  check(grouping === 'global' || grouping === 'local' || Array.isArray(grouping), 'grouping', "'global', 'local' or a group index per layer", grouping);
+  const groupIds: number[] = grouping === 'global' ? layers.map(() => 0) : grouping === 'local' ? layers.map((_, i) => i) : [...(grouping as readonly number[])];
+  check(groupIds.length === layers.length, 'grouping', `one group index per layer (${layers.length})`, groupIds.length);
+  const groups = groupIds.length === 0 ? 0 : Math.max(...groupIds) + 1;
+  for (let g = 0; g < groups; g++) check(groupIds.includes(g), 'grouping', `group indices 0…${groups - 1}, each used`, groupIds);
+  groupIds.forEach((g, i) => check(Number.isInteger(g) && g >= 0, `grouping[${i}]`, 'an integer ≥ 0', g));
+  const scope: PruneScope | 'grouped' = grouping === 'global' || grouping === 'local' ? grouping : 'grouped';
   let total = 0;
   layers.forEach((l, i) => {
     check(Number.isInteger(l.n) && l.n >= 1, `layers[${i}].n`, 'an integer ≥ 1', l.n);
@@ -104,19 +115,19 @@ export async function prepareTopk(ctx: GpuContext, layers: readonly TopkLayer[],
   });
   check(total < 2 ** 31, 'layers', 'fewer than 2^31 weights in all', total);
 
-  const groups = scope === 'global' ? 1 : layers.length;
-  const groupSizes = scope === 'global' ? [total] : layers.map((l) => l.n);
+  const groupSizes = Array.from({ length: groups }, (_, g) => layers.reduce((t, l, i) => t + (groupIds[i] === g ? l.n : 0), 0));
   const stateWords = groups * STATE_WORDS + layers.length;
   const hist = ctx.pool.storage('topk histogram', groups * BINS * 4);
   const state = ctx.pool.storage('topk state', stateWords * 4);
 
+  // Global index of each weight within its group: layer order, then element order.
   const offsets: number[] = [];
-  let off = 0;
-  for (const l of layers) {
-    offsets.push(scope === 'global' ? off : 0);
-    off += l.n;
-  }
-  const groupOf = (li: number): number => (scope === 'global' ? 0 : li);
+  const filled = new Array<number>(groups).fill(0);
+  layers.forEach((l, i) => {
+    offsets.push(filled[groupIds[i]!]!);
+    filled[groupIds[i]!]! += l.n;
+  });
+  const groupOf = (li: number): number => groupIds[li]!;
   const perThread = histogram === 'shared' ? (total >= 1 << 20 ? 64 : 16) : 16;
 
   const kernels: BoundKernel[] = [];

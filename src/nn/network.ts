@@ -6,6 +6,8 @@ import { readBuffer, writeView } from '../gpu/index.js';
 import { check } from '../errors.js';
 import { Rng } from '../rng.js';
 import { maskBytes, packMask } from '../ref/mask.js';
+import { prepareMaskApply } from '../kernels/mask-apply.js';
+import type { BoundKernel } from '../kernels/kernel.js';
 import type { ModelPlan, ParamOp } from './spec.js';
 
 export interface ParamLayer {
@@ -59,6 +61,7 @@ export class Network {
   readonly layers: ParamLayer[];
   optimizer: OptimizerState | undefined;
   private destroyed = false;
+  private maskKernels: { for: OptimizerState | undefined; kernels: BoundKernel[] } | undefined;
 
   private constructor(ctx: GpuContext, plan: ModelPlan, layers: ParamLayer[]) {
     this.ctx = ctx;
@@ -99,6 +102,37 @@ export class Network {
       b: this.layers.map((l) => slots.map((s) => pool.storage(`${l.op.name}.bias.${s}`, l.op.biasCount * 4))),
     };
     return this.optimizer;
+  }
+
+  /**
+   * Prepares (once per optimizer state) the kernels that zero every pruned weight
+   * and the optimizer state shadowing it; `encodeMaskApply` then records them.
+   */
+  async prepareMaskApply(): Promise<void> {
+    if (this.maskKernels && this.maskKernels.for === this.optimizer) return;
+    for (const k of this.maskKernels?.kernels ?? []) k.release();
+    const kernels: BoundKernel[] = [];
+    for (const [i, l] of this.layers.entries()) {
+      const targets = [l.w, ...(this.optimizer?.w[i] ?? [])];
+      for (const x of targets) kernels.push(await prepareMaskApply(this.ctx, { n: l.op.weightCount, x, mask: l.mask, label: `${x.label} mask-apply` }));
+    }
+    this.maskKernels = { for: this.optimizer, kernels };
+  }
+
+  /** Records the zeroing of pruned weights and their optimizer state (after prepareMaskApply). */
+  encodeMaskApply(pass: GPUComputePassEncoder): void {
+    if (!this.maskKernels || this.maskKernels.for !== this.optimizer) throw new Error('encodeMaskApply: call prepareMaskApply() first');
+    for (const k of this.maskKernels.kernels) k.encode(pass);
+  }
+
+  /** Zeroes pruned weights and optimizer state now (one submit). */
+  async applyMasks(): Promise<void> {
+    await this.prepareMaskApply();
+    const enc = this.ctx.device.createCommandEncoder({ label: 'apply masks' });
+    const pass = enc.beginComputePass({ label: 'apply masks' });
+    this.encodeMaskApply(pass);
+    pass.end();
+    this.ctx.device.queue.submit([enc.finish()]);
   }
 
   /** Zeroes the optimizer state (momentum, Adam moments) and its step count. */
@@ -144,6 +178,8 @@ export class Network {
 
   private releaseOptimizer(): void {
     if (!this.optimizer) return;
+    for (const k of this.maskKernels?.kernels ?? []) k.release();
+    this.maskKernels = undefined;
     for (const bufs of [...this.optimizer.w, ...this.optimizer.b]) for (const b of bufs) this.ctx.pool.release(b);
     this.optimizer = undefined;
   }
@@ -152,6 +188,7 @@ export class Network {
     if (this.destroyed) return;
     this.destroyed = true;
     this.releaseOptimizer();
+    for (const k of this.maskKernels?.kernels ?? []) k.release();
     for (const l of this.layers) for (const b of [l.w, l.b, l.mask, l.dw, l.db]) this.ctx.pool.release(b);
   }
 }
