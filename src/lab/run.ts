@@ -45,6 +45,13 @@ export interface RunHooks {
   onProgress?: (p: LabProgress) => void;
   /** After the baseline (round 0) and each round, with the report so far. */
   onRound?: (entry: RoundEntry, report: Report) => void;
+  /** Awaited after every training step: a face pauses a run here (at a step boundary). */
+  betweenSteps?: () => Promise<void>;
+  /**
+   * Start from these weights and masks (a decoded checkpoint of the same model)
+   * instead of a seeded init; with train.epochs 0 the baseline is the loaded model.
+   */
+  initial?: { values: LayerValues[] };
 }
 
 export interface RunResult {
@@ -109,7 +116,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   const plannedSteps = (config.train.epochs + finetuneRounds * p.finetuneEpochs) * spe;
   let stepsDone = 0;
   let trainMsTotal = 0;
-  let net = Network.create(ctx, plan0, { seed: config.seed });
+  let net = Network.create(ctx, plan0, hooks.initial ? { values: hooks.initial.values } : { seed: config.seed });
   let snapshot: LayerValues[] | undefined;
   if (rewind === 0) snapshot = await net.readValues();
 
@@ -123,6 +130,11 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
 
   const runTraining = async (phase: 'train' | 'finetune', round: number, epochs: number, extra: Partial<Parameters<typeof train>[2]> = {}): Promise<TrainResult> => {
     let before = 0;
+    const own = extra.afterStep;
+    const afterStep = own || hooks.betweenSteps ? async (s: number) => {
+      await own?.(s);
+      await hooks.betweenSteps?.();
+    } : undefined;
     const r = await train(net, data.train, {
       epochs, batchSize: config.train.batchSize, optimizer: config.train.optimizer, seed: config.seed + round * 7919, ...(config.train.schedule ? { schedule: config.train.schedule } : {}),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
@@ -132,6 +144,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
         progress(phase, round, tp);
       },
       ...extra,
+      ...(afterStep ? { afterStep } : {}),
     });
     stepsDone += r.steps - before;
     trainMsTotal += r.timeMs;
