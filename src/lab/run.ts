@@ -43,8 +43,12 @@ export interface LabProgress {
 export interface RunHooks {
   signal?: AbortSignal;
   onProgress?: (p: LabProgress) => void;
-  /** After the baseline (round 0) and each round, with the report so far. */
-  onRound?: (entry: RoundEntry, report: Report) => void;
+  /**
+   * After the baseline (round 0) and each round, with the report so far and the
+   * network as it is now (read its values synchronously here to snapshot it: the
+   * run goes on changing it, and structured rounds replace it).
+   */
+  onRound?: (entry: RoundEntry, report: Report, network: Network) => void;
   /** Awaited after every training step: a face pauses a run here (at a step boundary). */
   betweenSteps?: () => Promise<void>;
   /**
@@ -183,7 +187,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     if (e.round === 0) report.baseline = e;
     else report.rounds.push(e);
     report.final = e;
-    hooks.onRound?.(e, report);
+    hooks.onRound?.(e, report, net);
   };
   const aborted = (): boolean => hooks.signal?.aborted === true;
 
