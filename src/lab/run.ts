@@ -36,7 +36,7 @@ export interface LabProgress {
   loss: number;
   accuracy: number;
   samplesPerSec: number;
-  /** Estimated milliseconds left in the whole run (training steps only). */
+  /** Estimated milliseconds left in the whole run, from the time per training step so far (pruning and evaluation included). */
   etaMs: number;
 }
 
@@ -119,13 +119,12 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   const finetuneRounds = p.schedule === 'gradual' ? 1 : p.rounds;
   const plannedSteps = (config.train.epochs + finetuneRounds * p.finetuneEpochs) * spe;
   let stepsDone = 0;
-  let trainMsTotal = 0;
   let net = Network.create(ctx, plan0, hooks.initial ? { values: hooks.initial.values } : { seed: config.seed });
   let snapshot: LayerValues[] | undefined;
   if (rewind === 0) snapshot = await net.readValues();
 
   const progress = (phase: LabPhase, round: number, tp: TrainProgress | null): void => {
-    const eta = stepsDone > 0 ? (trainMsTotal / stepsDone) * (plannedSteps - stepsDone) : NaN;
+    const eta = stepsDone > 0 ? ((performance.now() - t0) / stepsDone) * (plannedSteps - stepsDone) : NaN;
     hooks.onProgress?.({
       phase, round, rounds: finetuneRounds, epoch: tp?.epoch ?? 0, epochs: tp?.epochs ?? 0, step: tp?.step ?? 0, stepsPerEpoch: spe,
       loss: tp?.loss ?? NaN, accuracy: tp?.accuracy ?? NaN, samplesPerSec: tp?.samplesPerSec ?? NaN, etaMs: eta,
@@ -151,7 +150,6 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
       ...(afterStep ? { afterStep } : {}),
     });
     stepsDone += r.steps - before;
-    trainMsTotal += r.timeMs;
     return r;
   };
 
