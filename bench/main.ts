@@ -7,6 +7,7 @@ import { createGpuContext } from '../src/gpu/context.js';
 import { benchMatmul } from './matmul.js';
 import { benchTopk } from './topk.js';
 import { benchTrainThroughput, benchAccuracy } from './train.js';
+import { benchLatency } from './latency.js';
 import { log } from './util.js';
 
 declare global {
@@ -45,6 +46,14 @@ async function main(): Promise<void> {
     result.accuracy = await benchAccuracy(ctx, {
       model, epochs: Number(params.get('epochs') ?? (model === 'lenet-5' ? 12 : 15)),
       ...(params.get('train-samples') ? { trainSamples: Number(params.get('train-samples')) } : {}), seed: Number(params.get('seed') ?? 1),
+    });
+  }
+  if (only.includes('latency')) {
+    const models = params.get('model') ? [params.get('model')!] : ['lenet-300-100', 'lenet-5'];
+    result.latency = await benchLatency(ctx, {
+      models, epochs: Number(params.get('epochs') ?? 1), seed: Number(params.get('seed') ?? 1), frames: Number(params.get('frames') ?? 200),
+      sparsities: (params.get('sparsities') ?? '0,0.5,0.8,0.9,0.95,0.98').split(',').map(Number),
+      ...(params.get('train-samples') ? { trainSamples: Number(params.get('train-samples')) } : {}),
     });
   }
   window.__bench = { done: true, result };

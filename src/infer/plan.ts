@@ -4,7 +4,8 @@
 // command buffer with every dispatch and the class copy, one submit, one map.
 //
 // Paths: 'dense' (all weights, no mask), 'masked' (the reference), 'sparse', 'int8',
-// and 'auto' (per layer dense or sparse, from the chooser's measured timings).
+// 'auto' (per layer dense or sparse, from the chooser's measured timings), and
+// 'fused' (MLPs only: the sparse layers and the argmax in one dispatch).
 // A structurally shrunk model is just a smaller Network: run it with 'dense'.
 import { check, checkDim, PruneLabError } from '../errors.js';
 import { readBuffer } from '../gpu/readback.js';
@@ -17,9 +18,10 @@ import type { SellOptions } from './sell.js';
 import { SELL_MAX_COLS } from './sell.js';
 import { allocScratch, layerMatrix, prepareLayer, type LayerImpl, type LayerInfo, type PreparedLayer, type ScratchBuffers } from './layers.js';
 import { chooseLayers, type LayerChoice } from './chooser.js';
+import { fusedUnsupported, prepareFusedMlp } from './fused.js';
 
-export type InferencePath = 'dense' | 'masked' | 'sparse' | 'int8' | 'auto';
-export const INFERENCE_PATHS: readonly InferencePath[] = ['dense', 'masked', 'sparse', 'int8', 'auto'];
+export type InferencePath = 'dense' | 'masked' | 'sparse' | 'int8' | 'auto' | 'fused';
+export const INFERENCE_PATHS: readonly InferencePath[] = ['dense', 'masked', 'sparse', 'int8', 'auto', 'fused'];
 
 export interface InferenceOptions {
   path: InferencePath;
@@ -69,7 +71,7 @@ export class InferencePlan {
   private destroyed = false;
 
   private constructor(init: {
-    net: Network; path: InferencePath; batch: number; prepared: PreparedLayer[]; chains: KernelChain[];
+    net: Network; path: InferencePath; batch: number; prepared: PreparedLayer[]; layers: LayerInfo[]; chains: KernelChain[];
     owned: GPUBuffer[]; input: GPUBuffer; logits: GPUBuffer; pred: GPUBuffer; staging: GPUBuffer; choices: LayerChoice[] | undefined;
     int8Variant: Int8Variant | undefined; prepareMs: number; compileMs: number; gpuBytes: number;
   }) {
@@ -77,7 +79,7 @@ export class InferencePlan {
     this.path = init.path;
     this.batch = init.batch;
     this.prepared = init.prepared;
-    this.layers = init.prepared.map((p) => p.info);
+    this.layers = init.layers;
     this.chains = init.chains;
     this.owned = init.owned;
     this.input = init.input;
@@ -120,6 +122,10 @@ export class InferencePlan {
       check(int8Variant === 'dot4' || int8Variant === 'unpack', 'int8Variant', "'dot4' or 'unpack'", int8Variant);
       if (int8Variant === 'dot4') check(hasDot4(), 'int8Variant', "'unpack' here: this device's WGSL lacks packed_4x8_integer_dot_product", int8Variant);
     }
+    if (path === 'fused') {
+      const why = fusedUnsupported(net.plan, ctx.device.limits.maxComputeWorkgroupStorageSize);
+      check(why === undefined, 'path', `'dense', 'masked', 'sparse', 'int8' or 'auto' for this model: ${why}`, path);
+    }
     if (path === 'sparse' || path === 'int8' || path === 'auto') {
       for (const op of params) {
         const cols = layerMatrix(op).cols;
@@ -139,7 +145,7 @@ export class InferencePlan {
         impls = choices.map((c) => c.picked);
       }
     } else {
-      impls = params.map(() => path as LayerImpl);
+      impls = params.map(() => (path === 'fused' ? 'sparse' : path));
     }
 
     const pool = ctx.pool;
@@ -148,34 +154,45 @@ export class InferencePlan {
       owned.push(b);
       return b;
     };
-    const layerOf = new Map(net.layers.map((l) => [l.op, l]));
-    const prepared = params.map((op, i) => prepareLayer(ctx, layerOf.get(op)!, impls[i]!, values?.[i], { bakedWeights: path === 'auto', ...(opts.sell ? { sell: opts.sell } : {}), int8Variant }));
-    const byOp = new Map(prepared.map((p) => [p.op, p]));
     const D = net.plan.input.C * net.plan.input.H * net.plan.input.W;
     const input = own(pool.storage(`infer ${path} input B=${B}`, B * D * 4));
-    const acts = net.plan.ops.map((op) => own(pool.storage(`infer ${path} ${op.name} out`, B * op.out * 4)));
-    const scratch: ScratchBuffers = allocScratch(ctx, prepared.map((p) => p.scratch(B)), `infer ${path}`);
-    owned.push(...Object.values(scratch));
     const pred = own(pool.storage(`infer ${path} classes`, B * 4));
     const staging = own(pool.acquire(`infer ${path} classes staging`, B * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
-
-    // One chain per op, in order, then the argmax.
     const chains: KernelChain[] = [];
-    for (const [i, op] of net.plan.ops.entries()) {
-      const x = i === 0 ? input : acts[i - 1]!;
-      const y = acts[i]!;
-      if (op.kind === 'linear' || op.kind === 'conv2d') {
-        chains.push(await byOp.get(op)!.bind(B, x, y, scratch));
-      } else if (op.kind === 'maxpool2d') {
-        chains.push(chain([await prepareMaxPool2d(ctx, { B, C: op.C, H: op.H, W: op.W, S: op.size, x, y, label: `infer ${op.name}` })]));
-      } else {
-        chains.push(chain([await prepareRelu(ctx, { n: B * op.in, x, y, label: `infer ${op.name}` })]));
+    let prepared: PreparedLayer[] = [];
+    let layers: LayerInfo[];
+    let logits: GPUBuffer;
+    if (path === 'fused') {
+      logits = own(pool.storage(`infer ${path} logits`, B * net.plan.classes * 4));
+      const fused = await prepareFusedMlp(ctx, net.plan, values!, B, { x: input, logits, pred }, opts.sell ? { sell: opts.sell } : {});
+      owned.push(...fused.owned);
+      chains.push(fused.chain);
+      layers = fused.layers;
+    } else {
+      const layerOf = new Map(net.layers.map((l) => [l.op, l]));
+      prepared = params.map((op, i) => prepareLayer(ctx, layerOf.get(op)!, impls[i]!, values?.[i], { bakedWeights: path === 'auto', ...(opts.sell ? { sell: opts.sell } : {}), int8Variant }));
+      layers = prepared.map((p) => p.info);
+      const byOp = new Map(prepared.map((p) => [p.op, p]));
+      const acts = net.plan.ops.map((op) => own(pool.storage(`infer ${path} ${op.name} out`, B * op.out * 4)));
+      const scratch: ScratchBuffers = allocScratch(ctx, prepared.map((p) => p.scratch(B)), `infer ${path}`);
+      owned.push(...Object.values(scratch));
+      // One chain per op, in order, then the argmax.
+      for (const [i, op] of net.plan.ops.entries()) {
+        const x = i === 0 ? input : acts[i - 1]!;
+        const y = acts[i]!;
+        if (op.kind === 'linear' || op.kind === 'conv2d') {
+          chains.push(await byOp.get(op)!.bind(B, x, y, scratch));
+        } else if (op.kind === 'maxpool2d') {
+          chains.push(chain([await prepareMaxPool2d(ctx, { B, C: op.C, H: op.H, W: op.W, S: op.size, x, y, label: `infer ${op.name}` })]));
+        } else {
+          chains.push(chain([await prepareRelu(ctx, { n: B * op.in, x, y, label: `infer ${op.name}` })]));
+        }
       }
+      logits = acts.at(-1)!;
+      chains.push(chain([await prepareArgmax(ctx, { B, C: net.plan.classes, logits, pred, label: `infer ${path} argmax` })]));
     }
-    const logits = acts.at(-1)!;
-    chains.push(chain([await prepareArgmax(ctx, { B, C: net.plan.classes, logits, pred, label: `infer ${path} argmax` })]));
     return new InferencePlan({
-      net, path, batch: B, prepared, chains, owned, input, logits, pred, staging, choices, int8Variant,
+      net, path, batch: B, prepared, layers, chains, owned, input, logits, pred, staging, choices, int8Variant,
       prepareMs: performance.now() - t0, compileMs: ctx.pipelines.compileMs - compile0, gpuBytes: ctx.pool.liveBytes - live0,
     });
   }

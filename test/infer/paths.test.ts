@@ -102,7 +102,8 @@ for (const [spec, sparsity, B, n] of [[LENET_300_100, 0.9, 100, 500], [SMALL_CNN
       expect(acc).to.be.above(0.6);
     });
 
-    for (const path of ['dense', 'sparse', 'auto'] as const) {
+    const f32Paths = spec === LENET_300_100 ? (['dense', 'sparse', 'auto', 'fused'] as const) : (['dense', 'sparse', 'auto'] as const);
+    for (const path of f32Paths) {
       it(`${path}: same logits and classes as masked, batch ${B} and frames (batch 1)`, async () => {
         const { net, values } = await get();
         const got = await runPath(net, values, path, B, n);
@@ -227,6 +228,9 @@ describe('inference plan API', () => {
     await expectArgError(() => prepareInference(net, { path: 'auto', choices: ['dense', 'fast' as 'dense', 'dense'] }), 'choices[1]');
     await expectArgError(() => prepareInference(net, { path: 'int8', int8Variant: 'fp4' as 'dot4' }), 'int8Variant');
     await expectArgError(() => prepareInference(net, { path: 'sparse', values: [] }), 'values');
+    const cnn = Network.create(ctx, planModel(SMALL_CNN), { seed: 1 });
+    await expectArgError(() => prepareInference(cnn, { path: 'fused' }), 'path');
+    cnn.destroy();
     const before = ctx.pool.liveBytes;
     const p = await prepareInference(net, { path: 'sparse', batch: 4 });
     expect(ctx.pool.liveBytes - before).to.equal(p.gpuBytes);
