@@ -34,12 +34,15 @@ export function releaseExecutors(net: Network): void {
   executors.delete(net);
 }
 
-export async function evaluate(net: Network, data: ImageDataset, batch = 500): Promise<Evaluation> {
+/**
+ * Streams `data` through an inference executor in batches of at most `batch`,
+ * counting predictions on the GPU; `after` runs once per submitted batch.
+ */
+async function eachBatch(net: Network, data: ImageDataset, batch: number, after: (ex: Executor, start: number, rows: number) => Promise<void> | void): Promise<Executor> {
   checkDim(batch, 'batch');
   const B = Math.min(batch, data.n);
   const ex = await inferExecutor(net, B);
   const D = rowSize(data.shape);
-  const C = net.plan.classes;
   const device = net.ctx.device;
   ex.resetCounters();
   const labels = new Uint32Array(B);
@@ -47,35 +50,30 @@ export async function evaluate(net: Network, data: ImageDataset, batch = 500): P
     const rows = Math.min(B, data.n - start);
     for (let i = 0; i < rows; i++) labels[i] = data.labels[start + i]!;
     ex.writeBatch(data.images.subarray(start * D, (start + rows) * D), labels, rows);
-    const enc = device.createCommandEncoder({ label: `evaluate rows ${start}` });
-    const pass = enc.beginComputePass({ label: 'evaluate' });
+    const enc = device.createCommandEncoder({ label: `inference rows ${start}` });
+    const pass = enc.beginComputePass({ label: 'inference' });
     ex.encodeEval(pass, rows);
     pass.end();
     device.queue.submit([enc.finish()]);
+    await after(ex, start, rows);
   }
-  const counts = new Uint32Array(await readBuffer(device, ex.counts, argmaxCountWords(C) * 4));
+  return ex;
+}
+
+/** Accuracy, per-class precision/recall/F1 and the confusion matrix; only the counts are read back. */
+export async function evaluate(net: Network, data: ImageDataset, batch = 500): Promise<Evaluation> {
+  const ex = await eachBatch(net, data, batch, () => undefined);
+  const C = net.plan.classes;
+  const counts = new Uint32Array(await readBuffer(net.ctx.device, ex.counts, argmaxCountWords(C) * 4));
   const confusion = Array.from(counts.subarray(1));
   return { n: data.n, confusion, ...classificationMetrics(confusion, C) };
 }
 
 /** Predicted class of each row. */
 export async function predict(net: Network, data: ImageDataset, batch = 500): Promise<Uint32Array> {
-  checkDim(batch, 'batch');
-  const B = Math.min(batch, data.n);
-  const ex = await inferExecutor(net, B);
-  const D = rowSize(data.shape);
-  const device = net.ctx.device;
   const out = new Uint32Array(data.n);
-  const labels = new Uint32Array(B);
-  for (let start = 0; start < data.n; start += B) {
-    const rows = Math.min(B, data.n - start);
-    ex.writeBatch(data.images.subarray(start * D, (start + rows) * D), labels, rows);
-    const enc = device.createCommandEncoder({ label: `predict rows ${start}` });
-    const pass = enc.beginComputePass({ label: 'predict' });
-    ex.encodeEval(pass, rows);
-    pass.end();
-    device.queue.submit([enc.finish()]);
-    out.set(new Uint32Array(await readBuffer(device, ex.pred, rows * 4)), start);
-  }
+  await eachBatch(net, data, batch, async (ex, start, rows) => {
+    out.set(new Uint32Array(await readBuffer(net.ctx.device, ex.pred, rows * 4)), start);
+  });
   return out;
 }

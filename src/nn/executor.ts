@@ -56,6 +56,8 @@ export class Executor {
   /** f32: summed loss. Accumulated (training only). */
   readonly lossSum: GPUBuffer;
   private readonly owned: GPUBuffer[] = [];
+  /** Output of each op (B × op.out f32). */
+  private readonly acts: GPUBuffer[];
   private forward: BoundKernel[] = [];
   private evalKernels: BoundKernel[] = [];
   private argmax!: BoundKernel<'rows' | 'C'>;
@@ -74,7 +76,8 @@ export class Executor {
     this.pred = this.own(pool.storage(`${mode} predictions`, batch * 4));
     this.counts = this.own(pool.storage(`${mode} counts`, argmaxCountWords(plan.classes) * 4));
     this.lossSum = this.own(pool.storage(`${mode} loss sum`, LOSS_WORDS * 4));
-    this.logits = this.input; // set in build()
+    this.acts = plan.ops.map((op) => this.own(pool.storage(`${mode} ${op.name} out`, batch * op.out * 4)));
+    this.logits = this.acts[this.acts.length - 1]!;
   }
 
   private own(b: GPUBuffer): GPUBuffer {
@@ -96,7 +99,7 @@ export class Executor {
     const ops = net.plan.ops;
     const train = mode === 'train';
     // Activations a[i] (output of op i) and, for training, their gradients d[i].
-    const acts = ops.map((op) => this.own(pool.storage(`${mode} ${op.name} out`, B * op.out * 4)));
+    const acts = this.acts;
     const grads = train ? ops.map((op) => this.own(pool.storage(`${mode} ${op.name} out.grad`, B * op.out * 4))) : [];
     const argmaxes = ops.map((op) => (op.kind === 'maxpool2d' && train ? this.own(pool.storage(`${op.name} argmax`, B * op.out * 4)) : undefined));
     const inputOf = (i: number): GPUBuffer => (i === 0 ? this.input : acts[i - 1]!);
@@ -117,8 +120,7 @@ export class Executor {
         this.forward.push(await prepareRelu(ctx, { n: B * op.in, x, y: acts[i]!, label: `${op.name} forward` }));
       }
     }
-    const logits = acts[acts.length - 1]!;
-    (this as { logits: GPUBuffer }).logits = logits;
+    const logits = this.logits;
     const C = net.plan.classes;
     this.argmax = await prepareArgmax(ctx, { B, C, logits, pred: this.pred, labels: this.labels, counts: this.counts, label: `${mode} argmax` });
     this.evalKernels = [...this.forward, this.argmax];
