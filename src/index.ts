@@ -1,6 +1,18 @@
-// prune-lab's public scripting API.
+// prune-lab's public scripting API: the array-in/array-out engine, and the pieces
+// for writing one's own experiments in a page (or a Worker).
 export { createEngine, type Engine, type MagnitudeMasks, type MagnitudeMaskOptions } from './engine.js';
 export { acquireDevice, type AcquiredDevice, type AdapterSummary } from './gpu/device.js';
+export { createGpuContext, type GpuContext } from './gpu/context.js';
 export { PruneLabError, type ErrorCode } from './errors.js';
 export type { MatmulVariant } from './kernels/matmul.js';
 export type { PruneScope } from './kernels/topk.js';
+export { loadMnist, splitMnist, mnistUrls } from './data/mnist.js';
+export { datasetFromIdxBytes, type ImageDataset } from './data/dataset.js';
+export { planModel, LENET_300_100, LENET_5, PRESETS, type ModelSpec, type LayerSpec } from './nn/spec.js';
+export { Network } from './nn/network.js';
+export { train, type TrainOptions, type TrainProgress } from './nn/train.js';
+export { evaluate, predict } from './nn/evaluate.js';
+export { saveCheckpoint, decodeCheckpoint, loadNetwork } from './nn/checkpoint.js';
+export { runExperiment, labData, type LabProgress, type RunHooks } from './lab/run.js';
+export { validateConfig, type ExperimentConfig } from './lab/config.js';
+export { reportToCsv, REPORT_VERSION, type Report, type RoundEntry } from './lab/report.js';
