@@ -1,38 +1,11 @@
-// The page's entry for now: shows the WebGPU adapter found, or why there is none.
-// (The lab's elements replace this in the UI issue.)
-import { acquireDevice } from '../gpu/device.js';
-import { PruneLabError } from '../errors.js';
+// The lab page: registers <prune-lab> (which fills the page) and says up front when
+// this browser has no WebGPU at all, with how to get it. (The element reports the
+// finer failures itself: no adapter, a lost device.)
+import '../ui/lab/index.js';
+import { WEBGPU_HELP } from '../gpu/device.js';
 
-const box = document.getElementById('adapter')!;
-
-function show(rows: Array<[string, string]>): void {
-  const dl = document.createElement('dl');
-  for (const [k, v] of rows) {
-    const dt = document.createElement('dt');
-    dt.textContent = k;
-    const dd = document.createElement('dd');
-    dd.textContent = v || '—';
-    dl.append(dt, dd);
-  }
-  box.replaceChildren(dl);
-}
-
-try {
-  const { device, info, lost } = await acquireDevice();
-  show([
-    ['Vendor', info.vendor],
-    ['Architecture', info.architecture],
-    ['Description', info.description],
-    ['Features', info.features.join(', ')],
-    ['Max storage binding', `${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB`],
-  ]);
-  box.dataset.state = 'ready';
-  void lost.then((l) => {
-    box.classList.add('error');
-    box.textContent = `The GPU device was lost (${l.reason}): ${l.message}. Reload the page to start again.`;
-  });
-} catch (e) {
-  box.classList.add('error');
-  box.dataset.state = 'error';
-  box.textContent = e instanceof PruneLabError ? e.message : `WebGPU failed to start: ${String(e)}`;
+const box = document.getElementById('webgpu')!;
+if (!('gpu' in navigator) || !navigator.gpu) {
+  box.textContent = `This browser has no WebGPU (navigator.gpu is missing). ${WEBGPU_HELP}`;
+  box.hidden = false;
 }

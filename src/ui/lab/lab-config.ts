@@ -1,0 +1,165 @@
+// The controls of <prune-lab>: each one's attribute, label and allowed values, the
+// engine config they make up, and which control an engine error is about. The
+// values are checked by the engine's own validation (in the Worker); here only
+// what never reaches it is checked: numbers that did not parse, custom-spec JSON.
+import type { ExperimentConfig, LabFailure, ModelSpec } from '../../worker/api.js';
+
+export const MODELS = ['lenet-300-100', 'lenet-5', 'custom'] as const;
+export const DATASETS = ['mnist', 'idx'] as const;
+export const METHOD_NAMES = ['global', 'local', 'random', 'structured'] as const;
+export const SCHEDULE_NAMES = ['oneshot', 'iterative', 'gradual'] as const;
+export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
+export const VIEWS = ['curves', 'sparsity', 'latency', 'layers', 'mask', 'confusion', 'metrics', 'size', 'pad', 'runs'] as const;
+export type LabView = (typeof VIEWS)[number];
+
+/** The values of the controls, as the element's properties hold them. */
+export interface LabControls {
+  model: string;
+  modelSpec: string | null;
+  /** The `dataset` attribute (HTMLElement.dataset is taken). */
+  datasetName: string;
+  method: string;
+  schedule: string;
+  targetSparsity: number;
+  rounds: number;
+  epochs: number;
+  finetuneEpochs: number;
+  optimizer: string;
+  learningRate: number;
+  batchSize: number;
+  seed: number;
+  trainSamples: number | null;
+  validationSamples: number | null;
+  testSamples: number | null;
+  rewind: number | null;
+}
+
+export const DEFAULTS: LabControls = {
+  model: 'lenet-300-100',
+  modelSpec: null,
+  datasetName: 'mnist',
+  method: 'global',
+  schedule: 'iterative',
+  targetSparsity: 0.9,
+  rounds: 3,
+  epochs: 2,
+  finetuneEpochs: 1,
+  optimizer: 'adam',
+  learningRate: 0.001,
+  batchSize: 64,
+  seed: 1,
+  trainSamples: 5000,
+  validationSamples: 1000,
+  testSamples: 2000,
+  rewind: null,
+};
+
+export interface ControlSpec {
+  key: keyof LabControls;
+  attr: string;
+  label: string;
+  /** Config fields (prefixes) whose errors belong to this control. */
+  fields: string[];
+  options?: readonly string[];
+  /** Numbers: the input's step; null-able numbers may be left empty. */
+  step?: string;
+  nullable?: boolean;
+  hint: string;
+}
+
+export const CONTROLS: readonly ControlSpec[] = [
+  { key: 'model', attr: 'model', label: 'model', fields: ['model'], options: MODELS, hint: 'LeNet-300-100, LeNet-5, or a custom spec' },
+  { key: 'modelSpec', attr: 'model-spec', label: 'custom spec (JSON)', fields: ['model.'], hint: '{ "input": {"C":1,"H":28,"W":28}, "layers": [...] }' },
+  { key: 'datasetName', attr: 'dataset', label: 'dataset', fields: ['dataset'], options: DATASETS, hint: 'MNIST, or IDX files laid out like it at data-url' },
+  { key: 'method', attr: 'method', label: 'method', fields: ['prune.method', 'prune.scope', 'prune.criterion'], options: METHOD_NAMES, hint: 'global / local magnitude, random, structured' },
+  { key: 'schedule', attr: 'schedule', label: 'schedule', fields: ['prune.schedule'], options: SCHEDULE_NAMES, hint: 'one-shot, iterative, gradual' },
+  { key: 'targetSparsity', attr: 'target-sparsity', label: 'target sparsity', fields: ['prune.targetSparsity'], step: '0.01', hint: 'in [0, 1)' },
+  { key: 'rounds', attr: 'rounds', label: 'rounds', fields: ['prune.rounds', 'prune.gradualEvery', 'prune.gradualStart'], step: '1', hint: '1 to 100 (one-shot: 1)' },
+  { key: 'epochs', attr: 'epochs', label: 'epochs', fields: ['train.epochs'], step: '1', hint: 'baseline training epochs' },
+  { key: 'finetuneEpochs', attr: 'finetune-epochs', label: 'fine-tune epochs', fields: ['prune.finetuneEpochs'], step: '1', hint: 'per round' },
+  { key: 'optimizer', attr: 'optimizer', label: 'optimizer', fields: ['train.optimizer.type', 'train.optimizer'], options: OPTIMIZER_NAMES, hint: 'SGD (momentum 0.9) or Adam' },
+  { key: 'learningRate', attr: 'learning-rate', label: 'learning rate', fields: ['train.optimizer.lr'], step: 'any', hint: 'in (0, 10]' },
+  { key: 'batchSize', attr: 'batch-size', label: 'batch size', fields: ['train.batchSize'], step: '1', hint: 'at most the training samples' },
+  { key: 'seed', attr: 'seed', label: 'seed', fields: ['seed'], step: '1', hint: 'integer in [0, 2³¹−1]' },
+  { key: 'trainSamples', attr: 'train-samples', label: 'train samples', fields: ['subsets.train', 'trainSubset'], step: '1', nullable: true, hint: 'empty: all 55,000' },
+  { key: 'validationSamples', attr: 'validation-samples', label: 'validation samples', fields: ['subsets.validation', 'validationSubset'], step: '1', nullable: true, hint: 'empty: all 5,000' },
+  { key: 'testSamples', attr: 'test-samples', label: 'test samples', fields: ['subsets.test', 'testSubset'], step: '1', nullable: true, hint: 'empty: all 10,000' },
+  { key: 'rewind', attr: 'rewind', label: 'lottery-ticket rewind', fields: ['prune.rewind'], step: '1', nullable: true, hint: 'empty: off; else the training step to rewind survivors to (0 = init)' },
+];
+
+/** The control an engine error names (longest matching field prefix), or undefined. */
+export function controlOf(field: string | undefined): ControlSpec | undefined {
+  if (!field) return undefined;
+  let best: ControlSpec | undefined;
+  let len = -1;
+  for (const c of CONTROLS) {
+    for (const f of c.fields) {
+      if ((field === f || field.startsWith(f.endsWith('.') ? f : `${f}.`) || field.startsWith(`${f}[`)) && f.length > len) {
+        best = c;
+        len = f.length;
+      }
+    }
+  }
+  return best;
+}
+
+function problem(c: ControlSpec, message: string, got: unknown): LabFailure {
+  return { code: 'invalid-config', field: c.attr, message: `${c.attr} must be ${message} (got ${JSON.stringify(got)})` };
+}
+
+/**
+ * The engine config the controls describe, or the first control that cannot be
+ * turned into one (a number that did not parse, custom-spec JSON that did not).
+ * Everything else is for the engine to check.
+ */
+export function buildConfig(c: LabControls): { ok: true; config: ExperimentConfig } | { ok: false; error: LabFailure } {
+  for (const spec of CONTROLS) {
+    const v = c[spec.key];
+    if (spec.step !== undefined && !(v === null && spec.nullable) && (typeof v !== 'number' || Number.isNaN(v))) {
+      return { ok: false, error: problem(spec, spec.nullable ? 'a number, or empty' : 'a number', v) };
+    }
+  }
+  let model: string | ModelSpec = c.model;
+  if (c.model === 'custom') {
+    const spec = CONTROLS.find((s) => s.key === 'modelSpec')!;
+    if (!c.modelSpec) return { ok: false, error: problem(spec, "a JSON model spec when model is 'custom'", c.modelSpec) };
+    try {
+      model = JSON.parse(c.modelSpec) as ModelSpec;
+    } catch (e) {
+      return { ok: false, error: { code: 'invalid-config', field: spec.attr, message: `${spec.attr} must be JSON (${e instanceof Error ? e.message : String(e)})` } };
+    }
+  }
+  const subsets: NonNullable<ExperimentConfig['subsets']> = {};
+  if (c.trainSamples !== null) subsets.train = c.trainSamples;
+  if (c.validationSamples !== null) subsets.validation = c.validationSamples;
+  if (c.testSamples !== null) subsets.test = c.testSamples;
+  const optimizer = c.optimizer === 'sgd'
+    ? { type: 'sgd' as const, lr: c.learningRate, momentum: 0.9 }
+    : { type: c.optimizer as 'adam', lr: c.learningRate };
+  const config: ExperimentConfig = {
+    model,
+    dataset: c.datasetName === 'idx' ? { name: 'idx' } : { name: c.datasetName as 'mnist' },
+    train: { epochs: c.epochs, batchSize: c.batchSize, optimizer },
+    prune: {
+      method: c.method as ExperimentConfig['prune']['method'],
+      schedule: c.schedule as ExperimentConfig['prune']['schedule'],
+      targetSparsity: c.targetSparsity,
+      // One-shot is one round by definition: the rounds control is set aside for it.
+      rounds: c.schedule === 'oneshot' ? 1 : c.rounds,
+      finetuneEpochs: c.finetuneEpochs,
+      rewind: c.rewind === null ? false : c.rewind,
+    },
+    seed: c.seed,
+    ...(Object.keys(subsets).length ? { subsets } : {}),
+  };
+  return { ok: true, config };
+}
+
+/** A lab view list from an attribute ("curves sparsity pad" or comma-separated); null: all. */
+export function parseViews(v: string | null): { views: LabView[] } | { error: string } {
+  if (v === null || v.trim() === '') return { views: [...VIEWS] };
+  const names = v.split(/[\s,]+/).filter(Boolean);
+  const bad = names.find((n) => !(VIEWS as readonly string[]).includes(n));
+  if (bad !== undefined) return { error: `views must be a list of ${VIEWS.join(', ')} (got ${JSON.stringify(bad)})` };
+  return { views: names as LabView[] };
+}

@@ -1,0 +1,213 @@
+// A Lit reactive controller that owns the lab Worker and its Comlink proxy: it
+// starts the Worker when the host connects, aborts the run and terminates the
+// Worker when the host disconnects, maps the run to a status the host renders
+// (idle / pending / paused / complete / error / lost), and can start a fresh
+// Worker (a new GPU device) after the device was lost.
+import * as Comlink from 'comlink';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { AdapterSummary, ConfigCheck, LabApi, LabEvent, LabFailure, Prediction, Report, RunOutcome, StartOptions } from '../../worker/api.js';
+
+export type LabWorkerFactory = () => Worker;
+
+/** The Worker beside this module, resolved against it (so a built library finds its own). */
+export const defaultLabWorker: LabWorkerFactory = () =>
+  new Worker(new URL('../../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'prune-lab' });
+
+export type RunStatus = 'idle' | 'pending' | 'paused' | 'complete' | 'error' | 'lost';
+
+export class LabController implements ReactiveController {
+  status: RunStatus = 'idle';
+  /** Why the last run failed (status 'error' or 'lost'). */
+  error: LabFailure | null = null;
+  /** The adapter, once the Worker has a device; null before, or when there is none. */
+  adapter: AdapterSummary | null = null;
+  /** Why the Worker has no device (no WebGPU, no adapter), when it has none. */
+  deviceError: LabFailure | null = null;
+  private worker: Worker | null = null;
+  private api: Comlink.Remote<LabApi> | null = null;
+  private aborter = new AbortController();
+  private ready: Promise<void> = Promise.resolve();
+  private inferring: Promise<Prediction[]> | null = null;
+  private nextPixels: Float32Array | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly factory: () => LabWorkerFactory,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.spawn();
+  }
+
+  hostDisconnected(): void {
+    this.aborter.abort();
+    void this.api?.abort().catch(() => {});
+    this.kill();
+    if (this.status === 'pending' || this.status === 'paused') this.status = 'idle';
+  }
+
+  /** Aborted when the host disconnects (or the Worker is replaced). */
+  get signal(): AbortSignal {
+    return this.aborter.signal;
+  }
+
+  get running(): boolean {
+    return this.status === 'pending' || this.status === 'paused';
+  }
+
+  private spawn(): void {
+    this.aborter = new AbortController();
+    this.worker = this.factory()();
+    this.api = Comlink.wrap<LabApi>(this.worker);
+    const api = this.api;
+    this.ready = api.init().then((r) => {
+      if (this.api !== api) return;
+      if (r.ok) {
+        this.adapter = r.adapter;
+        this.deviceError = null;
+      } else {
+        this.adapter = null;
+        this.deviceError = { code: r.code, message: r.message };
+      }
+      this.host.requestUpdate();
+    }, (e: unknown) => {
+      this.deviceError = { code: 'internal', message: `the lab Worker failed to start: ${e instanceof Error ? e.message : String(e)}` };
+      this.host.requestUpdate();
+    });
+  }
+
+  private kill(): void {
+    this.api?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.api = null;
+    this.worker = null;
+    this.inferring = null;
+  }
+
+  /** A fresh Worker and GPU device (after a loss); the finished runs stay with the host. */
+  restart(): Promise<void> {
+    this.aborter.abort();
+    this.kill();
+    this.status = 'idle';
+    this.error = null;
+    this.adapter = null;
+    this.deviceError = null;
+    this.spawn();
+    this.host.requestUpdate();
+    return this.ready;
+  }
+
+  /** Resolves once the Worker has tried to get a device. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** The engine's check of a config; null when the Worker went away meanwhile. */
+  async validate(config: unknown): Promise<ConfigCheck | null> {
+    const api = this.api;
+    if (!api) return null;
+    try {
+      return await api.validate(config);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Runs one experiment; events go to onEvent on the main thread. Resolves with how
+   * it ended (the host disconnecting meanwhile ends it as 'refused' with code 'aborted').
+   */
+  async start(options: StartOptions, onEvent: (e: LabEvent) => void): Promise<RunOutcome> {
+    const api = this.api;
+    const signal = this.aborter.signal;
+    if (!api || signal.aborted) return { kind: 'refused', error: { code: 'aborted', message: 'the lab is not connected' } };
+    this.status = 'pending';
+    this.error = null;
+    this.host.requestUpdate();
+    const gone = new Promise<RunOutcome>((resolve) =>
+      signal.addEventListener('abort', () => resolve({ kind: 'refused', error: { code: 'aborted', message: 'the lab was disconnected or restarted during the run' } }), { once: true }));
+    const relay = Comlink.proxy((e: LabEvent) => {
+      if (signal.aborted) return;
+      if (e.type === 'phase' && (e.phase === 'paused' || e.phase === 'running')) this.status = e.phase === 'paused' ? 'paused' : 'pending';
+      if (e.type === 'device-lost') this.status = 'lost';
+      onEvent(e);
+      this.host.requestUpdate();
+    });
+    let out: RunOutcome;
+    try {
+      out = await Promise.race([api.start(options, relay), gone]);
+    } catch (e) {
+      out = { kind: 'refused', error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } };
+    }
+    if (!signal.aborted) {
+      if (out.kind === 'lost') {
+        this.status = 'lost';
+        this.error = out.error;
+      } else if (out.kind === 'refused') {
+        this.status = 'error';
+        this.error = out.error;
+      } else if (out.report.status === 'complete') {
+        this.status = 'complete';
+      } else {
+        this.status = 'error';
+        this.error = out.report.error ?? { code: out.report.status === 'aborted' ? 'aborted' : 'internal', message: out.report.status === 'aborted' ? 'the run was stopped' : 'the run failed' };
+      }
+      this.host.requestUpdate();
+    }
+    return out;
+  }
+
+  pause(): void {
+    void this.api?.pause();
+  }
+
+  resume(): void {
+    void this.api?.resume();
+  }
+
+  abort(): void {
+    void this.api?.abort();
+  }
+
+  /** The engine's CSV of a report (one row per round). */
+  async csv(report: Report): Promise<string> {
+    if (!this.api) throw new Error('the lab is not connected');
+    return this.api.csv(report);
+  }
+
+  /** Destroys the Worker's device, as a lost GPU would. */
+  async loseDevice(): Promise<void> {
+    await this.api?.loseDevice();
+  }
+
+  /**
+   * Classifies a drawn digit with the dense and pruned models. While one call is in
+   * flight, later pixels replace each other and only the newest runs next.
+   */
+  async infer(pixels: Float32Array): Promise<Prediction[] | null> {
+    const api = this.api;
+    if (!api) return null;
+    if (this.inferring) {
+      this.nextPixels = pixels;
+      return null;
+    }
+    let current: Float32Array | null = pixels;
+    let result: Prediction[] | null = null;
+    while (current) {
+      this.nextPixels = null;
+      this.inferring = api.infer(current);
+      try {
+        result = await this.inferring;
+      } catch {
+        result = null;
+      } finally {
+        this.inferring = null;
+      }
+      if (this.api !== api) return null;
+      current = this.nextPixels;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,776 @@
+// <prune-lab>: the whole pruning lab in one element. Every control is an attribute
+// and a property, checked by the engine's own config validation (in the Worker)
+// with a visible message; a run streams progress, rounds, fc1's weights and each
+// inference path's latency from the Worker into the views; finished runs live in
+// IndexedDB, are overlaid on the sparsity chart, and go out and in as JSON / CSV.
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { PruneLabError, type ErrorCode } from '../../errors.js';
+import type { ExperimentConfig, LabEvent, LabFailure, LabProgress, LatencyPoint, LayerSnapshot, Prediction, Report, RoundEntry } from '../../worker/api.js';
+import { layerSize } from '../../metrics/size.js';
+import { emit, percent, theme } from '../theme.js';
+import type { ModelSizes } from '../types.js';
+import type { DigitInputDetail } from '../digit-pad.js';
+import type { RoundMark, TrainingPoint } from '../training-chart.js';
+import '../training-chart.js';
+import '../sparsity-chart.js';
+import '../latency-chart.js';
+import '../layer-sparsity.js';
+import '../mask-view.js';
+import '../confusion-matrix.js';
+import '../metrics-table.js';
+import '../size-view.js';
+import '../digit-pad.js';
+import { LabController, defaultLabWorker, type LabWorkerFactory } from './lab-controller.js';
+import { CONTROLS, DEFAULTS, VIEWS, buildConfig, controlOf, parseViews, type ControlSpec, type LabControls, type LabView } from './lab-config.js';
+import { decodeHash, encodeHash } from './hash-state.js';
+import { DB_NAME, RunStore, holdRunLock, type RunRecord, type RunState } from './run-store.js';
+import { download, parseReports, reportFileName, reportJson } from './report-io.js';
+import { labStyles } from './lab-styles.js';
+
+/** Detail of `run-error`. */
+export interface RunErrorDetail {
+  code: string;
+  message: string;
+}
+
+/** Numbers that may be empty: '' (or no attribute for rewind) is null. */
+const nullableNumber = {
+  fromAttribute: (v: string | null): number | null => (v === null || v.trim() === '' ? null : Number(v)),
+  toAttribute: (v: number | null): string => (v === null ? '' : String(v)),
+};
+
+/** Keys of the URL hash besides the controls. */
+const HASH_EXTRA = ['latency-frames'] as const;
+const MAX_LAYER_SNAPSHOTS = 12;
+
+function fmtDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** Model size three ways from a round entry's per-layer counts (weights in×out or F×C×k×k). */
+export function entrySizes(e: RoundEntry): ModelSizes {
+  const sizes = e.layers.map((l) => {
+    const rows = l.kind === 'conv2d' ? l.shape[0]! : l.shape[1] ?? 1;
+    return layerSize(l.name, rows, l.params / Math.max(1, rows), l.nonzero, l.biases);
+  });
+  return {
+    denseF32: sizes.reduce((t, s) => t + s.denseF32, 0),
+    sparse: sizes.reduce((t, s) => t + s.sparse, 0),
+    sparseInt8: sizes.reduce((t, s) => t + s.sparseInt8, 0),
+  };
+}
+
+/**
+ * The pruning lab: configure, run, pause and stop an experiment in a Web Worker, and
+ * watch it in live charts; compare runs stored in IndexedDB.
+ *
+ * @fires prune-round - CustomEvent<RoundEntry>: the baseline (round 0) and each pruning round, when finished.
+ * @fires run-complete - CustomEvent<Report>: a run finished; the detail is its report.
+ * @fires run-error - CustomEvent<RunErrorDetail>: a run was refused (invalid config), stopped ('aborted'), failed, or lost its GPU ('device-lost').
+ * @csspart controls - the settings bar.
+ * @csspart run - the run / pause / stop buttons.
+ * @csspart error - the message for an invalid control or a failed run.
+ * @csspart progress - the progress line (bar, round, epoch, ETA, samples/s).
+ * @csspart view - each view card (data-view: curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs).
+ * @csspart runs - the table of stored runs.
+ * @cssprop --prune-bg - background.
+ * @cssprop --prune-fg - text colour.
+ * @cssprop --prune-surface - the settings bar's background.
+ * @cssprop --prune-accent - buttons, progress bar and chart accents.
+ * @cssprop --prune-border - borders.
+ * @cssprop --prune-error - messages.
+ * @cssprop --prune-muted - secondary text.
+ * @cssprop --prune-series-0 - first series colour of the charts (and -1, -2, … after it).
+ */
+@customElement('prune-lab')
+export class PruneLab extends LitElement {
+  static override styles = [theme, labStyles];
+
+  /** 'lenet-300-100', 'lenet-5', or 'custom' (then `model-spec` holds the spec). */
+  @property({ reflect: true }) model = DEFAULTS.model;
+  /** A model spec as JSON, used when model is 'custom'. */
+  @property({ attribute: 'model-spec' }) modelSpec: string | null = DEFAULTS.modelSpec;
+  /** Attribute `dataset`: 'mnist', or 'idx' for other IDX files laid out like MNIST's at `data-url`. */
+  @property({ attribute: 'dataset', reflect: true }) datasetName = DEFAULTS.datasetName;
+  /** 'global' or 'local' magnitude, 'random', or 'structured' (neurons / filters). */
+  @property({ reflect: true }) method = DEFAULTS.method;
+  /** 'oneshot', 'iterative' or 'gradual'. */
+  @property({ reflect: true }) schedule = DEFAULTS.schedule;
+  /** Fraction of prunable weights to remove, in [0, 1). */
+  @property({ type: Number, attribute: 'target-sparsity', reflect: true }) targetSparsity = DEFAULTS.targetSparsity;
+  /** Pruning rounds (iterative), or mask updates (gradual); one-shot uses 1. */
+  @property({ type: Number, reflect: true }) rounds = DEFAULTS.rounds;
+  /** Epochs of baseline training. */
+  @property({ type: Number, reflect: true }) epochs = DEFAULTS.epochs;
+  /** Epochs of fine-tuning after each round. */
+  @property({ type: Number, attribute: 'finetune-epochs', reflect: true }) finetuneEpochs = DEFAULTS.finetuneEpochs;
+  /** 'sgd' (momentum 0.9) or 'adam'. */
+  @property({ reflect: true }) optimizer = DEFAULTS.optimizer;
+  /** Learning rate, in (0, 10]. */
+  @property({ type: Number, attribute: 'learning-rate', reflect: true }) learningRate = DEFAULTS.learningRate;
+  /** Mini-batch size. */
+  @property({ type: Number, attribute: 'batch-size', reflect: true }) batchSize = DEFAULTS.batchSize;
+  /** Seed of init, data order, subsets and random pruning. */
+  @property({ type: Number, reflect: true }) seed = DEFAULTS.seed;
+  /** Training images (a seeded draw); empty for all 55,000. */
+  @property({ converter: nullableNumber, attribute: 'train-samples', reflect: true }) trainSamples: number | null = DEFAULTS.trainSamples;
+  /** Validation images; empty for all 5,000. */
+  @property({ converter: nullableNumber, attribute: 'validation-samples', reflect: true }) validationSamples: number | null = DEFAULTS.validationSamples;
+  /** Test images the metrics come from; empty for all 10,000. */
+  @property({ converter: nullableNumber, attribute: 'test-samples', reflect: true }) testSamples: number | null = DEFAULTS.testSamples;
+  /** Lottery-ticket rewinding: empty for off, else the training step survivors are reset to (0 = init). */
+  @property({ converter: nullableNumber, reflect: true }) rewind: number | null = DEFAULTS.rewind;
+
+  /** Timed frames per inference path after each round (0: no latency chart; else ≥ 200). */
+  @property({ type: Number, attribute: 'latency-frames', reflect: true }) latencyFrames = 200;
+  /** Folder of the IDX files; default: data/mnist/ beside the library (../data/mnist/ from this module). */
+  @property({ attribute: 'data-url' }) dataUrl: string | null = null;
+  /** URL of the lab Worker script; default: the one beside this module. */
+  @property({ attribute: 'worker-url' }) workerUrl: string | null = null;
+  /** Which views to show: a list of curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs (default all). */
+  @property() views: string | null = null;
+  /** Keep the settings in the page's URL hash (shareable links; opening one restores them). */
+  @property({ type: Boolean, attribute: 'url-hash' }) urlHash = false;
+  /** IndexedDB database of stored runs; 'none' stores nothing. */
+  @property({ attribute: 'db-name' }) dbName = DB_NAME;
+  /** Makes the Worker (tests and embedders may supply their own); overrides worker-url. */
+  @property({ attribute: false }) workerFactory: LabWorkerFactory | null = null;
+
+  /** The Worker, its status and its device. */
+  readonly controller: LabController = new LabController(this, () => this.workerFactory ?? this.workerFromUrl());
+
+  @state() private configError: LabFailure | null = null;
+  @state() private report: Report | null = null;
+  @state() private viewing: Report | null = null;
+  @state() private progress: LabProgress | null = null;
+  @state() private phase: 'idle' | 'loading' | 'running' | 'paused' = 'idle';
+  @state() private curve: TrainingPoint[] = [];
+  @state() private marks: RoundMark[] = [];
+  @state() private latency: LatencyPoint[] = [];
+  @state() private layers = new Map<number, LayerSnapshot>();
+  @state() private selectedRound: number | null = null;
+  @state() private maskMode: 'weights' | 'mask' = 'weights';
+  @state() private runs: RunRecord[] = [];
+  @state() private chartReports: Report[] = [];
+  @state() private predictions: Prediction[] = [];
+  @state() private notice: string | null = null;
+
+  private validConfig: ExperimentConfig | null = null;
+  private validation: Promise<void> = Promise.resolve();
+  private validationSeq = 0;
+  private store: Promise<RunStore | null> | null = null;
+  private writes: Promise<void> = Promise.resolve();
+  private runStart = 0;
+  private curveKey = '';
+  private curveBase = 0;
+  private curveEnd = 0;
+  private applyingHash = false;
+  private runPromise: Promise<Report> | null = null;
+  private lastConfig: ExperimentConfig | null = null;
+
+  private workerFromUrl(): LabWorkerFactory {
+    const url = this.workerUrl;
+    if (!url) return defaultLabWorker;
+    return () => new Worker(new URL(url, document.baseURI), { type: 'module', name: 'prune-lab' });
+  }
+
+  /** The folder the Worker loads the IDX files from, as an absolute URL. */
+  get resolvedDataUrl(): string {
+    const base = this.dataUrl ? new URL(this.dataUrl, document.baseURI) : new URL('../data/mnist/', import.meta.url);
+    const s = base.href;
+    return s.endsWith('/') ? s : `${s}/`;
+  }
+
+  private get controls(): LabControls {
+    const out = {} as Record<keyof LabControls, unknown>;
+    for (const c of CONTROLS) out[c.key] = this[c.key];
+    return out as unknown as LabControls;
+  }
+
+  /** The message shown for the first invalid control (or lab option), or null. */
+  get validationMessage(): string | null {
+    const opt = this.optionProblem();
+    if (opt) return opt;
+    if (!this.configError) return null;
+    const c = controlOf(this.configError.field);
+    return c ? `${c.label}: ${this.configError.message}` : this.configError.message;
+  }
+
+  /** Resolves when the current settings have been checked (by the engine, in the Worker). */
+  get validated(): Promise<void> {
+    return this.validation;
+  }
+
+  /** The engine config the controls make, once valid (defaults filled in); null while invalid. */
+  get config(): ExperimentConfig | null {
+    return this.configError || this.optionProblem() ? null : this.validConfig;
+  }
+
+  /** Every stored run, oldest first (a copy). */
+  get storedRuns(): RunRecord[] {
+    return [...this.runs];
+  }
+
+  /** The current run's report so far, or the last one (null before any). */
+  get currentReport(): Report | null {
+    return this.report;
+  }
+
+  private optionProblem(): string | null {
+    const f = this.latencyFrames;
+    if (!(f === 0 || (Number.isInteger(f) && f >= 200 && f <= 100000))) {
+      return `latency-frames must be 0 (no latency measured) or an integer in [200, 100000] (got ${JSON.stringify(Number.isNaN(f) ? this.getAttribute('latency-frames') : f)})`;
+    }
+    const v = parseViews(this.views);
+    if ('error' in v) return v.error;
+    if (this.dbName !== 'none' && !this.dbName) return "db-name must be a database name, or 'none'";
+    return null;
+  }
+
+  private get shownViews(): Set<LabView> {
+    const v = parseViews(this.views);
+    return new Set('views' in v ? v.views : VIEWS);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.urlHash) {
+      this.applyHash(location.hash);
+      window.addEventListener('hashchange', this.onHashChange);
+    }
+    void this.loadRuns();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
+    this.phase = 'idle';
+  }
+
+  private onHashChange = (): void => this.applyHash(location.hash);
+
+  private applyHash(hash: string): void {
+    const known = new Set<string>([...CONTROLS.map((c) => c.attr), ...HASH_EXTRA]);
+    const unknown: string[] = [];
+    this.applyingHash = true;
+    for (const [k, v] of decodeHash(hash)) {
+      if (known.has(k)) this.setAttribute(k, v);
+      else unknown.push(k);
+    }
+    if (unknown.length) this.notice = `Ignored unknown settings in the link: ${unknown.join(', ')} (known: ${[...known].join(', ')}).`;
+  }
+
+  private writeHash(): void {
+    const pairs: Array<[string, string]> = [];
+    for (const c of CONTROLS) {
+      const v = this[c.key];
+      if (v === DEFAULTS[c.key]) continue;
+      pairs.push([c.attr, v === null ? '' : String(v)]);
+    }
+    if (this.latencyFrames !== 200) pairs.push(['latency-frames', String(this.latencyFrames)]);
+    const hash = encodeHash(pairs);
+    if (hash !== location.hash && !(hash === '' && location.hash === '#')) history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (CONTROLS.some((c) => changed.has(c.key as keyof PruneLab)) || !this.hasUpdated) this.scheduleValidation();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const controlChanged = CONTROLS.some((c) => changed.has(c.key as keyof PruneLab)) || changed.has('latencyFrames');
+    if (this.urlHash && controlChanged && !this.applyingHash && this.hasUpdated) this.writeHash();
+    this.applyingHash = false;
+    if (changed.has('dbName') && this.hasUpdated && changed.get('dbName') !== undefined) {
+      this.store = null;
+      void this.loadRuns();
+    }
+  }
+
+  private scheduleValidation(): void {
+    const seq = ++this.validationSeq;
+    const controls = this.controls;
+    this.validation = (async () => {
+      await this.controller.whenReady().catch(() => {});
+      if (seq !== this.validationSeq) return;
+      const built = buildConfig(controls);
+      if (!built.ok) {
+        this.configError = built.error;
+        this.validConfig = null;
+        return;
+      }
+      const r = await this.controller.validate(built.config);
+      if (seq !== this.validationSeq || r === null) return;
+      this.configError = r.ok ? null : { code: r.code, message: r.message, ...(r.field ? { field: r.field } : {}) };
+      this.validConfig = r.ok ? r.config : null;
+    })();
+  }
+
+  // ---- stored runs ----
+
+  private openStore(): Promise<RunStore | null> {
+    if (this.dbName === 'none') return Promise.resolve(null);
+    this.store ??= RunStore.open(this.dbName).catch((e: unknown) => {
+      this.notice = `Runs cannot be stored here (IndexedDB: ${e instanceof Error ? e.message : String(e)}).`;
+      return null;
+    });
+    return this.store;
+  }
+
+  private async loadRuns(): Promise<void> {
+    const store = await this.openStore();
+    if (!store) return;
+    const interrupted = await store.markInterrupted();
+    this.runs = await store.list();
+    if (interrupted.length) this.notice = `${interrupted.length} run${interrupted.length === 1 ? ' was' : 's were'} interrupted by a reload; finished rounds are kept.`;
+    this.refreshChart();
+  }
+
+  /** Writes a record whole, after the writes before it (one run's records stay in order). */
+  private persist(report: Report, state: RunState): Promise<void> {
+    const copy = structuredClone(report);
+    this.writes = this.writes.then(async () => {
+      const store = await this.openStore();
+      if (!store) return;
+      const old = await store.get(copy.id);
+      await store.put({ id: copy.id, state, shown: old?.shown ?? true, savedAt: '', report: copy });
+      this.runs = await store.list();
+      this.refreshChart();
+    }).catch((e: unknown) => {
+      this.notice = `Could not store the run: ${e instanceof Error ? e.message : String(e)}`;
+    });
+    return this.writes;
+  }
+
+  private refreshChart(): void {
+    const current = this.report && this.report.baseline ? [this.report] : [];
+    const ids = new Set(current.map((r) => r.id));
+    this.chartReports = [...current, ...this.runs.filter((r) => r.shown && !ids.has(r.id) && r.report.baseline).map((r) => r.report)];
+  }
+
+  private async toggleShown(rec: RunRecord, shown: boolean): Promise<void> {
+    const store = await this.openStore();
+    if (!store) return;
+    await store.setShown(rec.id, shown);
+    this.runs = await store.list();
+    this.refreshChart();
+  }
+
+  /** Deletes a stored run. */
+  async deleteRun(id: string): Promise<void> {
+    const store = await this.openStore();
+    if (!store) return;
+    await store.delete(id);
+    if (this.viewing?.id === id) this.viewing = null;
+    this.runs = await store.list();
+    this.refreshChart();
+  }
+
+  /** Stores reports from a JSON file's text (one report or an array); throws PruneLabError naming the first bad field. */
+  async importReports(text: string, name = 'file'): Promise<Report[]> {
+    const reports = parseReports(text, name);
+    const store = await this.openStore();
+    if (!store) throw new PruneLabError('invalid-argument', "db-name must name a database to import into (it is 'none')", 'db-name');
+    for (const r of reports) {
+      const state: RunState = r.status === 'running' ? 'interrupted' : r.status;
+      await store.put({ id: r.id, state, shown: true, savedAt: '', report: r });
+    }
+    this.runs = await store.list();
+    this.refreshChart();
+    return reports;
+  }
+
+  private async onImport(e: Event): Promise<void> {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      const reports = await this.importReports(await file.text(), file.name);
+      this.notice = `Imported ${reports.length} run${reports.length === 1 ? '' : 's'} from ${file.name}.`;
+    } catch (err) {
+      this.notice = err instanceof Error ? err.message : String(err);
+    }
+    input.value = '';
+  }
+
+  private exportJson(r: Report): void {
+    download(reportFileName(r, 'json'), reportJson(r), 'application/json');
+  }
+
+  private async exportCsv(r: Report): Promise<void> {
+    try {
+      download(reportFileName(r, 'csv'), await this.controller.csv(r), 'text/csv');
+    } catch (e) {
+      this.notice = `CSV export failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  // ---- running ----
+
+  /**
+   * Runs an experiment with the current settings. Resolves with the report when it
+   * completes; rejects with a PruneLabError (code 'invalid-config', 'aborted',
+   * 'device-lost', …) otherwise, after firing run-error.
+   */
+  run(): Promise<Report> {
+    if (this.runPromise) return Promise.reject(new PruneLabError('invalid-argument', 'a run is already in progress: stop it first', 'run'));
+    const p = this.runOnce().finally(() => {
+      this.runPromise = null;
+    });
+    this.runPromise = p;
+    return p;
+  }
+
+  /** Fires run-error and makes the rejection of run(): the code passes through as the engine gave it ('internal' for an unexpected failure). */
+  private fail(error: { code: string; message: string }): PruneLabError {
+    emit<RunErrorDetail>(this, 'run-error', { code: error.code, message: error.message });
+    return new PruneLabError(error.code as ErrorCode, error.message);
+  }
+
+  private async runOnce(): Promise<Report> {
+    await this.controller.whenReady();
+    await this.validation;
+    const problem = this.optionProblem();
+    if (problem) throw this.fail({ code: 'invalid-argument', message: problem });
+    if (this.controller.deviceError) throw this.fail(this.controller.deviceError);
+    if (this.configError || !this.validConfig) {
+      throw this.fail(this.configError ? { code: this.configError.code, message: this.validationMessage ?? this.configError.message } : { code: 'invalid-config', message: 'the settings have not been checked yet' });
+    }
+    const config = this.validConfig;
+    this.lastConfig = config;
+    this.report = null;
+    this.viewing = null;
+    this.progress = null;
+    this.curve = [];
+    this.marks = [];
+    this.latency = [];
+    this.layers = new Map();
+    this.selectedRound = null;
+    this.predictions = [];
+    this.notice = null;
+    this.curveKey = '';
+    this.curveBase = 0;
+    this.curveEnd = 0;
+    this.runStart = performance.now();
+    this.refreshChart();
+    let release = (): void => {};
+    const held = new Promise<void>((r) => (release = r));
+    let locked = false;
+    const outcome = await this.controller.start({ config, dataUrl: this.resolvedDataUrl, latencyFrames: this.latencyFrames }, (e) => {
+      if (e.type === 'round' && !locked) {
+        locked = true;
+        holdRunLock(e.report.id, held);
+      }
+      this.onLabEvent(e);
+    });
+    this.phase = 'idle';
+    try {
+      if (outcome.kind === 'refused') {
+        const c = controlOf(outcome.error.field);
+        if (c && outcome.error.code === 'invalid-config') this.configError = outcome.error;
+        throw this.fail(outcome.error);
+      }
+      if (outcome.kind === 'lost') {
+        if (outcome.report) {
+          this.report = outcome.report;
+          await this.persist(outcome.report, 'interrupted');
+        }
+        throw this.fail(outcome.error);
+      }
+      const report = outcome.report;
+      this.report = report;
+      this.refreshChart();
+      if (report.status === 'complete') {
+        await this.persist(report, 'complete');
+        emit<Report>(this, 'run-complete', report);
+        return report;
+      }
+      if (report.baseline) await this.persist(report, report.status === 'aborted' ? 'aborted' : 'error');
+      throw this.fail(report.error ?? { code: report.status === 'aborted' ? 'aborted' : 'internal', message: report.status === 'aborted' ? 'the run was stopped' : 'the run failed' });
+    } finally {
+      release();
+    }
+  }
+
+  private onLabEvent(e: LabEvent): void {
+    switch (e.type) {
+      case 'phase':
+        this.phase = e.phase;
+        break;
+      case 'progress':
+        this.progress = e.progress;
+        this.addCurvePoint(e.progress);
+        break;
+      case 'round':
+        this.report = e.report;
+        this.refreshChart();
+        void this.persist(e.report, 'running');
+        emit<RoundEntry>(this, 'prune-round', e.entry);
+        break;
+      case 'layer': {
+        const next = new Map(this.layers);
+        next.set(e.round, e.layer);
+        while (next.size > MAX_LAYER_SNAPSHOTS) next.delete(next.keys().next().value!);
+        this.layers = next;
+        break;
+      }
+      case 'latency':
+        this.latency = [...this.latency, ...e.points];
+        break;
+      case 'device-lost':
+        this.notice = null;
+        break;
+    }
+  }
+
+  private addCurvePoint(p: LabProgress): void {
+    if (p.phase !== 'train' && p.phase !== 'finetune') return;
+    const key = `${p.phase}:${p.round}`;
+    if (key !== this.curveKey) {
+      this.curveKey = key;
+      this.curveBase = this.curveEnd;
+      this.marks = [...this.marks, { step: this.curveBase, label: p.round === 0 ? 'baseline' : `round ${p.round}` }];
+    }
+    const step = this.curveBase + p.epoch * p.stepsPerEpoch + p.step;
+    this.curveEnd = Math.max(this.curveEnd, step);
+    if (!Number.isFinite(p.loss) || !Number.isFinite(p.accuracy)) return;
+    const last = this.curve.at(-1);
+    if (last && last.step > step) return;
+    this.curve = [...this.curve, { step, loss: p.loss, accuracy: p.accuracy }];
+  }
+
+  /** Holds the run at the next step boundary. */
+  pause(): void {
+    this.controller.pause();
+  }
+
+  resume(): void {
+    this.controller.resume();
+  }
+
+  /** Stops the run at the next step boundary (run() then rejects with code 'aborted'; finished rounds are stored). */
+  stop(): void {
+    this.controller.abort();
+  }
+
+  /** After a lost device: a fresh Worker and device, then the same run again. */
+  async restart(): Promise<Report> {
+    await this.controller.restart();
+    this.scheduleValidation();
+    return this.run();
+  }
+
+  private async onDigit(e: CustomEvent<DigitInputDetail>): Promise<void> {
+    const p = await this.controller.infer(e.detail.pixels);
+    if (p) this.predictions = p;
+  }
+
+  // ---- rendering ----
+
+  private shownReport(): Report | null {
+    return this.viewing ?? this.report;
+  }
+
+  private shownEntry(): RoundEntry | null {
+    const r = this.shownReport();
+    if (!r) return null;
+    const all = [...(r.baseline ? [r.baseline] : []), ...r.rounds];
+    if (this.selectedRound !== null) return all.find((x) => x.round === this.selectedRound) ?? all.at(-1) ?? null;
+    return all.at(-1) ?? null;
+  }
+
+  private setControl(c: ControlSpec, raw: string): void {
+    const current = this[c.key];
+    let v: unknown = raw;
+    if (c.step !== undefined) v = c.nullable && raw.trim() === '' ? null : raw.trim() === '' ? NaN : Number(raw);
+    else if (c.key === 'modelSpec') v = raw.trim() === '' ? null : raw;
+    if (v !== current) (this as unknown as Record<string, unknown>)[c.key] = v;
+  }
+
+  private renderControl(c: ControlSpec): unknown {
+    const v = this[c.key];
+    const bad = controlOf(this.configError?.field) === c;
+    const disabled = this.controller.running || (c.key === 'rounds' && this.schedule === 'oneshot');
+    const id = `c-${c.attr}`;
+    let input: unknown;
+    if (c.options) {
+      input = html`<select id=${id} name=${c.attr} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'} @change=${(e: Event) => this.setControl(c, (e.target as HTMLSelectElement).value)}>
+        ${c.options.map((o) => html`<option value=${o} ?selected=${o === v}>${o}</option>`)}
+        ${c.options.includes(String(v)) ? nothing : html`<option value=${String(v)} selected>${String(v)}</option>`}
+      </select>`;
+    } else if (c.key === 'modelSpec') {
+      if (this.model !== 'custom') return nothing;
+      input = html`<textarea id=${id} name=${c.attr} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'} placeholder=${c.hint}
+        .value=${this.modelSpec ?? ''} @change=${(e: Event) => this.setControl(c, (e.target as HTMLTextAreaElement).value)}></textarea>`;
+    } else {
+      const shown = c.key === 'rounds' && this.schedule === 'oneshot' ? '1' : v === null || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
+      input = html`<input id=${id} name=${c.attr} type="number" step=${c.step ?? 'any'} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'}
+        placeholder=${c.nullable ? 'all' : ''} .value=${shown} @change=${(e: Event) => this.setControl(c, (e.target as HTMLInputElement).value)} />`;
+    }
+    return html`<label class=${c.key === 'modelSpec' ? 'wide' : ''} title=${c.hint} data-control=${c.attr}>${c.label}${input}
+      ${bad ? html`<span class="why">${this.configError!.message}</span>` : nothing}</label>`;
+  }
+
+  private controlsBar(): unknown {
+    const by = (keys: Array<keyof LabControls>): ControlSpec[] => keys.map((k) => CONTROLS.find((c) => c.key === k)!);
+    const c = this.controller;
+    const running = c.running;
+    const canRun = !running && !c.deviceError && this.validationMessage === null && this.validConfig !== null;
+    return html`<div class="controls" part="controls">
+      <fieldset><legend>model &amp; data</legend>${by(['model', 'modelSpec', 'datasetName', 'trainSamples', 'validationSamples', 'testSamples']).map((x) => this.renderControl(x))}</fieldset>
+      <fieldset><legend>pruning</legend>${by(['method', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'rewind']).map((x) => this.renderControl(x))}</fieldset>
+      <fieldset><legend>training</legend>${by(['epochs', 'optimizer', 'learningRate', 'batchSize', 'seed']).map((x) => this.renderControl(x))}</fieldset>
+      <div class="run" part="run">
+        <button class="primary" data-action="run" ?disabled=${!canRun} @click=${() => void this.run().catch(() => {})}>Run</button>
+        <button data-action="pause" ?disabled=${!running} @click=${() => (c.status === 'paused' ? this.resume() : this.pause())}>${c.status === 'paused' ? 'Resume' : 'Pause'}</button>
+        <button data-action="stop" ?disabled=${!running} @click=${() => this.stop()}>Stop</button>
+      </div>
+    </div>`;
+  }
+
+  private statusLine(): unknown {
+    const c = this.controller;
+    const msg = this.validationMessage;
+    if (c.deviceError) return html`<p class="error" part="error" role="alert">${c.deviceError.message}</p>`;
+    if (c.status === 'lost') {
+      return html`<p class="error" part="error" role="alert">${c.error?.message ?? 'The GPU device was lost.'} Finished rounds are kept.
+        <button data-action="restart" @click=${() => void this.restart().catch(() => {})}>Restart on a new device</button></p>`;
+    }
+    if (msg) return html`<p class="error" part="error" role="alert">${msg}</p>`;
+    if (c.status === 'error' && c.error) return html`<p class="error" part="error" role="alert">Run ended: ${c.error.message}</p>`;
+    return nothing;
+  }
+
+  private progressLine(): unknown {
+    const p = this.progress;
+    const c = this.controller;
+    const running = c.running;
+    if (!running && !p) return html`<div class="notice" part="notice" aria-live="polite">${this.notice ?? (c.adapter ? `GPU: ${c.adapter.vendor || 'unknown vendor'} ${c.adapter.architecture}${c.adapter.description ? ` (${c.adapter.description})` : ''}` : 'Starting the GPU worker…')}</div>`;
+    const elapsed = performance.now() - this.runStart;
+    const eta = p?.etaMs ?? NaN;
+    const frac = c.status === 'complete' ? 1 : Number.isFinite(eta) ? elapsed / (elapsed + eta) : 0;
+    const phase = this.phase === 'loading' ? 'loading data' : c.status === 'paused' ? 'paused' : running ? (p?.phase ?? 'starting') : c.status;
+    const parts = p ? [
+      phase,
+      `round ${p.round}/${p.rounds}`,
+      p.epochs > 0 ? `epoch ${Math.min(p.epoch + 1, p.epochs)}/${p.epochs}` : '',
+      running ? `ETA ${fmtDuration(eta)}` : `took ${fmtDuration(this.report?.timeMs ?? NaN)}`,
+      Number.isFinite(p.samplesPerSec) ? `${Math.round(p.samplesPerSec).toLocaleString('en')} samples/s` : '',
+    ].filter(Boolean) : [phase];
+    return html`<div class="progress" part="progress">
+      <progress max="1" .value=${Math.min(1, Math.max(0, frac))} aria-label="run progress"></progress>
+      <span aria-live="polite">${parts.join(' · ')}</span>
+    </div>${this.notice ? html`<div class="notice" part="notice">${this.notice}</div>` : nothing}`;
+  }
+
+  private roundPicker(): unknown {
+    const r = this.shownReport();
+    if (!r) return nothing;
+    const all = [...(r.baseline ? [r.baseline] : []), ...r.rounds];
+    if (all.length === 0) return nothing;
+    const cur = this.shownEntry();
+    return html`<select aria-label="round shown" @change=${(e: Event) => {
+      const v = (e.target as HTMLSelectElement).value;
+      this.selectedRound = v === 'latest' ? null : Number(v);
+    }}>
+      <option value="latest" ?selected=${this.selectedRound === null}>latest</option>
+      ${all.map((x) => html`<option value=${x.round} ?selected=${this.selectedRound === x.round}>${x.round === 0 ? 'baseline' : `round ${x.round}`} (${percent(x.sparsity)})</option>`)}
+    </select>${cur ? html`<small>${this.viewing ? 'stored run · ' : ''}${cur.round === 0 ? 'baseline' : `round ${cur.round}`}, ${percent(cur.sparsity)} sparse, accuracy ${percent(cur.accuracy, 2)}</small>` : nothing}`;
+  }
+
+  private view(name: LabView, title: string, body: unknown, extra: unknown = nothing): unknown {
+    if (!this.shownViews.has(name)) return nothing;
+    return html`<section class="view" part="view" data-view=${name}><h3>${title}${extra}</h3>${body}</section>`;
+  }
+
+  private runsTable(): unknown {
+    const runs = this.runs;
+    const io = html`<div class="io">
+      <label>Import JSON<input type="file" accept=".json,application/json" data-action="import" @change=${(e: Event) => void this.onImport(e)} /></label>
+    </div>`;
+    if (runs.length === 0) return html`<div class="empty">No stored runs yet.</div>${io}`;
+    return html`<table class="runs" part="runs">
+      <thead><tr><th>on chart</th><th>run</th><th>state</th><th>rounds</th><th>final</th><th></th></tr></thead>
+      <tbody>
+        ${[...runs].reverse().map((rec) => {
+          const r = rec.report;
+          const fin = r.final;
+          return html`<tr data-run=${rec.id}>
+            <td><input type="checkbox" aria-label="show on the sparsity chart" .checked=${rec.shown} @change=${(e: Event) => void this.toggleShown(rec, (e.target as HTMLInputElement).checked)} /></td>
+            <td title=${r.id}>${new Date(r.createdAt).toLocaleString()} · ${r.model.name} · ${r.config.prune.method} · ${r.config.prune.schedule} → ${percent(r.config.prune.targetSparsity, 0)}</td>
+            <td><span class="state ${rec.state}" title=${r.error?.message ?? ''}>${rec.state}</span></td>
+            <td>${r.rounds.length}/${r.config.prune.schedule === 'oneshot' ? 1 : r.config.prune.rounds}</td>
+            <td>${fin ? `${percent(fin.sparsity)} sparse · ${percent(fin.accuracy, 2)}` : '–'}</td>
+            <td>
+              <button data-action="view" @click=${() => { this.viewing = r; this.selectedRound = null; }}>view</button>
+              <button data-action="json" @click=${() => this.exportJson(r)}>JSON</button>
+              <button data-action="csv" @click=${() => void this.exportCsv(r)}>CSV</button>
+              <button data-action="delete" ?disabled=${rec.state === 'running' && this.report?.id === rec.id && this.controller.running} @click=${() => void this.deleteRun(rec.id)}>delete</button>
+            </td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>${io}`;
+  }
+
+  protected override render(): unknown {
+    const entry = this.shownEntry();
+    const layer = entry && !this.viewing ? this.layers.get(entry.round) ?? null : null;
+    const sizes = entry ? entrySizes(entry) : null;
+    const tileWidth = layer && !Number.isInteger(Math.sqrt(layer.inputs)) ? largestDivisorUpTo(layer.inputs, Math.sqrt(layer.inputs)) : null;
+    return html`
+      ${this.controlsBar()}
+      ${this.statusLine()}
+      ${this.progressLine()}
+      <div class="grid">
+        ${this.view('curves', 'Training loss and accuracy', html`<prune-training-chart .points=${this.curve} .marks=${this.marks} width="560" height="240"></prune-training-chart>`)}
+        ${this.view('sparsity', 'Accuracy against sparsity', html`<prune-sparsity-chart .reports=${this.chartReports} width="560" height="260"></prune-sparsity-chart>`,
+          html`<small>one point per round; ring = dense baseline; stored runs ticked below are overlaid</small>`)}
+        ${this.view('latency', 'Frame latency against sparsity', this.latencyFrames === 0 && this.latency.length === 0
+          ? html`<div class="empty">Latency is not measured (latency-frames is 0).</div>`
+          : html`<prune-latency-chart .points=${this.latency} scale="log" width="560" height="260"></prune-latency-chart>`,
+          html`<small>one 28×28 image to a class, p50 with p95 whiskers, ${this.latencyFrames || '≥ 200'} frames per path</small>`)}
+        ${this.view('layers', 'Per-layer sparsity', html`<prune-layer-sparsity .entry=${entry}></prune-layer-sparsity>`, this.roundPicker())}
+        ${this.view('mask', `Weights of ${layer?.name ?? 'the first Linear layer'}`, layer
+          ? html`<prune-mask-view .weights=${layer.weights} .mask=${layer.mask} inputs=${layer.inputs} .units=${layer.units} .tileWidth=${tileWidth} .mode=${this.maskMode} zoom="1"></prune-mask-view>`
+          : html`<div class="empty">${this.viewing ? 'Stored runs keep no weights.' : 'Each hidden unit\'s incoming weights appear here as a tile after the baseline.'}</div>`,
+          html`<select aria-label="mask view mode" @change=${(e: Event) => (this.maskMode = (e.target as HTMLSelectElement).value as 'weights' | 'mask')}>
+            <option value="weights" ?selected=${this.maskMode === 'weights'}>weights</option><option value="mask" ?selected=${this.maskMode === 'mask'}>mask</option></select>`)}
+        ${this.view('confusion', 'Confusion matrix', html`<prune-confusion-matrix .confusion=${entry?.confusion ?? []}></prune-confusion-matrix>`)}
+        ${this.view('metrics', 'Precision, recall, F1', html`<prune-metrics-table .entry=${entry}></prune-metrics-table>`)}
+        ${this.view('size', 'Model size', html`<prune-size-view .sizes=${sizes}></prune-size-view>`)}
+        ${this.view('pad', 'Draw a digit', html`<prune-digit-pad size="200" .predictions=${this.predictions}
+            @digit-input=${(e: CustomEvent<DigitInputDetail>) => void this.onDigit(e)} @digit-clear=${() => (this.predictions = [])}></prune-digit-pad>`,
+          html`<small>the dense baseline and the latest pruned model answer on every stroke</small>`)}
+        ${this.view('runs', 'Stored runs', this.runsTable())}
+      </div>
+    `;
+  }
+
+  /** The settings of the last run started (null before any). */
+  get lastRunConfig(): ExperimentConfig | null {
+    return this.lastConfig;
+  }
+}
+
+function largestDivisorUpTo(n: number, max: number): number {
+  for (let d = Math.floor(max); d >= 1; d--) if (n % d === 0) return d;
+  return 1;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'prune-lab': PruneLab;
+  }
+  interface HTMLElementEventMap {
+    'prune-round': CustomEvent<RoundEntry>;
+    'run-complete': CustomEvent<Report>;
+    'run-error': CustomEvent<RunErrorDetail>;
+  }
+}

@@ -1,0 +1,254 @@
+// The Worker that owns the GPUDevice and runs the pruning lab off the main thread,
+// exposing LabApi through Comlink. It loads MNIST (or any IDX set laid out like
+// it) from the URL the page passes, runs one experiment at a time, snapshots the
+// model after every round (for live inference, the mask view and the latency of
+// each inference path), and reports device loss as an event.
+import * as Comlink from 'comlink';
+import { PruneLabError } from '../errors.js';
+import { acquireDevice } from '../gpu/device.js';
+import { createGpuContext, type GpuContext } from '../gpu/context.js';
+import { loadMnist } from '../data/mnist.js';
+import type { ImageDataset } from '../data/dataset.js';
+import { validateConfig } from '../lab/config.js';
+import { labData, runExperiment, type LabProgress } from '../lab/run.js';
+import { reportToCsv, type Report, type RoundEntry } from '../lab/report.js';
+import type { LayerValues, Network } from '../nn/network.js';
+import type { ModelPlan } from '../nn/spec.js';
+import type { AdapterSummary } from '../gpu/device.js';
+import type { Prediction } from '../ui/types.js';
+import type { ConfigCheck, LabApi, LabEvent, LabFailure, RunOutcome, StartOptions } from './api.js';
+import { failure, Gate, ModelSlot, PROGRESS_EVERY_MS, roundModel, measurePaths, firstLinear } from './lab-models.js';
+
+interface Device {
+  ctx: GpuContext;
+  adapter: AdapterSummary;
+}
+
+class LabWorker implements LabApi {
+  private device: Promise<Device> | null = null;
+  private lostInfo: LabFailure | null = null;
+  private onLost: Array<(f: LabFailure) => void> = [];
+  private data = new Map<string, Promise<{ train: ImageDataset; test: ImageDataset }>>();
+  private running = false;
+  private aborter: AbortController | null = null;
+  private gate = new Gate();
+  /** The dense baseline and the latest round's model of the current or last run. */
+  private baseline = new ModelSlot();
+  private pruned = new ModelSlot();
+  /** Per-round snapshot work, chained; training waits for it at the next step. */
+  private roundWork: Promise<void> = Promise.resolve();
+  /** Inference calls, one at a time (a plan runs one frame at a time). */
+  private inferQueue: Promise<unknown> = Promise.resolve();
+
+  /** A getter, so that TypeScript does not narrow it across awaits (the lost promise sets it). */
+  private get isLost(): boolean {
+    return this.lostInfo !== null;
+  }
+
+  private acquire(): Promise<Device> {
+    this.device ??= acquireDevice().then(({ device, info, lost }) => {
+      void lost.then((l) => {
+        const f: LabFailure = { code: 'device-lost', message: `The GPU device was lost (${l.reason || 'unknown'}): ${l.message || 'no details'}` };
+        this.lostInfo = f;
+        for (const cb of this.onLost.splice(0)) cb(f);
+      });
+      return { ctx: createGpuContext(device), adapter: info };
+    });
+    return this.device;
+  }
+
+  async init(): Promise<{ ok: true; adapter: AdapterSummary } | ({ ok: false } & LabFailure)> {
+    try {
+      const d = await this.acquire();
+      return { ok: true, adapter: d.adapter };
+    } catch (e) {
+      this.device = null;
+      return { ok: false, ...failure(e) };
+    }
+  }
+
+  async validate(config: unknown): Promise<ConfigCheck> {
+    try {
+      return { ok: true, config: validateConfig(config) };
+    } catch (e) {
+      return { ok: false, ...failure(e) };
+    }
+  }
+
+  private loadData(url: string): Promise<{ train: ImageDataset; test: ImageDataset }> {
+    let p = this.data.get(url);
+    if (!p) {
+      p = loadMnist(url, { dir: './' });
+      this.data.set(url, p);
+      p.catch(() => this.data.delete(url));
+    }
+    return p;
+  }
+
+  async start(options: StartOptions, onEvent: (e: LabEvent) => void): Promise<RunOutcome> {
+    if (this.running) return { kind: 'refused', error: { code: 'invalid-argument', message: 'a run is already in progress: abort it first', field: 'run' } };
+    if (this.lostInfo) return { kind: 'refused', error: this.lostInfo };
+    let config;
+    try {
+      config = validateConfig(options.config);
+      const f = options.latencyFrames;
+      if (!(f === 0 || (Number.isInteger(f) && f >= 200 && f <= 100000))) {
+        throw new PruneLabError('invalid-argument', `latencyFrames must be 0 (none) or an integer in [200, 100000] (got ${JSON.stringify(f)})`, 'latencyFrames');
+      }
+      new URL(options.dataUrl);
+    } catch (e) {
+      return { kind: 'refused', error: failure(e, 'dataUrl') };
+    }
+    this.running = true;
+    this.aborter = new AbortController();
+    this.gate = new Gate();
+    const signal = this.aborter.signal;
+    let lastReport: Report | null = null;
+    let lostReject: (f: LabFailure) => void = () => {};
+    const lost = new Promise<never>((_, reject) => (lostReject = reject));
+    lost.catch(() => {});
+    const lostCb = (f: LabFailure): void => {
+      onEvent({ type: 'device-lost', reason: 'lost', message: f.message });
+      lostReject(f);
+    };
+    this.onLost.push(lostCb);
+    try {
+      onEvent({ type: 'phase', phase: 'loading' });
+      let device: Device;
+      let raw: { train: ImageDataset; test: ImageDataset };
+      let data;
+      try {
+        [device, raw] = await Promise.race([Promise.all([this.acquire(), this.loadData(options.dataUrl)]), lost]);
+        data = labData(config, raw.train, raw.test);
+      } catch (e) {
+        if (this.isLost) throw e;
+        if (!(e instanceof PruneLabError)) this.device = null;
+        return { kind: 'refused', error: failure(e) };
+      }
+      await this.releaseModels();
+      const probe = data.test.images.slice(0, data.test.shape.C * data.test.shape.H * data.test.shape.W);
+      const structured = config.prune.method === 'structured';
+      let lastProgress = 0;
+      let lastPhase = '';
+      onEvent({ type: 'phase', phase: 'running' });
+      const run = runExperiment(device.ctx, device.adapter, config, data, {
+        signal,
+        betweenSteps: async () => {
+          await this.roundWork;
+          await this.gate.wait(() => onEvent({ type: 'phase', phase: 'paused' }), () => onEvent({ type: 'phase', phase: 'running' }));
+        },
+        onProgress: (p: LabProgress) => {
+          const now = performance.now();
+          const key = `${p.phase}/${p.round}/${p.epoch}`;
+          if (key === lastPhase && now - lastProgress < PROGRESS_EVERY_MS) return;
+          lastPhase = key;
+          lastProgress = now;
+          onEvent({ type: 'progress', progress: p });
+        },
+        onRound: (entry: RoundEntry, report: Report, network: Network) => {
+          lastReport = structuredClone(report);
+          onEvent({ type: 'round', entry, report: lastReport });
+          // Read now: the copies are queued before the next round changes the weights.
+          const values = network.readValues();
+          const plan = network.plan;
+          this.roundWork = this.roundWork.then(() => this.snapshot(device.ctx, plan, values, entry, structured, probe, options.latencyFrames, onEvent));
+        },
+      });
+      const result = await Promise.race([run, lost]);
+      await Promise.race([this.roundWork, lost]);
+      result.network.destroy();
+      return { kind: 'report', report: result.report };
+    } catch (e) {
+      // Set by the device's lost promise meanwhile (TypeScript narrowed it to null above).
+      const lostNow = this.lostInfo as LabFailure | null;
+      if (lostNow) {
+        const report: Report | null = lastReport === null ? null : { ...(lastReport as Report), status: 'error', error: { code: 'device-lost', message: lostNow.message } };
+        return { kind: 'lost', report, error: lostNow };
+      }
+      return { kind: 'refused', error: failure(e) };
+    } finally {
+      this.onLost = this.onLost.filter((cb) => cb !== lostCb);
+      this.running = false;
+      this.aborter = null;
+      this.gate.open();
+    }
+  }
+
+  /** After a round: keep a copy of the model for inference, send fc1, and time each inference path. */
+  private async snapshot(ctx: GpuContext, plan: ModelPlan, values: Promise<LayerValues[]>, entry: RoundEntry, structured: boolean,
+    probe: Float32Array, frames: number, onEvent: (e: LabEvent) => void): Promise<void> {
+    if (this.lostInfo) return;
+    try {
+      const v = await values;
+      const model = await roundModel(ctx, plan, v, entry, structured);
+      await this.exclusive(() => {
+        if (entry.round === 0) this.baseline.set(model);
+        this.pruned.set(entry.round === 0 ? null : model);
+      });
+      const fc = firstLinear(plan, v);
+      if (fc) onEvent({ type: 'layer', round: entry.round, layer: fc });
+      if (frames > 0) {
+        const points = await measurePaths(model.net, entry, structured, probe, frames);
+        onEvent({ type: 'latency', round: entry.round, points });
+      }
+    } catch (e) {
+      if (!this.lostInfo) console.warn(`prune-lab worker: round ${entry.round} snapshot failed: ${failure(e).message}`);
+    }
+  }
+
+  async pause(): Promise<void> {
+    if (this.running) this.gate.close();
+  }
+
+  async resume(): Promise<void> {
+    this.gate.open();
+  }
+
+  async abort(): Promise<void> {
+    this.aborter?.abort();
+    this.gate.open();
+  }
+
+  async infer(pixels: Float32Array): Promise<Prediction[]> {
+    if (!(pixels instanceof Float32Array) || pixels.length !== 784) {
+      throw new PruneLabError('invalid-argument', `pixels must be a Float32Array of 784 (28×28) values (got ${pixels?.length})`, 'pixels');
+    }
+    return this.exclusive(async () => {
+      if (this.lostInfo) return [];
+      const out: Prediction[] = [];
+      for (const slot of [this.baseline, this.pruned]) {
+        const m = slot.model;
+        if (!m || m.plan.rowSize !== pixels.length) continue;
+        const t0 = performance.now();
+        const digit = await m.plan.infer(pixels);
+        out.push({ label: m.label, digit, latencyMs: performance.now() - t0 });
+      }
+      return out;
+    });
+  }
+
+  async csv(report: Report): Promise<string> {
+    return reportToCsv(report);
+  }
+
+  async loseDevice(): Promise<void> {
+    const d = await this.acquire();
+    d.ctx.device.destroy();
+  }
+
+  /** Runs fn between inference calls (models are swapped only there). */
+  private exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    const next = this.inferQueue.then(fn);
+    this.inferQueue = next.catch(() => {});
+    return next;
+  }
+
+  private releaseModels(): Promise<void> {
+    return this.exclusive(() => {
+      this.baseline.set(null);
+      this.pruned.set(null);
+    });
+  }
+}
+
+Comlink.expose(new LabWorker());
