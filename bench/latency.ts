@@ -15,13 +15,14 @@ import { train } from '../src/nn/train.js';
 import { prepareTopk } from '../src/kernels/topk.js';
 import { pruneCount } from '../src/ref/mask.js';
 import { prepareInference, type InferencePath } from '../src/infer/plan.js';
-import { chooseLayers, crossover, type LayerChoice } from '../src/infer/chooser.js';
+import { chooseLayers, crossover, timeChain, type LayerChoice } from '../src/infer/chooser.js';
 import { shrinkNetwork, keepByNorm } from '../src/infer/shrink.js';
 import { CpuForward } from '../src/infer/cpu.js';
 import { fusedUnsupported } from '../src/infer/fused.js';
 import { measureFrames, measureThroughput, MIN_FRAMES, type FrameLatency } from '../src/metrics/latency.js';
 import { modelSize, type ModelSize } from '../src/metrics/size.js';
 import { log } from './util.js';
+import { accuracyOf, agreement } from '../src/infer/compare.js';
 
 export type BenchPath = InferencePath | 'structured' | 'js-dense' | 'js-sparse';
 
@@ -40,6 +41,8 @@ export interface LatencyEntry {
   modelGpuBytes?: number;
   firstFrameMs: number;
   compileMs?: number;
+  /** GPU time of one frame's dispatches alone (timestamp queries, or wall-clock over repeats): what the frame costs without submit, map and polling. */
+  gpuMs?: number;
   /** Accuracy on the test images used, and agreement of classes with masked f32. */
   accuracy: number;
   agreeWithMasked?: number;
@@ -49,6 +52,8 @@ export interface LatencyEntry {
   picksBatch256?: string[];
   tfjsP50Ms?: number;
   tfjsP95Ms?: number;
+  /** structured: the fraction of hidden units removed (its sparsity is the fraction of weights). */
+  unitsRemoved?: number;
 }
 
 export interface LatencyModelReport {
@@ -140,23 +145,12 @@ async function magnitudeValues(ctx: GpuContext, plan: ModelPlan, dense: LayerVal
   return v.map((l) => ({ ...l, w: l.w.map((x, j) => (l.mask[j] ? x : 0)) }));
 }
 
-function accuracyOf(pred: Uint32Array, data: ImageDataset): number {
-  let ok = 0;
-  for (let i = 0; i < pred.length; i++) if (pred[i] === data.labels[i]) ok++;
-  return ok / pred.length;
-}
-
-function agreement(a: Uint32Array, b: Uint32Array): number {
-  let same = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
-  return same / a.length;
-}
-
 interface Measured {
   frames: FrameLatency;
   throughput: number;
   pred: Uint32Array;
   compileMs?: number;
+  gpuMs?: number;
   gpuBytes?: number;
   modelGpuBytes?: number;
   picks?: string[];
@@ -168,7 +162,8 @@ async function measureGpuPath(net: Network, values: LayerValues[], path: Inferen
   const D = 784;
   const frame = await prepareInference(net, { path, batch: 1, values });
   const latency = await measureFrames((i) => frame.infer(test.images.subarray((i % n) * D, (i % n + 1) * D)), { frames });
-  const out: Measured = { frames: latency, throughput: 0, pred: new Uint32Array(0), compileMs: frame.compileMs, gpuBytes: frame.gpuBytes, modelGpuBytes: frame.modelBytes };
+  const gpuMs = (await timeChain(net.ctx, { kernels: [], encode: (pass) => frame.encode(pass), release: () => undefined })).ms;
+  const out: Measured = { frames: latency, throughput: 0, pred: new Uint32Array(0), compileMs: frame.compileMs, gpuMs, gpuBytes: frame.gpuBytes, modelGpuBytes: frame.modelBytes };
   if (frame.choices) {
     out.choices = frame.choices;
     out.picks = frame.choices.map((c) => c.picked);
@@ -194,7 +189,7 @@ async function measureJs(f: CpuForward, test: ImageDataset, n: number, frames: n
 function bytesFor(path: BenchPath, size: ModelSize, weights: number, picks: string[] | undefined): number {
   if (path === 'dense' || path === 'js-dense' || path === 'structured') return size.denseF32;
   if (path === 'masked') return size.denseF32 + weights;
-  if (path === 'sparse' || path === 'js-sparse') return size.sparse;
+  if (path === 'sparse' || path === 'js-sparse' || path === 'fused') return size.sparse;
   if (path === 'int8') return size.sparseInt8;
   return size.layers.reduce((t, l, i) => t + (picks?.[i] === 'sparse' ? l.sparse : l.denseF32), 0);
 }
@@ -221,8 +216,8 @@ export async function benchLatency(ctx: GpuContext, o: LatencyOptions): Promise<
     const base = (path: BenchPath, sparsity: number, m: Measured, bytes: number, flops: number, ref?: Uint32Array): LatencyEntry => ({
       model: name, path, sparsity, p50Ms: m.frames.p50, p95Ms: m.frames.p95, throughput: m.throughput, bytes,
       ...(m.gpuBytes !== undefined ? { gpuBytes: m.gpuBytes, modelGpuBytes: m.modelGpuBytes! } : {}),
-      firstFrameMs: m.frames.firstFrameMs, ...(m.compileMs !== undefined ? { compileMs: m.compileMs } : {}),
-      accuracy: accuracyOf(m.pred, test), ...(ref ? { agreeWithMasked: agreement(m.pred, ref) } : {}), flops,
+      firstFrameMs: m.frames.firstFrameMs, ...(m.compileMs !== undefined ? { compileMs: m.compileMs } : {}), ...(m.gpuMs !== undefined ? { gpuMs: m.gpuMs } : {}),
+      accuracy: accuracyOf(m.pred, test.labels), ...(ref ? { agreeWithMasked: agreement(m.pred, ref) } : {}), flops,
       ...(m.picks ? { picks: m.picks } : {}), ...(m.picksBatch256 ? { picksBatch256: m.picksBatch256 } : {}),
     });
     const say = (e: LatencyEntry): void => {
@@ -291,7 +286,9 @@ export async function benchLatency(ctx: GpuContext, o: LatencyOptions): Promise<
     const small = Network.create(ctx, splan, { values: shrunk.values });
     const st = await measureGpuPath(small, shrunk.values, 'dense', test, n, frames);
     small.destroy();
-    say(base('structured', 0.5, st, modelSize(splan, shrunk.values).denseF32, splan.flopsPerSample));
+    // Its sparsity: the fraction of the prunable weights that are gone.
+    const removed = 1 - splan.params.reduce((t, p) => t + p.weightCount, 0) / weights;
+    say({ ...base('structured', removed, st, modelSize(splan, shrunk.values).denseF32, splan.flopsPerSample), unitsRemoved: 0.5 });
 
     models.push({
       model: name, trainSamples, epochs: o.epochs, testImages: n, sparsities: o.sparsities,

@@ -150,17 +150,18 @@ function printLatency(L) {
   const pct = (x) => `${(x * 100).toFixed(0)}%`;
   const kb = (b) => `${(b / 1024).toFixed(1)} KiB`;
   console.log(`\nFrame latency: one MNIST image to a class on the CPU, p50 / p95 over ${L.frames} frames after warm-up; throughput at batch ${L.batch}`);
+  console.log('GPU ms: the frame\'s dispatches alone (timestamp queries), without upload, submit, map and the browser\'s completion polling');
   for (const m of L.models) {
     const rows = L.entries.filter((e) => e.model === m.model);
     const get = (path, sp) => rows.find((e) => e.path === path && e.sparsity === sp);
     const dense = get('dense', 0);
     const cross = m.crossover;
     console.log(`\n${m.model} (trained ${m.epochs} epoch on ${m.trainSamples} images; accuracy on ${m.testImages} test images; masks: global magnitude, GPU top-k)`);
-    console.log('path       | sparsity | p50 ms  | p95 ms  | img/s (B=256) | model bytes | first ms | acc   | = masked | picks (B=1 / B=256)');
+    console.log('path       | sparsity | p50 ms  | p95 ms  | GPU ms | img/s (B=256) | model bytes | first ms | acc   | = masked | picks (B=1 / B=256)');
     for (const e of rows) {
       const mark = e.path === 'sparse' && cross !== null && e.sparsity >= cross && !rows.some((o) => o.path === 'sparse' && o.sparsity < e.sparsity && o.sparsity >= cross) ? '  ◀ crossover' : '';
       const picks = e.picks ? `${e.picks.map((p) => p[0]).join('')} / ${(e.picksBatch256 ?? []).map((p) => p[0]).join('')}` : '';
-      console.log(`${e.path.padEnd(10)} | ${pct(e.sparsity).padStart(8)} | ${f(e.p50Ms, 2).padStart(7)} | ${f(e.p95Ms, 2).padStart(7)} | ${f(e.throughput, 0).padStart(13)} | ${kb(e.bytes).padStart(11)} | ${f(e.firstFrameMs, 1).padStart(8)} | ${f(e.accuracy, 3)} | ${(e.agreeWithMasked === undefined ? '—' : pct(e.agreeWithMasked)).padStart(8)} | ${picks}${mark}`);
+      console.log(`${e.path.padEnd(10)} | ${pct(e.sparsity).padStart(8)} | ${f(e.p50Ms, 2).padStart(7)} | ${f(e.p95Ms, 2).padStart(7)} | ${(e.gpuMs === undefined ? '—' : f(e.gpuMs, 3)).padStart(6)} | ${f(e.throughput, 0).padStart(13)} | ${kb(e.bytes).padStart(11)} | ${f(e.firstFrameMs, 1).padStart(8)} | ${f(e.accuracy, 3)} | ${(e.agreeWithMasked === undefined ? '—' : pct(e.agreeWithMasked)).padStart(8)} | ${picks}${mark}`);
     }
     console.log(`TF.js webgpu predict (dense weights): p50 ${f(m.tfjs.p50Ms, 2)} ms, p95 ${f(m.tfjs.p95Ms, 2)} ms; same classes as ours dense on ${pct(m.tfjs.agreeWithDense)} of images`);
     console.log(`crossover (sparse p50 below dense p50): ${cross === null ? 'none on this grid' : pct(cross)}${m.fusedCrossover === undefined ? '' : `; fused: ${m.fusedCrossover === null ? 'none on this grid' : pct(m.fusedCrossover)}`}`);

@@ -1,8 +1,10 @@
-// Fast pruned inference: the paths (dense, masked, sparse, int8, auto), the
+// Fast pruned inference: the paths (dense, masked, sparse, int8, auto, fused), the
 // per-layer chooser, the sparse format, shrinking a model, and the plain-JS floor.
 export { InferencePlan, prepareInference, INFERENCE_PATHS, type InferencePath, type InferenceOptions } from './plan.js';
 export { chooseLayers, crossover, timeChain, type LayerChoice, type ChooserOptions } from './chooser.js';
 export { buildSell, uploadSell, type SellMatrix, type SellOptions } from './sell.js';
 export { shrinkNetwork, keepByNorm, type ShrunkModel } from './shrink.js';
 export { CpuForward } from './cpu.js';
+export { fusedUnsupported } from './fused.js';
+export { agreement, accuracyOf } from './compare.js';
 export type { LayerImpl, LayerInfo } from './layers.js';

@@ -10,12 +10,12 @@ import { train } from '../../src/nn/train.js';
 import { prepareInference, type InferencePath } from '../../src/infer/plan.js';
 import { shrinkNetwork, keepByNorm } from '../../src/infer/shrink.js';
 import { hasDot4, type Int8Variant } from '../../src/kernels/spmm.js';
-import type { ImageDataset } from '../../src/data/dataset.js';
 import type { GpuContext } from '../../src/gpu/context.js';
 import { expectClose } from '../helpers/compare.js';
 import { expectArgError } from '../helpers/errors.js';
 import { gpu } from '../helpers/gpu.js';
 import { maskRemovedUnits, mnist, nearTies, pruneGlobal } from './helpers.js';
+import { accuracyOf, agreement } from '../../src/infer/compare.js';
 
 const SMALL_CNN: ModelSpec = {
   name: 'small-cnn',
@@ -42,18 +42,6 @@ async function trained(ctx: GpuContext, spec: ModelSpec, sparsity: number): Prom
   const values = pruneGlobal(await net.readValues(), sparsity);
   net.writeValues(values);
   return { net, values };
-}
-
-function accuracy(pred: Uint32Array, data: ImageDataset): number {
-  let ok = 0;
-  for (let i = 0; i < pred.length; i++) if (pred[i] === data.labels[i]) ok++;
-  return ok / pred.length;
-}
-
-function agreement(a: Uint32Array, b: Uint32Array): number {
-  let same = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
-  return same / a.length;
 }
 
 /** Predictions and logits of `path` on the first n test images, in batches of B. */
@@ -97,7 +85,7 @@ for (const [spec, sparsity, B, n] of [[LENET_300_100, 0.9, 100, 500], [SMALL_CNN
 
     it(`masked f32 has learnt something (accuracy on ${n} test images > 0.6)`, async () => {
       await get();
-      const acc = accuracy(masked.pred, (await mnist()).test);
+      const acc = accuracyOf(masked.pred, (await mnist()).test.labels);
       console.log(`${spec.name} masked f32 accuracy ${acc}`);
       expect(acc).to.be.above(0.6);
     });
@@ -132,8 +120,8 @@ for (const [spec, sparsity, B, n] of [[LENET_300_100, 0.9, 100, 500], [SMALL_CNN
         const got = await runPath(net, values, 'int8', B, n, { int8Variant: variant });
         expect(got.info.variant).to.equal(variant);
         const { test } = await mnist();
-        const drop = accuracy(masked.pred, test) - accuracy(got.pred, test);
-        console.log(`${spec.name} int8 (${variant}): accuracy ${accuracy(got.pred, test)} vs f32 ${accuracy(masked.pred, test)}, agreement ${agreement(got.pred, masked.pred)}`);
+        const drop = accuracyOf(masked.pred, test.labels) - accuracyOf(got.pred, test.labels);
+        console.log(`${spec.name} int8 (${variant}): accuracy ${accuracyOf(got.pred, test.labels)} vs f32 ${accuracyOf(masked.pred, test.labels)}, agreement ${agreement(got.pred, masked.pred)}`);
         expect(drop).to.be.at.most(INT8_MAX_DROP);
         expect(agreement(got.pred, masked.pred)).to.be.at.least(INT8_MIN_AGREE);
         // Logits stay near f32: int8 noise is a few percent of the logit range.
