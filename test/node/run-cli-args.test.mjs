@@ -1,0 +1,173 @@
+// `prune-lab run` and `prune-lab info` flags as a user meets them: each bad flag
+// gives exit code 2, a message on stderr naming the flag and what it accepts, and
+// nothing on stdout (nothing was run). Most cases never reach the GPU; the few
+// that need the data (subset sizes, batch vs. rows) say so.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.mjs';
+
+let dir;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'prune-lab-run-args-'));
+  writeFileSync(join(dir, 'bad-spec.json'), JSON.stringify({ input: { C: 1, H: 28, W: 28 }, layers: [{ type: 'linear', units: 0 }] }));
+  writeFileSync(join(dir, 'not-json.json'), '{ layers: ');
+  writeFileSync(join(dir, 'garbage.plck'), 'this is not a checkpoint');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `prune-lab run …` expecting a usage error. */
+function usage(args, pattern) {
+  const r = cli(['run', ...args]);
+  assert.equal(r.code, 2, `exit code of run ${args.join(' ')}; stderr: ${r.err}`);
+  assert.equal(r.out, '', 'nothing on stdout');
+  assert.match(r.err, pattern);
+  return r;
+}
+
+describe('prune-lab run: flag validation (exit 2, nothing run)', () => {
+  const cases = [
+    [['--bogus'], /^prune-lab run: unknown flag --bogus; flags: .*--target-sparsity/m],
+    [['--epochs'], /--epochs needs a value: an integer in \[0, 1000\]/],
+    [['--epochs', '-1'], /--epochs got "-1"; it accepts an integer in \[0, 1000\]/],
+    [['--epochs', '1001'], /--epochs got "1001"; it accepts an integer in \[0, 1000\]/],
+    [['--epochs', '1.5'], /--epochs got "1.5"; it accepts an integer in \[0, 1000\]/],
+    [['--finetune-epochs', 'x'], /--finetune-epochs got "x"; it accepts an integer in \[0, 1000\]/],
+    [['--target-sparsity', '1'], /--target-sparsity got "1"; it accepts a number in \[0, 1\)/],
+    [['--target-sparsity', '-0.1'], /--target-sparsity got "-0.1"; it accepts a number in \[0, 1\)/],
+    [['--rounds', '0'], /--rounds got "0"; it accepts an integer in \[1, 100\]/],
+    [['--rounds', '101'], /--rounds got "101"; it accepts an integer in \[1, 100\]/],
+    [['--lr', '0'], /--lr got "0"; it accepts a number in \(0, 10\]/],
+    [['--lr', 'fast'], /--lr got "fast"; it accepts a number in \(0, 10\]/],
+    [['--batch', '0'], /--batch got "0"; it accepts an integer in \[1, 65536\]/],
+    [['--seed', '2147483648'], /--seed got "2147483648"; it accepts an integer in \[0, 2147483647\]/],
+    [['--train-samples', '0'], /--train-samples got "0"; it accepts an integer ≥ 1/],
+    [['--test-samples', 'all'], /--test-samples got "all"; it accepts an integer ≥ 1/],
+    [['--rewind', 'x'], /--rewind got "x"; it accepts an integer ≥ 0/],
+    [['--method', 'magnitude'], /--method got "magnitude"; it accepts global \| local \| random \| structured/],
+    [['--criterion', 'l3'], /--criterion got "l3"; it accepts l1 \| l2/],
+    [['--schedule', 'linear'], /--schedule got "linear"; it accepts oneshot \| iterative \| gradual/],
+    [['--optimizer', 'rmsprop'], /--optimizer got "rmsprop"; it accepts sgd \| adam/],
+    [['--dataset', 'cifar10'], /--dataset got "cifar10"; it accepts mnist/],
+    [['--model', 'resnet-50'], /--model got "resnet-50" \(no such preset or file\); it accepts lenet-300-100 \| lenet-5 \| a model spec JSON file/],
+    [['--adapter', ''], /--adapter got ""; it accepts "list" or \(part of\) an adapter name/],
+    [['stray'], /unexpected argument.*'stray'/],
+    // Cross-flag rules, said with the flag at fault.
+    [['--criterion', 'l1'], /--criterion: prune.criterion must be given only with method 'structured'/],
+    [['--schedule', 'oneshot', '--rounds', '3'], /--rounds: prune.rounds must be 1 with schedule 'oneshot' \(got 3\)/],
+    [['--method', 'structured', '--rewind', '5'], /--rewind: prune.rewind must be false with method 'structured'/],
+    // A bare --rewind means step 0 (the init): the same rule fires with got 0.
+    [['--method', 'structured', '--rewind'], /--rewind: prune.rewind must be false with method 'structured'.*\(got 0\)/],
+    [['--schedule', 'gradual', '--finetune-epochs', '0'], /--finetune-epochs: prune.finetuneEpochs must be at least 1 with schedule 'gradual'/],
+    [['--train-images', 'a.idx'], /IDX data needs all four files; missing --train-labels, --test-images, --test-labels/],
+    [['--dataset', 'mnist', '--train-images', 'a', '--train-labels', 'b', '--test-images', 'c', '--test-labels', 'd'], /--dataset and --train-images, --train-labels, --test-images, --test-labels exclude each other/],
+    [['--csv', '-'], /--csv got "-"; it accepts a file path \(only --json writes to stdout\)/],
+    [['--json', 'out.json', '--csv', './out.json'], /--json and --csv name the same file/],
+  ];
+  for (const [args, pattern] of cases) {
+    it(`run ${args.join(' ') || '(empty value)'}`, () => usage(args, pattern));
+  }
+
+  it('rejects a model spec file that is not JSON, or not a valid model, naming --model and the field', () => {
+    usage(['--model', join(dir, 'not-json.json')], /--model .*not-json\.json: not valid JSON/);
+    usage(['--model', join(dir, 'bad-spec.json')], /--model .*bad-spec\.json: model\.layers\[0\]\.units/);
+  });
+
+  it('checks subset sizes against the data before any GPU work (--train-samples, --test-samples)', () => {
+    usage(['--train-samples', '55001'], /--train-samples: trainSubset must be an integer in \[1, 55000\] \(got 55001\)/);
+    usage(['--test-samples', '10001'], /--test-samples: testSubset must be an integer in \[1, 10000\] \(got 10001\)/);
+  });
+
+  it('checks the batch against the training rows before any training (--batch)', () => {
+    const r = cli(['run', '--train-samples', '100', '--batch', '101', '--epochs', '0']);
+    assert.equal(r.code, 2, r.err);
+    assert.equal(r.out, '');
+    assert.match(r.err, /--batch: train\.batchSize must be at most the 100 training samples \(got 101\)/);
+  });
+});
+
+describe('prune-lab run: files (exit 1, nothing run)', () => {
+  it('names an unreadable --load file, or one that is not a checkpoint', () => {
+    let r = cli(['run', '--load', join(dir, 'missing.plck')]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /missing\.plck: cannot read \(no such file\)/);
+    r = cli(['run', '--load', join(dir, 'garbage.plck')]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /checkpoint: not a prune-lab checkpoint \(magic "PLCK" missing\)/);
+    assert.equal(r.out, '');
+  });
+
+  it('refuses an output folder that does not exist before the run, not after', () => {
+    const r = cli(['run', '--json', join(dir, 'no-such-folder', 'r.json')]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--json .*r\.json: cannot write there \(folder .*no-such-folder is missing or read-only\)/);
+  });
+
+  it('names a missing IDX file with its path', () => {
+    const f = (n) => join(dir, n);
+    const r = cli(['run', '--train-images', f('ti'), '--train-labels', f('tl'), '--test-images', f('si'), '--test-labels', f('sl')]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /ti: cannot read \(no such file\)/);
+  });
+});
+
+describe('prune-lab run and info: help and adapters', () => {
+  it('documents every flag of run in --help (exit 0, on stdout)', () => {
+    const r = cli(['run', '--help']);
+    assert.equal(r.code, 0);
+    for (const flag of ['--model', '--dataset', '--train-images', '--train-labels', '--test-images', '--test-labels', '--method', '--criterion',
+      '--schedule', '--target-sparsity', '--rounds', '--epochs', '--finetune-epochs', '--rewind', '--optimizer', '--lr', '--batch', '--seed',
+      '--train-samples', '--test-samples', '--json', '--csv', '--save', '--load', '--predictions', '--adapter', '--help']) {
+      assert.match(r.out, new RegExp(`^\\s+(-h, )?${flag}\\b`, 'm'), `${flag} in run --help`);
+    }
+  });
+
+  it('documents info in --help and rejects its unknown flags', () => {
+    const h = cli(['info', '--help']);
+    assert.equal(h.code, 0);
+    assert.match(h.out, /--json/);
+    assert.match(h.out, /--adapter list\|NAME/);
+    const r = cli(['info', '--verbose']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /prune-lab info: unknown flag --verbose; flags: --json --adapter --help/);
+  });
+
+  it('lists the commands, tree included', () => {
+    const r = cli(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /^\s+info\s+show the WebGPU adapter/m);
+    assert.match(r.out, /^\s+run\s+train, prune and fine-tune/m);
+    assert.match(r.out, /^\s+tree\s+grow/m);
+  });
+
+  it('exits 3 with a clear message when there is no adapter and no fallback', () => {
+    // No Vulkan driver (an ICD file that does not exist) and the fallback turned off.
+    const r = cli(['info'], { VK_ICD_FILENAMES: join(dir, 'none.json'), PRUNE_LAB_NO_FALLBACK: '1' });
+    assert.equal(r.code, 3, r.err);
+    assert.equal(r.out, '');
+    assert.match(r.err, /prune-lab: no WebGPU adapter found by Dawn \(the npm package webgpu\) \(PRUNE_LAB_NO_FALLBACK=1, so no SwiftShader fallback\)\. Install your GPU's Vulkan/);
+  });
+
+  it('info --json describes the adapter; --adapter list names it; a NAME matching none exits 3 listing them', () => {
+    const r = cli(['info', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const info = JSON.parse(r.out);
+    assert.equal(info.backend, 'dawn-node');
+    for (const k of ['vendor', 'architecture', 'device', 'description']) assert.equal(typeof info.adapter[k], 'string', k);
+    assert.ok(info.limits.maxStorageBufferBindingSize >= 128 << 20, 'limits read from the adapter');
+    assert.ok(Array.isArray(info.features) && Array.isArray(info.wgslLanguageFeatures));
+    if (info.swiftshaderFallback) assert.match(r.err, /falling back to SwiftShader/);
+
+    const list = cli(['info', '--adapter', 'list']);
+    assert.equal(list.code, 0, list.err);
+    const lines = list.out.trim().split('\n');
+    assert.ok(lines.length >= 1);
+    for (const l of lines) assert.match(l, /^.+ {2}\(\w+\)$/);
+
+    const none = cli(['info', '--adapter', 'no-such-adapter-xyz']);
+    assert.equal(none.code, 3, none.err);
+    assert.match(none.err, /--adapter "no-such-adapter-xyz" matches no adapter; adapters: .+ \(\w+\)/);
+  });
+});
