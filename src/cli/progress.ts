@@ -74,7 +74,8 @@ export function createProgress(out: Out, tty: boolean = out.isTTY === true): Pro
     const training = p.phase === 'train' || p.phase === 'finetune';
     const head = where(p);
     const tail = training ? `${stepText(p)}  ${lossText(p)}  ETA ${formatEta(p.etaMs)}` : `ETA ${formatEta(p.etaMs)}`;
-    const cols = out.columns ?? 100;
+    // A pty may report 0 columns (e.g. under `script`): assume a common width then.
+    const cols = out.columns !== undefined && out.columns >= 40 ? out.columns : 100;
     const room = cols - head.length - tail.length - 6;
     let meter = '';
     if (training && room >= 10) {

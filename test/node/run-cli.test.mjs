@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliAsync, readPlck, testLabels } from './helpers/cli.mjs';
-import { runPage } from './helpers/page.mjs';
+import { runPage } from '../../scripts/page-runner.mjs';
 
 const N = 266_200; // LeNet-300-100's prunable weights: 784·300 + 300·100 + 100·10
 const TARGET = 0.9;
@@ -148,7 +148,9 @@ describe('prune-lab run --load', () => {
 
 describe('cross-face: a model the CLI saved, loaded by the engine in the browser', () => {
   it('predicts the same class for every test image as the CLI did', async () => {
-    const page = await runPage({ mode: 'predict', n: String(TEST) }, { routes: { 'cli-model.plck': file('model.plck') } });
+    const out = await runPage(`bench/cli-page.html?n=${TEST}`, { routes: { 'bench/cli-model.plck': file('model.plck') } });
+    assert.equal(out.error, undefined, out.error);
+    const page = out.result;
     const cli = readFileSync(file('pred.txt'), 'utf8').trim().split('\n').map(Number);
     assert.equal(page.predictions.length, TEST);
     const differ = page.predictions.flatMap((p, i) => (p === cli[i] ? [] : [i]));

@@ -36,7 +36,7 @@ export function testLabels(n) {
 }
 
 /**
- * A PLCK checkpoint read by the documented layout (docs/cli.md), independently of
+ * A PLCK checkpoint read by the documented layout (docs/checkpoint-format.md), independently of
  * the engine: "PLCK" | u32 version | u32 header bytes | header JSON | pad to 8 | tensors.
  */
 export function readPlck(buf) {
