@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GpuContext } from '../src/gpu/context.js';
 import { prepareTopk } from '../src/kernels/topk.js';
+import { writeView } from '../src/gpu/buffers.js';
 import { packMask, pruneCount } from '../src/ref/mask.js';
 import { Rng } from '../src/rng.js';
 import { log, timeIt } from './util.js';
@@ -34,7 +35,7 @@ export async function benchTopk(ctx: GpuContext, cases: Array<{ layers: number[]
     const ones = bufs.map((b) => packMask(new Uint8Array(b.n).fill(1)));
     const oursMs = await timeIt(async (reps) => {
       for (let r = 0; r < reps; r++) {
-        bufs.forEach((b, i) => ctx.device.queue.writeBuffer(b.mask, 0, ones[i]!));
+        bufs.forEach((b, i) => writeView(ctx.device, b.mask, ones[i]!));
         plan.setK([k]);
         const enc = ctx.device.createCommandEncoder({ label: 'bench topk' });
         const pass = enc.beginComputePass();
