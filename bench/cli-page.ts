@@ -10,6 +10,12 @@ import { sliceDataset } from '../src/data/dataset.js';
 import { loadNetwork } from '../src/nn/checkpoint.js';
 import { predict } from '../src/nn/evaluate.js';
 
+declare global {
+  interface Window {
+    __result?: { done: boolean; error?: string; result?: unknown };
+  }
+}
+
 async function main(): Promise<unknown> {
   const n = Number(new URLSearchParams(location.search).get('n'));
   const { device, info } = await acquireDevice();

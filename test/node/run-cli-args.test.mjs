@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from './helpers/cli.mjs';
+import { cli, cliAsync } from './helpers/cli.mjs';
 
 let dir;
 before(() => {
@@ -19,15 +19,16 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `prune-lab run …` expecting a usage error. */
-function usage(args, pattern) {
-  const r = cli(['run', ...args]);
+async function usage(args, pattern) {
+  const r = await cliAsync(['run', ...args]);
   assert.equal(r.code, 2, `exit code of run ${args.join(' ')}; stderr: ${r.err}`);
   assert.equal(r.out, '', 'nothing on stdout');
   assert.match(r.err, pattern);
   return r;
 }
 
-describe('prune-lab run: flag validation (exit 2, nothing run)', () => {
+// Each case is a process of its own: several at once keep the wall time down.
+describe('prune-lab run: flag validation (exit 2, nothing run)', { concurrency: 4 }, () => {
   const cases = [
     [['--bogus'], /^prune-lab run: unknown flag --bogus; flags: .*--target-sparsity/m],
     [['--epochs'], /--epochs needs a value: an integer in \[0, 1000\]/],
@@ -70,18 +71,18 @@ describe('prune-lab run: flag validation (exit 2, nothing run)', () => {
     it(`run ${args.join(' ') || '(empty value)'}`, () => usage(args, pattern));
   }
 
-  it('rejects a model spec file that is not JSON, or not a valid model, naming --model and the field', () => {
-    usage(['--model', join(dir, 'not-json.json')], /--model .*not-json\.json: not valid JSON/);
-    usage(['--model', join(dir, 'bad-spec.json')], /--model .*bad-spec\.json: model\.layers\[0\]\.units/);
+  it('rejects a model spec file that is not JSON, or not a valid model, naming --model and the field', async () => {
+    await usage(['--model', join(dir, 'not-json.json')], /--model .*not-json\.json: not valid JSON/);
+    await usage(['--model', join(dir, 'bad-spec.json')], /--model .*bad-spec\.json: model\.layers\[0\]\.units/);
   });
 
-  it('checks subset sizes against the data before any GPU work (--train-samples, --test-samples)', () => {
-    usage(['--train-samples', '55001'], /--train-samples: trainSubset must be an integer in \[1, 55000\] \(got 55001\)/);
-    usage(['--test-samples', '10001'], /--test-samples: testSubset must be an integer in \[1, 10000\] \(got 10001\)/);
+  it('checks subset sizes against the data before any GPU work (--train-samples, --test-samples)', async () => {
+    await usage(['--train-samples', '55001'], /--train-samples: trainSubset must be an integer in \[1, 55000\] \(got 55001\)/);
+    await usage(['--test-samples', '10001'], /--test-samples: testSubset must be an integer in \[1, 10000\] \(got 10001\)/);
   });
 
-  it('checks the batch against the training rows before any training (--batch)', () => {
-    const r = cli(['run', '--train-samples', '100', '--batch', '101', '--epochs', '0']);
+  it('checks the batch against the training rows before any training (--batch)', async () => {
+    const r = await cliAsync(['run', '--train-samples', '100', '--batch', '101', '--epochs', '0']);
     assert.equal(r.code, 2, r.err);
     assert.equal(r.out, '');
     assert.match(r.err, /--batch: train\.batchSize must be at most the 100 training samples \(got 101\)/);
