@@ -89,11 +89,12 @@ export class PruneMaskView extends PruneElement {
     const units = this.units ?? w.length / this.inputs;
     check(w.length > 0 && w.length === this.inputs * units, 'weights', `${this.units === null ? 'a multiple of inputs' : `inputs × units = ${this.inputs * units}`} values`, w.length);
     if (this.columns !== null) check(Number.isInteger(this.columns) && this.columns >= 1 && this.columns <= units, 'columns', `an integer in [1, ${units}]`, this.columns);
-    for (let i = 0; i < w.length; i++) check(Number.isFinite(w[i]), `weights[${i}]`, 'a finite number', w[i]);
+    // check() only on a bad value: a first Linear layer has ~235k weights, checked on every render.
+    for (let i = 0; i < w.length; i++) if (!Number.isFinite(w[i])) check(false, `weights[${i}]`, 'a finite number', w[i]);
     const m = this.mask;
     if (m === null) return;
     check(m instanceof Uint8Array && m.length === w.length, 'mask', `a Uint8Array of ${w.length} values (the weights' length)`, m);
-    for (let i = 0; i < m.length; i++) check(m[i]! <= 1, `mask[${i}]`, '0 or 1', m[i]);
+    for (let i = 0; i < m.length; i++) if (m[i]! > 1) check(false, `mask[${i}]`, '0 or 1', m[i]);
   }
 
   /** The grid the canvas shows (null while there are no weights or a property is invalid). */
@@ -131,20 +132,27 @@ export class PruneMaskView extends PruneElement {
     const img = ctx.createImageData(layout.width, layout.height);
     const px = img.data;
     for (let p = 0; p < layout.width * layout.height; p++) px.set(gap, p * 4);
+    // Plain writes, no per-pixel arrays: a first Linear layer is ~235k pixels, drawn on the main thread.
     for (let u = 0; u < n; u++) {
       const [ox, oy] = tileOrigin(layout, u);
       for (let k = 0; k < this.inputs; k++) {
         const i = k * n + u;
-        let c: readonly number[];
-        if (!this.kept(i)) c = pruned;
-        else if (this.mode === 'mask') c = fg;
-        else {
-          const t = maxAbs === 0 ? 0 : w[i]! / maxAbs;
-          const to = t >= 0 ? pos : neg;
-          const a = Math.abs(t);
-          c = [0, 1, 2].map((j) => Math.round(bg[j]! + (to[j]! - bg[j]!) * a)).concat(255);
+        const o = ((oy + Math.floor(k / layout.tileWidth)) * layout.width + ox + (k % layout.tileWidth)) * 4;
+        if (!this.kept(i) || this.mode === 'mask') {
+          const c = this.kept(i) ? fg : pruned;
+          px[o] = c[0]!;
+          px[o + 1] = c[1]!;
+          px[o + 2] = c[2]!;
+          px[o + 3] = c[3]!;
+          continue;
         }
-        px.set(c, ((oy + Math.floor(k / layout.tileWidth)) * layout.width + ox + (k % layout.tileWidth)) * 4);
+        const t = maxAbs === 0 ? 0 : w[i]! / maxAbs;
+        const to = t >= 0 ? pos : neg;
+        const a = Math.abs(t);
+        px[o] = Math.round(bg[0]! + (to[0]! - bg[0]!) * a);
+        px[o + 1] = Math.round(bg[1]! + (to[1]! - bg[1]!) * a);
+        px[o + 2] = Math.round(bg[2]! + (to[2]! - bg[2]!) * a);
+        px[o + 3] = 255;
       }
     }
     ctx.putImageData(img, 0, 0);

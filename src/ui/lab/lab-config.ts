@@ -87,9 +87,11 @@ export const CONTROLS: readonly ControlSpec[] = [
   { key: 'rewind', attr: 'rewind', label: 'lottery-ticket rewind', fields: ['prune.rewind'], step: '1', nullable: true, hint: 'empty: off; else the training step to rewind survivors to (0 = init)' },
 ];
 
-/** The control an engine error names (longest matching field prefix), or undefined. */
+/** The control an error names: by its attribute, else by the longest matching config-field prefix. */
 export function controlOf(field: string | undefined): ControlSpec | undefined {
   if (!field) return undefined;
+  const byAttr = CONTROLS.find((c) => c.attr === field);
+  if (byAttr) return byAttr;
   let best: ControlSpec | undefined;
   let len = -1;
   for (const c of CONTROLS) {
@@ -104,7 +106,8 @@ export function controlOf(field: string | undefined): ControlSpec | undefined {
 }
 
 function problem(c: ControlSpec, message: string, got: unknown): LabFailure {
-  return { code: 'invalid-config', field: c.attr, message: `${c.attr} must be ${message} (got ${JSON.stringify(got)})` };
+  const shown = typeof got === 'number' && Number.isNaN(got) ? 'NaN' : JSON.stringify(got);
+  return { code: 'invalid-config', field: c.attr, message: `${c.attr} must be ${message} (got ${shown})` };
 }
 
 /**

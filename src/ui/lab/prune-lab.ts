@@ -34,15 +34,25 @@ export interface RunErrorDetail {
   message: string;
 }
 
-/** Numbers that may be empty: '' (or no attribute for rewind) is null. */
-const nullableNumber = {
-  fromAttribute: (v: string | null): number | null => (v === null || v.trim() === '' ? null : Number(v)),
+// Attribute converters. As with native elements, a removed attribute means the
+// default; '' means null for the numbers that may be empty (all the data, no rewind).
+// A number that does not parse becomes NaN, which the lab reports by the attribute's name.
+const text = (def: string) => ({ fromAttribute: (v: string | null): string => v ?? def, toAttribute: (v: string): string => v });
+const num = (def: number) => ({
+  fromAttribute: (v: string | null): number => (v === null ? def : v.trim() === '' ? NaN : Number(v)),
+  toAttribute: (v: number): string => String(v),
+});
+const nullableNum = (def: number | null) => ({
+  fromAttribute: (v: string | null): number | null => (v === null ? def : v.trim() === '' ? null : Number(v)),
   toAttribute: (v: number | null): string => (v === null ? '' : String(v)),
-};
+});
 
 /** Keys of the URL hash besides the controls. */
 const HASH_EXTRA = ['latency-frames'] as const;
+const LATENCY_FRAMES = 200;
 const MAX_LAYER_SNAPSHOTS = 12;
+/** The live curve redraws at most this often (each redraw is a whole uPlot draw on the main thread). */
+const CURVE_EVERY_MS = 500;
 
 function fmtDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';
@@ -92,42 +102,42 @@ export class PruneLab extends LitElement {
   static override styles = [theme, labStyles];
 
   /** 'lenet-300-100', 'lenet-5', or 'custom' (then `model-spec` holds the spec). */
-  @property({ reflect: true }) model = DEFAULTS.model;
+  @property({ converter: text(DEFAULTS.model), reflect: true }) model = DEFAULTS.model;
   /** A model spec as JSON, used when model is 'custom'. */
   @property({ attribute: 'model-spec' }) modelSpec: string | null = DEFAULTS.modelSpec;
   /** Attribute `dataset`: 'mnist', or 'idx' for other IDX files laid out like MNIST's at `data-url`. */
-  @property({ attribute: 'dataset', reflect: true }) datasetName = DEFAULTS.datasetName;
+  @property({ attribute: 'dataset', converter: text(DEFAULTS.datasetName), reflect: true }) datasetName = DEFAULTS.datasetName;
   /** 'global' or 'local' magnitude, 'random', or 'structured' (neurons / filters). */
-  @property({ reflect: true }) method = DEFAULTS.method;
+  @property({ converter: text(DEFAULTS.method), reflect: true }) method = DEFAULTS.method;
   /** 'oneshot', 'iterative' or 'gradual'. */
-  @property({ reflect: true }) schedule = DEFAULTS.schedule;
+  @property({ converter: text(DEFAULTS.schedule), reflect: true }) schedule = DEFAULTS.schedule;
   /** Fraction of prunable weights to remove, in [0, 1). */
-  @property({ type: Number, attribute: 'target-sparsity', reflect: true }) targetSparsity = DEFAULTS.targetSparsity;
+  @property({ attribute: 'target-sparsity', converter: num(DEFAULTS.targetSparsity), reflect: true }) targetSparsity = DEFAULTS.targetSparsity;
   /** Pruning rounds (iterative), or mask updates (gradual); one-shot uses 1. */
-  @property({ type: Number, reflect: true }) rounds = DEFAULTS.rounds;
+  @property({ converter: num(DEFAULTS.rounds), reflect: true }) rounds = DEFAULTS.rounds;
   /** Epochs of baseline training. */
-  @property({ type: Number, reflect: true }) epochs = DEFAULTS.epochs;
+  @property({ converter: num(DEFAULTS.epochs), reflect: true }) epochs = DEFAULTS.epochs;
   /** Epochs of fine-tuning after each round. */
-  @property({ type: Number, attribute: 'finetune-epochs', reflect: true }) finetuneEpochs = DEFAULTS.finetuneEpochs;
+  @property({ attribute: 'finetune-epochs', converter: num(DEFAULTS.finetuneEpochs), reflect: true }) finetuneEpochs = DEFAULTS.finetuneEpochs;
   /** 'sgd' (momentum 0.9) or 'adam'. */
-  @property({ reflect: true }) optimizer = DEFAULTS.optimizer;
+  @property({ converter: text(DEFAULTS.optimizer), reflect: true }) optimizer = DEFAULTS.optimizer;
   /** Learning rate, in (0, 10]. */
-  @property({ type: Number, attribute: 'learning-rate', reflect: true }) learningRate = DEFAULTS.learningRate;
+  @property({ attribute: 'learning-rate', converter: num(DEFAULTS.learningRate), reflect: true }) learningRate = DEFAULTS.learningRate;
   /** Mini-batch size. */
-  @property({ type: Number, attribute: 'batch-size', reflect: true }) batchSize = DEFAULTS.batchSize;
+  @property({ attribute: 'batch-size', converter: num(DEFAULTS.batchSize), reflect: true }) batchSize = DEFAULTS.batchSize;
   /** Seed of init, data order, subsets and random pruning. */
-  @property({ type: Number, reflect: true }) seed = DEFAULTS.seed;
+  @property({ converter: num(DEFAULTS.seed), reflect: true }) seed = DEFAULTS.seed;
   /** Training images (a seeded draw); empty for all 55,000. */
-  @property({ converter: nullableNumber, attribute: 'train-samples', reflect: true }) trainSamples: number | null = DEFAULTS.trainSamples;
+  @property({ attribute: 'train-samples', converter: nullableNum(DEFAULTS.trainSamples), reflect: true }) trainSamples: number | null = DEFAULTS.trainSamples;
   /** Validation images; empty for all 5,000. */
-  @property({ converter: nullableNumber, attribute: 'validation-samples', reflect: true }) validationSamples: number | null = DEFAULTS.validationSamples;
+  @property({ attribute: 'validation-samples', converter: nullableNum(DEFAULTS.validationSamples), reflect: true }) validationSamples: number | null = DEFAULTS.validationSamples;
   /** Test images the metrics come from; empty for all 10,000. */
-  @property({ converter: nullableNumber, attribute: 'test-samples', reflect: true }) testSamples: number | null = DEFAULTS.testSamples;
+  @property({ attribute: 'test-samples', converter: nullableNum(DEFAULTS.testSamples), reflect: true }) testSamples: number | null = DEFAULTS.testSamples;
   /** Lottery-ticket rewinding: empty for off, else the training step survivors are reset to (0 = init). */
-  @property({ converter: nullableNumber, reflect: true }) rewind: number | null = DEFAULTS.rewind;
+  @property({ converter: nullableNum(DEFAULTS.rewind), reflect: true }) rewind: number | null = DEFAULTS.rewind;
 
   /** Timed frames per inference path after each round (0: no latency chart; else ≥ 200). */
-  @property({ type: Number, attribute: 'latency-frames', reflect: true }) latencyFrames = 200;
+  @property({ attribute: 'latency-frames', converter: num(LATENCY_FRAMES), reflect: true }) latencyFrames = LATENCY_FRAMES;
   /** Folder of the IDX files; default: data/mnist/ beside the library (../data/mnist/ from this module). */
   @property({ attribute: 'data-url' }) dataUrl: string | null = null;
   /** URL of the lab Worker script; default: the one beside this module. */
@@ -137,7 +147,7 @@ export class PruneLab extends LitElement {
   /** Keep the settings in the page's URL hash (shareable links; opening one restores them). */
   @property({ type: Boolean, attribute: 'url-hash' }) urlHash = false;
   /** IndexedDB database of stored runs; 'none' stores nothing. */
-  @property({ attribute: 'db-name' }) dbName = DB_NAME;
+  @property({ attribute: 'db-name', converter: text(DB_NAME) }) dbName = DB_NAME;
   /** Makes the Worker (tests and embedders may supply their own); overrides worker-url. */
   @property({ attribute: false }) workerFactory: LabWorkerFactory | null = null;
 
@@ -160,12 +170,15 @@ export class PruneLab extends LitElement {
   @state() private predictions: Prediction[] = [];
   @state() private notice: string | null = null;
 
-  private validConfig: ExperimentConfig | null = null;
+  @state() private validConfig: ExperimentConfig | null = null;
   private validation: Promise<void> = Promise.resolve();
   private validationSeq = 0;
   private store: Promise<RunStore | null> | null = null;
   private writes: Promise<void> = Promise.resolve();
   private runStart = 0;
+  /** Every curve point so far; `curve` (what the chart gets) is a copy published at most every CURVE_EVERY_MS. */
+  private curvePoints: TrainingPoint[] = [];
+  private curveTimer: ReturnType<typeof setTimeout> | null = null;
   private curveKey = '';
   private curveBase = 0;
   private curveEnd = 0;
@@ -181,7 +194,7 @@ export class PruneLab extends LitElement {
 
   /** The folder the Worker loads the IDX files from, as an absolute URL. */
   get resolvedDataUrl(): string {
-    const base = this.dataUrl ? new URL(this.dataUrl, document.baseURI) : new URL('../data/mnist/', import.meta.url);
+    const base = this.dataUrl ? new URL(this.dataUrl, document.baseURI) : new URL(/* @vite-ignore */ '../data/mnist/', import.meta.url);
     const s = base.href;
     return s.endsWith('/') ? s : `${s}/`;
   }
@@ -248,6 +261,7 @@ export class PruneLab extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.publishCurve();
     window.removeEventListener('hashchange', this.onHashChange);
     this.phase = 'idle';
   }
@@ -272,7 +286,7 @@ export class PruneLab extends LitElement {
       if (v === DEFAULTS[c.key]) continue;
       pairs.push([c.attr, v === null ? '' : String(v)]);
     }
-    if (this.latencyFrames !== 200) pairs.push(['latency-frames', String(this.latencyFrames)]);
+    if (this.latencyFrames !== LATENCY_FRAMES) pairs.push(['latency-frames', String(this.latencyFrames)]);
     const hash = encodeHash(pairs);
     if (hash !== location.hash && !(hash === '' && location.hash === '#')) history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`);
   }
@@ -448,6 +462,7 @@ export class PruneLab extends LitElement {
     this.viewing = null;
     this.progress = null;
     this.curve = [];
+    this.curvePoints = [];
     this.marks = [];
     this.latency = [];
     this.layers = new Map();
@@ -470,6 +485,7 @@ export class PruneLab extends LitElement {
       this.onLabEvent(e);
     });
     this.phase = 'idle';
+    this.publishCurve();
     try {
       if (outcome.kind === 'refused') {
         const c = controlOf(outcome.error.field);
@@ -508,6 +524,7 @@ export class PruneLab extends LitElement {
         this.addCurvePoint(e.progress);
         break;
       case 'round':
+        this.publishCurve();
         this.report = e.report;
         this.refreshChart();
         void this.persist(e.report, 'running');
@@ -540,9 +557,16 @@ export class PruneLab extends LitElement {
     const step = this.curveBase + p.epoch * p.stepsPerEpoch + p.step;
     this.curveEnd = Math.max(this.curveEnd, step);
     if (!Number.isFinite(p.loss) || !Number.isFinite(p.accuracy)) return;
-    const last = this.curve.at(-1);
+    const last = this.curvePoints.at(-1);
     if (last && last.step > step) return;
-    this.curve = [...this.curve, { step, loss: p.loss, accuracy: p.accuracy }];
+    this.curvePoints.push({ step, loss: p.loss, accuracy: p.accuracy });
+    this.curveTimer ??= setTimeout(() => this.publishCurve(), CURVE_EVERY_MS);
+  }
+
+  private publishCurve(): void {
+    if (this.curveTimer !== null) clearTimeout(this.curveTimer);
+    this.curveTimer = null;
+    if (this.curve.length !== this.curvePoints.length) this.curve = [...this.curvePoints];
   }
 
   /** Holds the run at the next step boundary. */

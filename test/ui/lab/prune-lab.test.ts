@@ -1,0 +1,321 @@
+// <prune-lab> in the browser through its real Worker: attributes and properties,
+// the engine's validation messages, the scripting contract (run(), prune-round,
+// run-complete, run-error), pause / stop, live inference checked against the
+// report's own accuracy, device loss, and import of reports.
+import { expect } from '@esm-bundle/chai';
+import '../../../src/ui/lab/index.js';
+import type { PruneLab, RunErrorDetail } from '../../../src/ui/lab/prune-lab.js';
+import type { Report, RoundEntry } from '../../../src/lab/report.js';
+import { loadIdxPairFromUrls, mnistUrls } from '../../../src/data/mnist.js';
+import { PruneLabError } from '../../../src/errors.js';
+import { $, $$, mount, settle, unmountAll } from '../helpers.js';
+import { MAGNITUDE_REPORT } from '../fixtures.js';
+
+let dbSeq = 0;
+const db = (): string => `prune-lab-test-${Date.now()}-${dbSeq++}`;
+
+/** A lab set up for a tiny run; each test gets its own database. */
+async function lab(props: Partial<PruneLab> = {}, attrs: Record<string, string> = {}): Promise<PruneLab> {
+  const el = await mount('prune-lab', {
+    trainSamples: 300, validationSamples: 100, testSamples: 100, batchSize: 50, epochs: 1, finetuneEpochs: 1, rounds: 2,
+    latencyFrames: 0, views: 'sparsity layers metrics runs', dbName: db(), ...props,
+  }, attrs);
+  await el.controller.whenReady();
+  await el.validated;
+  await settle(el);
+  return el;
+}
+
+const listeners: Array<[string, EventListener]> = [];
+
+/** Every `type` event's detail from now on (until the test ends). */
+function collect<T>(type: keyof HTMLElementEventMap): T[] {
+  const seen: T[] = [];
+  const on = (e: Event): void => void seen.push((e as CustomEvent<T>).detail);
+  document.addEventListener(type, on);
+  listeners.push([type, on]);
+  return seen;
+}
+
+function cleanup(): void {
+  for (const [t, on] of listeners.splice(0)) document.removeEventListener(t, on);
+  unmountAll();
+}
+
+/** Starts a 3-round run and waits for its baseline; run() is returned with its rejection observed. */
+async function startRun(): Promise<{ el: PruneLab; run: Promise<Report>; rounds: RoundEntry[]; errors: RunErrorDetail[]; outcome: () => Promise<unknown> }> {
+  const el = await lab({ rounds: 3 });
+  const errors = collect<RunErrorDetail>('run-error');
+  const rounds = collect<RoundEntry>('prune-round');
+  const run = el.run();
+  let thrown: unknown = null;
+  const settled = run.catch((e: unknown) => (thrown = e));
+  await until(() => rounds.length >= 1, 'the baseline');
+  return { el, run, rounds, errors, outcome: async () => (await settled, thrown) };
+}
+
+async function until(ok: () => boolean, what: string, ms = 120000): Promise<void> {
+  const t0 = performance.now();
+  while (!ok()) {
+    if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const errorText = (el: PruneLab): string => $(el, '[part="error"]').textContent!.replace(/\s+/g, ' ').trim();
+
+describe('<prune-lab> attributes and properties', () => {
+  afterEach(cleanup);
+
+  it('maps every control attribute to its property, and reflects properties back', async () => {
+    const el = await mount('prune-lab', { dbName: db() }, {
+      model: 'lenet-5', dataset: 'mnist', method: 'random', schedule: 'gradual', 'target-sparsity': '0.8', rounds: '4', epochs: '3',
+      'finetune-epochs': '2', optimizer: 'sgd', 'learning-rate': '0.05', 'batch-size': '32', seed: '9', rewind: '0', 'train-samples': '', 'test-samples': '250',
+    });
+    await el.validated;
+    expect([el.model, el.datasetName, el.method, el.schedule, el.targetSparsity, el.epochs, el.finetuneEpochs, el.optimizer, el.learningRate, el.seed, el.rewind])
+      .to.deep.equal(['lenet-5', 'mnist', 'random', 'gradual', 0.8, 3, 2, 'sgd', 0.05, 9, 0]);
+    expect([el.rounds, el.batchSize]).to.deep.equal([4, 32]);
+    expect(el.trainSamples).to.equal(null);
+    expect(el.testSamples).to.equal(250);
+    el.method = 'structured';
+    el.targetSparsity = 0.5;
+    el.validationSamples = null;
+    el.rewind = null;
+    await settle(el);
+    expect(el.getAttribute('method')).to.equal('structured');
+    expect(el.getAttribute('target-sparsity')).to.equal('0.5');
+    expect(el.getAttribute('validation-samples')).to.equal('');
+    expect(el.getAttribute('rewind')).to.equal('');
+    // The rendered controls follow the properties.
+    expect($<HTMLSelectElement>(el, 'select[name="method"]').value).to.equal('structured');
+    expect($<HTMLInputElement>(el, 'input[name="target-sparsity"]').value).to.equal('0.5');
+    // And a control edited by the user sets the property.
+    const seed = $<HTMLInputElement>(el, 'input[name="seed"]');
+    seed.value = '42';
+    seed.dispatchEvent(new Event('change'));
+    await settle(el);
+    expect(el.seed).to.equal(42);
+    expect(el.getAttribute('seed')).to.equal('42');
+  });
+
+  it('builds the engine config from the controls (defaults filled in by the engine)', async () => {
+    const el = await lab({ method: 'local', schedule: 'oneshot', rounds: 5, rewind: 0, optimizer: 'sgd', learningRate: 0.1 });
+    const c = el.config!;
+    expect(c.prune).to.deep.equal({ method: 'local', schedule: 'oneshot', targetSparsity: 0.9, rounds: 1, finetuneEpochs: 1, rewind: 0, scope: 'local' });
+    expect(c.train).to.deep.equal({ epochs: 1, batchSize: 50, optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 } });
+    expect(c.subsets).to.deep.equal({ train: 300, validation: 100, test: 100 });
+    expect(c.evaluateOn).to.equal('test');
+    // One-shot sets the rounds control aside (it shows 1, disabled).
+    const rounds = $<HTMLInputElement>(el, 'input[name="rounds"]');
+    expect([rounds.value, rounds.disabled]).to.deep.equal(['1', true]);
+  });
+
+  const invalid: Array<[string, string, string]> = [
+    ['target-sparsity', '1.5', 'target sparsity: prune.targetSparsity must be a number in [0, 1) (got 1.5)'],
+    ['method', 'magnitude', 'method: prune.method must be one of global, local, random, structured (got "magnitude")'],
+    ['rounds', '0', 'rounds: prune.rounds must be an integer in [1, 100] (got 0)'],
+    ['epochs', 'two', 'epochs: epochs must be a number (got NaN)'],
+    ['learning-rate', '-1', 'learning rate: train.optimizer.lr must be a number in (0, 10] (got -1)'],
+    ['train-samples', '0', 'train samples: subsets.train must be an integer in [1, 10000000] (got 0)'],
+    ['model', 'resnet', 'model: model must be one of lenet-300-100, lenet-5 or a model spec object (got "resnet")'],
+    ['rewind', '5', "lottery-ticket rewind: prune.rewind must be false with method 'structured' (the shrunk model has other shapes) (got 5)"],
+  ];
+  for (const [attr, value, message] of invalid) {
+    it(`shows the engine's message for ${attr}="${value}", marks the control and refuses to run`, async () => {
+      const el = await lab(attr === 'rewind' ? { method: 'structured' } : {});
+      el.setAttribute(attr, value);
+      await settle(el);
+      await el.validated;
+      await settle(el);
+      expect(el.validationMessage).to.equal(message);
+      expect(errorText(el)).to.equal(message);
+      const control = $(el, `[data-control="${attr}"]`);
+      expect(control.querySelector('[aria-invalid]')!.getAttribute('aria-invalid')).to.equal('true');
+      expect($<HTMLButtonElement>(el, 'button[data-action="run"]').disabled).to.equal(true);
+      expect(el.config).to.equal(null);
+      const errors = collect<RunErrorDetail>('run-error');
+      let thrown: unknown = null;
+      await el.run().catch((e: unknown) => (thrown = e));
+      expect(thrown).to.be.instanceOf(PruneLabError);
+      expect(errors).to.have.length(1);
+      expect(errors[0]!.code).to.equal(attr === 'epochs' ? 'invalid-config' : 'invalid-config');
+      expect(errors[0]!.message).to.equal(message);
+      // Removing the attribute brings the default back, and clears the message.
+      el.removeAttribute(attr);
+      if (attr === 'rewind') el.method = 'global';
+      await settle(el);
+      await el.validated;
+      await settle(el);
+      expect(el.validationMessage).to.equal(null);
+      expect($$(el, '[part="error"]')).to.have.length(0);
+      expect(el.config).to.not.equal(null);
+    });
+  }
+
+  it('checks its own options: latency-frames and views', async () => {
+    const el = await lab();
+    el.setAttribute('latency-frames', '50');
+    await settle(el);
+    expect(el.validationMessage).to.equal('latency-frames must be 0 (no latency measured) or an integer in [200, 100000] (got 50)');
+    el.latencyFrames = 0;
+    el.views = 'curves charts';
+    await settle(el);
+    expect(errorText(el)).to.equal('views must be a list of curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs (got "charts")');
+    el.views = 'curves pad';
+    await settle(el);
+    expect(el.validationMessage).to.equal(null);
+    expect($$(el, 'section[part="view"]').map((s) => s.dataset.view)).to.deep.equal(['curves', 'pad']);
+  });
+
+  it('reads its settings from the URL hash and writes them back (url-hash)', async () => {
+    const before = location.hash;
+    history.replaceState(null, '', '#method=random&rounds=2&train-samples=1000&latency-frames=0&bogus=1');
+    try {
+      const el = await mount('prune-lab', { dbName: db() }, { 'url-hash': '' });
+      await el.validated;
+      expect([el.method, el.rounds, el.trainSamples, el.latencyFrames]).to.deep.equal(['random', 2, 1000, 0]);
+      expect($(el, '[part="notice"]').textContent).to.contain('Ignored unknown settings in the link: bogus');
+      el.method = 'local';
+      el.testSamples = null;
+      await settle(el);
+      const q = new URLSearchParams(location.hash.slice(1));
+      expect(q.get('method')).to.equal('local');
+      expect(q.get('rounds')).to.equal('2');
+      expect(q.get('test-samples')).to.equal('');
+      expect(q.has('model')).to.equal(false, 'defaults stay out of the link');
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+      history.replaceState(null, '', '#schedule=gradual');
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+      await settle(el);
+      expect(el.schedule).to.equal('gradual');
+    } finally {
+      history.replaceState(null, '', before || location.pathname + location.search);
+    }
+  });
+});
+
+describe('<prune-lab> runs', () => {
+  afterEach(cleanup);
+
+  it('run() resolves with the report; prune-round and run-complete carry the documented details', async () => {
+    const el = await lab({ latencyFrames: 200, views: 'sparsity latency mask pad runs' });
+    const rounds = collect<RoundEntry>('prune-round');
+    const complete = collect<Report>('run-complete');
+    const report = await el.run();
+    expect(report.status).to.equal('complete');
+    expect(report.rounds).to.have.length(2);
+    expect(rounds.map((r) => r.round)).to.deep.equal([0, 1, 2]);
+    expect(rounds[0]).to.deep.equal(report.baseline);
+    expect(rounds.slice(1)).to.deep.equal(report.rounds);
+    expect(complete).to.have.length(1);
+    expect(complete[0]).to.deep.equal(report);
+    expect(el.controller.status).to.equal('complete');
+    // Stored, complete, and on the chart (baseline + 2 rounds).
+    await until(() => el.storedRuns.some((r) => r.state === 'complete'), 'the stored run');
+    expect(el.storedRuns.map((r) => [r.id, r.state])).to.deep.equal([[report.id, 'complete']]);
+    expect(el.storedRuns[0]!.report).to.deep.equal(report);
+    const chart = $(el, 'prune-sparsity-chart') as HTMLElementTagNameMap['prune-sparsity-chart'];
+    expect(chart.series.map((s) => s.points.length)).to.deep.equal([3]);
+    // Latency: the four unstructured paths at each of the 3 sparsities.
+    await until(() => (($(el, 'prune-latency-chart') as HTMLElementTagNameMap['prune-latency-chart']).points.length === 12), 'latency points');
+    const lat = ($(el, 'prune-latency-chart') as HTMLElementTagNameMap['prune-latency-chart']).series;
+    expect(lat.map((s) => [s.path, s.points.map((p) => p.sparsity)])).to.deep.equal(['dense', 'masked', 'sparse', 'int8']
+      .map((p) => [p, [0, report.rounds[0]!.sparsity, report.rounds[1]!.sparsity]]));
+    for (const s of lat) for (const p of s.points) expect(p.p95Ms).to.be.at.least(p.p50Ms).and.above(0);
+    // fc1's weights at the last round: 784 × 300, its mask as sparse as the report says.
+    const mask = $(el, 'prune-mask-view') as HTMLElementTagNameMap['prune-mask-view'];
+    expect(mask.layout!.units).to.equal(300);
+    const zeros = mask.mask!.reduce((t, m) => t + (m === 0 ? 1 : 0), 0);
+    expect(zeros / mask.mask!.length).to.equal(report.final!.layers[0]!.sparsity);
+  });
+
+  it('classifies frames with the dense baseline and the pruned model, agreeing with the report\'s accuracies', async () => {
+    const el = await lab({ testSamples: 60 });
+    const report = await el.run();
+    const test = await loadIdxPairFromUrls(mnistUrls(location.origin).test);
+    let dense = 0;
+    let pruned = 0;
+    for (let i = 0; i < 60; i++) {
+      const p = (await el.controller.infer(test.images.slice(i * 784, (i + 1) * 784)))!;
+      expect(p.map((x) => x.label)).to.deep.equal(['dense', `${Math.round(report.final!.sparsity * 100)}% sparse (round 2)`]);
+      for (const x of p) expect(x.latencyMs).to.be.above(0);
+      if (p[0]!.digit === test.labels[i]) dense++;
+      if (p[1]!.digit === test.labels[i]) pruned++;
+    }
+    // The same 60 images the report evaluated: at most one near-tie may flip between kernels.
+    expect(Math.abs(dense - Math.round(report.baseline!.accuracy * 60))).to.be.at.most(1);
+    expect(Math.abs(pruned - Math.round(report.final!.accuracy * 60))).to.be.at.most(1);
+  });
+
+  it('pauses at a step boundary, resumes, and stops: run() rejects with aborted and the finished rounds are stored', async () => {
+    const { el, rounds, errors, outcome } = await startRun();
+    el.pause();
+    await until(() => el.controller.status === 'paused', 'paused');
+    const held = rounds.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(rounds.length).to.equal(held, 'no round finishes while paused');
+    expect($(el, '[part="progress"]').textContent).to.contain('paused');
+    el.resume();
+    await until(() => el.controller.status === 'pending', 'resumed');
+    el.stop();
+    expect(((await outcome()) as PruneLabError).code).to.equal('aborted');
+    expect(errors.map((e) => e.code)).to.deep.equal(['aborted']);
+    await until(() => el.storedRuns.length === 1 && el.storedRuns[0]!.state === 'aborted', 'the aborted record');
+    const stored = el.storedRuns[0]!.report;
+    expect(stored.status).to.equal('aborted');
+    expect(stored.baseline).to.deep.equal(rounds[0]);
+    expect(stored.rounds.length).to.equal(rounds.length - 1);
+  });
+
+  it('says so when the GPU device is lost, keeps the finished rounds, and restarts on a new device', async () => {
+    const { el, rounds, errors, outcome } = await startRun();
+    await el.controller.loseDevice();
+    expect(((await outcome()) as PruneLabError).code).to.equal('device-lost');
+    expect(errors.map((e) => e.code)).to.deep.equal(['device-lost']);
+    expect(el.controller.status).to.equal('lost');
+    await settle(el);
+    expect(errorText(el)).to.match(/^The GPU device was lost \(destroyed\): .* Finished rounds are kept\. Restart on a new device$/);
+    await until(() => el.storedRuns.length === 1, 'the kept rounds');
+    const rec = el.storedRuns[0]!;
+    expect(rec.state).to.equal('interrupted');
+    expect(rec.report.error!.code).to.equal('device-lost');
+    expect(rec.report.baseline).to.deep.equal(rounds[0]);
+    expect(rec.report.rounds).to.deep.equal(rounds.slice(1, 1 + rec.report.rounds.length));
+    // A fresh Worker gets a new device and accepts runs again.
+    await el.controller.restart();
+    expect(el.controller.adapter).to.not.equal(null);
+    expect(el.controller.status).to.equal('idle');
+    expect($<HTMLButtonElement>(el, 'button[data-action="run"]').disabled).to.equal(false);
+  });
+});
+
+describe('<prune-lab> stored runs', () => {
+  afterEach(cleanup);
+
+  it('imports reports (listed, on the chart), refuses a bad file naming the field, and deletes', async () => {
+    const el = await lab();
+    const other = { ...MAGNITUDE_REPORT, id: 'run-other', config: { ...MAGNITUDE_REPORT.config, seed: 8 } };
+    const got = await el.importReports(JSON.stringify([MAGNITUDE_REPORT, other]), 'two.json');
+    expect(got.map((r) => r.id)).to.deep.equal([MAGNITUDE_REPORT.id, 'run-other']);
+    await settle(el);
+    expect(el.storedRuns.map((r) => r.report)).to.deep.equal([MAGNITUDE_REPORT, other].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)));
+    expect($$(el, 'tr[data-run]')).to.have.length(2);
+    const chart = $(el, 'prune-sparsity-chart') as HTMLElementTagNameMap['prune-sparsity-chart'];
+    expect(chart.reports).to.have.length(2);
+    const bad = { ...MAGNITUDE_REPORT, rounds: [{ ...MAGNITUDE_REPORT.rounds[0]!, accuracy: 1.5 }] };
+    let thrown: unknown = null;
+    await el.importReports(JSON.stringify(bad), 'bad.json').catch((e: unknown) => (thrown = e));
+    expect((thrown as Error).message).to.equal('bad.json.rounds[0].accuracy must be a number in [0, 1] (got 1.5)');
+    await el.importReports('{ nope', 'broken.json').catch((e: unknown) => (thrown = e));
+    expect((thrown as Error).message).to.match(/^broken\.json must be JSON: a report or an array of reports/);
+    // Unticking a run takes it off the chart; delete removes it.
+    const box = $(el, `tr[data-run="run-other"] input[type="checkbox"]`) as HTMLInputElement;
+    box.checked = false;
+    box.dispatchEvent(new Event('change'));
+    await until(() => chart.reports.length === 1, 'one report on the chart');
+    await el.deleteRun(MAGNITUDE_REPORT.id);
+    await settle(el);
+    expect(el.storedRuns.map((r) => r.id)).to.deep.equal(['run-other']);
+  });
+});

@@ -1,0 +1,63 @@
+// The library build: the embeddable elements as ES modules in dist/lib/, each entry
+// importable with one <script type="module"> and no import map (lit, uPlot, Comlink
+// and idb are bundled in shared chunks). The lab Worker is emitted as a file of its
+// own beside them (never inlined as a blob: strict CSPs forbid that), and it and the
+// MNIST folder are found relative to the module (dist/data/mnist/ from the app build),
+// or from the element's worker-url / data-url attributes.
+import { defineConfig, type Plugin } from 'vite';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { wgsl } from './scripts/wgsl-plugin.mjs';
+
+const entries = {
+  'prune-lab': 'src/ui/lab/index.ts',
+  'prune-elements': 'src/ui/index.ts',
+  'sparsity-chart': 'src/ui/sparsity-chart.ts',
+  'latency-chart': 'src/ui/latency-chart.ts',
+  'training-chart': 'src/ui/training-chart.ts',
+  'layer-sparsity': 'src/ui/layer-sparsity.ts',
+  'mask-view': 'src/ui/mask-view.ts',
+  'confusion-matrix': 'src/ui/confusion-matrix.ts',
+  'metrics-table': 'src/ui/metrics-table.ts',
+  'size-view': 'src/ui/size-view.ts',
+  'digit-pad': 'src/ui/digit-pad.ts',
+};
+
+/**
+ * demos/embed/ is a static page that consumes this build from dist/lib/; the app
+ * build copies its HTML (leaving its vite-ignore scripts alone) but not the stored
+ * reports its chart loads, so they travel with the library.
+ */
+function embedDemoData(): Plugin {
+  return {
+    name: 'prune-lab-embed-demo-data',
+    apply: 'build',
+    closeBundle() {
+      const out = resolve('dist/demos/embed');
+      mkdirSync(out, { recursive: true });
+      copyFileSync(resolve('demos/embed/sample-reports.json'), resolve(out, 'sample-reports.json'));
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [wgsl(), embedDemoData()],
+  // Relative URLs: the Worker is found beside the module wherever dist/lib/ is served from.
+  base: './',
+  publicDir: false,
+  build: {
+    target: 'es2022',
+    outDir: 'dist/lib',
+    emptyOutDir: true,
+    sourcemap: true,
+    lib: {
+      entry: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, resolve(v)])),
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
+    rolldownOptions: {
+      output: { chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
+    },
+  },
+  worker: { format: 'es', plugins: () => [wgsl()] },
+});
