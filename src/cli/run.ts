@@ -226,7 +226,7 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
   const testSamples = f.int(values['test-samples'], 'test-samples', 1, 1e7 + 1);
 
   const modelSource = values.model;
-  const model: ExperimentConfig['model'] = modelSource === undefined ? DEFAULTS.model : PRESETS[modelSource] ? modelSource : await readModelFile(modelSource);
+  const model: ExperimentConfig['model'] = modelSource === undefined ? DEFAULTS.model : Object.hasOwn(PRESETS, modelSource) ? modelSource : await readModelFile(modelSource);
 
   const config: ExperimentConfig = {
     model,
