@@ -101,7 +101,7 @@ export class PruneTrainingChart extends UPlotElement {
       }
     };
     return {
-      scales: { x: { time: false }, loss: { range: (_u, _lo, hi) => [0, Math.max(hi ?? 1, 1e-3) * 1.05] }, acc: { range: [0, 1] } },
+      scales: { x: { time: false, range: (_u, _lo, hi) => [0, Math.max(hi ?? 1, 1)] }, loss: { range: (_u, _lo, hi) => [0, Math.max(hi ?? 1, 1e-3) * 1.05] }, acc: { range: [0, 1] } },
       axes: [
         { ...axis, label: 'training step' },
         { ...axis, scale: 'loss', label: 'loss', size: 50, values: (_u, vals) => vals.map((v) => (v == null ? '' : v.toFixed(2))) },

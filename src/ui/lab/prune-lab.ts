@@ -183,6 +183,7 @@ export class PruneLab extends LitElement {
   private curveBase = 0;
   private curveEnd = 0;
   private applyingHash = false;
+  private markupAttrs: Map<string, string | null> | null = null;
   private runPromise: Promise<Report> | null = null;
   private lastConfig: ExperimentConfig | null = null;
 
@@ -253,7 +254,9 @@ export class PruneLab extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.urlHash) {
-      this.applyHash(location.hash);
+      // What the page's markup set: a link's absent keys fall back to these.
+      this.markupAttrs ??= new Map([...CONTROLS.map((c) => c.attr), ...HASH_EXTRA].map((a) => [a, this.getAttribute(a)]));
+      this.applyHash(location.hash, false);
       window.addEventListener('hashchange', this.onHashChange);
     }
     void this.loadRuns();
@@ -266,15 +269,28 @@ export class PruneLab extends LitElement {
     this.phase = 'idle';
   }
 
-  private onHashChange = (): void => this.applyHash(location.hash);
+  private onHashChange = (): void => this.applyHash(location.hash, true);
 
-  private applyHash(hash: string): void {
+  /**
+   * Sets the settings a link carries. On a hash change the link is the whole state:
+   * settings it leaves out go back to the markup's values (or the defaults).
+   */
+  private applyHash(hash: string, whole: boolean): void {
     const known = new Set<string>([...CONTROLS.map((c) => c.attr), ...HASH_EXTRA]);
     const unknown: string[] = [];
+    const given = new Map(decodeHash(hash));
     this.applyingHash = true;
-    for (const [k, v] of decodeHash(hash)) {
+    for (const [k, v] of given) {
       if (known.has(k)) this.setAttribute(k, v);
       else unknown.push(k);
+    }
+    if (whole) {
+      for (const k of known) {
+        if (given.has(k)) continue;
+        const v = this.markupAttrs?.get(k) ?? null;
+        if (v === null) this.removeAttribute(k);
+        else this.setAttribute(k, v);
+      }
     }
     if (unknown.length) this.notice = `Ignored unknown settings in the link: ${unknown.join(', ')} (known: ${[...known].join(', ')}).`;
   }

@@ -184,11 +184,15 @@ describe('<prune-lab> attributes and properties', () => {
       expect(q.get('rounds')).to.equal('2');
       expect(q.get('test-samples')).to.equal('');
       expect(q.has('model')).to.equal(false, 'defaults stay out of the link');
+      // Its own writes are the state already: reapplying them changes nothing.
       window.dispatchEvent(new HashChangeEvent('hashchange'));
+      await settle(el);
+      expect([el.method, el.rounds, el.testSamples]).to.deep.equal(['local', 2, null]);
+      // A new link is the whole state: what it leaves out goes back to the defaults.
       history.replaceState(null, '', '#schedule=gradual');
       window.dispatchEvent(new HashChangeEvent('hashchange'));
       await settle(el);
-      expect(el.schedule).to.equal('gradual');
+      expect([el.schedule, el.method, el.rounds, el.trainSamples, el.testSamples, el.latencyFrames]).to.deep.equal(['gradual', 'global', 3, 5000, 2000, 200]);
     } finally {
       history.replaceState(null, '', before || location.pathname + location.search);
     }
