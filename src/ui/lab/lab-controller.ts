@@ -142,7 +142,8 @@ export class LabController implements ReactiveController {
       out = { kind: 'refused', error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } };
     }
     if (!signal.aborted) {
-      if (out.kind === 'lost') {
+      // A device lost while idle shows only when the next run is refused for it.
+      if (out.kind === 'lost' || (out.kind === 'refused' && out.error.code === 'device-lost')) {
         this.status = 'lost';
         this.error = out.error;
       } else if (out.kind === 'refused') {

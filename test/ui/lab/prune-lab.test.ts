@@ -234,6 +234,21 @@ describe('<prune-lab> runs', () => {
     expect(zeros / mask.mask!.length).to.equal(report.final!.layers[0]!.sparsity);
   });
 
+  it('runs structured pruning: the shrunk model answers, fc1 loses whole units, latency of the dense baseline and the shrunk model', async () => {
+    const el = await lab({ method: 'structured', schedule: 'oneshot', targetSparsity: 0.5, latencyFrames: 200, views: 'latency mask' });
+    const report = await el.run();
+    const units = report.final!.units!;
+    expect(units.fc1!.before).to.equal(300);
+    expect(units.fc1!.after).to.be.below(300);
+    const mask = $(el, 'prune-mask-view') as HTMLElementTagNameMap['prune-mask-view'];
+    expect(mask.layout!.units).to.equal(units.fc1!.after);
+    await until(() => (($(el, 'prune-latency-chart') as HTMLElementTagNameMap['prune-latency-chart']).points.length === 2), 'latency points');
+    const lat = ($(el, 'prune-latency-chart') as HTMLElementTagNameMap['prune-latency-chart']).series;
+    expect(lat.map((s) => [s.path, s.points.map((p) => p.sparsity)])).to.deep.equal([['dense', [0]], ['structured', [report.final!.sparsity]]]);
+    const p = (await el.controller.infer(new Float32Array(784)))!;
+    expect(p.map((x) => x.label)).to.deep.equal(['dense', `structured ${Math.round(report.final!.sparsity * 100)}% (round 1)`]);
+  });
+
   it('classifies frames with the dense baseline and the pruned model, agreeing with the report\'s accuracies', async () => {
     const el = await lab({ testSamples: 60 });
     const report = await el.run();
