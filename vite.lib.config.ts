@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { wgsl } from './scripts/wgsl-plugin.mjs';
 
 const entries = {
+  index: 'src/index.ts',
   'prune-lab': 'src/ui/lab/index.ts',
   'prune-elements': 'src/ui/index.ts',
   'sparsity-chart': 'src/ui/sparsity-chart.ts',
