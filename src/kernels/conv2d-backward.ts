@@ -10,17 +10,8 @@ import type { GpuContext } from '../gpu/context.js';
 import type { ShaderDef } from './kernel.js';
 import { grid1d } from './kernel.js';
 import { checkBuffer, checkDistinct } from './args.js';
-import {
-  bindBatchedKernel,
-  checkConvMask,
-  conv2dLabel,
-  conv2dParams,
-  conv2dUniforms,
-  workgroupSize,
-  type BatchedKernel,
-  type Conv2dField,
-  type Conv2dShape,
-} from './conv2d.js';
+import { bindBatchedKernel, workgroupSize, type BatchedKernel } from './batched.js';
+import { checkConvMask, conv2dLabel, conv2dParams, conv2dUniforms, type Conv2dField, type Conv2dShape } from './conv2d.js';
 
 const backwardData: ShaderDef<Conv2dField> = {
   label: 'conv2d-backward-data',

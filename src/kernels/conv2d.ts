@@ -1,18 +1,16 @@
 // Conv2d forward (stride 1, NCHW): Y = conv(X, W⊙M) [+ bias] [ReLU], plus what the
-// conv2d and maxpool2d wrappers share: the conv uniform layout and shape checks, and
-// kernels whose valid batch rows B can shrink (a smaller last batch) without rebinding.
+// conv wrappers share: the conv uniform layout and shape checks.
 import conv2dSrc from '../../shaders/conv2d.wgsl';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
 import { conv2dGeometry, type Conv2dShape } from '../ref/conv2d.js';
 import { maskBytes } from '../ref/mask.js';
-import { checkBuffer, checkDistinct, checkInt, checkWorkgroupSize, guardParams } from './args.js';
-import { bindKernel, grid1d, type BoundKernel, type ShaderDef } from './kernel.js';
+import { checkBuffer, checkDistinct } from './args.js';
+import { grid1d, type ShaderDef } from './kernel.js';
+import { bindBatchedKernel, workgroupSize, type BatchedKernel } from './batched.js';
+
 
 export type { Conv2dShape, Conv2dPadding } from '../ref/conv2d.js';
-
-/** Default threads per workgroup of every conv2d and maxpool2d kernel. */
-export const CONV_WG = 64;
 
 const FIELDS = ['B', 'C', 'H', 'W', 'F', 'KH', 'KW', 'OH', 'OW', 'PH', 'PW'] as const;
 export type Conv2dField = (typeof FIELDS)[number];
@@ -28,54 +26,6 @@ export function conv2dParams(s: Conv2dShape): Record<Conv2dField, number> {
 /** Throws unless `mask` (when given) holds a packed u8 mask for the F·C·KH·KW weights. */
 export function checkConvMask(mask: GPUBuffer | undefined, n: number): void {
   if (mask !== undefined) checkBuffer(mask, 'mask', maskBytes(n), 'ceil(F·C·KH·KW/4)·4');
-}
-
-/** Workgroup size from the args (default CONV_WG), checked. */
-export function workgroupSize(args: { workgroupSize?: number | undefined }): number {
-  const wg = args.workgroupSize ?? CONV_WG;
-  checkWorkgroupSize(wg);
-  return wg;
-}
-
-export interface BatchedKernel<F extends string> extends BoundKernel<F> {
-  /** The batch rows the buffers were checked for: the most B can be. */
-  readonly capacity: number;
-  /** Runs on the first `b` batch rows from the next submit on (uniform B and grid). */
-  setBatch(b: number): void;
-}
-
-/**
- * bindKernel for a kernel with a uniform B of valid batch rows. setParams accepts
- * only a new B (1 to the capacity; every other value as prepared) and resizes the
- * dispatch with `grid(B)`; setBatch(b) is its shorthand.
- */
-export async function bindBatchedKernel<F extends string>(
-  ctx: GpuContext,
-  def: ShaderDef<F | 'B'>,
-  opts: {
-    label: string;
-    constants: Record<string, number | boolean>;
-    params: Readonly<Record<F | 'B', number>>;
-    buffers: readonly GPUBuffer[];
-    grid: (b: number) => readonly [number, number];
-  },
-): Promise<BatchedKernel<F | 'B'>> {
-  const prepared = opts.params;
-  const capacity = prepared.B;
-  const validate = (v: Readonly<Record<F | 'B', number>>): void => {
-    for (const [f] of def.uniforms.fields) {
-      if (f !== 'B') checkInt(v[f], f, prepared[f], prepared[f], `${prepared[f]} (as prepared)`);
-    }
-    checkInt(v.B, 'B', 1, capacity, `the prepared batch ${capacity}`);
-  };
-  const k = guardParams(await bindKernel(ctx, def, { ...opts, grid: opts.grid(capacity) }), validate, (v) => opts.grid(v.B));
-  return {
-    ...k,
-    capacity,
-    setBatch(b) {
-      k.setParams({ ...prepared, B: b });
-    },
-  };
 }
 
 const forward: ShaderDef<Conv2dField> = {

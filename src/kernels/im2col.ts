@@ -5,7 +5,8 @@ import src from '../../shaders/im2col.wgsl';
 import type { GpuContext } from '../gpu/context.js';
 import { checkBuffer, checkDistinct, checkInt } from './args.js';
 import { grid1d, type ShaderDef } from './kernel.js';
-import { bindBatchedKernel, conv2dLabel, conv2dParams, conv2dUniforms, workgroupSize, type BatchedKernel, type Conv2dField, type Conv2dShape } from './conv2d.js';
+import { bindBatchedKernel, workgroupSize, type BatchedKernel } from './batched.js';
+import { conv2dLabel, conv2dParams, conv2dUniforms, type Conv2dField, type Conv2dShape } from './conv2d.js';
 
 const SHADER: ShaderDef<Conv2dField> = { label: 'im2col', code: src, bindings: ['uniform', 'read', 'storage'], uniforms: conv2dUniforms };
 

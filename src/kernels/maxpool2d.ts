@@ -8,7 +8,7 @@ import { uniformLayout } from '../gpu/uniforms.js';
 import { maxPool2dGeometry, type MaxPool2dShape } from '../ref/maxpool2d.js';
 import { grid1d, type ShaderDef } from './kernel.js';
 import { checkBuffer, checkDistinct } from './args.js';
-import { bindBatchedKernel, workgroupSize, type BatchedKernel } from './conv2d.js';
+import { bindBatchedKernel, workgroupSize, type BatchedKernel } from './batched.js';
 
 export type { MaxPool2dShape } from '../ref/maxpool2d.js';
 
