@@ -9,6 +9,7 @@
 // A structurally shrunk model is just a smaller Network: run it with 'dense'.
 import { check, checkDim, PruneLabError } from '../errors.js';
 import { readBuffer } from '../gpu/readback.js';
+import { chooseCompletion, COMPLETION_MODES, defaultCompletionMode, mapForRead, type CompletionChoice, type CompletionMode, type CompletionWait } from '../gpu/completion.js';
 import { prepareMaxPool2d } from '../kernels/maxpool2d.js';
 import { prepareRelu } from '../kernels/relu.js';
 import { prepareArgmax } from '../kernels/argmax.js';
@@ -35,6 +36,12 @@ export interface InferenceOptions {
   sell?: SellOptions;
   /** int8 product version (default: dot4 where the device has it). */
   int8Variant?: Int8Variant;
+  /**
+   * How a run waits for its classes (gpu/completion.ts): 'map', 'nudge', or 'auto'
+   * (time both on this plan's frame at prepare time, keep the faster). Default
+   * 'auto' in browsers, 'map' in Node.
+   */
+  completion?: CompletionMode;
 }
 
 export class InferencePlan {
@@ -46,8 +53,12 @@ export class InferencePlan {
   readonly choices: LayerChoice[] | undefined;
   /** int8 product version in use (int8 path only). */
   readonly int8Variant: Int8Variant | undefined;
-  /** Milliseconds to prepare (conversion, uploads, pipelines, bind groups). */
-  readonly prepareMs: number;
+  /** How a run waits for its classes (what 'auto' picked, when asked). */
+  completion: CompletionWait;
+  /** 'auto': the timings it picked from. */
+  completionChoice: CompletionChoice | undefined;
+  /** Milliseconds to prepare (conversion, uploads, pipelines, bind groups, and 'auto' completion's timing). */
+  prepareMs: number;
   /** Of which pipeline creation (first-run shader compilation; 0 when cached). */
   readonly compileMs: number;
   /**
@@ -73,7 +84,7 @@ export class InferencePlan {
   private constructor(init: {
     net: Network; path: InferencePath; batch: number; prepared: PreparedLayer[]; layers: LayerInfo[]; chains: KernelChain[];
     owned: GPUBuffer[]; input: GPUBuffer; logits: GPUBuffer; pred: GPUBuffer; staging: GPUBuffer; choices: LayerChoice[] | undefined;
-    int8Variant: Int8Variant | undefined; prepareMs: number; compileMs: number; gpuBytes: number;
+    int8Variant: Int8Variant | undefined; completion: CompletionWait; prepareMs: number; compileMs: number; gpuBytes: number;
   }) {
     this.net = init.net;
     this.path = init.path;
@@ -88,6 +99,8 @@ export class InferencePlan {
     this.staging = init.staging;
     this.choices = init.choices;
     this.int8Variant = init.int8Variant;
+    this.completion = init.completion;
+    this.completionChoice = undefined;
     this.prepareMs = init.prepareMs;
     this.compileMs = init.compileMs;
     this.gpuBytes = init.gpuBytes;
@@ -102,6 +115,8 @@ export class InferencePlan {
     check(INFERENCE_PATHS.includes(path), 'path', `one of ${INFERENCE_PATHS.join(', ')}`, path);
     const B = opts.batch ?? 1;
     checkDim(B, 'batch');
+    const completion = opts.completion ?? defaultCompletionMode();
+    check(COMPLETION_MODES.includes(completion), 'completion', `one of ${COMPLETION_MODES.join(', ')}`, completion);
     const params = net.plan.params;
     if (opts.values !== undefined) {
       check(Array.isArray(opts.values) && opts.values.length === params.length, 'values', `${params.length} layers`, opts.values);
@@ -191,10 +206,18 @@ export class InferencePlan {
       logits = acts.at(-1)!;
       chains.push(chain([await prepareArgmax(ctx, { B, C: net.plan.classes, logits, pred, label: `infer ${path} argmax` })]));
     }
-    return new InferencePlan({
+    const plan = new InferencePlan({
       net, path, batch: B, prepared, layers, chains, owned, input, logits, pred, staging, choices, int8Variant,
-      prepareMs: performance.now() - t0, compileMs: ctx.pipelines.compileMs - compile0, gpuBytes: ctx.pool.liveBytes - live0,
+      completion: completion === 'auto' ? 'map' : completion,
+      prepareMs: 0, compileMs: ctx.pipelines.compileMs - compile0, gpuBytes: ctx.pool.liveBytes - live0,
     });
+    if (completion === 'auto') {
+      // Frames of whatever the input buffer holds (their classes are not used).
+      plan.completionChoice = await chooseCompletion((wait) => plan.dispatch(B, wait));
+      plan.completion = plan.completionChoice.picked;
+    }
+    plan.prepareMs = performance.now() - t0;
+    return plan;
   }
 
   /** Bytes of GPU memory the model's weights take in this path's formats (weights, indices, scales, biases, masks). */
@@ -213,7 +236,7 @@ export class InferencePlan {
 
   /**
    * Classifies up to `batch` images (rows × C·H·W, rows ≤ batch): one upload, one
-   * submit (dispatches + copy of the classes), one map. Rows past `rows` are
+   * submit (dispatches + copy of the classes), one map, awaited as `completion` says. Rows past `rows` are
    * computed on stale input and not returned.
    */
   async run(images: Float32Array): Promise<Uint32Array> {
@@ -224,22 +247,26 @@ export class InferencePlan {
     if (this.busy) throw new PruneLabError('invalid-argument', 'inference plan: run() called again before the previous run resolved', 'plan');
     this.busy = true;
     try {
-      const rows = images.length / D;
-      const device = this.net.ctx.device;
-      device.queue.writeBuffer(this.input, 0, images.buffer as ArrayBuffer, images.byteOffset, images.byteLength);
-      const enc = device.createCommandEncoder({ label: `infer ${this.path}` });
-      const pass = enc.beginComputePass({ label: `infer ${this.path}` });
-      this.encode(pass);
-      pass.end();
-      enc.copyBufferToBuffer(this.pred, 0, this.staging, 0, rows * 4);
-      device.queue.submit([enc.finish()]);
-      await this.staging.mapAsync(GPUMapMode.READ, 0, rows * 4);
-      const out = new Uint32Array(this.staging.getMappedRange(0, rows * 4).slice(0));
-      this.staging.unmap();
-      return out;
+      this.net.ctx.device.queue.writeBuffer(this.input, 0, images.buffer as ArrayBuffer, images.byteOffset, images.byteLength);
+      return await this.dispatch(images.length / D, this.completion);
     } finally {
       this.busy = false;
     }
+  }
+
+  /** One submit (every dispatch and the copy of `rows` classes), then the map, awaited with `wait`. */
+  private async dispatch(rows: number, wait: CompletionWait): Promise<Uint32Array> {
+    const device = this.net.ctx.device;
+    const enc = device.createCommandEncoder({ label: `infer ${this.path}` });
+    const pass = enc.beginComputePass({ label: `infer ${this.path}` });
+    this.encode(pass);
+    pass.end();
+    enc.copyBufferToBuffer(this.pred, 0, this.staging, 0, rows * 4);
+    device.queue.submit([enc.finish()]);
+    await mapForRead(device, this.staging, 0, rows * 4, wait);
+    const out = new Uint32Array(this.staging.getMappedRange(0, rows * 4).slice(0));
+    this.staging.unmap();
+    return out;
   }
 
   /** One frame: the class of one image. */

@@ -16,6 +16,7 @@ import { expectArgError } from '../helpers/errors.js';
 import { gpu } from '../helpers/gpu.js';
 import { maskRemovedUnits, mnist, nearTies, pruneGlobal } from './helpers.js';
 import { accuracyOf, agreement } from '../../src/infer/compare.js';
+import { NUDGE_MARGIN } from '../../src/gpu/completion.js';
 
 const SMALL_CNN: ModelSpec = {
   name: 'small-cnn',
@@ -205,6 +206,33 @@ describe('inference paths: LeNet-5 shapes (untrained, 90% pruned, 4 real images)
 });
 
 describe('inference plan API', () => {
+  it("every completion wait gives the same classes; 'auto' says what it timed and picked", async () => {
+    const ctx = await gpu();
+    const net = Network.create(ctx, planModel(LENET_300_100), { seed: 2 });
+    const x = (await mnist()).test.images;
+    const ref = await prepareInference(net, { path: 'masked', batch: 8, completion: 'map' });
+    const want = Array.from(await ref.predict(x, 24));
+    ref.destroy();
+    for (const completion of ['map', 'nudge', 'auto'] as const) {
+      const p = await prepareInference(net, { path: 'sparse', completion });
+      const got: number[] = [];
+      for (let i = 0; i < 24; i++) got.push(await p.infer(x.subarray(i * 784, (i + 1) * 784)));
+      expect(got, completion).to.deep.equal(want);
+      if (completion === 'auto') {
+        const c = p.completionChoice!;
+        expect(c.picked).to.equal(p.completion);
+        expect(c.mapMs).to.be.greaterThan(0);
+        if (c.nudgeMs !== null) expect(c.picked).to.equal(c.nudgeMs < NUDGE_MARGIN * c.mapMs ? 'nudge' : 'map');
+      } else {
+        expect(p.completion).to.equal(completion);
+        expect(p.completionChoice).to.equal(undefined);
+      }
+      p.destroy();
+    }
+    net.destroy();
+  });
+
+
   it('refuses bad options and inputs before doing any work, and releases what it took', async () => {
     const ctx = await gpu();
     const plan = planModel(LENET_300_100);
@@ -216,6 +244,7 @@ describe('inference plan API', () => {
     await expectArgError(() => prepareInference(net, { path: 'auto', choices: ['dense', 'fast' as 'dense', 'dense'] }), 'choices[1]');
     await expectArgError(() => prepareInference(net, { path: 'int8', int8Variant: 'fp4' as 'dot4' }), 'int8Variant');
     await expectArgError(() => prepareInference(net, { path: 'sparse', values: [] }), 'values');
+    await expectArgError(() => prepareInference(net, { path: 'sparse', completion: 'spin' as 'map' }), 'completion');
     const cnn = Network.create(ctx, planModel(SMALL_CNN), { seed: 1 });
     await expectArgError(() => prepareInference(cnn, { path: 'fused' }), 'path');
     cnn.destroy();
