@@ -8,6 +8,7 @@ import { benchMatmul } from './matmul.js';
 import { benchTopk } from './topk.js';
 import { benchTrainThroughput, benchAccuracy } from './train.js';
 import { benchLatency } from './latency.js';
+import { formatLatency } from '../src/infer/bench-format.js';
 import { log } from './util.js';
 
 declare global {
@@ -50,11 +51,14 @@ async function main(): Promise<void> {
   }
   if (only.includes('latency')) {
     const models = params.get('model') ? [params.get('model')!] : ['lenet-300-100', 'lenet-5'];
-    result.latency = await benchLatency(ctx, {
+    const latency = await benchLatency(ctx, {
       models, epochs: Number(params.get('epochs') ?? 1), seed: Number(params.get('seed') ?? 1), frames: Number(params.get('frames') ?? 200),
       sparsities: (params.get('sparsities') ?? '0,0.5,0.8,0.9,0.95,0.98').split(',').map(Number),
       ...(params.get('train-samples') ? { trainSamples: Number(params.get('train-samples')) } : {}),
     });
+    result.latency = latency;
+    // The table, formatted here by the engine's formatter (the same as `prune-lab bench`'s); printed by scripts/bench.mjs.
+    result.latencyText = formatLatency(latency, info);
   }
   window.__bench = { done: true, result };
 }

@@ -140,49 +140,11 @@ if (r.accuracy) {
   for (const e of a.perEpoch) console.log(`${String(e.epoch + 1).padStart(5)} | ${f(e.loss, 4)} | ${f(e.trainAccuracy, 4).padStart(9)} | ${f(e.validationAccuracy, 4)}`);
   console.log(`test accuracy ${f(a.testAccuracy * 100, 2)}% (error ${f(100 - a.testAccuracy * 100, 2)}%), macro-F1 ${f(a.testMacroF1, 4)}, ${f(a.timeMs / 60000, 1)} min`);
 }
-if (r.latency) printLatency(r.latency);
+if (r.latencyText) {
+  console.log(`\n${r.latencyText}`);
+  delete r.latencyText;
+}
 if (args.json) {
   writeFileSync(args.json, JSON.stringify(r, null, 2));
   console.error(`wrote ${args.json}`);
-}
-
-function printLatency(L) {
-  const pct = (x) => `${(x * 100).toFixed(0)}%`;
-  const kb = (b) => `${(b / 1024).toFixed(1)} KiB`;
-  console.log(`\nFrame latency: one MNIST image to a class on the CPU, p50 / p95 over ${L.frames} frames after warm-up; throughput at batch ${L.batch}`);
-  console.log('GPU ms: the frame\'s dispatches alone (timestamp queries), without upload, submit, map and the browser\'s completion polling');
-  for (const m of L.models) {
-    const rows = L.entries.filter((e) => e.model === m.model);
-    const get = (path, sp) => rows.find((e) => e.path === path && e.sparsity === sp);
-    const dense = get('dense', 0);
-    const cross = m.crossover;
-    console.log(`\n${m.model} (trained ${m.epochs} epoch on ${m.trainSamples} images; accuracy on ${m.testImages} test images; masks: global magnitude, GPU top-k)`);
-    console.log('path       | sparsity | p50 ms  | p95 ms  | GPU ms | img/s (B=256) | model bytes | first ms | acc   | = masked | picks (B=1 / B=256)');
-    for (const e of rows) {
-      const mark = e.path === 'sparse' && cross !== null && e.sparsity >= cross && !rows.some((o) => o.path === 'sparse' && o.sparsity < e.sparsity && o.sparsity >= cross) ? '  ◀ crossover' : '';
-      const picks = e.picks ? `${e.picks.map((p) => p[0]).join('')} / ${(e.picksBatch256 ?? []).map((p) => p[0]).join('')}` : '';
-      console.log(`${e.path.padEnd(10)} | ${pct(e.sparsity).padStart(8)} | ${f(e.p50Ms, 2).padStart(7)} | ${f(e.p95Ms, 2).padStart(7)} | ${(e.gpuMs === undefined ? '—' : f(e.gpuMs, 3)).padStart(6)} | ${f(e.throughput, 0).padStart(13)} | ${kb(e.bytes).padStart(11)} | ${f(e.firstFrameMs, 1).padStart(8)} | ${f(e.accuracy, 3)} | ${(e.agreeWithMasked === undefined ? '—' : pct(e.agreeWithMasked)).padStart(8)} | ${picks}${mark}`);
-    }
-    console.log(`TF.js webgpu predict (dense weights): p50 ${f(m.tfjs.p50Ms, 2)} ms, p95 ${f(m.tfjs.p95Ms, 2)} ms; same classes as ours dense on ${pct(m.tfjs.agreeWithDense)} of images`);
-    console.log(`crossover (sparse p50 below dense p50): ${cross === null ? 'none on this grid' : pct(cross)}${m.fusedCrossover === undefined ? '' : `; fused: ${m.fusedCrossover === null ? 'none on this grid' : pct(m.fusedCrossover)}`}`);
-    const s90 = get('sparse', 0.9);
-    const s95 = get('sparse', 0.95);
-    const size95 = m.sizes.find((s) => s.sparsity === 0.95);
-    const st = rows.find((e) => e.path === 'structured');
-    const jsd = get('js-dense', 0);
-    const check = (label, value, target, ok) => console.log(`  ${ok ? 'meets' : 'MISSES'}  ${label}: ${value} (target ${target})`);
-    check('ours dense p50 / TF.js p50', f(dense.p50Ms / m.tfjs.p50Ms, 3), '≤ 0.333', dense.p50Ms <= m.tfjs.p50Ms / 3);
-    if (s95) check('sparse@95% p50 / dense p50', f(s95.p50Ms / dense.p50Ms, 3), '≤ 0.5', s95.p50Ms <= 0.5 * dense.p50Ms);
-    if (s90) check('sparse@90% p50 / dense p50', f(s90.p50Ms / dense.p50Ms, 3), '≤ 0.7', s90.p50Ms <= 0.7 * dense.p50Ms);
-    for (const sp of [0.95, 0.9]) {
-      const fu = get('fused', sp);
-      if (fu) check(`fused@${pct(sp)} p50 / dense p50`, f(fu.p50Ms / dense.p50Ms, 3), sp === 0.95 ? '≤ 0.5' : '≤ 0.7', fu.p50Ms <= (sp === 0.95 ? 0.5 : 0.7) * dense.p50Ms);
-    }
-    if (size95) check('size sparse+int8@95% / dense f32', f(size95.sparseInt8 / size95.denseF32, 4), '≤ 0.1', size95.sparseInt8 <= size95.denseF32 / 10);
-    if (st) console.log(`  structured (50% of hidden units; ${m.structured.units.join('-')}): p50 ${f(st.p50Ms, 2)} ms = ${f(st.p50Ms / dense.p50Ms, 3)}× dense, FLOPs ${m.structured.flops} = ${f(m.structured.flops / m.structured.denseFlops, 3)}× dense, params ${m.structured.params} = ${f(m.structured.params / m.structured.denseParams, 3)}×`);
-    if (jsd) console.log(`  vs the JS floor at batch ${L.batch}: ours dense ${f(dense.throughput / jsd.throughput, 2)}× the JS dense throughput (≥ 10× is the target on a real GPU; SwiftShader is a CPU)`);
-    console.log(`  per-layer crossover (B=1, sparse kernels on random masks vs dense): ${m.layerCrossover.map((c) => `${c.layer} ${c.crossover === null ? 'never' : pct(c.crossover)}`).join(', ')}`);
-    const last = m.chooser.at(-1);
-    if (last) console.log(`  chooser @${pct(last.sparsity)} (B=1): ${last.layers.map((c) => `${c.layer} ${c.picked} (dense ${f(c.denseMs, 3)} ms, sparse ${f(c.sparseMs, 3)} ms)`).join('; ')}`);
-  }
 }

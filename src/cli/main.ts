@@ -1,9 +1,10 @@
-// The prune-lab command line: a table of subcommands (`info`, `run`, `tree`), each
+// The prune-lab command line: a table of subcommands (`info`, `run`, `tree`, `bench`), each
 // parsing its own flags. Exit codes: 0 ok, 1 the run failed (bad data, unreadable
 // file), 2 bad usage (unknown flag, bad value), 3 no WebGPU adapter, 130 interrupted.
 import { infoCommand } from './info.js';
 import { runCommand } from './run.js';
 import { treeCommand } from './tree.js';
+import { benchCommand } from './bench.js';
 
 export interface Subcommand {
   summary: string;
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, Subcommand> = {
   tree: treeCommand,
   info: infoCommand,
   run: runCommand,
+  bench: benchCommand,
 };
 
 function usage(): string {

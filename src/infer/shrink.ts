@@ -91,9 +91,15 @@ export function shrinkNetwork(plan: ModelPlan, values: LayerValues[], keep: Read
   return { spec, values: out };
 }
 
-/** Keeps the `fraction` of units with the largest L1 norm of incoming kept weights (ties: lower index), per hidden layer. */
-export function keepByNorm(plan: ModelPlan, values: LayerValues[], fraction: number): Uint8Array[] {
+/**
+ * Keeps the `fraction` of units with the largest L1 norm of incoming kept weights
+ * (ties: lower index), per hidden layer. `roundTo` rounds each kept count to the
+ * nearest multiple (at least one multiple, at most all units), as Torch-Pruning's
+ * round_to does: aligned widths let the vec4 kernels run (a multiple of 4).
+ */
+export function keepByNorm(plan: ModelPlan, values: LayerValues[], fraction: number, roundTo = 1): Uint8Array[] {
   check(fraction > 0 && fraction <= 1, 'fraction', 'a number in (0, 1]', fraction);
+  check(Number.isInteger(roundTo) && roundTo >= 1, 'roundTo', 'an integer ≥ 1', roundTo);
   return plan.params.slice(0, -1).map((op, i) => {
     const v = values[i]!;
     const units = op.conv ? op.conv.F : op.out;
@@ -105,7 +111,9 @@ export function keepByNorm(plan: ModelPlan, values: LayerValues[], fraction: num
     }
     const order = [...norms.keys()].sort((a, b) => norms[b]! - norms[a]! || a - b);
     const keep = new Uint8Array(units);
-    for (const u of order.slice(0, Math.max(1, Math.round(fraction * units)))) keep[u] = 1;
+    const n = Math.max(1, Math.round(fraction * units));
+    const rounded = roundTo === 1 ? n : Math.min(units, Math.max(roundTo, Math.round(n / roundTo) * roundTo));
+    for (const u of order.slice(0, rounded)) keep[u] = 1;
     return keep;
   });
 }

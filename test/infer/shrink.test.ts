@@ -43,6 +43,10 @@ describe('shrinkNetwork', () => {
     const values = [{ w, b: new Float32Array(4), mask: new Uint8Array(8).fill(1) }, { w: new Float32Array(8), b: new Float32Array(2), mask: new Uint8Array(8).fill(1) }];
     expect(Array.from(keepByNorm(plan, values, 0.5)[0]!)).to.deep.equal([0, 1, 0, 1]);
     expect(Array.from(keepByNorm(plan, values, 0.01)[0]!)).to.deep.equal([0, 0, 0, 1]);
+    // Rounded to a multiple of 2: 0.01·4 → 1 → 2 units; of 8: capped at all 4.
+    expect(Array.from(keepByNorm(plan, values, 0.01, 2)[0]!)).to.deep.equal([0, 1, 0, 1]);
+    expect(Array.from(keepByNorm(plan, values, 0.5, 8)[0]!)).to.deep.equal([1, 1, 1, 1]);
+    expect(() => keepByNorm(plan, values, 0.5, 0)).to.throw(/roundTo/);
   });
 
   it('refuses a keep for the class layer, a wrong length and keeping nothing', async () => {
