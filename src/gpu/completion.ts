@@ -19,13 +19,12 @@
 // turn of its loop) and for work that is long against the polling period. There
 // the yields only take CPU from the GPU work (on SwiftShader, which runs on the
 // same cores, a 2 ms frame gets slower), so neither wait wins everywhere:
-// chooseCompletion times both on the real frame and keeps the faster.
+// 'auto' nudges only frames whose dispatches take under 1 ms of GPU time.
 import { check } from '../errors.js';
-import { percentile } from '../metrics/latency.js';
 
 export type CompletionWait = 'map' | 'nudge';
 export const COMPLETION_WAITS: readonly CompletionWait[] = ['map', 'nudge'];
-/** What a caller may ask for: a wait, or 'auto' (time both, keep the faster). */
+/** What a caller may ask for: a wait, or 'auto' (by the frame's GPU time: chooseCompletion). */
 export type CompletionMode = CompletionWait | 'auto';
 export const COMPLETION_MODES: readonly CompletionMode[] = ['map', 'nudge', 'auto'];
 
@@ -37,45 +36,23 @@ export function defaultCompletionMode(): CompletionMode {
 
 export interface CompletionChoice {
   picked: CompletionWait;
-  /** Median ms of the timed frames with each wait (nudge: null when not tried). */
-  mapMs: number;
-  nudgeMs: number | null;
+  /** GPU time of the frame's dispatches alone (what the pick was made from). */
+  gpuMs: number;
 }
 
-/** A frame this long with 'map' gains nothing from nudging (the polling delay is small against it). */
-export const LONG_FRAME_MS = 10;
-
-/** 'nudge' must beat 'map' by this factor to be picked (its yields cost CPU). */
-export const NUDGE_MARGIN = 0.9;
-
 /**
- * Times `frame` with each wait and picks 'nudge' when its median is below
- * NUDGE_MARGIN × the median of 'map': two untimed frames of each, then `frames`
- * timed ones of each, alternating. When the median of the first three 'map'
- * frames is past LONG_FRAME_MS it keeps 'map' without trying 'nudge'.
+ * 'auto' nudges frames whose dispatches take under this many ms of GPU time.
+ * Chromium's next completion check comes about 2 ms after the first, so such a
+ * frame would otherwise wait for it; the nudge's task yields last 1 ms at most.
+ * Longer frames gain little (measured on SwiftShader, docs/inference.md), and
+ * there the yields take CPU from a software adapter's work.
  */
-export async function chooseCompletion(frame: (wait: CompletionWait) => Promise<unknown>, frames = 21): Promise<CompletionChoice> {
-  check(Number.isInteger(frames) && frames >= 3, 'frames', 'an integer ≥ 3', frames);
-  const timed = async (wait: CompletionWait): Promise<number> => {
-    const t = performance.now();
-    await frame(wait);
-    return performance.now() - t;
-  };
-  const median = (v: number[]): number => percentile([...v].sort((a, b) => a - b), 50);
-  await frame('map');
-  await frame('map');
-  const map = [await timed('map'), await timed('map'), await timed('map')];
-  if (median(map) > LONG_FRAME_MS) return { picked: 'map', mapMs: median(map), nudgeMs: null };
-  await frame('nudge');
-  await frame('nudge');
-  const nudge: number[] = [];
-  for (let i = 0; i < frames; i++) {
-    nudge.push(await timed('nudge'));
-    if (i >= 3) map.push(await timed('map'));
-  }
-  const mapMs = median(map);
-  const nudgeMs = median(nudge);
-  return { picked: nudgeMs < NUDGE_MARGIN * mapMs ? 'nudge' : 'map', mapMs, nudgeMs };
+export const NUDGE_BELOW_GPU_MS = 1;
+
+/** 'auto': the wait for a frame whose dispatches take `gpuMs` of GPU time. */
+export function chooseCompletion(gpuMs: number): CompletionChoice {
+  check(Number.isFinite(gpuMs) && gpuMs >= 0, 'gpuMs', 'a finite number ≥ 0', gpuMs);
+  return { picked: gpuMs < NUDGE_BELOW_GPU_MS ? 'nudge' : 'map', gpuMs };
 }
 
 export interface MapWaitOptions {

@@ -14,19 +14,13 @@ export function isSoftwareAdapter(a: Pick<AdapterSummary, 'vendor' | 'architectu
   return /swiftshader|llvmpipe|lavapipe|warp|software/i.test(`${a.vendor} ${a.architecture} ${a.description}`);
 }
 
-function waitText(e: LatencyEntry): string {
-  if (!e.completion) return '—';
-  if (!e.completionMs) return e.completion;
-  return `${e.completion} (${f(e.completionMs.map, 1)}/${f(e.completionMs.nudge, 1)})`;
-}
-
 export function formatLatency(L: LatencyReport, adapter: AdapterSummary): string {
   const out: string[] = [];
   const say = (line = ''): void => void out.push(line);
   const software = isSoftwareAdapter(adapter);
   say(`Frame latency: one MNIST image to a class on the CPU, p50 / p95 over ${L.frames} frames after warm-up; throughput at batch ${L.batch}`);
   say("GPU ms: the frame's dispatches alone (timestamp queries), without upload, submit, map and the browser's completion polling");
-  say("wait: how frames awaited their class, map or nudge (the faster on that path's frames: src/gpu/completion.ts), with the two medians it timed");
+  say("wait: how frames awaited their class: map, or nudge (Chromium's completion check prodded; picked when GPU work is under 1 ms: src/gpu/completion.ts)");
   for (const m of L.models) {
     const rows = L.entries.filter((e) => e.model === m.model);
     const get = (path: string, sp: number): LatencyEntry | undefined => rows.find((e) => e.path === path && e.sparsity === sp);
@@ -34,11 +28,11 @@ export function formatLatency(L: LatencyReport, adapter: AdapterSummary): string
     const cross = m.crossover;
     say();
     say(`${m.model} (trained ${m.epochs} epoch on ${m.trainSamples} images; accuracy on ${m.testImages} test images; masks: global magnitude, GPU top-k)`);
-    say('path          | sparsity | p50 ms  | p95 ms  | GPU ms | wait (map/nudge ms) | img/s (B=256) | model bytes | first ms | acc   | = masked | picks (B=1 / B=256)');
+    say('path          | sparsity | p50 ms  | p95 ms  | GPU ms | wait  | img/s (B=256) | model bytes | first ms | acc   | = masked | picks (B=1 / B=256)');
     for (const e of rows) {
       const mark = e.path === 'sparse' && cross !== null && e.sparsity >= cross && !rows.some((o) => o.path === 'sparse' && o.sparsity < e.sparsity && o.sparsity >= cross) ? '  ◀ crossover' : '';
       const picks = e.picks ? `${e.picks.map((p) => p[0]).join('')} / ${(e.picksBatch256 ?? []).map((p) => p[0]).join('')}` : '';
-      say(`${e.path.padEnd(13)} | ${pct(e.sparsity).padStart(8)} | ${f(e.p50Ms, 2).padStart(7)} | ${f(e.p95Ms, 2).padStart(7)} | ${(e.gpuMs === undefined ? '—' : f(e.gpuMs, 3)).padStart(6)} | ${waitText(e).padEnd(19)} | ${f(e.throughput, 0).padStart(13)} | ${kb(e.bytes).padStart(11)} | ${f(e.firstFrameMs, 1).padStart(8)} | ${f(e.accuracy, 3)} | ${(e.agreeWithMasked === undefined ? '—' : pct(e.agreeWithMasked)).padStart(8)} | ${picks}${mark}`);
+      say(`${e.path.padEnd(13)} | ${pct(e.sparsity).padStart(8)} | ${f(e.p50Ms, 2).padStart(7)} | ${f(e.p95Ms, 2).padStart(7)} | ${(e.gpuMs === undefined ? '—' : f(e.gpuMs, 3)).padStart(6)} | ${(e.completion ?? '—').padEnd(5)} | ${f(e.throughput, 0).padStart(13)} | ${kb(e.bytes).padStart(11)} | ${f(e.firstFrameMs, 1).padStart(8)} | ${f(e.accuracy, 3)} | ${(e.agreeWithMasked === undefined ? '—' : pct(e.agreeWithMasked)).padStart(8)} | ${picks}${mark}`);
     }
     if (m.tfjs) say(`TF.js webgpu predict (dense weights): p50 ${f(m.tfjs.p50Ms, 2)} ms, p95 ${f(m.tfjs.p95Ms, 2)} ms; same classes as ours dense on ${pct(m.tfjs.agreeWithDense)} of images`);
     say(`crossover (sparse p50 below dense p50): ${cross === null ? 'none on this grid' : pct(cross)}${m.fusedCrossover === undefined ? '' : `; fused: ${m.fusedCrossover === null ? 'none on this grid' : pct(m.fusedCrossover)}`}`);

@@ -39,9 +39,8 @@ export interface LatencyEntry {
   compileMs?: number;
   /** GPU time of one frame's dispatches alone (timestamp queries, or wall-clock over repeats): what the frame costs without submit, map and polling. */
   gpuMs?: number;
-  /** How the frames waited for their class ('auto' completion: the faster of the two on this path's frames), and the medians it picked from. */
+  /** How the frames waited for their class ('auto' completion: 'nudge' under 1 ms of GPU time; gpu/completion.ts). */
   completion?: CompletionWait;
-  completionMs?: { map: number; nudge: number | null };
   /** Accuracy on the test images used, and agreement of classes with masked f32. */
   accuracy: number;
   agreeWithMasked?: number;
@@ -129,7 +128,6 @@ interface Measured {
   picksBatch256?: string[];
   choices?: LayerChoice[];
   completion?: CompletionWait;
-  completionMs?: { map: number; nudge: number | null };
 }
 
 async function measureGpuPath(net: Network, values: LayerValues[], path: InferencePath, test: ImageDataset, n: number, frames: number): Promise<Measured> {
@@ -139,7 +137,7 @@ async function measureGpuPath(net: Network, values: LayerValues[], path: Inferen
   const gpuMs = (await timeChain(net.ctx, { kernels: [], encode: (pass) => frame.encode(pass), release: () => undefined })).ms;
   const out: Measured = {
     frames: latency, throughput: 0, pred: new Uint32Array(0), compileMs: frame.compileMs, gpuMs, gpuBytes: frame.gpuBytes, modelGpuBytes: frame.modelBytes,
-    completion: frame.completion, ...(frame.completionChoice ? { completionMs: { map: frame.completionChoice.mapMs, nudge: frame.completionChoice.nudgeMs } } : {}),
+    completion: frame.completion,
   };
   if (frame.choices) {
     out.choices = frame.choices;
@@ -189,7 +187,7 @@ export async function benchModelLatency(
     model: name, path, sparsity, p50Ms: m.frames.p50, p95Ms: m.frames.p95, throughput: m.throughput, bytes,
     ...(m.gpuBytes !== undefined ? { gpuBytes: m.gpuBytes, modelGpuBytes: m.modelGpuBytes! } : {}),
     firstFrameMs: m.frames.firstFrameMs, ...(m.compileMs !== undefined ? { compileMs: m.compileMs } : {}), ...(m.gpuMs !== undefined ? { gpuMs: m.gpuMs } : {}),
-    ...(m.completion ? { completion: m.completion } : {}), ...(m.completionMs ? { completionMs: m.completionMs } : {}),
+    ...(m.completion ? { completion: m.completion } : {}),
     accuracy: accuracyOf(m.pred, test.labels), ...(ref ? { agreeWithMasked: agreement(m.pred, ref) } : {}), flops,
     ...(m.picks ? { picks: m.picks } : {}), ...(m.picksBatch256 ? { picksBatch256: m.picksBatch256 } : {}),
   });

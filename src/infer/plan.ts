@@ -18,7 +18,7 @@ import type { LayerValues, Network } from '../nn/network.js';
 import type { SellOptions } from './sell.js';
 import { SELL_MAX_COLS } from './sell.js';
 import { allocScratch, layerMatrix, prepareLayer, type LayerImpl, type LayerInfo, type PreparedLayer, type ScratchBuffers } from './layers.js';
-import { chooseLayers, type LayerChoice } from './chooser.js';
+import { chooseLayers, timeChain, type LayerChoice } from './chooser.js';
 import { fusedUnsupported, prepareFusedMlp } from './fused.js';
 
 export type InferencePath = 'dense' | 'masked' | 'sparse' | 'int8' | 'auto' | 'fused';
@@ -38,8 +38,8 @@ export interface InferenceOptions {
   int8Variant?: Int8Variant;
   /**
    * How a run waits for its classes (gpu/completion.ts): 'map', 'nudge', or 'auto'
-   * (time both on this plan's frame at prepare time, keep the faster). Default
-   * 'auto' in browsers, 'map' in Node.
+   * ('nudge' when the plan's dispatches take under 1 ms of GPU time, timed at
+   * prepare time). Default 'auto' in browsers, 'map' in Node.
    */
   completion?: CompletionMode;
 }
@@ -55,7 +55,7 @@ export class InferencePlan {
   readonly int8Variant: Int8Variant | undefined;
   /** How a run waits for its classes (what 'auto' picked, when asked). */
   completion: CompletionWait;
-  /** 'auto': the timings it picked from. */
+  /** 'auto': what it picked, and the GPU time it picked from. */
   completionChoice: CompletionChoice | undefined;
   /** Milliseconds to prepare (conversion, uploads, pipelines, bind groups, and 'auto' completion's timing). */
   prepareMs: number;
@@ -212,8 +212,8 @@ export class InferencePlan {
       prepareMs: 0, compileMs: ctx.pipelines.compileMs - compile0, gpuBytes: ctx.pool.liveBytes - live0,
     });
     if (completion === 'auto') {
-      // Frames of whatever the input buffer holds (their classes are not used).
-      plan.completionChoice = await chooseCompletion((wait) => plan.dispatch(B, wait));
+      const gpu = await timeChain(ctx, { kernels: [], encode: (pass) => plan.encode(pass), release: () => undefined });
+      plan.completionChoice = chooseCompletion(gpu.ms);
       plan.completion = plan.completionChoice.picked;
     }
     plan.prepareMs = performance.now() - t0;

@@ -1,12 +1,10 @@
 // Frame completion waits: both waits read the right bytes back from a real
-// submit; 'auto' picks the faster on measured frames (here frames whose cost is
-// set by the test, so the pick is known); bad arguments are refused by name.
+// submit and reject as mapAsync does; 'auto' picks by GPU time at the stated
+// threshold; bad arguments are refused by name.
 import { expect } from '@esm-bundle/chai';
-import { chooseCompletion, defaultCompletionMode, LONG_FRAME_MS, mapForRead, type CompletionWait } from '../../src/gpu/completion.js';
+import { chooseCompletion, defaultCompletionMode, mapForRead, NUDGE_BELOW_GPU_MS, type CompletionWait } from '../../src/gpu/completion.js';
 import { expectArgError } from '../helpers/errors.js';
 import { gpu } from '../helpers/gpu.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('frame completion waits', () => {
   for (const wait of ['map', 'nudge'] as const) {
@@ -51,33 +49,15 @@ describe('frame completion waits', () => {
     await expectArgError(() => mapForRead(device, b, 0, 16, 'spin' as CompletionWait), 'completion');
     expect(b.mapState).to.equal('unmapped');
     b.destroy();
-    await expectArgError(() => chooseCompletion(async () => undefined, 2), 'frames');
+    await expectArgError(() => chooseCompletion(NaN), 'gpuMs');
+    await expectArgError(() => chooseCompletion(-1), 'gpuMs');
   });
 
-  it("auto picks the wait whose frames are faster, and counts the frames it timed", async () => {
-    const calls = { map: 0, nudge: 0 };
-    const frame = (fast: CompletionWait) => async (w: CompletionWait) => {
-      calls[w]++;
-      await sleep(w === fast ? 1 : 6);
-    };
-    const a = await chooseCompletion(frame('nudge'), 5);
-    expect(a.picked).to.equal('nudge');
-    expect(a.nudgeMs!).to.be.lessThan(a.mapMs);
-    // 2 untimed + 3 + (5 − 3) timed 'map'; 2 untimed + 5 timed 'nudge'.
-    expect(calls).to.deep.equal({ map: 7, nudge: 7 });
-    const b = await chooseCompletion(frame('map'), 5);
-    expect(b.picked).to.equal('map');
-  });
-
-  it(`auto keeps 'map' without trying 'nudge' when frames take over ${LONG_FRAME_MS} ms`, async () => {
-    let nudges = 0;
-    const c = await chooseCompletion(async (w) => {
-      if (w === 'nudge') nudges++;
-      await sleep(LONG_FRAME_MS + 5);
-    }, 5);
-    expect(c).to.include({ picked: 'map', nudgeMs: null });
-    expect(c.mapMs).to.be.greaterThan(LONG_FRAME_MS);
-    expect(nudges).to.equal(0);
+  it(`auto nudges frames under ${NUDGE_BELOW_GPU_MS} ms of GPU time, and maps longer ones`, () => {
+    expect(chooseCompletion(0)).to.deep.equal({ picked: 'nudge', gpuMs: 0 });
+    expect(chooseCompletion(NUDGE_BELOW_GPU_MS * 0.99).picked).to.equal('nudge');
+    expect(chooseCompletion(NUDGE_BELOW_GPU_MS).picked).to.equal('map');
+    expect(chooseCompletion(7.5)).to.deep.equal({ picked: 'map', gpuMs: 7.5 });
   });
 
   it("defaults to 'auto' in a browser page", () => {
