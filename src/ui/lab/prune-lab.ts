@@ -10,6 +10,7 @@ import type { ExperimentConfig, LabEvent, LabFailure, LabProgress, LatencyPoint,
 import { layerSize } from '../../metrics/size.js';
 import { emit, percent, theme } from '../theme.js';
 import type { ModelSizes } from '../types.js';
+import { formatBytes } from '../size-view.js';
 import type { DigitInputDetail } from '../digit-pad.js';
 import type { RoundMark, TrainingPoint } from '../training-chart.js';
 import '../training-chart.js';
@@ -759,6 +760,23 @@ export class PruneLab extends LitElement {
     </table>${io}`;
   }
 
+  /** The latest round's figures per path: p50/p95, first frame and compile, batch-256 throughput, GPU bytes, wait. */
+  private latencyTable(): unknown {
+    if (this.latency.length === 0) return nothing;
+    const last = Math.max(...this.latency.map((p) => p.sparsity));
+    const rows = this.latency.filter((p) => p.sparsity === last);
+    const ms = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(v >= 10 ? 1 : 2));
+    return html`<table class="paths" data-sparsity=${last}>
+      <caption><small>at ${percent(last)} sparsity</small></caption>
+      <thead><tr><th>path</th><th>p50 ms</th><th>p95 ms</th><th>first frame ms</th><th>compile ms</th><th>img/s (batch 256)</th><th>model on GPU</th><th>plan GPU bytes</th><th>wait</th></tr></thead>
+      <tbody>${rows.map((p) => html`<tr data-path=${p.path}>
+        <td>${p.path}</td><td>${ms(p.p50Ms)}</td><td>${ms(p.p95Ms)}</td><td>${ms(p.firstFrameMs)}</td><td>${ms(p.compileMs)}</td>
+        <td>${p.throughput === undefined ? '–' : Math.round(p.throughput).toLocaleString('en-US')}</td>
+        <td>${p.modelGpuBytes === undefined ? '–' : formatBytes(p.modelGpuBytes)}</td><td>${p.planGpuBytes === undefined ? '–' : formatBytes(p.planGpuBytes)}</td>
+        <td>${p.wait ?? '–'}</td></tr>`)}</tbody>
+    </table>`;
+  }
+
   protected override render(): unknown {
     const entry = this.shownEntry();
     const layer = entry && !this.viewing ? this.layers.get(entry.round) ?? null : null;
@@ -774,7 +792,7 @@ export class PruneLab extends LitElement {
           html`<small>one point per round; ring = dense baseline; stored runs ticked below are overlaid</small>`)}
         ${this.view('latency', 'Frame latency against sparsity', this.latencyFrames === 0 && this.latency.length === 0
           ? html`<div class="empty">Latency is not measured (latency-frames is 0).</div>`
-          : html`<prune-latency-chart .points=${this.latency} scale="log" width="560" height="260"></prune-latency-chart>`,
+          : html`<prune-latency-chart .points=${this.latency} scale="log" width="560" height="260"></prune-latency-chart>${this.latencyTable()}`,
           html`<small>one 28×28 image to a class, p50 with p95 whiskers, ${this.latencyFrames || '≥ 200'} frames per path</small>`)}
         ${this.view('layers', 'Per-layer sparsity', html`<prune-layer-sparsity .entry=${entry}></prune-layer-sparsity>`, this.roundPicker())}
         ${this.view('mask', `Weights of ${layer?.name ?? 'the first Linear layer'}`, layer

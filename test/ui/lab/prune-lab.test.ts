@@ -227,6 +227,26 @@ describe('<prune-lab> runs', () => {
     expect(lat.map((s) => [s.path, s.points.map((p) => p.sparsity)])).to.deep.equal(['dense', 'masked', 'sparse', 'int8']
       .map((p) => [p, [0, report.rounds[0]!.sparsity, report.rounds[1]!.sparsity]]));
     for (const s of lat) for (const p of s.points) expect(p.p95Ms).to.be.at.least(p.p50Ms).and.above(0);
+    // Each point also carries the first frame, compile time, batch-256 throughput, GPU bytes and the wait.
+    for (const s of lat) {
+      for (const p of s.points) {
+        expect(p.firstFrameMs, `${s.path} first frame`).to.be.above(0);
+        expect(p.compileMs, `${s.path} compile`).to.be.at.least(0);
+        expect(p.throughput, `${s.path} img/s`).to.be.above(0);
+        expect(p.planGpuBytes, `${s.path} plan bytes`).to.be.above(0);
+        expect(p.wait).to.be.oneOf(['map', 'nudge']);
+      }
+    }
+    // Model bytes on the GPU: dense holds every f32 weight and bias (266,610 · 4), masked the mask bytes (266,200) too,
+    // each of the 6 or 9 buffers padded by under 16 bytes; the sparse format at the last round is smaller.
+    const at = (path: string, i: number) => lat.find((x) => x.path === path)!.points[i]!;
+    expect(at('dense', 0).modelGpuBytes).to.be.within(266_610 * 4, 266_610 * 4 + 6 * 16);
+    expect(at('masked', 2).modelGpuBytes).to.be.within(266_610 * 4 + 266_200, 266_610 * 4 + 266_200 + 9 * 16);
+    expect(at('sparse', 2).modelGpuBytes).to.be.below(at('dense', 0).modelGpuBytes!);
+    // The table under the chart shows the last round's four paths.
+    const table = $(el, 'table.paths') as HTMLTableElement;
+    expect(Number(table.dataset.sparsity)).to.equal(report.rounds[1]!.sparsity);
+    expect([...table.querySelectorAll('tbody tr')].map((r) => (r as HTMLElement).dataset.path)).to.deep.equal(['dense', 'masked', 'sparse', 'int8']);
     // fc1's weights at the last round: 784 × 300, its mask as sparse as the report says.
     const mask = $(el, 'prune-mask-view') as HTMLElementTagNameMap['prune-mask-view'];
     expect(mask.layout!.units).to.equal(300);
