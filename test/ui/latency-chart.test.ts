@@ -55,4 +55,16 @@ describe('<prune-latency-chart>', () => {
     expect(errorText(el)).to.equal(null);
     expect(el.chart!.series.length).to.equal(2);
   });
+
+  it('checks the optional per-path figures when present: numbers ≥ 0, wait map or nudge', async () => {
+    const ok = { path: 'sparse', sparsity: 0.9, p50Ms: 1, p95Ms: 2, firstFrameMs: 3, compileMs: 0, throughput: 5000, modelGpuBytes: 1024, planGpuBytes: 2048, wait: 'nudge' };
+    const el = await mount('prune-latency-chart', { points: [ok] });
+    expect(errorText(el)).to.equal(null);
+    el.points = [{ ...ok, throughput: -1 }];
+    await settle(el);
+    expect(errorText(el)).to.equal('points[0].throughput must be a number ≥ 0, or absent (got -1)');
+    el.points = [{ ...ok, wait: 'spin' }];
+    await settle(el);
+    expect(errorText(el)).to.equal("points[0].wait must be 'map' or 'nudge', or absent (got \"spin\")");
+  });
 });
