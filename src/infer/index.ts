@@ -8,3 +8,5 @@ export { CpuForward } from './cpu.js';
 export { fusedUnsupported } from './fused.js';
 export { agreement, accuracyOf } from './compare.js';
 export type { LayerImpl, LayerInfo } from './layers.js';
+export { benchModelLatency, magnitudeValues, BENCH_BATCH, type LatencyEntry, type LatencyReport, type LatencyModelReport, type BenchPath } from './bench.js';
+export { formatLatency, isSoftwareAdapter } from './bench-format.js';
