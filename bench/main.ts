@@ -1,5 +1,5 @@
 // The benchmark page: runs each comparison on this page's adapter and leaves the
-// results on window.__bench for scripts/bench.mjs to print.
+// results on window.__result for scripts/bench.mjs (through scripts/page-runner.mjs) to print.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import { acquireDevice } from '../src/gpu/device.js';
@@ -13,7 +13,7 @@ import { log } from './util.js';
 
 declare global {
   interface Window {
-    __bench?: { done: boolean; error?: string; result?: unknown };
+    __result?: { done: boolean; error?: string; result?: unknown };
   }
 }
 
@@ -60,10 +60,10 @@ async function main(): Promise<void> {
     // The table, formatted here by the engine's formatter (the same as `prune-lab bench`'s); printed by scripts/bench.mjs.
     result.latencyText = formatLatency(latency, info);
   }
-  window.__bench = { done: true, result };
+  window.__result = { done: true, result };
 }
 
 main().catch((e: unknown) => {
   log(`error: ${String(e)}`);
-  window.__bench = { done: true, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) };
+  window.__result = { done: true, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) };
 });

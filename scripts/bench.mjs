@@ -1,13 +1,11 @@
 #!/usr/bin/env node
 // npm run bench [-- --json FILE] [--only matmul,topk,train,accuracy,latency] [--model M --epochs E --train-samples N --seed S] [--steps N]
 //   [--frames N --sparsities LIST]
-// Serves bench/ with Vite, opens it in the headless system Chromium with WebGPU,
+// Opens bench/ in the headless system Chromium with WebGPU (scripts/page-runner.mjs),
 // and prints the comparison table (ours vs TF.js WebGPU vs plain JS, same adapter, one run).
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'vite';
-import { chromium } from 'playwright-core';
-import { chromiumPath, chromiumArgs } from './chromium.mjs';
+import { runPage } from './page-runner.mjs';
 
 const USAGE = `usage: npm run bench -- [--json FILE] [--only LIST]
   --only LIST          comma list of matmul, topk, train, accuracy, latency (default matmul,topk,train)
@@ -83,31 +81,13 @@ if (args.model !== undefined && !['lenet-300-100', 'lenet-5'].includes(args.mode
 const query = new URLSearchParams();
 for (const k of ['only', 'model', 'epochs', 'train-samples', 'seed', 'steps', 'frames', 'sparsities']) if (args[k] !== undefined) query.set(k, args[k]);
 
-const server = await createServer({ server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } }, logLevel: 'error', optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] } });
-await server.listen();
-const url = `${server.resolvedUrls.local[0]}bench/index.html?${query}`;
-const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
-let out;
-try {
-  const page = await browser.newPage();
-  page.on('console', (m) => {
-    if (m.text().startsWith('[bench]')) console.error(m.text());
-  });
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  await page.goto(url);
-  await page.waitForFunction(() => window.__bench?.done === true, null, { timeout: 0, polling: 1000 });
-  out = await page.evaluate(() => window.__bench);
-  out.browser = browser.version();
-} finally {
-  await browser.close();
-  await server.close();
-}
+const out = await runPage(`bench/index.html?${query}`, { prefix: '[bench]', optimizeDeps: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] });
 if (out.error) {
   console.error(`bench failed: ${out.error}`);
   process.exit(1);
 }
 const r = out.result;
-r.browser = `Chromium ${out.browser}`;
+r.browser = out.browser;
 const f = (x, d = 3) => (x === null || x === undefined ? '—' : Number(x).toFixed(d));
 console.log(`adapter: ${r.adapter.vendor} / ${r.adapter.architecture} / ${r.adapter.description} (${r.browser}, ${r.adapter.backend})`);
 console.log(`timing: ${r.timing}\n`);
