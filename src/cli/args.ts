@@ -3,6 +3,7 @@
 // integers, numbers and choices. Every problem is a UsageError (exit code 2),
 // raised before anything runs.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { PruneLabError } from '../errors.js';
 
 /** A usage error: printed with the flag it concerns, exit code 2. */
 export class UsageError extends Error {}
@@ -78,4 +79,28 @@ export function parseFlags<O extends FlagOptions>(args: string[], options: O, ac
 /** Writes `text` and resolves once it is flushed (so an exit right after loses nothing). */
 export function writeOut(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+/** Exit code of a PruneLabError by default: 2 for a bad argument or config (nothing ran), 1 otherwise (data, files, the run). */
+export function exitCodeOf(e: PruneLabError): number {
+  return e.code === 'invalid-config' || e.code === 'invalid-argument' ? 2 : 1;
+}
+
+/**
+ * The error handling every subcommand shares: a UsageError prints its message
+ * after `prune-lab <command>:` and exits 2; a PruneLabError likewise, with
+ * `exitOf` (default exitCodeOf); `onError` runs first (e.g. to end a progress
+ * line). Anything else is a bug and propagates.
+ */
+export async function withCliErrors(
+  command: string, body: () => Promise<number>, opts: { exitOf?: (e: PruneLabError) => number; onError?: () => void } = {},
+): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (!(e instanceof UsageError || e instanceof PruneLabError)) throw e;
+    opts.onError?.();
+    process.stderr.write(`prune-lab ${command}: ${e.message}\n`);
+    return e instanceof UsageError ? 2 : (opts.exitOf ?? exitCodeOf)(e);
+  }
 }

@@ -17,7 +17,7 @@ import { createGpuContext } from '../gpu/context.js';
 import { MIN_FRAMES } from '../metrics/latency.js';
 import { benchModelLatency, BENCH_BATCH, type LatencyReport } from '../infer/bench.js';
 import { formatLatency } from '../infer/bench-format.js';
-import { FlagReader, parseFlags, UsageError, usageError, writeOut } from './args.js';
+import { FlagReader, parseFlags, UsageError, usageError, withCliErrors, writeOut } from './args.js';
 import { openDevice, withAdapter } from './adapter.js';
 import { ADAPTER_FLAG_HELP, printAdapterList } from './info.js';
 import { checkReadable, mnistPaths, readIdxDatasets, type IdxPaths } from './node-data.js';
@@ -191,8 +191,8 @@ export async function runBench(a: BenchArgs): Promise<number> {
 
 export const benchCommand: Subcommand = {
   summary: 'inference latency of a pruned model per path, and against the plain-JS floor (WebGPU through Dawn)',
-  async run(args: string[]): Promise<number> {
-    try {
+  run: (args: string[]): Promise<number> =>
+    withCliErrors('bench', async () => {
       const parsed = parseBenchArgs(args);
       if (parsed === 'help') {
         await writeOut(process.stdout, HELP);
@@ -200,16 +200,5 @@ export const benchCommand: Subcommand = {
       }
       if ('list' in parsed) return await printAdapterList(false);
       return await runBench(parsed);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`prune-lab bench: ${e.message}\n`);
-        return 2;
-      }
-      if (e instanceof PruneLabError) {
-        process.stderr.write(`prune-lab bench: ${e.message}\n`);
-        return e.code === 'invalid-argument' ? 2 : 1;
-      }
-      throw e;
-    }
-  },
+    }),
 };

@@ -2,7 +2,7 @@
 // process (vendor, architecture, description), its limits and features, the WGSL
 // language features and the backend; or, with `--adapter list`, every adapter.
 import { createRequire } from 'node:module';
-import { parseFlags, UsageError, writeOut } from './args.js';
+import { parseFlags, UsageError, withCliErrors, writeOut } from './args.js';
 import { listAdapters, onSwiftShaderFallback, openAdapter, withAdapter, type DawnAdapter } from './adapter.js';
 import type { Subcommand } from './main.js';
 
@@ -98,27 +98,19 @@ export async function printAdapterList(json: boolean): Promise<number> {
 
 export const infoCommand: Subcommand = {
   summary: 'show the WebGPU adapter (Dawn in Node): vendor, architecture, limits, features',
-  async run(args: string[]): Promise<number> {
-    let values;
-    try {
-      values = parseFlags(args, OPTIONS, ACCEPTS);
+  run: (args: string[]): Promise<number> =>
+    withCliErrors('info', async () => {
+      const values = parseFlags(args, OPTIONS, ACCEPTS);
       if (values.adapter === '') throw new UsageError(`--adapter needs a value: ${ACCEPTS.adapter}`);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`prune-lab info: ${e.message}\n`);
-        return 2;
+      if (values.help) {
+        await writeOut(process.stdout, HELP);
+        return 0;
       }
-      throw e;
-    }
-    if (values.help) {
-      await writeOut(process.stdout, HELP);
+      if (values.adapter === 'list') return printAdapterList(values.json ?? false);
+      const got = await withAdapter(() => openAdapter(values.adapter));
+      if ('exitCode' in got) return got.exitCode;
+      const r = describeAdapter(got.ok);
+      await writeOut(process.stdout, values.json ? `${JSON.stringify(r)}\n` : text(r));
       return 0;
-    }
-    if (values.adapter === 'list') return printAdapterList(values.json ?? false);
-    const got = await withAdapter(() => openAdapter(values.adapter));
-    if ('exitCode' in got) return got.exitCode;
-    const r = describeAdapter(got.ok);
-    await writeOut(process.stdout, values.json ? `${JSON.stringify(r)}\n` : text(r));
-    return 0;
-  },
+    }),
 };

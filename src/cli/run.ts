@@ -15,7 +15,7 @@ import { createGpuContext } from '../gpu/context.js';
 import { labData, runExperiment, type LabData } from '../lab/run.js';
 import { CRITERIA, METHODS, SCHEDULE_KINDS, resolveModel, validateConfig, type ExperimentConfig } from '../lab/config.js';
 import { reportToCsv, type Report } from '../lab/report.js';
-import { FlagReader, parseFlags, UsageError, usageError, writeOut } from './args.js';
+import { FlagReader, parseFlags, UsageError, usageError, withCliErrors, writeOut } from './args.js';
 import { openDevice, withAdapter } from './adapter.js';
 import { ADAPTER_FLAG_HELP, printAdapterList } from './info.js';
 import { checkReadable, mnistPaths, readBytes, readIdxDatasets, type IdxPaths } from './node-data.js';
@@ -448,7 +448,7 @@ export const runCommand: Subcommand = {
   summary: 'train, prune and fine-tune a network on MNIST or IDX files (WebGPU through Dawn)',
   async run(args: string[]): Promise<number> {
     const progress = createProgress(process.stderr);
-    try {
+    return withCliErrors('run', async () => {
       const parsed = await parseRunArgs(args);
       if (parsed === 'help') {
         await writeOut(process.stdout, HELP);
@@ -456,17 +456,6 @@ export const runCommand: Subcommand = {
       }
       if ('list' in parsed) return await printAdapterList(false);
       return await runRun(parsed, progress);
-    } catch (e) {
-      progress.end();
-      if (e instanceof UsageError) {
-        process.stderr.write(`prune-lab run: ${e.message}\n`);
-        return 2;
-      }
-      if (e instanceof PruneLabError) {
-        process.stderr.write(`prune-lab run: ${e.message}\n`);
-        return e.code === 'invalid-config' || e.code === 'invalid-argument' ? 2 : 1;
-      }
-      throw e;
-    }
+    }, { onError: () => progress.end() });
   },
 };

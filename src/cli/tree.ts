@@ -21,7 +21,7 @@ import { splitRows } from '../trees/split.js';
 import { applyCut, treeSize, type Cut, type DecisionTree, type TreeData, type TreeSize } from '../trees/tree.js';
 import type { TreeParams } from '../trees/params.js';
 import type { Subcommand } from './main.js';
-import { FlagReader, parseFlags, UsageError, usageError } from './args.js';
+import { FlagReader, parseFlags, UsageError, usageError, withCliErrors } from './args.js';
 import { mnistDataDir } from './node-data.js';
 
 const HELP = `Usage: prune-lab tree (--csv FILE --target COL | --dataset NAME) [flags]
@@ -281,31 +281,15 @@ function summary(r: TreeReport): string {
 
 export const treeCommand: Subcommand = {
   summary: 'grow, pre-prune and post-prune a decision tree on a CSV file or a named dataset',
-  async run(args: string[]): Promise<number> {
-    let parsed: TreeArgs | 'help';
-    try {
-      parsed = parseTreeArgs(args);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`prune-lab tree: ${e.message}\n`);
-        return 2;
+  run: (args: string[]): Promise<number> =>
+    withCliErrors('tree', async () => {
+      const parsed = parseTreeArgs(args);
+      if (parsed === 'help') {
+        process.stdout.write(HELP);
+        return 0;
       }
-      throw e;
-    }
-    if (parsed === 'help') {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    try {
       const report = await runTree(parsed);
       process.stdout.write(parsed.json ? `${JSON.stringify(report)}\n` : summary(report));
       return 0;
-    } catch (e) {
-      if (e instanceof PruneLabError) {
-        process.stderr.write(`prune-lab tree: ${e.message}\n`);
-        return e.code === 'invalid-data' ? 1 : 2;
-      }
-      throw e;
-    }
-  },
+    }, { exitOf: (e) => (e.code === 'invalid-data' ? 1 : 2) }),
 };
