@@ -70,6 +70,8 @@ function nextTask(): Promise<void> {
   if (!channel) {
     channel = new MessageChannel();
     channel.port1.onmessage = () => waiting.shift()?.();
+    // In Node an open port keeps the process alive; the pending map keeps it running while needed.
+    (channel.port1 as { unref?: () => void }).unref?.();
   }
   return new Promise((resolve) => {
     waiting.push(resolve);

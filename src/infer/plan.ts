@@ -9,7 +9,7 @@
 // A structurally shrunk model is just a smaller Network: run it with 'dense'.
 import { check, checkDim, PruneLabError } from '../errors.js';
 import { readBuffer } from '../gpu/readback.js';
-import { chooseCompletion, COMPLETION_MODES, defaultCompletionMode, mapForRead, type CompletionChoice, type CompletionMode, type CompletionWait } from '../gpu/completion.js';
+import { chooseCompletion, COMPLETION_MODES, defaultCompletionMode, mapForRead, NUDGE_BELOW_GPU_MS, type CompletionChoice, type CompletionMode, type CompletionWait } from '../gpu/completion.js';
 import { prepareMaxPool2d } from '../kernels/maxpool2d.js';
 import { prepareRelu } from '../kernels/relu.js';
 import { prepareArgmax } from '../kernels/argmax.js';
@@ -212,7 +212,8 @@ export class InferencePlan {
       prepareMs: 0, compileMs: ctx.pipelines.compileMs - compile0, gpuBytes: ctx.pool.liveBytes - live0,
     });
     if (completion === 'auto') {
-      const gpu = await timeChain(ctx, { kernels: [], encode: (pass) => plan.encode(pass), release: () => undefined });
+      // A run far past the threshold (a big batch, say) needs no more timing than one run.
+      const gpu = await timeChain(ctx, { kernels: [], encode: (pass) => plan.encode(pass), release: () => undefined }, 4, 4 * NUDGE_BELOW_GPU_MS);
       plan.completionChoice = chooseCompletion(gpu.ms);
       plan.completion = plan.completionChoice.picked;
     }
