@@ -170,6 +170,57 @@ export function prepareLayer(
   };
 }
 
+/** n rounded up to a multiple of 4. */
+export const ceil4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+/**
+ * Widths for running an MLP's dense path with every hidden width padded to a
+ * multiple of 4, so the vec4 matmul fits (a structurally shrunk model keeps widths
+ * such as 150 and 50, where it would fall back to the blocked kernel). Per Linear
+ * layer: padded inputs and outputs; the last layer's outputs (the classes) and the
+ * first layer's inputs (the image) stay as they are. Undefined when the model is
+ * not an MLP, its input is not a multiple of 4, or nothing needs padding.
+ */
+export function paddedMlpWidths(ops: readonly { kind: string; in: number; out: number }[]): Array<{ in: number; out: number }> | undefined {
+  if (ops.length < 2 || !ops.every((op) => op.kind === 'linear') || ops[0]!.in % 4 !== 0) return undefined;
+  const last = ops.length - 1;
+  if (ops.slice(0, last).every((op) => op.out % 4 === 0)) return undefined;
+  return ops.map((op, i) => ({ in: i === 0 ? op.in : ceil4(ops[i - 1]!.out), out: i === last ? op.out : ceil4(op.out) }));
+}
+
+/**
+ * A Linear layer's dense implementation (every weight, no mask, as 'dense' is) on a
+ * zero-padded copy of W (in × out, padded to `width.in` × `width.out`) and of its
+ * bias: the extra outputs are 0 (ReLU keeps them 0) and the extra inputs meet zero
+ * rows, so the real outputs are the layer's own.
+ */
+export function preparePaddedDense(ctx: GpuContext, layer: ParamLayer, values: LayerValues, width: { in: number; out: number }): PreparedLayer {
+  const op = layer.op;
+  const Kp = width.in;
+  const Np = width.out;
+  const w = new Float32Array(Kp * Np);
+  for (let k = 0; k < op.in; k++) {
+    for (let n = 0; n < op.out; n++) {
+      w[k * Np + n] = values.w[k * op.out + n]!;
+    }
+  }
+  const b = new Float32Array(Np);
+  b.set(values.b);
+  const owned = [ctx.pool.upload(`${op.name}.weight padded ${Kp}×${Np}`, w), ctx.pool.upload(`${op.name}.bias padded ${Np}`, b)];
+  const info: LayerInfo = { name: op.name, kind: 'linear', impl: 'dense', weights: op.weightCount, nnz: op.weightCount, modelBytes: owned[0]!.size + owned[1]!.size };
+  return {
+    info, op, owned,
+    scratch: () => ({ cols: 0, xq: 0, xScale: 0, partial: 0 }),
+    async bind(B, x, y) {
+      return chain([await prepareMatmul(ctx, { M: B, K: Kp, N: Np, a: x, b: owned[0]!, c: y, bias: owned[1]!, relu: op.relu, label: `${op.name} dense (padded ${Kp}×${Np})` })]);
+    },
+    release() {
+      for (const buf of owned) ctx.pool.release(buf);
+      owned.length = 0;
+    },
+  };
+}
+
 /** Allocates scratch for the largest of `needs` (at least 16 bytes each, so every binding is valid). */
 export function allocScratch(ctx: GpuContext, needs: readonly ScratchNeeds[], label: string): ScratchBuffers {
   const size = (k: keyof ScratchNeeds): number => Math.max(16, ...needs.map((n) => n[k]));

@@ -17,7 +17,7 @@ import { chain, hasDot4, type Int8Variant, type KernelChain } from '../kernels/s
 import type { LayerValues, Network } from '../nn/network.js';
 import type { SellOptions } from './sell.js';
 import { SELL_MAX_COLS } from './sell.js';
-import { allocScratch, layerMatrix, prepareLayer, type LayerImpl, type LayerInfo, type PreparedLayer, type ScratchBuffers } from './layers.js';
+import { allocScratch, layerMatrix, paddedMlpWidths, preparePaddedDense, prepareLayer, type LayerImpl, type LayerInfo, type PreparedLayer, type ScratchBuffers } from './layers.js';
 import { chooseLayers, timeChain, type LayerChoice } from './chooser.js';
 import { fusedUnsupported, prepareFusedMlp } from './fused.js';
 
@@ -148,8 +148,10 @@ export class InferencePlan {
       }
     }
 
-    const needValues = path !== 'dense' && path !== 'masked';
-    const values = opts.values ?? (needValues || path === 'masked' ? await net.readValues() : undefined);
+    // dense on an MLP with hidden widths that are not multiples of 4 (a shrunk model, say) runs on padded copies.
+    const padded = path === 'dense' ? paddedMlpWidths(net.plan.ops) : undefined;
+    const needValues = path !== 'dense' || padded !== undefined;
+    const values = opts.values ?? (needValues ? await net.readValues() : undefined);
     let choices: LayerChoice[] | undefined;
     let impls: LayerImpl[];
     if (path === 'auto') {
@@ -185,10 +187,12 @@ export class InferencePlan {
       layers = fused.layers;
     } else {
       const layerOf = new Map(net.layers.map((l) => [l.op, l]));
-      prepared = params.map((op, i) => prepareLayer(ctx, layerOf.get(op)!, impls[i]!, values?.[i], { bakedWeights: path === 'auto', ...(opts.sell ? { sell: opts.sell } : {}), int8Variant }));
+      prepared = params.map((op, i) => (padded
+        ? preparePaddedDense(ctx, layerOf.get(op)!, values![i]!, padded[i]!)
+        : prepareLayer(ctx, layerOf.get(op)!, impls[i]!, values?.[i], { bakedWeights: path === 'auto', ...(opts.sell ? { sell: opts.sell } : {}), int8Variant })));
       layers = prepared.map((p) => p.info);
       const byOp = new Map(prepared.map((p) => [p.op, p]));
-      const acts = net.plan.ops.map((op) => own(pool.storage(`infer ${path} ${op.name} out`, B * op.out * 4)));
+      const acts = net.plan.ops.map((op, i) => own(pool.storage(`infer ${path} ${op.name} out`, B * (padded?.[i]!.out ?? op.out) * 4)));
       const scratch: ScratchBuffers = allocScratch(ctx, prepared.map((p) => p.scratch(B)), `infer ${path}`);
       owned.push(...Object.values(scratch));
       // One chain per op, in order, then the argmax.

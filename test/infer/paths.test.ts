@@ -150,7 +150,7 @@ for (const [spec, sparsity, B, n] of [[LENET_300_100, 0.9, 100, 500], [SMALL_CNN
 }
 
 describe('inference paths: structured (a shrunk network on the dense path)', () => {
-  it('LeNet-300-100 with 50% of hidden neurons removed equals masked with those neurons masked out', async () => {
+  it('LeNet-300-100 with 50% of hidden neurons removed equals masked with those neurons masked out (dense runs padded to multiples of 4)', async () => {
     const ctx = await gpu();
     const { net, values } = await trained(ctx, LENET_300_100, 0.5);
     const plan = planModel(LENET_300_100);
@@ -164,6 +164,10 @@ describe('inference paths: structured (a shrunk network on the dense path)', () 
     const ref = await runPath(net, masked, 'masked', 100, 300);
     const got = await runPath(small, shrunk.values, 'dense', 100, 300);
     checkF32('structured', got, ref);
+    // Widths 150 and 50 run padded to 152 and 52 (the vec4 kernel fits): fc1 and fc2 hold the padded copies.
+    const [fc1, fc2] = got.info.layers;
+    expect(fc1!.modelBytes).to.be.within((784 * 152 + 152) * 4, (784 * 152 + 152) * 4 + 32);
+    expect(fc2!.modelBytes).to.be.within((152 * 52 + 52) * 4, (152 * 52 + 52) * 4 + 32);
     small.destroy();
     net.destroy();
   });

@@ -3,6 +3,7 @@
 // flatten → Linear; the spec and FLOPs shrink; bad keeps are refused.
 import { expect } from '@esm-bundle/chai';
 import { shrinkNetwork, keepByNorm } from '../../src/infer/shrink.js';
+import { paddedMlpWidths } from '../../src/infer/layers.js';
 import { networkRef } from '../../src/ref/network.js';
 import { planModel, type ModelSpec } from '../../src/nn/spec.js';
 import { initialValues, type LayerValues } from '../../src/nn/network.js';
@@ -55,5 +56,14 @@ describe('shrinkNetwork', () => {
     await expectArgError(() => shrinkNetwork(plan, values, [undefined, undefined, undefined, new Uint8Array(3)]), 'keep');
     await expectArgError(() => shrinkNetwork(plan, values, [new Uint8Array(3)]), 'keep[0]');
     await expectArgError(() => shrinkNetwork(plan, values, [new Uint8Array(4)]), 'keep[0]');
+  });
+
+  it('pads an MLP\'s hidden widths to multiples of 4 for the dense path, and only when needed', () => {
+    const lin = (i: number, o: number) => ({ kind: 'linear', in: i, out: o });
+    expect(paddedMlpWidths([lin(784, 150), lin(150, 50), lin(50, 10)])).to.deep.equal([{ in: 784, out: 152 }, { in: 152, out: 52 }, { in: 52, out: 10 }]);
+    expect(paddedMlpWidths([lin(784, 300), lin(300, 100), lin(100, 10)])).to.equal(undefined);
+    expect(paddedMlpWidths([lin(785, 150), lin(150, 10)])).to.equal(undefined);
+    expect(paddedMlpWidths([{ kind: 'conv2d', in: 784, out: 150 }, lin(150, 10)])).to.equal(undefined);
+    expect(paddedMlpWidths([lin(784, 10)])).to.equal(undefined);
   });
 });
