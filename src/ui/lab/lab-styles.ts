@@ -32,7 +32,9 @@ export const labStyles = css`
   table.runs th, table.runs td { padding: 3px 6px; border-bottom: 1px solid var(--_border); text-align: left; white-space: nowrap; }
   table.runs th { color: var(--_muted); font-weight: 500; }
   table.runs button { font-size: 12px; padding: 1px 6px; }
-  table.paths { border-collapse: collapse; font-size: 12px; font-variant-numeric: tabular-nums; margin-top: 6px; }
+  .paths-box { max-width: 100%; overflow-x: auto; margin-top: 6px; }
+  table.paths { border-collapse: collapse; font-size: 12px; font-variant-numeric: tabular-nums; }
+  table.paths caption { caption-side: top; text-align: left; color: var(--_muted); font-size: 11px; padding-bottom: 2px; }
   table.paths th, table.paths td { padding: 2px 6px; border-bottom: 1px solid var(--_border); text-align: right; white-space: nowrap; }
   table.paths th:first-child, table.paths td:first-child { text-align: left; }
   table.paths th { color: var(--_muted); font-weight: 500; }

@@ -766,15 +766,18 @@ export class PruneLab extends LitElement {
     const last = Math.max(...this.latency.map((p) => p.sparsity));
     const rows = this.latency.filter((p) => p.sparsity === last);
     const ms = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(v >= 10 ? 1 : 2));
-    return html`<table class="paths" data-sparsity=${last}>
-      <caption><small>at ${percent(last)} sparsity</small></caption>
-      <thead><tr><th>path</th><th>p50 ms</th><th>p95 ms</th><th>first frame ms</th><th>compile ms</th><th>img/s (batch 256)</th><th>model on GPU</th><th>plan GPU bytes</th><th>wait</th></tr></thead>
+    return html`<div class="paths-box"><table class="paths" data-sparsity=${last}>
+      <caption>at ${percent(last)} sparsity · times in ms · img/s at batch 256 · bytes on the GPU</caption>
+      <thead><tr><th>path</th><th title="median frame latency">p50</th><th title="95th-percentile frame latency">p95</th>
+        <th title="the first frame alone">1st frame</th><th title="shader compilation while the path was prepared (0: cached)">compile</th>
+        <th title="images per second at batch 256">img/s</th><th title="the model's weights in this path's format">model</th>
+        <th title="what the path's frame plan allocated (tracked)">plan</th><th title="how frames waited for their class">wait</th></tr></thead>
       <tbody>${rows.map((p) => html`<tr data-path=${p.path}>
         <td>${p.path}</td><td>${ms(p.p50Ms)}</td><td>${ms(p.p95Ms)}</td><td>${ms(p.firstFrameMs)}</td><td>${ms(p.compileMs)}</td>
         <td>${p.throughput === undefined ? '–' : Math.round(p.throughput).toLocaleString('en-US')}</td>
         <td>${p.modelGpuBytes === undefined ? '–' : formatBytes(p.modelGpuBytes)}</td><td>${p.planGpuBytes === undefined ? '–' : formatBytes(p.planGpuBytes)}</td>
         <td>${p.wait ?? '–'}</td></tr>`)}</tbody>
-    </table>`;
+    </table></div>`;
   }
 
   protected override render(): unknown {
