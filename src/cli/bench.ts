@@ -5,10 +5,7 @@
 // and at batch 256 (throughput) against the plain-JS floor. Node has no browser
 // completion polling, so frames here show the kernels' own time; on a real GPU it
 // checks ours dense against the JS floor at batch 256 (≥ 10×).
-import { access, writeFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { PruneLabError } from '../errors.js';
+import { writeFile } from 'node:fs/promises';
 import { planModel, PRESETS } from '../nn/spec.js';
 import { Network } from '../nn/network.js';
 import { train } from '../nn/train.js';
@@ -20,7 +17,7 @@ import { formatLatency } from '../infer/bench-format.js';
 import { FlagReader, parseFlags, UsageError, usageError, withCliErrors, writeOut } from './args.js';
 import { openDevice, withAdapter } from './adapter.js';
 import { ADAPTER_FLAG_HELP, printAdapterList } from './info.js';
-import { checkReadable, mnistPaths, readIdxDatasets, type IdxPaths } from './node-data.js';
+import { checkReadable, checkWritable, mnistPaths, readIdxDatasets, type IdxPaths } from './node-data.js';
 import type { Subcommand } from './main.js';
 
 const MODELS = ['lenet-300-100', 'lenet-5'] as const;
@@ -145,13 +142,7 @@ export function parseBenchArgs(args: string[]): BenchArgs | 'help' | { list: tru
 
 /** Runs a parsed command; resolves to the exit code. */
 export async function runBench(a: BenchArgs): Promise<number> {
-  if (a.json !== undefined && a.json !== '-') {
-    try {
-      await access(dirname(resolve(a.json)), constants.W_OK);
-    } catch {
-      throw new PruneLabError('invalid-data', `--json ${a.json}: cannot write there (folder ${dirname(resolve(a.json))} is missing or read-only)`, 'json');
-    }
-  }
+  await checkWritable({ json: a.json });
   const paths = a.idx ?? mnistPaths();
   await checkReadable([
     { path: paths.trainImages, flag: 'train-images' }, { path: paths.trainLabels, flag: 'train-labels' },

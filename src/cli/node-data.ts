@@ -5,7 +5,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PruneLabError } from '../errors.js';
 import { datasetFromIdxBytes, type ImageDataset } from '../data/dataset.js';
 import { MNIST_FILES } from '../data/mnist.js';
@@ -73,4 +73,20 @@ export async function readIdxPair(images: string, labels: string): Promise<Image
 export async function readIdxDatasets(p: IdxPaths): Promise<{ train: ImageDataset; test: ImageDataset }> {
   const [train, test] = await Promise.all([readIdxPair(p.trainImages, p.trainLabels), readIdxPair(p.testImages, p.testLabels)]);
   return { train, test };
+}
+
+/**
+ * Throws naming the first output (flag → path) whose folder is missing or
+ * read-only; '-' (stdout) and absent outputs pass. Checked before a long run, not after.
+ */
+export async function checkWritable(outputs: Record<string, string | undefined>): Promise<void> {
+  for (const [flag, p] of Object.entries(outputs)) {
+    if (p === undefined || p === '-') continue;
+    const dir = dirname(resolve(p));
+    try {
+      await access(dir, constants.W_OK);
+    } catch {
+      throw new PruneLabError('invalid-data', `--${flag} ${p}: cannot write there (folder ${dir} is missing or read-only)`, flag);
+    }
+  }
 }

@@ -3,9 +3,8 @@
 // here with fs; the run itself is src/lab's runExperiment on a Dawn device, the
 // same code the page runs. Order: flags → config (validated) → files → data →
 // adapter → run → outputs, so a usage error (exit 2) never touches the GPU.
-import { access, readFile, writeFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { PruneLabError } from '../errors.js';
 import { planModel, PRESETS, type ModelSpec } from '../nn/spec.js';
 import type { OptimizerConfig } from '../nn/optim.js';
@@ -18,7 +17,7 @@ import { reportToCsv, type Report } from '../lab/report.js';
 import { FlagReader, parseFlags, UsageError, usageError, withCliErrors, writeOut } from './args.js';
 import { openDevice, withAdapter } from './adapter.js';
 import { ADAPTER_FLAG_HELP, printAdapterList } from './info.js';
-import { checkReadable, mnistPaths, readBytes, readIdxDatasets, type IdxPaths } from './node-data.js';
+import { checkReadable, checkWritable, mnistPaths, readBytes, readIdxDatasets, type IdxPaths } from './node-data.js';
 import { createProgress, type Progress } from './progress.js';
 import type { Subcommand } from './main.js';
 
@@ -298,19 +297,6 @@ async function readModelFile(path: string): Promise<ModelSpec> {
   return spec as ModelSpec;
 }
 
-/** The folders of the output files exist and are writable: checked before a long run, not after. */
-async function checkWritable(a: RunArgs): Promise<void> {
-  for (const k of ['json', 'csv', 'save', 'predictions'] as const) {
-    const p = a[k];
-    if (p === undefined || p === '-') continue;
-    try {
-      await access(dirname(resolve(p)), constants.W_OK);
-    } catch {
-      throw new PruneLabError('invalid-data', `--${k} ${p}: cannot write there (folder ${dirname(resolve(p))} is missing or read-only)`, k);
-    }
-  }
-}
-
 /**
  * A --load checkpoint, decoded (CPU only). Its model becomes the run's; with
  * --model too, the two must have the same layers and weight shapes.
@@ -384,7 +370,7 @@ async function writeOutputs(a: RunArgs, r: Report, extra: { checkpoint?: ArrayBu
 
 /** Runs a parsed command; resolves to the exit code. */
 export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
-  await checkWritable(a);
+  await checkWritable({ json: a.json, csv: a.csv, save: a.save, predictions: a.predictions });
   const { checkpoint, config } = await readCheckpoint(a);
   const data = await loadData({ ...a, config });
   const got = await withAdapter(() => openDevice(a.adapter));

@@ -55,12 +55,10 @@ export function chooseCompletion(gpuMs: number): CompletionChoice {
   return { picked: gpuMs < NUDGE_BELOW_GPU_MS ? 'nudge' : 'map', gpuMs };
 }
 
-export interface MapWaitOptions {
-  /** Yield in tasks (and nudge at 0.1 ms × 1.5^k) for this many ms (default 1). */
-  spinMs?: number;
-  /** Then sleep 1 ms and nudge, until this many ms after the request (default 3); then just await. */
-  sleepUntilMs?: number;
-}
+/** 'nudge': yield in tasks (nudging at 0.1 ms × 1.5^k) for this many ms… */
+const SPIN_MS = 1;
+/** …then sleep 1 ms and nudge, until this many ms after the request; then just await. */
+const SLEEP_UNTIL_MS = 3;
 
 let channel: MessageChannel | undefined;
 const waiting: Array<() => void> = [];
@@ -83,7 +81,7 @@ const sleep1 = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
 
 /** Maps `buffer` for reading (`size` bytes from `offset`), waiting as `wait` says. */
 export async function mapForRead(
-  device: GPUDevice, buffer: GPUBuffer, offset: number, size: number, wait: CompletionWait, opts: MapWaitOptions = {},
+  device: GPUDevice, buffer: GPUBuffer, offset: number, size: number, wait: CompletionWait,
 ): Promise<void> {
   check(COMPLETION_WAITS.includes(wait), 'completion', `one of ${COMPLETION_WAITS.join(', ')}`, wait);
   const mapped = buffer.mapAsync(GPUMapMode.READ, offset, size);
@@ -94,8 +92,6 @@ export async function mapForRead(
     () => void (settled = true),
   );
   const nudge = (): void => void device.queue.onSubmittedWorkDone().catch(() => undefined);
-  const spinMs = opts.spinMs ?? 1;
-  const sleepUntilMs = opts.sleepUntilMs ?? 3;
   const t0 = performance.now();
   // Short frames: task yields, nudging at 0.1, 0.25, 0.475, 0.81… ms.
   let step = 0.1;
@@ -104,7 +100,7 @@ export async function mapForRead(
     await Promise.race([done, nextTask()]);
     if (settled) break;
     const t = performance.now();
-    if (t - t0 > spinMs) break;
+    if (t - t0 > SPIN_MS) break;
     if (t >= next) {
       nudge();
       step *= 1.5;
@@ -112,7 +108,7 @@ export async function mapForRead(
     }
   }
   // Longer ones: 1 ms sleeps (no CPU taken from the GPU's work on a software adapter), a nudge after each.
-  while (!settled && performance.now() - t0 < sleepUntilMs) {
+  while (!settled && performance.now() - t0 < SLEEP_UNTIL_MS) {
     nudge();
     await Promise.race([done, sleep1()]);
   }

@@ -171,7 +171,7 @@ export function prepareLayer(
 }
 
 /** n rounded up to a multiple of 4. */
-export const ceil4 = (n: number): number => Math.ceil(n / 4) * 4;
+const ceil4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 /**
  * Widths for running an MLP's dense path with every hidden width padded to a

@@ -252,26 +252,22 @@ export class InferencePlan {
     if (this.busy) throw new PruneLabError('invalid-argument', 'inference plan: run() called again before the previous run resolved', 'plan');
     this.busy = true;
     try {
-      this.net.ctx.device.queue.writeBuffer(this.input, 0, images.buffer as ArrayBuffer, images.byteOffset, images.byteLength);
-      return await this.dispatch(images.length / D, this.completion);
+      const rows = images.length / D;
+      const device = this.net.ctx.device;
+      device.queue.writeBuffer(this.input, 0, images.buffer as ArrayBuffer, images.byteOffset, images.byteLength);
+      const enc = device.createCommandEncoder({ label: `infer ${this.path}` });
+      const pass = enc.beginComputePass({ label: `infer ${this.path}` });
+      this.encode(pass);
+      pass.end();
+      enc.copyBufferToBuffer(this.pred, 0, this.staging, 0, rows * 4);
+      device.queue.submit([enc.finish()]);
+      await mapForRead(device, this.staging, 0, rows * 4, this.completion);
+      const out = new Uint32Array(this.staging.getMappedRange(0, rows * 4).slice(0));
+      this.staging.unmap();
+      return out;
     } finally {
       this.busy = false;
     }
-  }
-
-  /** One submit (every dispatch and the copy of `rows` classes), then the map, awaited with `wait`. */
-  private async dispatch(rows: number, wait: CompletionWait): Promise<Uint32Array> {
-    const device = this.net.ctx.device;
-    const enc = device.createCommandEncoder({ label: `infer ${this.path}` });
-    const pass = enc.beginComputePass({ label: `infer ${this.path}` });
-    this.encode(pass);
-    pass.end();
-    enc.copyBufferToBuffer(this.pred, 0, this.staging, 0, rows * 4);
-    device.queue.submit([enc.finish()]);
-    await mapForRead(device, this.staging, 0, rows * 4, wait);
-    const out = new Uint32Array(this.staging.getMappedRange(0, rows * 4).slice(0));
-    this.staging.unmap();
-    return out;
   }
 
   /** One frame: the class of one image. */
