@@ -8,7 +8,7 @@ import { readBuffer } from './gpu/readback.js';
 import { prepareMatmul, type MatmulVariant } from './kernels/matmul.js';
 import { prepareTopk, type PruneScope } from './kernels/topk.js';
 import { runKernels } from './kernels/kernel.js';
-import { packMask, pruneCount } from './ref/mask.js';
+import { packMask, pruneCount } from './layout/mask.js';
 
 export interface MagnitudeMaskOptions {
   scope?: PruneScope;

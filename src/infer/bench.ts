@@ -10,7 +10,7 @@ import type { ImageDataset } from '../data/dataset.js';
 import { planModel, type ModelPlan } from '../nn/spec.js';
 import { Network, type LayerValues } from '../nn/network.js';
 import { prepareTopk } from '../kernels/topk.js';
-import { pruneCount } from '../ref/mask.js';
+import { pruneCount } from '../layout/mask.js';
 import { measureFrames, measureThroughput, MIN_FRAMES, type FrameLatency } from '../metrics/latency.js';
 import { modelSize, type ModelSize } from '../metrics/size.js';
 import { prepareInference, type InferencePath } from './plan.js';

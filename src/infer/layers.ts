@@ -14,7 +14,7 @@ import { prepareIm2col } from '../kernels/im2col.js';
 import { prepareQuantizeRows } from '../kernels/quantize.js';
 import { chain, prepareSpmm, prepareSpmmInt8, spmmPartialBytes, type Int8Variant, type KernelChain } from '../kernels/spmm.js';
 import type { GpuContext } from '../gpu/context.js';
-import type { Conv2dShape } from '../ref/conv2d.js';
+import type { Conv2dShape } from '../layout/conv2d.js';
 import type { LayerValues, ParamLayer } from '../nn/network.js';
 import type { ParamOp } from '../nn/spec.js';
 import { buildSell, uploadSell, type SellMatrix, type SellOptions } from './sell.js';

@@ -17,8 +17,7 @@
 import { check } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
 import type { SellBuffers, SellShape } from '../kernels/spmm.js';
-import type { WeightLayout } from '../ref/sparse.js';
-import { roundHalfAway } from '../ref/quant.js';
+import { roundHalfAway, type WeightLayout } from '../layout/weights.js';
 
 export interface SellOptions {
   /** Pieces per slice (default 8: with 16-byte groups, 8 lanes already fill a 128-byte line). */

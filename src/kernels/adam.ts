@@ -5,7 +5,7 @@
 import src from '../../shaders/adam.wgsl';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
-import { maskBytes } from '../ref/mask.js';
+import { maskBytes } from '../layout/mask.js';
 import { checkBuffer, checkDistinct, checkInt, checkNumber, checkPositive, checkWorkgroupSize, guardParams } from './args.js';
 import { bindKernel, grid1d, type BoundKernel, type ShaderDef } from './kernel.js';
 

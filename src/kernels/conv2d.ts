@@ -3,14 +3,14 @@
 import conv2dSrc from '../../shaders/conv2d.wgsl';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
-import { conv2dGeometry, type Conv2dShape } from '../ref/conv2d.js';
-import { maskBytes } from '../ref/mask.js';
+import { conv2dGeometry, type Conv2dShape } from '../layout/conv2d.js';
+import { maskBytes } from '../layout/mask.js';
 import { checkBuffer, checkDistinct } from './args.js';
 import { grid1d, type ShaderDef } from './kernel.js';
 import { bindBatchedKernel, workgroupSize, type BatchedKernel } from './batched.js';
 
 
-export type { Conv2dShape, Conv2dPadding } from '../ref/conv2d.js';
+export type { Conv2dShape, Conv2dPadding } from '../layout/conv2d.js';
 
 const FIELDS = ['B', 'C', 'H', 'W', 'F', 'KH', 'KW', 'OH', 'OW', 'PH', 'PW'] as const;
 export type Conv2dField = (typeof FIELDS)[number];

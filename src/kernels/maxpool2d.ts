@@ -5,12 +5,12 @@ import forwardSrc from '../../shaders/maxpool2d.wgsl';
 import backwardSrc from '../../shaders/maxpool2d-backward.wgsl';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
-import { maxPool2dGeometry, type MaxPool2dShape } from '../ref/maxpool2d.js';
+import { maxPool2dGeometry, type MaxPool2dShape } from '../layout/maxpool2d.js';
 import { grid1d, type ShaderDef } from './kernel.js';
 import { checkBuffer, checkDistinct } from './args.js';
 import { bindBatchedKernel, workgroupSize, type BatchedKernel } from './batched.js';
 
-export type { MaxPool2dShape } from '../ref/maxpool2d.js';
+export type { MaxPool2dShape } from '../layout/maxpool2d.js';
 
 const FIELDS = ['B', 'C', 'H', 'W', 'S', 'OH', 'OW'] as const;
 export type MaxPool2dField = (typeof FIELDS)[number];

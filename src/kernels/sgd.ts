@@ -6,7 +6,7 @@ import src from '../../shaders/sgd.wgsl';
 import { check } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
-import { maskBytes } from '../ref/mask.js';
+import { maskBytes } from '../layout/mask.js';
 import { checkBuffer, checkDistinct, checkInt, checkNumber, checkWorkgroupSize, guardParams } from './args.js';
 import { bindKernel, grid1d, type BoundKernel, type ShaderDef } from './kernel.js';
 

@@ -16,7 +16,7 @@ import { check } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
 import { readBuffer } from '../gpu/readback.js';
-import { maskBytes } from '../ref/mask.js';
+import { maskBytes } from '../layout/mask.js';
 import { bindKernel, grid1d, type BoundKernel, type ShaderDef } from './kernel.js';
 
 export type PruneScope = 'global' | 'local';

@@ -17,7 +17,7 @@ import type { BoundKernel } from '../kernels/kernel.js';
 import { checkDim } from '../errors.js';
 import type { Network } from './network.js';
 import type { OptimizerConfig } from './optim.js';
-import type { Conv2dShape } from '../ref/conv2d.js';
+import type { Conv2dShape } from '../layout/conv2d.js';
 import type { ParamOp, PoolOp } from './spec.js';
 
 export type ExecutorMode = 'infer' | 'train';

@@ -5,7 +5,7 @@ import type { GpuContext } from '../gpu/context.js';
 import { readBuffer, writeView } from '../gpu/index.js';
 import { check } from '../errors.js';
 import { Rng } from '../rng.js';
-import { maskBytes, packMask } from '../ref/mask.js';
+import { maskBytes, packMask } from '../layout/mask.js';
 import { prepareMaskApply } from '../kernels/mask-apply.js';
 import type { BoundKernel } from '../kernels/kernel.js';
 import type { ModelPlan, ParamOp } from './spec.js';

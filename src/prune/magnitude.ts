@@ -4,7 +4,7 @@
 // weights and their optimizer state zeroed. Only the kept counts are read back.
 import type { Network, ParamLayer } from '../nn/network.js';
 import { prepareTopk, type TopkPlan, type TopkResult } from '../kernels/topk.js';
-import { pruneCount } from '../ref/mask.js';
+import { pruneCount } from '../layout/mask.js';
 import { check } from '../errors.js';
 
 export interface LayerRule {

@@ -2,7 +2,7 @@
 // would choose, with seeded random masks instead. Pruned weights stay pruned.
 import type { Network } from '../nn/network.js';
 import { Rng } from '../rng.js';
-import { maskBytes } from '../ref/mask.js';
+import { maskBytes } from '../layout/mask.js';
 import { MagnitudePruner, pruneGroups, type LayerRule } from './magnitude.js';
 
 /**

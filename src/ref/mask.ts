@@ -1,24 +1,2 @@
-// Mask packing shared by the engine and the oracles: one byte per weight
-// (1 = kept, 0 = pruned), four bytes to a u32 word, byte j of word i = weight 4i+j.
-
-/** Bytes of a packed mask for n weights (whole u32 words). */
-export function maskBytes(n: number): number {
-  return Math.ceil(n / 4) * 4;
-}
-
-/** A copy of `mask` padded to whole u32 words, ready to upload. */
-export function packMask(mask: Uint8Array): Uint8Array {
-  const out = new Uint8Array(maskBytes(mask.length));
-  out.set(mask);
-  return out;
-}
-
-/** k = round(s·N): the number of weights that sparsity s prunes out of N. */
-export function pruneCount(sparsity: number, n: number): number {
-  return Math.round(sparsity * n);
-}
-
-/** Unpacks the first n bytes of a packed mask. */
-export function unpackMask(words: ArrayBuffer, n: number): Uint8Array {
-  return new Uint8Array(words.slice(0, n));
-}
+// The mask layout, for the oracles and their tests (it lives in src/layout, which the kernels share).
+export { maskBytes, packMask, pruneCount, unpackMask } from '../layout/mask.js';

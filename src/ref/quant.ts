@@ -1,11 +1,10 @@
 // CPU oracles for int8 inference: symmetric per-output-channel weight quantization
 // and its inverse, per-sample activation quantization as the quantize-rows kernel
 // does it, and the int8 product that the int8 sparse kernel must reproduce.
+import { roundHalfAway } from '../layout/weights.js';
 
-/** Round half away from zero: the rule weights are quantized with. */
-export function roundHalfAway(v: number): number {
-  return Math.sign(v) * Math.round(Math.abs(v));
-}
+/** Round half away from zero: the rule weights are quantized with (src/layout, shared with the int8 format). */
+export { roundHalfAway } from '../layout/weights.js';
 
 /** Round half to even: WGSL's round(), which the activation quantizer uses. */
 export function roundHalfEven(v: number): number {

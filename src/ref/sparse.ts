@@ -3,9 +3,9 @@
 // from it, and a decoder that turns the engine's sliced-ELL pieces back into a dense
 // matrix, so the GPU-side format is checked against the straightforward reading.
 import { check } from '../errors.js';
+import type { WeightLayout } from '../layout/weights.js';
 
-/** Which way a layer's weights are stored: Linear K×N (in × out) or Conv F×(C·KH·KW). */
-export type WeightLayout = 'in-out' | 'out-in';
+export type { WeightLayout } from '../layout/weights.js';
 
 /**
  * W⊙M as a rows × cols matrix, one row per output: rows = N and cols = K for a
