@@ -19,6 +19,8 @@ export interface AcquiredDevice {
   info: AdapterSummary;
   /** Resolves when the device is lost, with its reason. Never swallowed: faces must react. */
   lost: Promise<GPUDeviceLostInfo>;
+  /** The WGSL language features of the `GPU` object the device came from (Dawn's in Node). */
+  wgslLanguageFeatures: ReadonlySet<string>;
 }
 
 export interface AcquireOptions {
@@ -33,6 +35,14 @@ const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query'];
 export const WEBGPU_HELP =
   'WebGPU is needed. It is on by default in Chrome and Edge 113+ (Windows, macOS, ChromeOS, Android) and in Safari 26; ' +
   'on Linux start Chrome/Chromium with --enable-unsafe-webgpu (and --enable-features=Vulkan), in Firefox 141+ on Windows, or Firefox Nightly with dom.webgpu.enabled.';
+
+/** WGSL language features per device acquired here: createGpuContext reads them, so no face can forget to pass them. */
+const wgslOf = new WeakMap<GPUDevice, ReadonlySet<string>>();
+
+/** The WGSL language features of the GPU object `device` was acquired from, if acquireDevice made it. */
+export function acquiredWgslFeatures(device: GPUDevice): ReadonlySet<string> | undefined {
+  return wgslOf.get(device);
+}
 
 export async function acquireDevice(opts: AcquireOptions = {}): Promise<AcquiredDevice> {
   const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
@@ -56,7 +66,10 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
       maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
     },
   });
-  return { device, adapter, info: summarizeAdapter(adapter, opts.backend ?? 'browser'), lost: device.lost };
+  // A copy: Dawn's WGSLLanguageFeatures is set-like, and absent on older GPU objects.
+  const wgslLanguageFeatures: ReadonlySet<string> = new Set(gpu.wgslLanguageFeatures ?? []);
+  wgslOf.set(device, wgslLanguageFeatures);
+  return { device, adapter, info: summarizeAdapter(adapter, opts.backend ?? 'browser'), lost: device.lost, wgslLanguageFeatures };
 }
 
 export function summarizeAdapter(adapter: GPUAdapter, backend: string): AdapterSummary {

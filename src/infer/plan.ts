@@ -133,9 +133,9 @@ export class InferencePlan {
     }
     let int8Variant: Int8Variant | undefined;
     if (path === 'int8') {
-      int8Variant = opts.int8Variant ?? (hasDot4() ? 'dot4' : 'unpack');
+      int8Variant = opts.int8Variant ?? (hasDot4(ctx) ? 'dot4' : 'unpack');
       check(int8Variant === 'dot4' || int8Variant === 'unpack', 'int8Variant', "'dot4' or 'unpack'", int8Variant);
-      if (int8Variant === 'dot4') check(hasDot4(), 'int8Variant', "'unpack' here: this device's WGSL lacks packed_4x8_integer_dot_product", int8Variant);
+      if (int8Variant === 'dot4') check(hasDot4(ctx), 'int8Variant', "'unpack' here: this device's WGSL lacks packed_4x8_integer_dot_product", int8Variant);
     }
     if (path === 'fused') {
       const why = fusedUnsupported(net.plan, ctx.device.limits.maxComputeWorkgroupStorageSize);

@@ -44,10 +44,9 @@ export interface SellBuffers {
 /** int8 product with dot4I8Packed, or unpacking the bytes one by one. */
 export type Int8Variant = 'dot4' | 'unpack';
 
-/** True when this device's WGSL has packed_4x8_integer_dot_product (dot4I8Packed). */
-export function hasDot4(): boolean {
-  const features = typeof navigator !== 'undefined' ? navigator.gpu?.wgslLanguageFeatures : undefined;
-  return features?.has('packed_4x8_integer_dot_product') ?? false;
+/** True when the context's WGSL (from the GPU object the face handed down) has packed_4x8_integer_dot_product (dot4I8Packed). */
+export function hasDot4(ctx: GpuContext): boolean {
+  return ctx.wgslLanguageFeatures.has('packed_4x8_integer_dot_product');
 }
 
 /** One or more kernels encoded back to back. */
@@ -184,8 +183,8 @@ export function prepareSpmm(ctx: GpuContext, args: SpmmArgs): Promise<KernelChai
 
 /** Y = (Xq · Wqᵀ)·xScale·wScale [+ bias] [ReLU], int8 weights and activations. */
 export function prepareSpmmInt8(ctx: GpuContext, args: SpmmArgs & { variant?: Int8Variant }): Promise<KernelChain> {
-  const variant = args.variant ?? (hasDot4() ? 'dot4' : 'unpack');
+  const variant = args.variant ?? (hasDot4(ctx) ? 'dot4' : 'unpack');
   check(variant === 'dot4' || variant === 'unpack', 'variant', "'dot4' or 'unpack'", variant);
-  if (variant === 'dot4') check(hasDot4(), 'variant', "'unpack' on this device (its WGSL lacks packed_4x8_integer_dot_product)", variant);
+  if (variant === 'dot4') check(hasDot4(ctx), 'variant', "'unpack' on this device (its WGSL lacks packed_4x8_integer_dot_product)", variant);
   return bindSpmm(ctx, args, variant);
 }
