@@ -7,7 +7,7 @@ import { check, checkDim } from '../errors.js';
 import { timePasses, timeQueue, type TimingSource } from '../gpu/timing.js';
 import type { GpuContext } from '../gpu/context.js';
 import type { KernelChain } from '../kernels/spmm.js';
-import type { LayerValues, Network, ParamLayer } from '../nn/network.js';
+import type { LayerValues, Network } from '../nn/network.js';
 import { Rng } from '../rng.js';
 import { allocScratch, prepareLayer, SCRATCH_KINDS, type LayerImpl, type PreparedLayer } from './layers.js';
 import type { SellOptions } from './sell.js';
@@ -22,9 +22,13 @@ export interface LayerChoice {
   picked: 'dense' | 'sparse';
   /** Sparsity where sparse starts to win for this shape (calibrate only): 0 = always, null = never on the grid. */
   crossover?: number | null;
-  /** Sparse time at each calibration sparsity (calibrate only). */
-  curve?: Array<{ sparsity: number; sparseMs: number }>;
+  /** Sparse time at each calibration sparsity (calibrate only), on the same clock as denseMs. */
+  curve?: Array<{ sparsity: number; sparseMs: number; timing: TimingSource }>;
+  /** The clock that denseMs, sparseMs and the curve were all timed on. */
   timing: TimingSource;
+  /** The clock of each figure (always equal: figures from two clocks are never compared). */
+  denseTiming: TimingSource;
+  sparseTiming: TimingSource;
 }
 
 export interface ChooserOptions {
@@ -41,39 +45,71 @@ export interface ChooserOptions {
 
 /**
  * Milliseconds per run of `chain`: repeats in one pass sized to ~targetMs, median of
- * 3 samples, from GPU timestamps when the device has them (else wall-clock). When
- * the first single run already takes over `enoughAboveMs`, that run is the answer
- * (for callers that only need to know the chain is long).
+ * 3 samples, all on one clock: GPU timestamps when the device has them and `clock`
+ * does not say 'wall-clock', else the wall clock. Timestamps that read 0 for short
+ * work put the whole measurement on the wall clock (never a median of mixed
+ * samples). When the first single run already takes over `enoughAboveMs`, that run
+ * is the answer (for callers that only need to know the chain is long).
  */
-export async function timeChain(ctx: GpuContext, c: KernelChain, targetMs = 4, enoughAboveMs = Infinity): Promise<{ ms: number; source: TimingSource }> {
-  const once = async (reps: number): Promise<{ ms: number; source: TimingSource }> => {
+export async function timeChain(
+  ctx: GpuContext, c: KernelChain, targetMs = 4, enoughAboveMs = Infinity, clock?: TimingSource,
+): Promise<{ ms: number; source: TimingSource }> {
+  const device = ctx.device;
+  const once = async (reps: number, wall: boolean): Promise<{ ms: number; source: TimingSource }> => {
     const encode = (enc: GPUCommandEncoder, tw: GPUComputePassTimestampWrites | undefined): void => {
       const pass = enc.beginComputePass({ label: 'chooser timing', ...(tw ? { timestampWrites: tw } : {}) });
       for (let r = 0; r < reps; r++) c.encode(pass);
       pass.end();
     };
-    const t = await timePasses(ctx.device, encode);
-    if (t.ms > 0) return { ms: t.ms / reps, source: t.source };
-    // Quantized timestamps can read 0 for short work: fall back to the wall clock.
-    const w = await timeQueue(ctx.device, () => {
-      const enc = ctx.device.createCommandEncoder({ label: 'chooser timing (wall-clock)' });
-      encode(enc, undefined);
-      ctx.device.queue.submit([enc.finish()]);
-    });
-    return { ms: w.ms / reps, source: w.source };
+    const t = wall
+      ? await timeQueue(device, () => {
+        const enc = device.createCommandEncoder({ label: 'chooser timing (wall-clock)' });
+        encode(enc, undefined);
+        device.queue.submit([enc.finish()]);
+      })
+      : await timePasses(device, encode);
+    return { ms: t.ms / reps, source: t.source };
   };
-  const first = await once(1); // also warms the pipelines
-  if (first.ms > enoughAboveMs) return first;
-  const reps = Math.max(1, Math.min(64, Math.round(targetMs / Math.max(first.ms, 1e-3))));
-  const samples = [await once(reps), await once(reps), await once(reps)].sort((a, b) => a.ms - b.ms);
-  return samples[1]!;
+  const measure = async (wall: boolean): Promise<{ ms: number; source: TimingSource } | undefined> => {
+    const first = await once(1, wall); // also warms the pipelines
+    if (!wall && first.source === 'gpu-timestamp' && first.ms <= 0) return undefined;
+    if (first.ms > enoughAboveMs) return first;
+    const reps = Math.max(1, Math.min(64, Math.round(targetMs / Math.max(first.ms, 1e-3))));
+    const samples: Array<{ ms: number; source: TimingSource }> = [];
+    for (let i = 0; i < 3; i++) {
+      const t = await once(reps, wall);
+      // Quantized timestamps can read 0 for short work: then the wall clock for every sample.
+      if (!wall && t.source === 'gpu-timestamp' && t.ms <= 0) return undefined;
+      samples.push(t);
+    }
+    return samples.sort((a, b) => a.ms - b.ms)[1]!;
+  };
+  return (clock !== 'wall-clock' ? await measure(false) : undefined) ?? (await measure(true))!;
 }
 
-async function timeLayer(ctx: GpuContext, p: PreparedLayer, B: number, x: GPUBuffer, y: GPUBuffer, targetMs: number): Promise<{ ms: number; source: TimingSource }> {
+/**
+ * Times each of `runs` (each given the clock to use, undefined = the best there is)
+ * so that all figures come from one clock: when they do not all have the same
+ * source, every one is timed again on the wall clock.
+ */
+export async function timeOnOneClock(
+  runs: ReadonlyArray<(clock: TimingSource | undefined) => Promise<{ ms: number; source: TimingSource }>>,
+): Promise<Array<{ ms: number; source: TimingSource }>> {
+  const first: Array<{ ms: number; source: TimingSource }> = [];
+  for (const r of runs) first.push(await r(undefined));
+  if (first.every((t) => t.source === first[0]!.source)) return first;
+  const again: Array<{ ms: number; source: TimingSource }> = [];
+  for (const r of runs) again.push(await r('wall-clock'));
+  return again;
+}
+
+async function timeLayer(
+  ctx: GpuContext, p: PreparedLayer, B: number, x: GPUBuffer, y: GPUBuffer, targetMs: number, clock: TimingSource | undefined,
+): Promise<{ ms: number; source: TimingSource }> {
   const scratch = allocScratch(ctx, [p.scratch(B)], `chooser ${p.op.name}`);
   const c = await p.bind(B, x, y, scratch);
   try {
-    return await timeChain(ctx, c, targetMs);
+    return await timeChain(ctx, c, targetMs, Infinity, clock);
   } finally {
     c.release();
     for (const k of SCRATCH_KINDS) ctx.pool.release(scratch[k]);
@@ -101,30 +137,30 @@ export async function chooseLayers(net: Network, o: ChooserOptions): Promise<Lay
     const v = o.values[i]!;
     const x = ctx.pool.upload(`chooser ${op.name} x`, rng.uniformArray(B * op.in, 0, 1));
     const y = ctx.pool.storage(`chooser ${op.name} y`, B * op.out * 4);
-    const run = async (l: ParamLayer, impl: LayerImpl, values: LayerValues): Promise<{ ms: number; source: TimingSource }> => {
-      const p = prepareLayer(ctx, l, impl, values, { bakedWeights: true, ...(o.sell ? { sell: o.sell } : {}) });
+    const run = (impl: LayerImpl, values: LayerValues) => async (clock: TimingSource | undefined): Promise<{ ms: number; source: TimingSource }> => {
+      const p = prepareLayer(ctx, layer, impl, values, { bakedWeights: true, ...(o.sell ? { sell: o.sell } : {}) });
       try {
-        return await timeLayer(ctx, p, B, x, y, target);
+        return await timeLayer(ctx, p, B, x, y, target, clock);
       } finally {
         p.release();
       }
     };
     try {
-      const dense = await run(layer, 'dense', v);
-      const sparse = await run(layer, 'sparse', v);
+      // Calibration masks (random weights, seeded) come first, so the draws do not depend on timings.
+      const grid = [...(o.calibrate ?? [])].sort((a, b) => a - b).map((s) => {
+        const w = rng.uniformArray(op.weightCount);
+        return { s, values: { w, b: v.b, mask: Uint8Array.from(w, () => (rng.next() < s ? 0 : 1)) } };
+      });
+      // Dense, sparse and every calibration point on one clock: they are compared with each other.
+      const [dense, sparse, ...points] = await timeOnOneClock([run('dense', v), run('sparse', v), ...grid.map((g) => run('sparse', g.values))]);
       const choice: LayerChoice = {
-        layer: op.name, kind: op.kind, sparsity: sparsityOf(v), denseMs: dense.ms, sparseMs: sparse.ms,
-        picked: sparse.ms < dense.ms ? 'sparse' : 'dense', timing: dense.source,
+        layer: op.name, kind: op.kind, sparsity: sparsityOf(v), denseMs: dense!.ms, sparseMs: sparse!.ms,
+        picked: sparse!.ms < dense!.ms ? 'sparse' : 'dense', timing: dense!.source, denseTiming: dense!.source, sparseTiming: sparse!.source,
       };
-      if (o.calibrate && o.calibrate.length > 0) {
-        const curve: Array<{ sparsity: number; sparseMs: number }> = [];
-        for (const s of [...o.calibrate].sort((a, b) => a - b)) {
-          const w = rng.uniformArray(op.weightCount);
-          const mask = Uint8Array.from(w, () => (rng.next() < s ? 0 : 1));
-          curve.push({ sparsity: s, sparseMs: (await run(layer, 'sparse', { w, b: v.b, mask })).ms });
-        }
+      if (grid.length > 0) {
+        const curve = grid.map((g, j) => ({ sparsity: g.s, sparseMs: points[j]!.ms, timing: points[j]!.source }));
         choice.curve = curve;
-        choice.crossover = crossover(curve, dense.ms);
+        choice.crossover = crossover(curve, dense!.ms);
       }
       out.push(choice);
     } finally {

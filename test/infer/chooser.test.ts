@@ -1,8 +1,12 @@
-// The per-layer chooser: the crossover read off a measured curve, and a measured
-// choice on this device whose picks follow its own timings (and pick sparse where
-// the dense kernel does over 100× the sparse one's work).
+// The per-layer chooser: the crossover read off a measured curve, figures compared
+// only on one clock, and a measured choice on this device whose picks follow its
+// own timings (and pick sparse where the dense kernel does over 100× the sparse
+// one's work).
 import { expect } from '@esm-bundle/chai';
-import { chooseLayers, crossover } from '../../src/infer/chooser.js';
+import { chooseLayers, crossover, timeChain, timeOnOneClock } from '../../src/infer/chooser.js';
+import { prepareRelu } from '../../src/kernels/relu.js';
+import { chain } from '../../src/kernels/spmm.js';
+import type { TimingSource } from '../../src/gpu/timing.js';
 import { planModel, type ModelSpec } from '../../src/nn/spec.js';
 import { Network, initialValues } from '../../src/nn/network.js';
 import { expectArgError } from '../helpers/errors.js';
@@ -15,6 +19,26 @@ describe('per-layer chooser', () => {
     expect(crossover(curve, 4)).to.be.closeTo(0.7, 1e-12);
     expect(crossover(curve, 11)).to.equal(0);
     expect(crossover(curve, 1)).to.equal(null);
+  });
+
+  it('times figures that are compared on one clock: a mix is timed again, all on the wall clock', async () => {
+    const calls: Array<TimingSource | undefined> = [];
+    // One figure has GPU timestamps, the other only the wall clock (its timestamps read 0, say).
+    const stamped = async (clock: TimingSource | undefined) => (calls.push(clock), clock === 'wall-clock' ? { ms: 5, source: 'wall-clock' as const } : { ms: 1, source: 'gpu-timestamp' as const });
+    const wall = async () => ({ ms: 3, source: 'wall-clock' as const });
+    expect(await timeOnOneClock([stamped, wall])).to.deep.equal([{ ms: 5, source: 'wall-clock' }, { ms: 3, source: 'wall-clock' }]);
+    expect(calls).to.deep.equal([undefined, 'wall-clock']);
+    // All on one clock already: timed once.
+    expect(await timeOnOneClock([stamped, stamped])).to.deep.equal([{ ms: 1, source: 'gpu-timestamp' }, { ms: 1, source: 'gpu-timestamp' }]);
+    // timeChain on the wall clock when asked, whatever the device has.
+    const ctx = await gpu();
+    const x = ctx.pool.storage('x', 1024 * 4);
+    const c = chain([await prepareRelu(ctx, { n: 1024, x })]);
+    expect((await timeChain(ctx, c, 1, Infinity, 'wall-clock')).source).to.equal('wall-clock');
+    const best = await timeChain(ctx, c, 1);
+    expect(best.source).to.equal(ctx.device.features.has('timestamp-query') ? 'gpu-timestamp' : 'wall-clock');
+    c.release();
+    ctx.pool.release(x);
   });
 
   it('measures dense and sparse per layer, picks the faster, and reports a calibrated crossover', async () => {
@@ -33,7 +57,16 @@ describe('per-layer chooser', () => {
       expect(c.sparseMs).to.be.above(0);
       expect(c.picked).to.equal(c.sparseMs < c.denseMs ? 'sparse' : 'dense');
       expect(c.curve!.map((p) => p.sparsity)).to.deep.equal([0.5, 0.99]);
-      expect(c.crossover).to.equal(crossover(c.curve!, c.denseMs));
+      // One clock for every figure compared, and each figure says which.
+      expect([c.denseTiming, c.sparseTiming, ...c.curve!.map((p) => p.timing)]).to.deep.equal(Array(4).fill(c.timing));
+      // The crossover, checked by what it means: where the curve, read linearly, meets denseMs.
+      const [p0, p1] = c.curve!;
+      if (p0!.sparseMs < c.denseMs) expect(c.crossover).to.equal(0.5);
+      else if (p1!.sparseMs < c.denseMs) {
+        expect(c.crossover).to.be.within(0.5, 0.99);
+        const at = p0!.sparseMs + ((c.crossover! - 0.5) / (0.99 - 0.5)) * (p1!.sparseMs - p0!.sparseMs);
+        expect(at).to.be.closeTo(c.denseMs, 1e-9 * c.denseMs);
+      } else expect(c.crossover).to.equal(null);
     }
     expect(choices[0]!.sparsity).to.be.above(0.98);
     // fc1 at 99%: the dense kernel multiplies 235,200 weights (and 4 rows per thread), sparse about 2,400.
