@@ -1,9 +1,20 @@
 // CSV with a header row → a numeric tabular dataset: every column but the target
 // is a feature and must hold numbers; the target column (chosen by name) holds
-// class labels of any text. Parsed by papaparse (quotes, escaped quotes, CRLF);
-// every problem is a PruneLabError('invalid-data') naming the file, row and column.
-// Rows are counted as in the file, the header being row 1.
-import Papa from 'papaparse';
+// class labels of any text. Every problem is a PruneLabError('invalid-data')
+// naming the file, the row and the column.
+//
+// The format (RFC 4180, read strictly): fields separated by commas, records by
+// LF, CRLF or CR; a field that starts with a double quote is quoted, may hold
+// commas, line breaks and doubled quotes ("") and must end at its closing quote.
+// "row N" in a message is the 1-based line of the file where that record starts
+// (the header is row 1 in a file without leading blank lines), so a blank line or
+// a quoted line break never shifts the count. Documented acceptances: a leading
+// byte-order mark is dropped; lines that are empty or only spaces are skipped;
+// spaces around a cell are trimmed. Refused: a quote inside an unquoted field,
+// anything after a closing quote, an unclosed quote, a cell over MAX_CELL
+// characters, ragged rows, empty or duplicate header names, a missing target
+// column, empty targets, and features that are not decimal numbers (no hex, no
+// NaN or Infinity) or that overflow f32.
 import { PruneLabError, check } from '../errors.js';
 
 /** Rows of numeric features with class labels: what trees (and the CLI) learn from. */
@@ -42,25 +53,101 @@ export function classOrder(labels: readonly string[]): string[] {
   return numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** The longest cell accepted, in characters (a number needs a few dozen; labels are names). */
+export const MAX_CELL = 1000;
+
+// Decimal notation only: Number() would also take "0x10", "0b1", "Infinity" and "".
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+interface CsvRecord {
+  /** 1-based line of the file where the record starts. */
+  line: number;
+  cells: string[];
+}
+
+/** Splits text into records, each with the line it starts on; blank lines are dropped. */
+function records(text: string, name: string): CsvRecord[] {
+  const out: CsvRecord[] = [];
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  while (i < n) {
+    const start = line;
+    const cells: string[] = [];
+    let quoted = false;
+    let end = false;
+    while (!end) {
+      const col = cells.length + 1;
+      let cell = '';
+      // Leading spaces before a quote belong to no cell.
+      let j = i;
+      while (j < n && (text[j] === ' ' || text[j] === '\t')) j++;
+      if (text[j] === '"') {
+        const opened = line;
+        quoted = true;
+        i = j + 1;
+        for (;;) {
+          if (i >= n) fail(name, `row ${opened}: column ${col} opens a quote that is never closed (close it with ", and write a quote inside a quoted field as "")`);
+          const ch = text[i]!;
+          if (ch === '"') {
+            if (text[i + 1] === '"') {
+              cell += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            break;
+          }
+          if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
+          cell += ch;
+          i++;
+          if (cell.length > MAX_CELL) fail(name, `row ${start}: column ${col} is longer than ${MAX_CELL} characters (the longest cell accepted)`);
+        }
+        while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+        if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
+          fail(name, `row ${line}: column ${col} has ${JSON.stringify(text[i])} after its closing quote (a quoted field must end at its quote; write a quote inside it as "")`);
+        }
+      } else {
+        while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
+          if (text[i] === '"') fail(name, `row ${line}: column ${col} has a quote inside an unquoted field (quote the whole field, and double the quotes inside it)`);
+          i++;
+        }
+        cell = text.slice(j, i);
+        if (cell.length > MAX_CELL) fail(name, `row ${start}: column ${col} is longer than ${MAX_CELL} characters (the longest cell accepted)`);
+      }
+      cells.push(cell.trim());
+      if (i >= n) end = true;
+      else if (text[i] === ',') i++;
+      else {
+        i += text[i] === '\r' && text[i + 1] === '\n' ? 2 : 1;
+        line++;
+        end = true;
+      }
+    }
+    if (cells.length > 1 || cells[0] !== '' || quoted) out.push({ line: start, cells });
+  }
+  return out;
+}
+
 /** Parses CSV text (validated completely before anything is returned). */
 export function parseCsv(text: string, options: CsvOptions): TabularDataset {
   check(typeof text === 'string', 'text', 'a string', text);
   check(typeof options === 'object' && options !== null && typeof options.target === 'string' && options.target.length > 0,
     'target', 'the name of a column of the header', options?.target);
+  check(options.name === undefined || typeof options.name === 'string', 'name', 'a file name (a string)', options.name);
   const name = options.name ?? 'csv';
   const target = options.target;
-  if (text.trim() === '') fail(name, 'the file is empty; expected a header row and at least one data row');
+  const rows = records(text, name);
+  if (rows.length === 0) fail(name, 'the file is empty; expected a header row and at least one data row');
 
-  const parsed = Papa.parse<string[]>(text, { header: false, delimiter: ',', skipEmptyLines: 'greedy' });
-  const quoteError = parsed.errors.find((e) => e.type === 'Quotes');
-  if (quoteError) fail(name, `row ${(quoteError.row ?? 0) + 1}: ${quoteError.message}`);
-  const rows = parsed.data;
-  const header = rows[0]!.map((h) => h.trim());
-  const seen = new Set<string>();
+  const head = rows[0]!;
+  const header = head.cells;
+  const seen = new Map<string, number>();
   header.forEach((h, j) => {
-    if (h === '') fail(name, `header column ${j + 1} has no name`);
-    if (seen.has(h)) fail(name, `header names column "${h}" twice`);
-    seen.add(h);
+    if (h === '') fail(name, `row ${head.line}: header column ${j + 1} has no name`);
+    const k = seen.get(h);
+    if (k !== undefined) fail(name, `header names column "${h}" twice (columns ${k + 1} and ${j + 1}); names must be unique`);
+    seen.set(h, j);
   });
   const t = header.indexOf(target);
   if (t < 0) {
@@ -75,22 +162,23 @@ export function parseCsv(text: string, options: CsvOptions): TabularDataset {
   const x = new Float32Array(n * d);
   const labels: string[] = [];
   for (let r = 1; r <= n; r++) {
-    const row = rows[r]!;
+    const { line, cells: row } = rows[r]!;
     if (row.length !== header.length) {
-      fail(name, `row ${r + 1} has ${row.length} field${row.length === 1 ? '' : 's'}, the header has ${header.length} (ragged rows are not allowed)`);
+      fail(name, `row ${line} has ${row.length} field${row.length === 1 ? '' : 's'}, the header has ${header.length} (ragged rows are not allowed)`);
     }
     let f = 0;
     for (let j = 0; j < row.length; j++) {
-      const cell = row[j]!.trim();
+      const cell = row[j]!;
       if (j === t) {
-        if (cell === '') fail(name, `row ${r + 1}, column "${header[j]}": the target is empty`);
+        if (cell === '') fail(name, `row ${line}, column "${header[j]}": the target is empty`);
         labels.push(cell);
         continue;
       }
-      const v = cell === '' ? NaN : Number(cell);
-      if (!Number.isFinite(v)) {
-        fail(name, `row ${r + 1}, column "${header[j]}": ${cell === '' ? 'empty cell' : JSON.stringify(row[j])} is not a number (features must be numeric)`);
+      if (!DECIMAL.test(cell)) {
+        fail(name, `row ${line}, column "${header[j]}": ${cell === '' ? 'empty cell' : JSON.stringify(cell.length > 40 ? `${cell.slice(0, 40)}…` : cell)} is not a number (features must be decimal numbers such as 3, -0.5 or 1e-3)`);
       }
+      const v = Math.fround(Number(cell));
+      if (!Number.isFinite(v)) fail(name, `row ${line}, column "${header[j]}": ${cell.slice(0, 40)} is outside the f32 range (|x| < 3.4e38)`);
       x[(r - 1) * d + f++] = v;
     }
   }
