@@ -1,7 +1,7 @@
 // The experiment config: everything a run needs, validated in full before any GPU
 // work starts, with errors that name the field and the allowed values.
 import { PruneLabError } from '../errors.js';
-import { planModel, PRESETS, type ModelSpec } from '../nn/spec.js';
+import { planModel, PRESETS, type ModelPlan, type ModelSpec } from '../nn/spec.js';
 import { validateOptimizer, validateSchedule, type LrSchedule, type OptimizerConfig } from '../nn/optim.js';
 
 export const METHODS = ['global', 'local', 'random', 'structured'] as const;
@@ -30,8 +30,23 @@ export interface ExperimentConfig {
   };
   prune: {
     method: PruneMethod;
-    /** Unstructured: rank within each layer ('local') or across all ('global'). 'global'/'local' methods imply it; for 'random' the per-layer ratios come from a global magnitude selection; for 'structured', units are ranked per layer or globally. */
+    /**
+     * Unstructured: rank within each layer ('local') or across all ('global'). 'global'/'local'
+     * methods imply it; for 'structured', units are ranked per layer or globally. For 'random'
+     * it is the scope of the magnitude run whose per-layer counts the random masks take.
+     */
     scope?: 'global' | 'local';
+    /**
+     * Method 'random' only: the weights to keep, per round (oneshot: 1, iterative: `rounds`)
+     * and per layer (every layer of the model in order, excluded ones at their full size),
+     * as read from the `layers[].nonzero` of a magnitude run's report with the same config
+     * and seed. Integers within the layer sizes, non-increasing from round to round.
+     * Without it, a random run keeps a magnitude "twin" of its network in lock-step (the
+     * same baseline, pruned at the same scope and overrides and fine-tuned with the same
+     * seeds) and takes its counts each round; with local scope, or when every layer has
+     * its own ratio, the counts are fixed and no twin runs.
+     */
+    keptCounts?: number[][];
     criterion?: StructuredCriterion;
     schedule: PruneScheduleKind;
     targetSparsity: number;
@@ -101,7 +116,7 @@ export function validateConfig(raw: unknown): ExperimentConfig {
   if (p.schedule === 'oneshot' && p.rounds !== 1) bad('prune.rounds', "1 with schedule 'oneshot'", p.rounds);
   int(p.finetuneEpochs, 'prune.finetuneEpochs', 0, 1000);
   if (p.schedule === 'gradual') {
-    if (p.method === 'structured') bad('prune.schedule', "'oneshot' or 'iterative' with method 'structured'", p.schedule);
+    if (p.method === 'structured' || p.method === 'random') bad('prune.schedule', `'oneshot' or 'iterative' with method '${p.method}'`, p.schedule);
     if (p.finetuneEpochs < 1) bad('prune.finetuneEpochs', "at least 1 with schedule 'gradual' (the masks are updated during those epochs)", p.finetuneEpochs);
     if (p.gradualEvery !== undefined) int(p.gradualEvery, 'prune.gradualEvery', 1, 1e6);
     if (p.gradualStart !== undefined) int(p.gradualStart, 'prune.gradualStart', 0, 1e8);
@@ -128,6 +143,7 @@ export function validateConfig(raw: unknown): ExperimentConfig {
     const pruned = names.filter((n) => !p.layers?.[n]?.exclude);
     if (pruned.length === 0) bad('prune.layers', 'leaving at least one layer prunable', Object.keys(p.layers));
   }
+  if (p.keptCounts !== undefined) checkKeptCounts(p, plan);
   int(c.seed, 'seed', 0, 2 ** 31 - 1);
   if (c.subsets !== undefined) {
     if (typeof c.subsets !== 'object' || c.subsets === null) bad('subsets', '{ train?, validation?, test? }', c.subsets);
@@ -139,4 +155,26 @@ export function validateConfig(raw: unknown): ExperimentConfig {
     prune: { ...p, scope: p.scope ?? (p.method === 'local' ? 'local' : 'global'), rewind: p.rewind ?? false },
     evaluateOn: c.evaluateOn ?? 'test',
   };
+}
+
+/** prune.keptCounts: one row per round, one integer per layer, within the layer's size, non-increasing. */
+function checkKeptCounts(p: ExperimentConfig['prune'], plan: ModelPlan): void {
+  const f = 'prune.keptCounts';
+  if (p.method !== 'random') bad(f, "given only with method 'random'", p.method);
+  const k: unknown = p.keptCounts;
+  const rounds = p.schedule === 'oneshot' ? 1 : p.rounds;
+  const names = plan.params.map((q) => q.name);
+  if (!Array.isArray(k) || k.length !== rounds) bad(f, `an array of ${rounds} rounds (prune.rounds), each the kept weights of ${names.join(', ')}`, Array.isArray(k) ? `${k.length} rounds` : k);
+  k.forEach((row: unknown, r) => {
+    if (!Array.isArray(row) || row.length !== names.length) bad(`${f}[${r}]`, `an array of ${names.length} counts (${names.join(', ')})`, row);
+    plan.params.forEach((q, i) => {
+      const prev = r === 0 ? q.weightCount : (k[r - 1] as number[])[i]!;
+      const excluded = p.layers?.[q.name]?.exclude === true;
+      if (excluded) {
+        if (row[i] !== q.weightCount) bad(`${f}[${r}][${i}]`, `${q.weightCount} (${q.name} is excluded: it keeps every weight)`, row[i]);
+      } else {
+        int(row[i], `${f}[${r}][${i}]`, 0, prev);
+      }
+    });
+  });
 }

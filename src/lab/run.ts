@@ -10,10 +10,11 @@ import { Network, type LayerValues } from '../nn/network.js';
 import { train, type TrainProgress, type TrainResult } from '../nn/train.js';
 import { evaluate, releaseExecutors } from '../nn/evaluate.js';
 import { MagnitudePruner } from '../prune/magnitude.js';
-import { magnitudeKeptCounts, randomPrune } from '../prune/random.js';
+import { cloneNetwork, fixedKeptCounts, randomPrune } from '../prune/random.js';
 import { selectUnits, shrink, unitCount } from '../prune/structured.js';
-import { iterativeTargets, cubicSparsity, isCubicUpdate, type CubicSchedule } from '../prune/schedule.js';
-import { validateConfig, resolveModel, type ExperimentConfig } from './config.js';
+import { iterativeTargets, cubicSparsity, isCubicUpdate } from '../prune/schedule.js';
+import { resolveModel, type ExperimentConfig } from './config.js';
+import { checkRun, gradualSchedule, stepsPerEpoch, EVAL_BATCH } from './preflight.js';
 import { REPORT_VERSION, type LayerEntry, type Report, type RoundEntry } from './report.js';
 
 export interface LabData {
@@ -79,22 +80,16 @@ function newId(): string {
   return `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
 }
 
-/** Runs one experiment. Invalid configs throw before any GPU work; later failures end in a report with status 'error'. */
+/**
+ * Runs one experiment. Invalid configs (checkRun: the config against the data and the
+ * adapter's limits) throw before any GPU work; later failures end in a report with status 'error'.
+ */
 export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummary, 'vendor' | 'architecture' | 'description' | 'backend'>, rawConfig: unknown, data: LabData, hooks: RunHooks = {}): Promise<RunResult> {
-  const config = validateConfig(rawConfig);
+  const config = checkRun(rawConfig, data, ctx.device.limits);
   const p = config.prune;
   const rewind = p.rewind ?? false;
   const plan0 = planModel(resolveModel(config.model));
-  const inp = plan0.input;
-  if (data.train.shape.C * data.train.shape.H * data.train.shape.W !== inp.C * inp.H * inp.W) {
-    throw new PruneLabError('invalid-config', `model input ${inp.C}×${inp.H}×${inp.W} does not match the data (${data.train.shape.C}×${data.train.shape.H}×${data.train.shape.W})`, 'model');
-  }
-  if (data.train.numClasses > plan0.classes) throw new PruneLabError('invalid-config', `model has ${plan0.classes} outputs but the data has ${data.train.numClasses} classes`, 'model');
-  if (config.train.batchSize > data.train.n) throw new PruneLabError('invalid-config', `train.batchSize must be at most the ${data.train.n} training samples (got ${config.train.batchSize})`, 'train.batchSize');
-  const spe = Math.floor(data.train.n / config.train.batchSize);
-  if (rewind !== false && rewind > config.train.epochs * spe) {
-    throw new PruneLabError('invalid-config', `prune.rewind must be at most the ${config.train.epochs * spe} baseline training steps (got ${rewind})`, 'prune.rewind');
-  }
+  const spe = stepsPerEpoch(config, data);
   const excluded = plan0.params.filter((q) => p.layers?.[q.name]?.exclude).map((q) => q.name);
   const evalSet = config.evaluateOn === 'validation' ? data.validation : data.test;
   const originalWeights = plan0.params.map((q) => q.weightCount);
@@ -117,9 +112,14 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   };
   const t0 = performance.now();
   const finetuneRounds = p.schedule === 'gradual' ? 1 : p.rounds;
-  const plannedSteps = (config.train.epochs + finetuneRounds * p.finetuneEpochs) * spe;
-  let stepsDone = 0;
+  const scope = p.scope ?? 'global';
   let net = Network.create(ctx, plan0, hooks.initial ? { values: hooks.initial.values } : { seed: config.seed });
+  // The random control's magnitude twin (made after the baseline), when its counts depend on the weights.
+  const needsTwin = p.method === 'random' && !p.keptCounts && fixedKeptCounts(net, scope, p.layers, p.targetSparsity) === null;
+  let twin: Network | undefined;
+  // The twin fine-tunes before each round but the first.
+  const plannedSteps = (config.train.epochs + finetuneRounds * p.finetuneEpochs + (needsTwin ? (finetuneRounds - 1) * p.finetuneEpochs : 0)) * spe;
+  let stepsDone = 0;
   let snapshot: LayerValues[] | undefined;
   if (rewind === 0) snapshot = await net.readValues();
 
@@ -131,15 +131,16 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     });
   };
 
-  const runTraining = async (phase: 'train' | 'finetune', round: number, epochs: number, extra: Partial<Parameters<typeof train>[2]> = {}): Promise<TrainResult> => {
+  // `other`: train the random control's twin instead, with the seeds of the magnitude run's round `other.seedRound`.
+  const runTraining = async (phase: LabPhase, round: number, epochs: number, extra: Partial<Parameters<typeof train>[2]> = {}, other?: { net: Network; seedRound: number }): Promise<TrainResult> => {
     let before = 0;
     const own = extra.afterStep;
     const afterStep = own || hooks.betweenSteps ? async (s: number) => {
       await own?.(s);
       await hooks.betweenSteps?.();
     } : undefined;
-    const r = await train(net, data.train, {
-      epochs, batchSize: config.train.batchSize, optimizer: config.train.optimizer, seed: config.seed + round * 7919, ...(config.train.schedule ? { schedule: config.train.schedule } : {}),
+    const r = await train(other?.net ?? net, data.train, {
+      epochs, batchSize: config.train.batchSize, optimizer: config.train.optimizer, seed: config.seed + (other?.seedRound ?? round) * 7919, ...(config.train.schedule ? { schedule: config.train.schedule } : {}),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       onProgress: (tp) => {
         stepsDone += tp.globalStep - before;
@@ -157,7 +158,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     progress('evaluate', round, null);
     const te = performance.now();
     const values = await net.readValues();
-    const ev = await evaluate(net, evalSet);
+    const ev = await evaluate(net, evalSet, EVAL_BATCH);
     const plan = net.plan;
     const layers: LayerEntry[] = plan.params.map((q, i) => {
       let nz = 0;
@@ -210,8 +211,10 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
         const tp = performance.now();
         let units: RoundEntry['units'] | undefined;
         if (p.method === 'structured') units = await structuredRound(s);
-        else await unstructuredRound(s, r);
-        if (snapshot) await rewindTo(snapshot);
+        else if (p.method === 'random') await randomRound(s, r);
+        else await magnitudeRound(net, s);
+        if (aborted()) return finish('aborted');
+        if (snapshot) await rewindTo(net, snapshot);
         const pruneMs = performance.now() - tp;
         const ft = await runTraining('finetune', r, p.finetuneEpochs);
         if (ft.aborted) return finish('aborted');
@@ -228,22 +231,41 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     report.status = status;
     report.timeMs = performance.now() - t0;
     releaseExecutors(net);
+    twin?.destroy();
+    twin = undefined;
     return { report, network: net };
   }
 
-  async function unstructuredRound(s: number, r: number): Promise<void> {
-    const scope = p.scope ?? 'global';
-    if (p.method === 'random') {
-      const kept = await magnitudeKeptCounts(net, scope, p.layers, s);
-      await randomPrune(net, kept, config.seed * 1000003 + r);
-      return;
-    }
-    const pruner = await MagnitudePruner.create(net, p.method === 'local' ? 'local' : scope, p.layers);
+  /** Magnitude-prunes `target` to s; returns the weights kept per layer. */
+  async function magnitudeRound(target: Network, s: number): Promise<number[]> {
+    const pruner = await MagnitudePruner.create(target, p.method === 'local' ? 'local' : scope, p.layers);
     try {
-      await pruner.prune(s);
+      const res = await pruner.prune(s);
+      const kept = target.layers.map((l) => l.op.weightCount);
+      pruner.groups.layers.forEach((i, j) => (kept[i] = res.kept[j]!));
+      return kept;
     } finally {
       pruner.release();
     }
+  }
+
+  /**
+   * Round r of the random control: the per-layer counts of the magnitude run with this
+   * config and seed (supplied, fixed by the ratios, or the twin's after it takes the
+   * same fine-tune and prune steps as that run), applied with seeded random masks.
+   */
+  async function randomRound(s: number, r: number): Promise<void> {
+    let kept = p.keptCounts?.[r - 1] ?? fixedKeptCounts(net, scope, p.layers, s);
+    if (!kept) {
+      if (r === 1) twin = cloneNetwork(net);
+      else {
+        const ft = await runTraining('prune', r, p.finetuneEpochs, {}, { net: twin!, seedRound: r - 1 });
+        if (ft.aborted || aborted()) return;
+      }
+      kept = await magnitudeRound(twin!, s);
+      if (snapshot) await rewindTo(twin!, snapshot);
+    }
+    await randomPrune(net, kept, config.seed * 1000003 + r);
   }
 
   async function structuredRound(s: number): Promise<RoundEntry['units']> {
@@ -260,21 +282,18 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     return units;
   }
 
-  async function rewindTo(snap: LayerValues[]): Promise<void> {
-    const now = await net.readValues();
-    net.writeValues(now.map((v, i) => ({ w: snap[i]!.w.map((x, j) => (v.mask[j] ? x : 0)), b: Float32Array.from(snap[i]!.b), mask: v.mask })));
-    net.resetOptimizer();
+  async function rewindTo(target: Network, snap: LayerValues[]): Promise<void> {
+    const now = await target.readValues();
+    target.writeValues(now.map((v, i) => ({ w: snap[i]!.w.map((x, j) => (v.mask[j] ? x : 0)), b: Float32Array.from(snap[i]!.b), mask: v.mask })));
+    target.resetOptimizer();
   }
 
   async function gradual(): Promise<void> {
-    const T = p.finetuneEpochs * spe;
-    const start = p.gradualStart ?? 0;
-    const every = p.gradualEvery ?? Math.max(1, Math.floor((0.75 * T - start) / p.rounds));
-    const sched: CubicSchedule = { initial: 0, final: p.targetSparsity, start, every, updates: p.rounds };
-    if (start + p.rounds * every > T) {
-      throw new PruneLabError('invalid-config', `prune.gradualStart + prune.rounds × prune.gradualEvery must be at most the ${T} fine-tune steps (got ${start} + ${p.rounds} × ${every})`, 'prune.gradualEvery');
-    }
-    const pruner = await MagnitudePruner.create(net, p.method === 'local' ? 'local' : p.scope ?? 'global', p.layers);
+    // checkRun has made sure every update fits into the fine-tune steps.
+    const sched = gradualSchedule(config, spe);
+    const pruner = await MagnitudePruner.create(net, p.method === 'local' ? 'local' : scope, p.layers);
+    // The target of the last mask update applied (0 before the first): what each epoch's entry reports.
+    let applied = 0;
     let pruneMs = 0;
     let epochStart = performance.now();
     try {
@@ -285,14 +304,16 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
           await net.prepareMaskApply();
           const enc = ctx.device.createCommandEncoder({ label: `gradual prune step ${t}` });
           const pass = enc.beginComputePass({ label: 'gradual prune' });
-          pruner.encode(pass, cubicSparsity(t, sched));
+          const s = cubicSparsity(t, sched);
+          pruner.encode(pass, s);
           pass.end();
           ctx.device.queue.submit([enc.finish()]);
+          applied = s;
           pruneMs += performance.now() - tp;
         },
         onEpochEnd: async (e: number, stats: { loss: number }) => {
           const ft = performance.now() - epochStart;
-          push(await entry(e + 1, cubicSparsity((e + 1) * spe, sched), { prune: pruneMs, finetune: ft }, stats.loss));
+          push(await entry(e + 1, applied, { prune: pruneMs, finetune: ft }, stats.loss));
           pruneMs = 0;
           epochStart = performance.now();
         },

@@ -7,8 +7,8 @@ import type { ImageDataset } from '../../src/data/dataset.js';
 import { runExperiment, labData, type LabData, type LabProgress } from '../../src/lab/run.js';
 import { validateConfig, type ExperimentConfig } from '../../src/lab/config.js';
 import { reportToCsv } from '../../src/lab/report.js';
-import { iterativeTargets } from '../../src/prune/schedule.js';
-import { planModel, LENET_300_100 } from '../../src/nn/spec.js';
+import { iterativeTargets, cubicSparsity } from '../../src/prune/schedule.js';
+import { planModel, LENET_300_100, type ModelSpec } from '../../src/nn/spec.js';
 import { initialValues } from '../../src/nn/network.js';
 import { PruneLabError } from '../../src/errors.js';
 import { gpu } from '../helpers/gpu.js';
@@ -26,6 +26,9 @@ function base(): ExperimentConfig {
     subsets: { train: 1000, validation: 200, test: 500 },
   };
 }
+
+/** A small MLP (784-32-16-10) for the tests that run many rounds. */
+const SMALL: ModelSpec = { input: { C: 1, H: 28, W: 28 }, layers: [{ type: 'linear', units: 32 }, { type: 'relu' }, { type: 'linear', units: 16 }, { type: 'relu' }, { type: 'linear', units: 10 }] };
 
 async function setup(config: ExperimentConfig): Promise<LabData> {
   raw ??= await loadMnist(location.origin);
@@ -107,17 +110,99 @@ describe('runExperiment', () => {
     expect(report.rounds[1]!.layers.reduce((t, l) => t + l.params - l.nonzero, 0)).to.equal(Math.round(0.75 * 266200));
   });
 
-  it('random control: the same per-layer sparsities as the magnitude run', async () => {
+  it('gradual: each epoch reports the target of the last mask update applied, and the sparsity its masks give', async () => {
     const ctx = await gpu();
-    const mag = base();
-    const rnd: ExperimentConfig = { ...base(), prune: { ...base().prune, method: 'random' } };
-    const a = await runExperiment(ctx, ADAPTER, mag, await setup(mag));
-    const b = await runExperiment(ctx, ADAPTER, rnd, await setup(rnd));
+    // 400 rows / 20 = 20 steps an epoch; updates at steps 15, 30, 45, 60; epochs end at 20, 40, 60.
+    const config: ExperimentConfig = { ...base(), model: SMALL, train: { ...base().train, batchSize: 20 }, prune: { method: 'global', schedule: 'gradual', targetSparsity: 0.8, rounds: 4, finetuneEpochs: 3, gradualEvery: 15 }, subsets: { train: 400, validation: 100, test: 200 } };
+    const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config));
+    const last = await network.readValues();
+    network.destroy();
+    const sched = { initial: 0, final: 0.8, start: 0, every: 15, updates: 4 };
+    const applied = [cubicSparsity(15, sched), cubicSparsity(30, sched), 0.8];
+    const N = 784 * 32 + 32 * 16 + 16 * 10;
+    expect(report.rounds.map((e) => e.targetSparsity)).to.deep.equal(applied);
+    report.rounds.forEach((e, i) => {
+      expect(e.layers.reduce((t, l) => t + l.params - l.nonzero, 0), `epoch ${i + 1}`).to.equal(Math.round(applied[i]! * N));
+      expect(e.sparsity).to.equal(Math.round(applied[i]! * N) / N);
+    });
+    expect(last.reduce((t, l) => t + l.mask.reduce((u, m) => u + (m ? 0 : 1), 0), 0)).to.equal(Math.round(0.8 * N));
+  });
+
+  it('a gradual run whose updates do not fit its fine-tune steps is refused before any training step', async () => {
+    const ctx = await gpu();
+    // 1000 rows / 50 = 20 fine-tune steps, but 4 updates × 10 steps need 40.
+    const config: ExperimentConfig = { ...base(), prune: { method: 'global', schedule: 'gradual', targetSparsity: 0.75, rounds: 4, finetuneEpochs: 1, gradualEvery: 10 } };
+    const data = await setup(config);
+    const events: LabProgress[] = [];
+    const before = ctx.pool.liveBytes;
+    let err: unknown;
+    try {
+      await runExperiment(ctx, ADAPTER, config, data, { onProgress: (e) => events.push(e) });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(PruneLabError);
+    expect((err as PruneLabError).field).to.equal('prune.gradualEvery');
+    expect((err as PruneLabError).code).to.equal('invalid-config');
+    expect(events).to.have.length(0);
+    expect(ctx.pool.liveBytes).to.equal(before);
+  });
+
+  it('50 prune/fine-tune rounds leave the tracked live GPU bytes equal after every round (magnitude, and random with its twin)', async () => {
+    const ctx = await gpu();
+    const tiny: ModelSpec = { input: { C: 1, H: 28, W: 28 }, layers: [{ type: 'linear', units: 16 }, { type: 'relu' }, { type: 'linear', units: 10 }] };
+    for (const method of ['global', 'random'] as const) {
+      const cfg: ExperimentConfig = { ...base(), model: tiny, prune: { method, schedule: 'iterative', targetSparsity: 0.99, rounds: 50, finetuneEpochs: 1 }, subsets: { train: 200, validation: 50, test: 100 } };
+      const data = await setup(cfg);
+      const start = ctx.pool.liveBytes;
+      const live: number[] = [];
+      const { report, network } = await runExperiment(ctx, ADAPTER, cfg, data, { onRound: (e) => { if (e.round > 0) live.push(ctx.pool.liveBytes); } });
+      network.destroy();
+      expect(report.status, method).to.equal('complete');
+      expect(live, method).to.have.length(50);
+      live.forEach((b, r) => expect(b, `${method}: live bytes after round ${r + 1}`).to.equal(live[0]));
+      expect(ctx.pool.liveBytes, `${method}: after the run`).to.equal(start);
+    }
+  });
+
+  it('random control: the per-layer nonzero counts of the magnitude run at every round (twin, or supplied counts)', async () => {
+    const ctx = await gpu();
+    const mag: ExperimentConfig = { ...base(), model: SMALL, prune: { method: 'global', schedule: 'iterative', targetSparsity: 0.95, rounds: 4, finetuneEpochs: 1 }, subsets: { train: 400, validation: 100, test: 200 } };
+    const rnd: ExperimentConfig = { ...mag, prune: { ...mag.prune, method: 'random' } };
+    const data = await setup(mag);
+    const before = ctx.pool.liveBytes;
+    const a = await runExperiment(ctx, ADAPTER, mag, data);
+    const b = await runExperiment(ctx, ADAPTER, rnd, data);
     a.network.destroy();
+    expect(b.report.status).to.equal('complete');
+    const counts = (r: typeof a.report) => r.rounds.map((e) => e.layers.map((l) => l.nonzero));
+    expect(counts(b.report)).to.have.length(4);
+    counts(a.report).forEach((c, r) => expect(counts(b.report)[r], `round ${r + 1}`).to.deep.equal(c));
+    b.report.rounds.forEach((e, r) => expect(e.sparsity, `round ${r + 1}`).to.equal(a.report.rounds[r]!.sparsity));
+    // Global scope: the layers end at different ratios, which a fixed per-layer rule would not give.
+    expect(new Set(a.report.rounds[3]!.layers.map((l) => l.sparsity)).size).to.equal(3);
+    expect(b.report.rounds[3]!.accuracy).to.be.below(a.report.rounds[3]!.accuracy);
+    // The same counts supplied as read from the magnitude report: no twin, the same run.
+    const given: ExperimentConfig = { ...rnd, prune: { ...rnd.prune, keptCounts: counts(a.report) } };
+    const c = await runExperiment(ctx, ADAPTER, given, data);
+    expect(counts(c.report)).to.deep.equal(counts(a.report));
+    expect(c.report.rounds.map((e) => e.accuracy)).to.deep.equal(b.report.rounds.map((e) => e.accuracy));
+    const [bv, cv] = [await b.network.readValues(), await c.network.readValues()];
+    bv.forEach((l, i) => expect(Array.from(cv[i]!.mask), `final ${l.w.length}-weight layer`).to.deep.equal(Array.from(l.mask)));
     b.network.destroy();
-    // The first round starts from the same trained model, so the per-layer counts agree exactly.
-    expect(b.report.rounds[0]!.layers.map((l) => l.nonzero)).to.deep.equal(a.report.rounds[0]!.layers.map((l) => l.nonzero));
-    expect(b.report.rounds[0]!.accuracy).to.be.below(a.report.rounds[0]!.accuracy);
+    c.network.destroy();
+    expect(ctx.pool.liveBytes, 'the twin is freed').to.equal(before);
+  });
+
+  it('random control with local scope or per-layer ratios: the fixed per-layer counts at every round', async () => {
+    const ctx = await gpu();
+    const cfg: ExperimentConfig = { ...base(), model: SMALL, prune: { method: 'random', scope: 'local', schedule: 'iterative', targetSparsity: 0.9, rounds: 3, finetuneEpochs: 1, layers: { fc3: { sparsity: 0.5 } } }, subsets: { train: 400, validation: 100, test: 200 } };
+    const { report, network } = await runExperiment(ctx, ADAPTER, cfg, await setup(cfg));
+    network.destroy();
+    const targets = iterativeTargets(0.9, 3);
+    report.rounds.forEach((e, r) => {
+      expect(e.layers.map((l) => l.params - l.nonzero), `round ${r + 1}`).to.deep.equal(e.layers.map((l) => Math.round((l.name === 'fc3' ? 0.5 : targets[r]!) * l.params)));
+    });
   });
 
   it('an abort keeps the finished rounds', async () => {

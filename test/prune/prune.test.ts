@@ -7,7 +7,7 @@ import { Network, initialValues, type LayerValues } from '../../src/nn/network.j
 import { Executor } from '../../src/nn/executor.js';
 import { train } from '../../src/nn/train.js';
 import { MagnitudePruner } from '../../src/prune/magnitude.js';
-import { magnitudeKeptCounts, randomPrune } from '../../src/prune/random.js';
+import { cloneNetwork, fixedKeptCounts, randomPrune } from '../../src/prune/random.js';
 import { selectUnits, shrink, maskUnits, unitCount } from '../../src/prune/structured.js';
 import { iterativeTargets, cubicSparsity, isCubicUpdate } from '../../src/prune/schedule.js';
 import { decodeCheckpoint, saveCheckpoint } from '../../src/nn/checkpoint.js';
@@ -89,12 +89,14 @@ describe('magnitude pruning of a network', () => {
     net.destroy();
   });
 
-  it('random control: the per-layer counts of a magnitude run, seeded, different masks', async () => {
+  it('random control: seeded random masks at the given per-layer counts, different from magnitude masks', async () => {
     const ctx = await gpu();
     const plan = planModel(LENET_300_100);
     const net = Network.create(ctx, plan, { seed: 4 });
-    const kept = await magnitudeKeptCounts(net, 'global', undefined, 0.9);
-    expect((await net.readValues()).every((l) => l.mask.every((m) => m === 1))).to.equal(true); // probe left the model alone
+    const mag = await MagnitudePruner.create(net, 'global');
+    const res = await mag.prune(0.9);
+    mag.release();
+    const kept = res.kept;
     const masksOf = async (seed: number) => {
       const n = Network.create(ctx, plan, { seed: 4 });
       await randomPrune(n, kept, seed);
@@ -109,12 +111,50 @@ describe('magnitude pruning of a network', () => {
       expect(Array.from(l.mask)).to.deep.equal(Array.from(b[i]!.mask));
     });
     expect(Array.from(a[0]!.mask)).to.not.deep.equal(Array.from(c[0]!.mask));
-    const mag = await MagnitudePruner.create(net, 'global');
-    await mag.prune(0.9);
     const mv = await net.readValues();
     expect(Array.from(mv[0]!.mask)).to.not.deep.equal(Array.from(a[0]!.mask));
-    mag.release();
     net.destroy();
+  });
+
+  it('random control: counts fixed by local scope or per-layer ratios, none for a global pool', async () => {
+    const ctx = await gpu();
+    const net = Network.create(ctx, planModel(LENET_300_100), { seed: 1 });
+    expect(fixedKeptCounts(net, 'global', undefined, 0.9)).to.equal(null);
+    expect(fixedKeptCounts(net, 'local', undefined, 0.9)).to.deep.equal([235200 - 211680, 30000 - 27000, 1000 - 900]);
+    expect(fixedKeptCounts(net, 'global', { fc1: { exclude: true }, fc2: { sparsity: 0.5 } }, 0.9)).to.deep.equal([235200, 15000, 100]);
+    expect(fixedKeptCounts(net, 'global', { fc1: { exclude: true } }, 0.9)).to.equal(null);
+    net.destroy();
+  });
+
+  it('the twin: a clone with the optimizer state trains and prunes exactly like the original', async () => {
+    const ctx = await gpu();
+    const { train: tr, test } = await loadMnist(location.origin);
+    const data = splitMnist(tr, test, { trainSubset: 300, seed: 2 }).train;
+    const spec: ModelSpec = { input: { C: 1, H: 28, W: 28 }, layers: [{ type: 'linear', units: 24 }, { type: 'relu' }, { type: 'linear', units: 10 }] };
+    const before = ctx.pool.liveBytes;
+    const net = Network.create(ctx, planModel(spec), { seed: 5 });
+    const opt = { type: 'adam' as const, lr: 1e-3 };
+    await train(net, data, { epochs: 1, batchSize: 30, optimizer: opt, seed: 1 });
+    const pr = await MagnitudePruner.create(net, 'global');
+    await pr.prune(0.5);
+    pr.release();
+    const twin = cloneNetwork(net);
+    const plain = Network.create(ctx, net.plan, { values: await net.readValues() }); // the values without the Adam state
+    expect(twin.optimizer!.step).to.equal(net.optimizer!.step);
+    for (const n of [net, twin, plain]) {
+      await train(n, data, { epochs: 1, batchSize: 30, optimizer: opt, seed: 2 });
+      const p = await MagnitudePruner.create(n, 'global');
+      await p.prune(0.8);
+      p.release();
+    }
+    const [a, b, c] = [await net.readValues(), await twin.readValues(), await plain.readValues()];
+    a.forEach((l, i) => {
+      expect(Array.from(b[i]!.w), `layer ${i} weights`).to.deep.equal(Array.from(l.w));
+      expect(Array.from(b[i]!.mask), `layer ${i} mask`).to.deep.equal(Array.from(l.mask));
+    });
+    expect(Array.from(c[0]!.w)).to.not.deep.equal(Array.from(a[0]!.w));
+    for (const n of [net, twin, plain]) n.destroy();
+    expect(ctx.pool.liveBytes).to.equal(before);
   });
 });
 
