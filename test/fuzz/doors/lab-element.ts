@@ -1,0 +1,170 @@
+// Door: <prune-lab>'s attributes and URL-hash values (src/ui/lab/lab-config.ts,
+// hash-state.ts), through the real element and Worker. Setup: a finished tiny run
+// (its report shown) and one imported report in the store. Each case sets one
+// attribute, or a link hash, to a malformed value, waits for the engine's check,
+// and calls run() when the settings must be refused (by the check or against the
+// data). Then the settings go back and the previous results must still be there.
+// Documented acceptance: a value the control accepts (a choice among its options,
+// a number the engine's ranges allow) is taken without a message; its property
+// must then hold that value.
+import type { PruneLab } from '../../../src/ui/lab/prune-lab.js';
+import '../../../src/ui/lab/index.js';
+import { CONTROLS, DEFAULTS } from '../../../src/ui/lab/lab-config.js';
+import { decodeHash } from '../../../src/ui/lab/hash-state.js';
+import type { Rng } from '../../../src/rng.js';
+import type { Door, FuzzCase } from '../harness.js';
+import { pick } from '../mutate.js';
+import { MAGNITUDE_REPORT } from '../../ui/fixtures.js';
+import { mount, settle, $$ } from '../../ui/helpers.js';
+
+interface LabCase extends FuzzCase {
+  /** Attribute → value, set one by one (attribute mode) or as a link hash. */
+  pairs: Array<[string, string]>;
+  viaHash: boolean;
+}
+
+/** The tiny run the door starts from (train 100 of MNIST, one one-shot round). */
+const SETUP: Partial<PruneLab> = {
+  trainSamples: 100, validationSamples: 50, testSamples: 50, batchSize: 50, epochs: 1, finetuneEpochs: 1, rounds: 1, schedule: 'oneshot',
+  latencyFrames: 0, views: 'sparsity metrics runs',
+};
+const ATTRS = [...CONTROLS.map((c) => c.attr), 'latency-frames', 'views'];
+const JUNK = ['', ' ', 'abc', '-1', '0', '1', '2', '1e309', 'NaN', '1.5', '0x10', '1,5', '65537', '2147483648', '99999999', 'Infinity', '-0',
+  '__proto__', 'constructor', 'toString', 'GLOBAL', ' global', 'lenet-5 ', 'custom', 'idx', 'null', '{}', '[', '0.999999', '1e-300', '56000', '6000', '10001', '300'];
+
+let el: PruneLab | undefined;
+let shownId = '';
+let storedIds: string[] = [];
+
+function legal(rng: Rng, attr: string): string {
+  const c = CONTROLS.find((x) => x.attr === attr);
+  if (c?.options) return pick(rng, c.options);
+  if (attr === 'latency-frames') return pick(rng, ['0', '200', '250']);
+  if (attr === 'views') return pick(rng, ['curves', 'sparsity runs', 'metrics,runs']);
+  const d = (DEFAULTS as unknown as Record<string, unknown>)[c!.key];
+  return String(typeof d === 'number' ? d : 1);
+}
+
+/**
+ * A run would have to be refused against the data: MNIST has 60,000 training rows,
+ * of which max(5,000, validation samples) are held out, and 10,000 test rows.
+ */
+function refusedByData(x: PruneLab): boolean {
+  const held = Math.max(5000, x.validationSamples ?? 0);
+  const train = x.trainSamples ?? 60000 - held;
+  const steps = x.epochs * Math.floor(train / x.batchSize);
+  return held > 59999 || train > 60000 - held || (x.testSamples ?? 0) > 10000 || x.batchSize > train || (x.rewind !== null && x.rewind > steps);
+}
+
+/** Why an accepted attribute value is not what the property holds. */
+function acceptedProblem(x: PruneLab, attr: string, value: string): string | void {
+  const c = CONTROLS.find((s) => s.attr === attr);
+  if (!c) return;
+  const v = (x as unknown as Record<string, unknown>)[c.key];
+  if (c.options && !c.options.includes(v as string)) return `${attr}="${value}" accepted as ${JSON.stringify(v)}, not one of ${c.options.join(', ')}`;
+  if (c.step !== undefined && !(v === null && c.nullable) && !(typeof v === 'number' && Number.isFinite(v))) return `${attr}="${value}" accepted as ${String(v)}`;
+}
+
+function state(x: PruneLab): string | void {
+  if (x.currentReport?.id !== shownId) return `the shown report is ${x.currentReport?.id ?? 'none'}, was ${shownId}`;
+  const ids = x.storedRuns.map((r) => r.id).sort();
+  if (JSON.stringify(ids) !== JSON.stringify(storedIds)) return `stored runs are ${ids.join(', ')}, were ${storedIds.join(', ')}`;
+  const rows = $$(x, 'tr[data-run]').length;
+  if (rows !== storedIds.length) return `${rows} rows in the stored-runs list, ${storedIds.length} runs stored`;
+}
+
+async function checked(x: PruneLab): Promise<void> {
+  await settle(x);
+  await x.validated;
+  await settle(x);
+}
+
+export const labElementDoor: Door<LabCase> = {
+  name: 'lab-element',
+  fastCases: 30,
+  timeoutMs: 60000,
+  async setup() {
+    el = await mount('prune-lab', { ...SETUP, dbName: `prune-lab-fuzz-${Date.now()}` });
+    await el.controller.whenReady();
+    await checked(el);
+    const report = await el.run();
+    await el.importReports(JSON.stringify(MAGNITUDE_REPORT), 'fixture.json');
+    await settle(el);
+    shownId = report.id;
+    storedIds = [report.id, MAGNITUDE_REPORT.id].sort();
+    const bad = state(el);
+    if (bad) throw new Error(`lab-element setup: ${bad}`);
+  },
+  async teardown() {
+    el?.remove();
+    el = undefined;
+  },
+  generate(rng) {
+    const viaHash = rng.next() < 0.3;
+    const n = viaHash ? 1 + rng.int(3) : 1;
+    const pairs: Array<[string, string]> = [];
+    for (let i = 0; i < n; i++) {
+      const attr = rng.next() < 0.05 ? pick(rng, ['bogus', 'Method', '__proto__']) : pick(rng, ATTRS);
+      pairs.push([attr, rng.next() < 0.75 ? pick(rng, JUNK) : legal(rng, attr)]);
+    }
+    if (viaHash && rng.next() < 0.2) pairs.push([pick(rng, ATTRS), pick(rng, JUNK)]);
+    // Attribute names are case-insensitive in HTML.
+    const fields = pairs.flatMap(([a]) => {
+      const c = CONTROLS.find((x) => x.attr === a.toLowerCase());
+      return c ? [a, c.attr, c.label, ...c.fields] : [a];
+    });
+    const repro = viaHash ? `hash #${pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}` : `setAttribute(${JSON.stringify(pairs[0]![0])}, ${JSON.stringify(pairs[0]![1])})`;
+    return { repro, fields, pairs, viaHash };
+  },
+  async run(c) {
+    const x = el!;
+    const before = Object.fromEntries(CONTROLS.map((s) => [s.key, (x as unknown as Record<string, unknown>)[s.key]]));
+    const lf = x.latencyFrames;
+    const views = x.views;
+    const savedHash = location.hash;
+    try {
+      if (c.viaHash) {
+        x.urlHash = true;
+        await settle(x);
+        const q = new URLSearchParams();
+        for (const [k, v] of c.pairs) q.append(k, v);
+        history.replaceState(null, '', `#${q.toString()}`);
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+      } else {
+        x.setAttribute(c.pairs[0]![0], c.pairs[0]![1]);
+      }
+      await checked(x);
+      const msg = x.validationMessage;
+      if (msg === null && !refusedByData(x)) {
+        if (!c.viaHash) return acceptedProblem(x, c.pairs[0]![0], c.pairs[0]![1]);
+        for (const [k, v] of decodeHash(location.hash)) {
+          const p = acceptedProblem(x, k, v);
+          if (p) return p;
+        }
+        return;
+      }
+      if (msg !== null && !c.fields.some((f) => msg.includes(f))) return `the message ${JSON.stringify(msg)} names none of ${c.fields.join(', ')}`;
+      let thrown: unknown = null;
+      const got = await x.run().catch((e: unknown) => (thrown = e));
+      if (thrown === null) {
+        // Later cases compare with the results now shown.
+        shownId = (got as { id: string }).id;
+        storedIds = [...storedIds, shownId].sort();
+        return `run() ran settings that cannot run (report ${shownId})`;
+      }
+      // The harness judges the refusal; invariant() then checks the results survived it.
+      throw thrown;
+    } finally {
+      x.urlHash = false;
+      history.replaceState(null, '', savedHash || location.pathname + location.search);
+      for (const [k] of c.pairs) if (ATTRS.includes(k)) x.removeAttribute(k);
+      Object.assign(x, before, { latencyFrames: lf, views });
+      await checked(x);
+    }
+  },
+  async invariant() {
+    const x = el!;
+    if (x.validationMessage !== null) return `the settings did not come back: ${x.validationMessage}`;
+    return state(x);
+  },
+};

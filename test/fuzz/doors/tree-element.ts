@@ -1,0 +1,140 @@
+// Door: <prune-tree-lab>'s `source` attribute and its number inputs (rows, noise,
+// seed, the pre-pruning limits, PEP CF, the fractions, trees), through the real
+// element and tree Worker. Setup: a finished run on "moons" (its tree shown).
+// Each case sets one malformed value and runs (Load, or Grow & prune).
+// The element reports problems as a status line, not a thrown error: a status
+// line with an error counts as the refusal, wrapped in a PruneLabError without a
+// field, so the oracle checks that its message names the input (its label or
+// key). Documented acceptance: a value the input allows gives a new run with a
+// tree. Either way, the tree shown before must stay until a run succeeds, and the
+// Worker must not crash.
+import type { PruneTreeLab } from '../../../src/ui/trees/tree-lab.js';
+import '../../../src/ui/trees/index.js';
+import { PruneLabError } from '../../../src/errors.js';
+import type { Door, FuzzCase } from '../harness.js';
+import { pick } from '../mutate.js';
+import { mount, settle, $, $$ } from '../../ui/helpers.js';
+
+interface TreeCase extends FuzzCase {
+  target: 'source' | string;
+  value: string;
+}
+
+const INPUTS: Record<string, string[]> = {
+  rows: ['rows', 'samples', 'n'],
+  noise: ['noise'],
+  seed: ['seed'],
+  'max depth': ['max depth', 'maxDepth'],
+  'min samples split': ['min samples split', 'minSamplesSplit'],
+  'min samples leaf': ['min samples leaf', 'minSamplesLeaf'],
+  'min impurity decrease': ['min impurity decrease', 'minImpurityDecrease'],
+  'max leaf nodes': ['max leaf nodes', 'maxLeafNodes'],
+  'PEP CF': ['PEP CF', 'confidence'],
+  'val fraction': ['val fraction', 'valFraction'],
+  'test fraction': ['test fraction', 'testFraction'],
+};
+const VALUES = ['', '-1', '0', '1', '2', '3', '0.5', '1.5', '0.6', '0.99', '1e9', '100001', '2147483648', '1e-9', '-0.5', '4'];
+const DEFAULTS: Record<string, string> = {
+  rows: '300', noise: '0.3', seed: '0', 'max depth': '', 'min samples split': '', 'min samples leaf': '', 'min impurity decrease': '', 'max leaf nodes': '',
+  'PEP CF': '0.25', 'val fraction': '0.2', 'test fraction': '0.2',
+};
+const SOURCES = ['moons', 'circles', 'xor', 'spiral', 'iris', 'csv', 'MOONS', '', 'cifar', '__proto__', 'toString'];
+
+let el: PruneTreeLab | undefined;
+let diagram: Element | null = null;
+let runs = 0;
+
+const onRun = (): void => void runs++;
+
+function status(x: PruneTreeLab): { error: boolean; text: string } {
+  const s = $(x, '[part="status"]');
+  return { error: s.classList.contains('error'), text: (s.textContent ?? '').replace(/\s+/g, ' ').trim() };
+}
+
+async function idle(x: PruneTreeLab, ms = 30000): Promise<void> {
+  const t0 = performance.now();
+  await settle(x);
+  while (x.controller.pending > 0) {
+    if (performance.now() - t0 > ms) throw new Error('the tree lab stayed busy');
+    await new Promise((r) => setTimeout(r, 20));
+    await settle(x);
+  }
+}
+
+function inputOf(x: PruneTreeLab, label: string): HTMLInputElement | undefined {
+  const l = $$(x, 'label').find((e) => (e.firstChild?.textContent ?? '').trim() === label);
+  return l?.querySelector('input') ?? undefined;
+}
+
+export const treeElementDoor: Door<TreeCase> = {
+  name: 'tree-element',
+  fastCases: 25,
+  timeoutMs: 60000,
+  async setup() {
+    document.addEventListener('prune-run-complete', onRun);
+    el = await mount('prune-tree-lab', {}, { source: 'moons' });
+    const t0 = performance.now();
+    while (runs === 0 && performance.now() - t0 < 60000) await new Promise((r) => setTimeout(r, 50));
+    await idle(el);
+    diagram = el.shadowRoot!.querySelector('prune-tree-diagram');
+    if (!diagram) throw new Error(`tree-element setup: no tree shown (${status(el).text})`);
+  },
+  async teardown() {
+    document.removeEventListener('prune-run-complete', onRun);
+    el?.remove();
+    el = undefined;
+  },
+  generate(rng) {
+    if (rng.next() < 0.3) {
+      const value = pick(rng, SOURCES);
+      return { repro: `source="${value}", Load`, fields: ['source', 'CSV', value].filter(Boolean), target: 'source', value };
+    }
+    const target = pick(rng, Object.keys(INPUTS));
+    const value = pick(rng, VALUES);
+    return { repro: `input "${target}" = ${JSON.stringify(value)}, Grow & prune`, fields: INPUTS[target]!, target, value };
+  },
+  async run(c) {
+    const x = el!;
+    const before = runs;
+    if (c.target === 'source') {
+      x.setAttribute('source', c.value);
+      await settle(x);
+      await x.loadAndRun();
+    } else {
+      const input = inputOf(x, c.target);
+      if (!input) return; // not shown for this source: nothing to type into
+      input.value = c.value;
+      input.dispatchEvent(new Event('change'));
+      await settle(x);
+      await x.runLab();
+    }
+    await idle(x);
+    if (x.controller.crashed) throw new Error(`the tree Worker crashed: ${x.controller.crashed}`);
+    const s = status(x);
+    const shown = x.shadowRoot!.querySelector('prune-tree-diagram');
+    if (s.error) {
+      if (!shown) return `the tree shown before is gone after a refusal (${s.text})`;
+      throw new PruneLabError('invalid-argument', s.text);
+    }
+    if (runs === before) return `no run and no message (${s.text})`;
+    if (!shown) return 'a run finished but no tree is shown';
+    diagram = shown;
+  },
+  async invariant() {
+    const x = el!;
+    if (!x.shadowRoot!.querySelector('prune-tree-diagram')) return 'no tree shown';
+    // Back to a known good state for the next case.
+    x.setAttribute('source', 'moons');
+    await settle(x);
+    for (const [label, value] of Object.entries(DEFAULTS)) {
+      const input = inputOf(x, label);
+      if (!input || input.value === value) continue;
+      input.value = value;
+      input.dispatchEvent(new Event('change'));
+      await settle(x);
+    }
+    await x.loadAndRun();
+    await idle(x);
+    if (status(x).error) return `moons does not run again: ${status(x).text}`;
+  },
+};
