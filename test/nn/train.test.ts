@@ -157,6 +157,10 @@ describe('training on MNIST', () => {
   it('learning-rate schedules: constant, step and cosine', () => {
     expect(learningRate(0.1, { type: 'constant' }, 50, 100, 10)).to.equal(0.1);
     expectClose([learningRate(0.1, { type: 'step', everyEpochs: 2, gamma: 0.5 }, 45, 100, 10)], [0.025], { atol: 1e-12, rtol: 0 });
-    expectClose([0, 50, 99].map((s) => learningRate(0.1, { type: 'cosine', minLr: 0.001 }, s, 100, 10)), [0.1, 0.001 + 0.099 * 0.5 * (1 + Math.cos(Math.PI * 50 / 99)), 0.001], { atol: 1e-12, rtol: 0 });
+    // Cosine over 101 steps (0…100), from literals: lr at step 0, (lr + minLr)/2 halfway, minLr + (lr − minLr)(1 ± √½)/2
+    // at a quarter and three quarters, minLr at the last step and after it.
+    const cos = (step: number): number => learningRate(0.1, { type: 'cosine', minLr: 0.001 }, step, 101, 10);
+    expectClose([cos(0), cos(50), cos(25), cos(75), cos(100), cos(150)], [0.1, 0.0505, 0.0855017856687341, 0.0154982143312659, 0.001, 0.001], { atol: 1e-15, rtol: 0 });
+    expect(learningRate(0.2, { type: 'cosine' }, 1, 3, 10), 'minLr defaults to 0: halfway is lr/2').to.be.closeTo(0.1, 1e-16);
   });
 });
