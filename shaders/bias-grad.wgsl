@@ -7,7 +7,7 @@
 // in workgroup memory. WG_Y must be a power of two.
 //
 // Bindings: 0 uniform Params, 1 dY, 2 db[N].
-// Dispatch: (ceil(N / WG_X), 1).
+// Dispatch: grid1d(ceil(N / WG_X), 1) workgroups: split over (x, y) past 65,535.
 
 override WG_X: u32 = 16u;
 override WG_Y: u32 = 16u;
@@ -21,8 +21,8 @@ struct Params { B: u32, N: u32 }
 var<workgroup> part: array<f32, WG_X * WG_Y>;
 
 @compute @workgroup_size(WG_X, WG_Y)
-fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  let n = wid.x * WG_X + lid.x;
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let n = (wid.x + wid.y * nwg.x) * WG_X + lid.x;
   var s = 0.0;
   if (n < p.N) {
     for (var b = lid.y; b < p.B; b += WG_Y) { s += dY[b * p.N + n]; }

@@ -7,7 +7,8 @@
 //   MASK_C instead multiplies C by a u8 mask in C's layout (a masked weight gradient).
 //
 // Bindings: 0 uniform Params, 1 A, 2 B, 3 C, 4 bias[N], 5 mask (of B or of C).
-// Dispatch: (ceil(N / WG_X), ceil(M / WG_Y)).
+// Dispatch: foldGrid(ceil(N / WG_X), ceil(M / WG_Y)): those tiles, folded into y/z in linear order past
+// 65,535 workgroups in a dimension (tile g = (g mod gx, g div gx), gx = the x count).
 
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
@@ -28,7 +29,11 @@ struct Params { M: u32, K: u32, N: u32 }
 @group(0) @binding(5) var<storage, read> mask: array<u32>;
 
 @compute @workgroup_size(WG_X, WG_Y)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  // This workgroup's tile of the (possibly folded) grid; tiles past the last have rows ≥ M.
+  let gx = (p.N + WG_X - 1u) / WG_X;
+  let g = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  let gid = vec2<u32>(g % gx, g / gx) * vec2<u32>(WG_X, WG_Y) + lid.xy;
   let n = gid.x;
   let m = gid.y;
   if (n >= p.N || m >= p.M) { return; }

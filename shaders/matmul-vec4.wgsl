@@ -10,7 +10,8 @@
 // (A: K, or M when TRANS_A; B: N, or K when TRANS_B). matmul-blocked takes the rest.
 //
 // Bindings: 0 uniform Params, 1 A, 2 B, 3 C, 4 bias[N], 5 mask (of B or of C).
-// Dispatch: (ceil(N / (4·WG_X)), ceil(M / (4·WG_Y))).
+// Dispatch: foldGrid(ceil(N / (4·WG_X)), ceil(M / (4·WG_Y))): those tiles, folded into y/z in linear order past
+// 65,535 workgroups in a dimension (tile g = (g mod gx, g div gx), gx = the x count).
 
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
@@ -40,7 +41,11 @@ fn loadB(i: u32) -> vec4<f32> {
 }
 
 @compute @workgroup_size(WG_X, WG_Y)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  // This workgroup's tile of the (possibly folded) grid; tiles past the last have rows ≥ M.
+  let gx = (p.N + 4u * WG_X - 1u) / (4u * WG_X);
+  let g = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  let gid = vec2<u32>(g % gx, g / gx) * vec2<u32>(WG_X, WG_Y) + lid.xy;
   let M = p.M; let K = p.K; let N = p.N;
   let n0 = gid.x * 4u;
   let m0 = gid.y * 4u;

@@ -15,7 +15,8 @@
 //   MT = 1 or 4 rows of X per thread (4 for batches: each weight is loaded once for 4 rows).
 //
 // Bindings: 0 uniform Params, 1 X, 2 vals, 3 cols, 4 sell, 5 bias[R], 6 Y (or partial).
-// Dispatch: (ceil(P / WG_X), ceil(M / (MT·WG_Y))).
+// Dispatch: foldGrid(ceil(P / WG_X), ceil(M / (MT·WG_Y))): those tiles, folded into
+// y/z in linear order past 65,535 workgroups in a dimension (tile g = (g mod gx, g div gx)).
 
 override WG_X: u32 = 64u;
 override WG_Y: u32 = 1u;
@@ -51,7 +52,11 @@ fn store(m: u32, pc: u32, r: u32, v0: f32) {
 }
 
 @compute @workgroup_size(WG_X, WG_Y)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  // This workgroup's tile of the (possibly folded) grid; tiles past the last have rows ≥ M.
+  let gx = (p.P + WG_X - 1u) / WG_X;
+  let g = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  let gid = vec2<u32>(g % gx, g / gx) * vec2<u32>(WG_X, WG_Y) + lid.xy;
   let pc = gid.x;
   let m0 = gid.y * MT;
   if (pc >= p.P || m0 >= p.M) { return; }

@@ -5,7 +5,7 @@ import src from '../../shaders/bias-grad.wgsl';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
 import { checkBuffer, checkDistinct, checkInt, guardParams } from './args.js';
-import { bindKernel, type BoundKernel, type ShaderDef } from './kernel.js';
+import { bindKernel, grid1d, type BoundKernel, type ShaderDef } from './kernel.js';
 
 type F = 'B' | 'N';
 const SHADER: ShaderDef<F> = {
@@ -30,8 +30,7 @@ export interface BiasGradArgs {
 
 export async function prepareBiasGrad(ctx: GpuContext, args: BiasGradArgs): Promise<BoundKernel<F>> {
   const { B, N } = args;
-  const maxN = 65535 * WG_X;
-  checkInt(N, 'N', 1, maxN);
+  checkInt(N, 'N', 1, 2 ** 31 - 1, '2³¹ − 1');
   checkInt(B, 'B', 1, Math.floor((2 ** 31 - 1) / N), '(2³¹ − 1)/N');
   checkBuffer(args.dY, 'dY', B * N * 4, 'B·N·4');
   checkBuffer(args.db, 'db', N * 4, 'N·4');
@@ -46,7 +45,7 @@ export async function prepareBiasGrad(ctx: GpuContext, args: BiasGradArgs): Prom
     constants: { WG_X, WG_Y },
     params: { B, N },
     buffers: [args.dY, args.db],
-    grid: [Math.ceil(N / WG_X), 1],
+    grid: grid1d(Math.ceil(N / WG_X), 1),
   });
   return guardParams(k, validate);
 }

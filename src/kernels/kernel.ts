@@ -3,6 +3,7 @@
 import type { GpuContext } from '../gpu/context.js';
 import type { BindingKind } from '../gpu/pipelines.js';
 import { packUniforms, type UniformLayout } from '../gpu/uniforms.js';
+import { PruneLabError } from '../errors.js';
 
 export interface ShaderDef<F extends string> {
   label: string;
@@ -39,6 +40,14 @@ export async function bindKernel<F extends string>(
   const uniform = ctx.pool.uniform(`${opts.label} params`, def.uniforms.size);
   ctx.device.queue.writeBuffer(uniform, 0, packUniforms(def.uniforms, opts.params));
   const group = ctx.pipelines.bindGroup(`${opts.label} bind group`, def.bindings, [uniform, ...opts.buffers]);
+  const maxPerDim = ctx.device.limits.maxComputeWorkgroupsPerDimension;
+  const checkGrid = (g: readonly [number, number, number?]): void => {
+    // A wrapper bug, not a user's: still a named error here rather than a validation error at submit.
+    if (Math.max(g[0], g[1], g[2] ?? 1) > maxPerDim) {
+      throw new PruneLabError('gpu-validation', `${opts.label}: a dispatch of ${g.join('×')} workgroups is over maxComputeWorkgroupsPerDimension = ${maxPerDim}`, 'grid');
+    }
+  };
+  checkGrid(opts.grid);
   let grid = opts.grid;
   return {
     label: opts.label,
@@ -51,6 +60,7 @@ export async function bindKernel<F extends string>(
       ctx.device.queue.writeBuffer(uniform, 0, packUniforms(def.uniforms, values));
     },
     setGrid(g) {
+      checkGrid(g);
       grid = g;
     },
     release() {
@@ -68,10 +78,34 @@ export function runKernels(ctx: GpuContext, label: string, kernels: readonly Bou
   ctx.device.queue.submit([enc.finish()]);
 }
 
+/**
+ * Workgroups per dimension that every WebGPU device accepts (the spec's minimum of
+ * maxComputeWorkgroupsPerDimension); grids are folded to fit it.
+ */
+export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
+
 /** Workgroups for n items in groups of `wg`, split over x and y past the 65535 limit. */
 export function grid1d(n: number, wg: number): [number, number] {
   const groups = Math.ceil(n / wg);
-  if (groups <= 65535) return [groups, 1];
-  const y = Math.ceil(groups / 65535);
+  if (groups <= MAX_WORKGROUPS_PER_DIMENSION) return [groups, 1];
+  const y = Math.ceil(groups / MAX_WORKGROUPS_PER_DIMENSION);
   return [Math.ceil(groups / y), y];
+}
+
+/**
+ * A gx × gy grid of tiles as a dispatch: itself when both fit, else folded into
+ * (x, y, z) in linear order. The shader reads tile g = wid.x + nwg.x·(wid.y + nwg.y·wid.z)
+ * as (g mod gx, g div gx), which is (wid.x, wid.y) when unfolded, and returns for
+ * g past the last tile (its row is then ≥ gy, past the data).
+ */
+export function foldGrid(gx: number, gy: number): [number, number, number] {
+  const L = MAX_WORKGROUPS_PER_DIMENSION;
+  if (gx <= L && gy <= L) return [gx, gy, 1];
+  const tiles = gx * gy;
+  const x = Math.min(tiles, L);
+  const rest = Math.ceil(tiles / x);
+  const y = Math.min(rest, L);
+  const z = Math.ceil(rest / y);
+  if (z > L) throw new PruneLabError('invalid-argument', `a grid of ${gx}×${gy} workgroups does not fit ${L}³ even folded`, 'grid');
+  return [x, y, z];
 }

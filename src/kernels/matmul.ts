@@ -8,7 +8,7 @@ import vec4Src from '../../shaders/matmul-vec4.wgsl';
 import { check, checkDim } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
-import { bindKernel, type BoundKernel, type ShaderDef } from './kernel.js';
+import { bindKernel, foldGrid, type BoundKernel, type ShaderDef } from './kernel.js';
 
 export type MatmulVariant = 'naive' | 'blocked' | 'vec4';
 export const MATMUL_VARIANTS: readonly MatmulVariant[] = ['naive', 'blocked', 'vec4'];
@@ -84,6 +84,6 @@ export async function prepareMatmul(ctx: GpuContext, args: MatmulArgs): Promise<
     },
     params: { M, K, N },
     buffers: [args.a, args.b, args.c, args.bias ?? ctx.dummy, args.mask ?? ctx.dummy],
-    grid: [Math.ceil(N / (per * WG)), Math.ceil(M / (per * WG))],
+    grid: foldGrid(Math.ceil(N / (per * WG)), Math.ceil(M / (per * WG))),
   });
 }

@@ -10,7 +10,7 @@ import { check, checkDim } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
 import { checkBuffer, checkDistinct } from './args.js';
-import { bindKernel, grid1d, type BoundKernel, type ShaderDef } from './kernel.js';
+import { bindKernel, foldGrid, grid1d, type BoundKernel, type ShaderDef } from './kernel.js';
 
 /** What the kernels need to know of a sliced-ELL matrix (src/infer/sell.ts builds them). */
 export interface SellShape {
@@ -160,7 +160,7 @@ async function bindSpmm(ctx: GpuContext, a: SpmmArgs, int8: Int8Variant | undefi
   const label = a.label ?? `spmm${int8 ? `-int8(${int8})` : ''} ${a.M}×${K}·${R} (${P} pieces)`;
   const constants = { WG_X: wgx, WG_Y: wgy, MT: mt, FUSED: !f.split, HAS_BIAS: a.bias !== undefined, RELU: !!a.relu };
   const params = { M: a.M, K, R, P, S: f.slice, POS: pos, rowOff: f.slices + 1 };
-  const grid = [Math.ceil(P / wgx), Math.ceil(a.M / (mt * wgy))] as const;
+  const grid = foldGrid(Math.ceil(P / wgx), Math.ceil(a.M / (mt * wgy)));
   const bias = a.bias ?? ctx.dummy;
   const main = int8
     ? await bindKernel(ctx, INT8_DEFS[int8], { label, constants, params, grid, buffers: [a.x, a.xScale!, b.wq!, b.cols, b.sell, b.wScale!, bias, out] })
