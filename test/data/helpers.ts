@@ -58,3 +58,18 @@ export async function expectRejects(p: Promise<unknown>, code: ErrorCode, messag
   expect(thrown, 'the promise rejected').to.not.equal(undefined);
   expectError(thrown, code, message);
 }
+
+/** Asserts `fn` throws a PruneLabError with `code`, exactly this `field`, and a message matching `message`. */
+export function expectRefused(fn: () => unknown, code: ErrorCode, field: string, message: RegExp): void {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown, `${field}: an error was thrown`).to.be.instanceOf(PruneLabError);
+  const err = thrown as PruneLabError;
+  expect(err.code, err.message).to.equal(code);
+  expect(err.field, err.message).to.equal(field);
+  expect(err.message).to.match(message);
+}

@@ -7,6 +7,7 @@ import { Network, initialValues } from '../../src/nn/network.js';
 import { gpu } from '../helpers/gpu.js';
 import { planModel, type ModelSpec } from '../../src/nn/spec.js';
 import { PruneLabError } from '../../src/errors.js';
+import { expectRefused } from '../data/helpers.js';
 import { Rng } from '../../src/rng.js';
 
 const SPEC: ModelSpec = { name: 'tiny', input: { C: 1, H: 3, W: 3 }, layers: [{ type: 'linear', units: 5 }, { type: 'relu' }, { type: 'linear', units: 3 }] };
@@ -51,17 +52,7 @@ function edit(buf: ArrayBuffer, change: (h: Json) => void): ArrayBuffer {
 
 /** Asserts a PruneLabError('invalid-data') with this field and a message matching `message`. */
 function refused(buf: unknown, field: string, message: RegExp): void {
-  let err: unknown;
-  try {
-    decodeCheckpoint(buf as ArrayBuffer);
-  } catch (e) {
-    err = e;
-  }
-  expect(err, `${field}: thrown`).to.be.instanceOf(PruneLabError);
-  const e = err as PruneLabError;
-  expect(e.code, e.message).to.equal('invalid-data');
-  expect(e.field, e.message).to.equal(field);
-  expect(e.message).to.match(message);
+  expectRefused(() => decodeCheckpoint(buf as ArrayBuffer), 'invalid-data', field, message);
 }
 
 describe('decodeCheckpoint', () => {

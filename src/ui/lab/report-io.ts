@@ -1,36 +1,15 @@
 // Reports in and out of the lab as files: JSON in the engine's report format (one
 // report, or an array of them), CSV through reportToCsv's layout, and a check of
-// an imported file that names the first field it cannot use.
-import type { Report, RoundEntry } from '../../worker/api.js';
+// an imported file against the full report schema (src/lab/report-schema.ts) that
+// names the first field it cannot use.
+import type { Report } from '../../worker/api.js';
 import { check, PruneLabError } from '../../errors.js';
-import { checkEntryMetrics, checkLayers, checkPerClass } from '../check-report.js';
+// The one schema of the report format, pure CPU code shared with every face.
+import { validateReport } from '../../lab/report-schema.js';
 
-const STATUSES = ['complete', 'aborted', 'error', 'running'];
-
-function checkEntry(e: unknown, field: string): void {
-  checkEntryMetrics(e, field);
-  const r = e as RoundEntry;
-  check(Number.isInteger(r.round) && r.round >= 0, `${field}.round`, 'an integer ≥ 0', r.round);
-  checkLayers(r, field);
-  checkPerClass(r, field);
-  check(Array.isArray(r.confusion) && r.confusion.every((v) => Number.isInteger(v) && v >= 0), `${field}.confusion`, 'an array of counts', r.confusion);
-}
-
-/** Checks that `r` is a report the lab can list, chart and export again. */
+/** Checks that `r` is a report the lab can list, chart and export again (the full schema: validateReport). */
 export function checkReport(r: unknown, field = 'report'): asserts r is Report {
-  check(typeof r === 'object' && r !== null && !Array.isArray(r), field, 'a report object', r);
-  const x = r as Partial<Report>;
-  check(x.version === 1, `${field}.version`, '1 (the report format this lab reads)', x.version);
-  check(typeof x.id === 'string' && x.id.length > 0, `${field}.id`, 'a non-empty string', x.id);
-  check(typeof x.createdAt === 'string' && !Number.isNaN(Date.parse(x.createdAt)), `${field}.createdAt`, 'an ISO date string', x.createdAt);
-  check(STATUSES.includes(x.status as string), `${field}.status`, `one of ${STATUSES.join(', ')}`, x.status);
-  check(typeof x.config === 'object' && x.config !== null, `${field}.config`, 'an experiment config object', x.config);
-  check(typeof x.config.prune?.method === 'string', `${field}.config.prune.method`, 'a string', x.config.prune?.method);
-  check(typeof x.model === 'object' && x.model !== null && typeof x.model.name === 'string', `${field}.model`, 'an object { name, … }', x.model);
-  check(x.baseline === null || typeof x.baseline === 'object', `${field}.baseline`, 'a round entry or null', x.baseline);
-  if (x.baseline) checkEntry(x.baseline, `${field}.baseline`);
-  check(Array.isArray(x.rounds), `${field}.rounds`, 'an array of round entries', x.rounds);
-  x.rounds.forEach((e, i) => checkEntry(e, `${field}.rounds[${i}]`));
+  validateReport(r, field);
 }
 
 /** Parses an imported file: one report or an array of reports. Throws PruneLabError naming the first bad field. */
@@ -43,8 +22,8 @@ export function parseReports(text: string, name = 'file'): Report[] {
   }
   const list = Array.isArray(v) ? v : [v];
   check(list.length > 0, name, 'a report or a non-empty array of reports', v);
-  list.forEach((r, i) => checkReport(r, Array.isArray(v) ? `${name}[${i}]` : name));
-  return list as Report[];
+  // Every report is checked (and migrated) before any is returned: a file is taken whole or not at all.
+  return list.map((r, i) => validateReport(r, Array.isArray(v) ? `${name}[${i}]` : name));
 }
 
 /** The JSON file of a report (what import reads back). */

@@ -1,0 +1,266 @@
+// The full schema of the report format (src/lab/report.ts), for reports that come
+// back from outside the engine: an imported JSON file, a stored IndexedDB record.
+// validateReport migrates an older version to the current one, then checks every
+// field of Report, RoundEntry and LayerEntry, the config through validateConfig,
+// and the consistency the runner guarantees (counts against the model, confusion
+// against the data, rounds in order), so that anything it returns can be listed,
+// charted and exported (reportToCsv) again. Every refusal is a PruneLabError
+// ('invalid-data') whose field is the path of the culprit ("report.rounds[2].flops").
+//
+// Documented tolerance: keys this version does not know are kept, unread, at two
+// levels only: the report itself (run-experiment writes `browser` there) and each
+// round entry (optional fields a newer engine adds). Everywhere else an unknown
+// key is refused, and the config's own keys are validateConfig's to judge.
+import { PruneLabError } from '../errors.js';
+import { planModel, type ModelPlan } from '../nn/spec.js';
+import { resolveModel, validateConfig, type ExperimentConfig } from './config.js';
+import { REPORT_VERSION, type Report } from './report.js';
+
+/** Upgrades a report of version v (the key) to version v + 1. */
+export type ReportMigration = (report: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Version 1 is the first report format ever written (src/lab/report.ts has not
+ * changed shape since it was added, and every stored sample and docs/results report
+ * is version 1), so there is no step yet. A change of shape bumps REPORT_VERSION
+ * and adds the step from the previous version here.
+ */
+export const REPORT_MIGRATIONS: Readonly<Record<number, ReportMigration>> = {};
+
+const STATUSES = ['complete', 'aborted', 'error', 'running'] as const;
+// Metric tolerance: hand-written or rounded reports carry 6 decimals.
+const METRIC_TOL = 1e-5;
+// Ratios the runner computes from counts: equal up to float rounding.
+const COUNT_TOL = 1e-9;
+
+type Obj = Record<string, unknown>;
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (Array.isArray(v)) return `array(${v.length})`;
+  if (typeof v === 'object' && v !== null) return 'object';
+  return String(v);
+}
+
+function fail(field: string, message: string): never {
+  throw new PruneLabError('invalid-data', `${field} ${message}`, field);
+}
+
+function need(ok: boolean, field: string, expected: string, got?: unknown): asserts ok {
+  if (!ok) fail(field, `must be ${expected}${got === undefined ? '' : ` (got ${describe(got)})`}`);
+}
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isFinite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const near = (a: number, b: number, tol: number): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
+
+function object(v: unknown, field: string, expected: string, keys?: readonly string[]): Obj {
+  need(isObj(v), field, expected, v);
+  if (keys) for (const k of Object.keys(v)) need(keys.includes(k), `${field}.${k}`, `absent (fields: ${keys.join(', ')})`);
+  return v;
+}
+function count(v: unknown, field: string): number {
+  need(isCount(v), field, 'an integer ≥ 0', v);
+  return v;
+}
+function fraction(v: unknown, field: string): number {
+  need(isFinite(v) && v >= 0 && v <= 1, field, 'a number in [0, 1]', v);
+  return v;
+}
+function duration(v: unknown, field: string): number {
+  need(isFinite(v) && v >= 0, field, 'a duration in ms, a finite number ≥ 0', v);
+  return v;
+}
+function text(v: unknown, field: string, nonEmpty = false): string {
+  need(typeof v === 'string' && (!nonEmpty || v.length > 0), field, nonEmpty ? 'a non-empty string' : 'a string', v);
+  return v;
+}
+function array(v: unknown, field: string, expected: string, length?: number): unknown[] {
+  need(Array.isArray(v) && (length === undefined || v.length === length), field, expected, v);
+  // A JS array (a stored record, not JSON) may have holes, which forEach and map skip.
+  for (let i = 0; i < v.length; i++) if (!(i in v)) fail(`${field}[${i}]`, 'must be present (the array has a hole)');
+  return v;
+}
+function strings(v: unknown, field: string): string[] {
+  const a = array(v, field, 'an array of strings');
+  a.forEach((s, i) => text(s, `${field}[${i}]`));
+  return a as string[];
+}
+const mean = (a: number[]): number => a.reduce((s, x) => s + x, 0) / a.length;
+
+/** Upgrades `raw` step by step to REPORT_VERSION; refuses versions it cannot read. */
+export function migrateReport(raw: Obj, field = 'report', migrations: Readonly<Record<number, ReportMigration>> = REPORT_MIGRATIONS): Obj {
+  const oldest = Math.min(REPORT_VERSION, ...Object.keys(migrations).map(Number));
+  const readable = oldest === REPORT_VERSION ? `${REPORT_VERSION}` : `an integer in [${oldest}, ${REPORT_VERSION}]`;
+  need(Number.isInteger(raw.version) && (raw.version as number) >= oldest && (raw.version as number) <= REPORT_VERSION,
+    `${field}.version`, `${readable} (the report versions this lab reads)`, raw.version);
+  let r = raw;
+  for (let v = raw.version as number; v < REPORT_VERSION; v++) {
+    r = migrations[v]!({ ...r });
+    need(r.version === v + 1, `${field}.version`, `${v + 1} after migrating from version ${v}`, r.version);
+  }
+  return r;
+}
+
+/** What the runner knows about the model before the first round: the checks' reference. */
+interface Expect {
+  plan: ModelPlan;
+  config: ExperimentConfig;
+  excluded: Set<string>;
+  data: Record<'train' | 'validation' | 'test', number>;
+}
+
+function checkConfig(raw: unknown, field: string): { config: ExperimentConfig; plan: ModelPlan } {
+  const f = `${field}.config`;
+  need(isObj(raw), f, 'an experiment config object', raw);
+  try {
+    const config = validateConfig(raw);
+    return { config, plan: planModel(resolveModel(config.model)) };
+  } catch (e) {
+    if (e instanceof PruneLabError) {
+      const inner = e.field ?? '';
+      const message = inner && e.message.startsWith(inner) ? e.message.slice(inner.length) : `: ${e.message}`;
+      throw new PruneLabError('invalid-data', `${f}${inner ? `.${inner}` : ''}${message}`, inner ? `${f}.${inner}` : f);
+    }
+    throw new PruneLabError('invalid-data', `${f} is not a config this lab accepts (${e instanceof Error ? e.message : String(e)})`, f);
+  }
+}
+
+function checkLayer(raw: unknown, f: string, i: number, x: Expect): { nonzero: number; params: number; biases: number; prunable: boolean } {
+  const l = object(raw, f, 'a layer entry { name, kind, shape, params, nonzero, sparsity, prunable, biases }',
+    ['name', 'kind', 'shape', 'params', 'nonzero', 'sparsity', 'prunable', 'biases']);
+  const op = x.plan.params[i]!;
+  need(l.name === op.name, `${f}.name`, `"${op.name}" (layer ${i} of the config's model)`, l.name);
+  need(l.kind === op.kind, `${f}.kind`, `"${op.kind}" (${op.name} of the config's model)`, l.kind);
+  const shape = array(l.shape, `${f}.shape`, `an array of ${op.weightShape.length} integers ≥ 0`, op.weightShape.length);
+  shape.forEach((d, j) => count(d, `${f}.shape[${j}]`));
+  const params = count(l.params, `${f}.params`);
+  const size = (shape as number[]).reduce((a, b) => a * b, 1);
+  need(params === size, `${f}.params`, `the product of its shape (${size})`, params);
+  need(params <= op.weightCount, `${f}.params`, `at most the model's ${op.weightCount} weights of ${op.name}`, params);
+  const nonzero = count(l.nonzero, `${f}.nonzero`);
+  need(nonzero <= params, `${f}.nonzero`, `at most params (${params})`, nonzero);
+  const sparsity = fraction(l.sparsity, `${f}.sparsity`);
+  need(near(sparsity, 1 - nonzero / op.weightCount, COUNT_TOL), `${f}.sparsity`, `1 − nonzero / ${op.weightCount} (the layer's original weights) = ${1 - nonzero / op.weightCount}`, sparsity);
+  need(l.prunable === !x.excluded.has(op.name), `${f}.prunable`, `${!x.excluded.has(op.name)} (${op.name} is ${x.excluded.has(op.name) ? '' : 'not '}excluded in config.prune.layers)`, l.prunable);
+  const biases = count(l.biases, `${f}.biases`);
+  need(biases <= op.biasCount, `${f}.biases`, `at most the model's ${op.biasCount} biases of ${op.name}`, biases);
+  return { nonzero, params, biases, prunable: l.prunable as boolean };
+}
+
+function checkEntry(raw: unknown, f: string, x: Expect): Obj {
+  const e = object(raw, f, 'a round entry object');
+  count(e.round, `${f}.round`);
+  fraction(e.targetSparsity, `${f}.targetSparsity`);
+  const sparsity = fraction(e.sparsity, `${f}.sparsity`);
+  const ops = x.plan.params;
+  const layers = array(e.layers, `${f}.layers`, `an array of ${ops.length} layer entries (${ops.map((o) => o.name).join(', ')})`, ops.length)
+    .map((l, i) => checkLayer(l, `${f}.layers[${i}]`, i, x));
+  const prunableTotal = ops.reduce((t, o) => t + (x.excluded.has(o.name) ? 0 : o.weightCount), 0);
+  const keptPrunable = layers.reduce((t, l) => t + (l.prunable ? l.nonzero : 0), 0);
+  need(near(sparsity, 1 - keptPrunable / prunableTotal, COUNT_TOL), `${f}.sparsity`, `1 − the prunable layers' nonzero / ${prunableTotal} = ${1 - keptPrunable / prunableTotal}`, sparsity);
+
+  const evaluatedOn = e.evaluatedOn;
+  const wantOn = x.config.evaluateOn ?? 'test';
+  need(evaluatedOn === wantOn, `${f}.evaluatedOn`, `"${wantOn}" (config.evaluateOn)`, evaluatedOn);
+  const classes = x.plan.classes;
+  const confusion = array(e.confusion, `${f}.confusion`, `an array of ${classes}×${classes} = ${classes * classes} counts (classes²)`, classes * classes)
+    .map((v, i) => count(v, `${f}.confusion[${i}]`));
+  const total = confusion.reduce((a, b) => a + b, 0);
+  need(total === x.data[wantOn], `${f}.confusion`, `counts summing to data.${wantOn} (${x.data[wantOn]})`, `sum ${total}`);
+  let trace = 0;
+  for (let c = 0; c < classes; c++) trace += confusion[c * classes + c]!;
+  const accuracy = fraction(e.accuracy, `${f}.accuracy`);
+  if (total > 0) need(near(accuracy, trace / total, METRIC_TOL), `${f}.accuracy`, `the confusion matrix's trace / total = ${trace / total}`, accuracy);
+
+  const pc = object(e.perClass, `${f}.perClass`, 'an object { precision, recall, f1 }', ['precision', 'recall', 'f1']);
+  const per = (k: 'precision' | 'recall' | 'f1'): number[] =>
+    array(pc[k], `${f}.perClass.${k}`, `an array of ${classes} numbers (one per class)`, classes).map((v, c) => fraction(v, `${f}.perClass.${k}[${c}]`));
+  const macro: Array<[string, number[]]> = [['precision', per('precision')], ['recall', per('recall')], ['macroF1', per('f1')]];
+  for (const [k, values] of macro) {
+    const v = fraction(e[k], `${f}.${k}`);
+    need(near(v, mean(values), METRIC_TOL), `${f}.${k}`, `the mean of perClass (${mean(values)})`, v);
+  }
+  need(e.loss === null || (isFinite(e.loss) && e.loss >= 0), `${f}.loss`, 'null or a finite number ≥ 0', e.loss);
+
+  const params = object(e.params, `${f}.params`, 'an object { total, nonzero }', ['total', 'nonzero']);
+  const weights = layers.reduce((t, l) => t + l.params + l.biases, 0);
+  need(count(params.total, `${f}.params.total`) === weights, `${f}.params.total`, `the layers' params + biases (${weights})`, params.total);
+  need(count(params.nonzero, `${f}.params.nonzero`) <= weights, `${f}.params.nonzero`, `at most params.total (${weights})`, params.nonzero);
+  const flops = object(e.flops, `${f}.flops`, 'an object { dense, effective }', ['dense', 'effective']);
+  const dense = count(flops.dense, `${f}.flops.dense`);
+  need(count(flops.effective, `${f}.flops.effective`) <= dense, `${f}.flops.effective`, `at most flops.dense (${dense})`, flops.effective);
+  const original = ops.reduce((t, o) => t + o.weightCount, 0);
+  const kept = layers.reduce((t, l) => t + l.nonzero, 0);
+  const ratio = original / Math.max(1, kept);
+  need(isFinite(e.compressionRatio) && near(e.compressionRatio, ratio, COUNT_TOL), `${f}.compressionRatio`, `the model's ${original} weights / max(1, nonzero) = ${ratio}`, e.compressionRatio);
+
+  if (e.units !== undefined) {
+    const units = object(e.units, `${f}.units`, 'an object keyed by layer name', ops.map((o) => o.name));
+    for (const [name, u] of Object.entries(units)) {
+      const uf = `${f}.units.${name}`;
+      const o = object(u, uf, 'an object { before, after }', ['before', 'after']);
+      const before = count(o.before, `${uf}.before`);
+      need(count(o.after, `${uf}.after`) <= before, `${uf}.after`, `at most before (${before})`, o.after);
+    }
+  }
+  const t = object(e.timeMs, `${f}.timeMs`, 'an object { prune, finetune, evaluate }', ['prune', 'finetune', 'evaluate']);
+  for (const k of ['prune', 'finetune', 'evaluate'] as const) duration(t[k], `${f}.timeMs.${k}`);
+  return e;
+}
+
+/**
+ * Checks that `raw` is a report this lab can list, chart and export again, after
+ * migrating an older version, and returns it typed. `field` names it in errors
+ * ("report", or the file's name).
+ */
+export function validateReport(raw: unknown, field = 'report'): Report {
+  const r = migrateReport(object(raw, field, 'a report object'), field);
+  text(r.id, `${field}.id`, true);
+  need(typeof r.createdAt === 'string' && !Number.isNaN(Date.parse(r.createdAt)), `${field}.createdAt`, 'an ISO date string', r.createdAt);
+  need((STATUSES as readonly unknown[]).includes(r.status), `${field}.status`, `one of ${STATUSES.join(', ')}`, r.status);
+  if (r.error !== undefined) {
+    const e = object(r.error, `${field}.error`, 'an object { code, message }', ['code', 'message']);
+    text(e.code, `${field}.error.code`, true);
+    text(e.message, `${field}.error.message`);
+  }
+  need(r.status !== 'error' || r.error !== undefined, `${field}.error`, "present when status is 'error' ({ code, message })", r.error);
+  const { config, plan } = checkConfig(r.config, field);
+  const adapter = object(r.adapter, `${field}.adapter`, 'an object { vendor, architecture, description, backend }', ['vendor', 'architecture', 'description', 'backend']);
+  for (const k of ['vendor', 'architecture', 'description', 'backend'] as const) text(adapter[k], `${field}.adapter.${k}`);
+
+  const excluded = new Set(plan.params.filter((q) => config.prune.layers?.[q.name]?.exclude).map((q) => q.name));
+  const m = object(r.model, `${field}.model`, 'an object { name, paramCount, prunableLayers, excludedLayers }', ['name', 'paramCount', 'prunableLayers', 'excludedLayers']);
+  need(m.name === plan.name, `${field}.model.name`, `"${plan.name}" (the config's model)`, m.name);
+  need(count(m.paramCount, `${field}.model.paramCount`) === plan.paramCount, `${field}.model.paramCount`, `${plan.paramCount} (the config's model)`, m.paramCount);
+  const prunable = plan.params.map((q) => q.name).filter((n) => !excluded.has(n));
+  need(JSON.stringify(strings(m.prunableLayers, `${field}.model.prunableLayers`)) === JSON.stringify(prunable), `${field}.model.prunableLayers`, `[${prunable.join(', ')}] (the config's model less its excluded layers)`, m.prunableLayers);
+  need(JSON.stringify(strings(m.excludedLayers, `${field}.model.excludedLayers`)) === JSON.stringify([...excluded]), `${field}.model.excludedLayers`, `[${[...excluded].join(', ')}] (config.prune.layers)`, m.excludedLayers);
+  const d = object(r.data, `${field}.data`, 'an object { train, validation, test }', ['train', 'validation', 'test']);
+  const data = { train: count(d.train, `${field}.data.train`), validation: count(d.validation, `${field}.data.validation`), test: count(d.test, `${field}.data.test`) };
+  const x: Expect = { plan, config, excluded, data };
+
+  need(r.baseline === null || isObj(r.baseline), `${field}.baseline`, 'a round entry or null', r.baseline);
+  if (r.baseline !== null) {
+    checkEntry(r.baseline, `${field}.baseline`, x);
+    need((r.baseline as Obj).round === 0, `${field}.baseline.round`, '0 (the dense baseline)', (r.baseline as Obj).round);
+  }
+  const p = config.prune;
+  const planned = p.schedule === 'gradual' ? p.finetuneEpochs : p.rounds;
+  const rounds = array(r.rounds, `${field}.rounds`, `an array of at most ${planned} round entries`);
+  need(rounds.length <= planned, `${field}.rounds`, `at most ${planned} entries (${p.schedule === 'gradual' ? 'prune.finetuneEpochs' : 'prune.rounds'})`, rounds);
+  need(rounds.length === 0 || r.baseline !== null, `${field}.baseline`, 'a round entry when rounds follow it', r.baseline);
+  rounds.forEach((e, i) => {
+    checkEntry(e, `${field}.rounds[${i}]`, x);
+    need((e as Obj).round === i + 1, `${field}.rounds[${i}].round`, `${i + 1} (rounds in order, after the baseline's 0)`, (e as Obj).round);
+  });
+  const last = rounds.at(-1) ?? r.baseline;
+  if (last === null) need(r.final === null, `${field}.final`, 'null while there is no baseline', r.final);
+  else {
+    checkEntry(r.final, `${field}.final`, x);
+    need(JSON.stringify(r.final) === JSON.stringify(last), `${field}.final`, `the last entry (round ${(last as Obj).round})`, r.final);
+  }
+  duration(r.timeMs, `${field}.timeMs`);
+  return r as unknown as Report;
+}
