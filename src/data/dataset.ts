@@ -24,6 +24,9 @@ export interface DatasetOptions {
   numClasses?: number;
 }
 
+/** The most pixel values a dataset may hold (2^28 f32 = 1 GiB), checked before the f32 copy is allocated. */
+export const MAX_DATASET_VALUES = 2 ** 28;
+
 function fail(name: string, problem: string): never {
   throw new PruneLabError('invalid-data', `${name}: ${problem}`, name);
 }
@@ -38,6 +41,7 @@ const U8_SCALE = Float32Array.from({ length: 256 }, (_, k) => k / 255);
  * checked before anything is allocated, so an error returns nothing partial.
  */
 export function datasetFromIdx(images: IdxTensor, labels: IdxTensor, options: DatasetOptions = {}): ImageDataset {
+  check(typeof options === 'object' && options !== null, 'options', 'an object { numClasses? }', options);
   const iname = images.name;
   const lname = labels.name;
   if (images.dims.length !== 3 && images.dims.length !== 4) {
@@ -54,6 +58,9 @@ export function datasetFromIdx(images: IdxTensor, labels: IdxTensor, options: Da
   if (labels.dims[0] !== n) {
     throw new PruneLabError('invalid-data',
       `${iname} / ${lname}: count mismatch: ${n} images but ${labels.dims[0]} labels`, lname);
+  }
+  if (images.data.length > MAX_DATASET_VALUES) {
+    fail(iname, `${images.dims.join('×')} = ${images.data.length} pixel values is over the ${MAX_DATASET_VALUES} a dataset may hold (1 GiB of f32); use a subset of the file`);
   }
   const [C, H, W] = images.dims.length === 4 ? images.dims.slice(1) : [1, ...images.dims.slice(1)];
   const shape: ImageShape = { C: C!, H: H!, W: W! };
@@ -93,6 +100,8 @@ export async function datasetFromIdxBytes(
   names: { images: string; labels: string },
   options: DatasetOptions = {},
 ): Promise<ImageDataset> {
+  const ok = typeof names === 'object' && names !== null && typeof names.images === 'string' && names.images !== '' && typeof names.labels === 'string' && names.labels !== '';
+  check(ok, 'names', 'an object { images, labels } of non-empty file names', names);
   const [images, labels] = await Promise.all([decodeIdx(imageBytes, names.images), decodeIdx(labelBytes, names.labels)]);
   return datasetFromIdx(images, labels, options);
 }

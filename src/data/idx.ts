@@ -45,6 +45,11 @@ function hex(b: number): string {
   return `0x${b.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
+/** The most data bytes an IDX file may announce (1 GiB): checked from the header, before anything is allocated. */
+export const MAX_IDX_DATA_BYTES = 2 ** 30;
+/** The longest header: magic and 255 dimensions. */
+const MAX_IDX_HEADER_BYTES = 4 + 4 * 255;
+
 function fail(name: string, problem: string): never {
   throw new PruneLabError('invalid-data', `${name}: ${problem}`, name);
 }
@@ -56,7 +61,8 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /**
  * Parses uncompressed IDX bytes, validating magic, dtype, rank (≥ 1), every
- * dimension (≥ 1) and the exact length: truncated data and trailing bytes are
+ * dimension (≥ 1), the data size against MAX_IDX_DATA_BYTES (exactly, in BigInt,
+ * before allocating) and the exact length: truncated data and trailing bytes are
  * both errors. Synchronous; use `decodeIdx` when the bytes may be gzip.
  */
 export function parseIdx(bytes: Uint8Array, name: string): IdxTensor {
@@ -87,6 +93,9 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxTensor {
   const count = dims.reduce((p, d) => p * BigInt(d), 1n);
   const want = count * BigInt(info.size);
   const have = BigInt(bytes.length - headerBytes);
+  if (want > BigInt(MAX_IDX_DATA_BYTES)) {
+    fail(name, `header says ${dims.join('×')}${info.size > 1 ? ` ${info.dtype}` : ''} = ${want} bytes of data, over the ${MAX_IDX_DATA_BYTES}-byte limit of an IDX file here (file has ${have})`);
+  }
   if (have !== want) {
     const what = `header says ${dims.join('×')}${info.size > 1 ? ` ${info.dtype}` : ''} = ${want} bytes of data, file has ${have}`;
     fail(name, have < want ? `truncated: ${what}` : `trailing bytes: ${what} (${have - want} extra)`);
@@ -109,21 +118,51 @@ function decodeData(view: DataView, at: number, n: number, info: DtypeInfo): Idx
   return out;
 }
 
-/** Decompresses gzip bytes with the platform's DecompressionStream (browsers, Workers, Node ≥ 18). */
-export async function gunzip(bytes: Uint8Array, name: string): Promise<Uint8Array> {
+/**
+ * Decompresses gzip bytes with the platform's DecompressionStream (browsers,
+ * Workers, Node ≥ 18), chunk by chunk, stopping as soon as the output passes
+ * `maxBytes` (a few bytes of gzip can claim gigabytes). Corrupt, truncated or
+ * over-long input is a PruneLabError naming the file.
+ */
+export async function gunzip(bytes: Uint8Array, name: string, maxBytes = MAX_IDX_DATA_BYTES + MAX_IDX_HEADER_BYTES): Promise<Uint8Array> {
   check(bytes instanceof Uint8Array, `${name}: bytes`, 'a Uint8Array', bytes);
-  const ds = new DecompressionStream('gzip');
+  let ds: DecompressionStream;
+  try {
+    ds = new DecompressionStream('gzip');
+  } catch (e) {
+    return fail(name, `is gzip-compressed, and this platform cannot decompress gzip (${e instanceof Error ? e.message : String(e)})`);
+  }
   const writer = ds.writable.getWriter();
   // Copy into a plain ArrayBuffer-backed array: the stream may take ownership of it.
   const written = writer.write(new Uint8Array(bytes)).then(() => writer.close());
+  written.catch(() => undefined);
+  const reader = ds.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
   try {
-    const [out] = await Promise.all([new Response(ds.readable).arrayBuffer(), written]);
-    return new Uint8Array(out);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        reader.cancel().catch(() => undefined);
+        return fail(name, `gzip data decompresses to more than ${maxBytes} bytes, the most an IDX file may hold here`);
+      }
+      chunks.push(value);
+    }
+    await written;
   } catch (e) {
-    written.catch(() => undefined);
+    if (e instanceof PruneLabError) throw e;
     const why = e instanceof Error ? e.message : String(e);
     return fail(name, `gzip data is corrupt or truncated (${why})`);
   }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** Decodes IDX bytes, raw or gzip-compressed (detected by the 1f 8b magic), with all of parseIdx's checks. */

@@ -1,7 +1,7 @@
 // datasetFromIdx: pairing, scaling and every mismatch between images and labels.
 import { expect } from '@esm-bundle/chai';
 import { parseIdx } from '../../src/data/idx.js';
-import { datasetFromIdx, datasetFromIdxBytes, gatherRows, selectRows, sliceDataset } from '../../src/data/dataset.js';
+import { datasetFromIdx, datasetFromIdxBytes, gatherRows, selectRows, sliceDataset, MAX_DATASET_VALUES } from '../../src/data/dataset.js';
 import { expectThrows, expectRejects, fetchBytes, gzip, idxBytes } from './helpers.js';
 
 const f32Bytes = (values: number[]): Uint8Array => {
@@ -74,6 +74,24 @@ describe('datasetFromIdx', () => {
       'hot: f32 pixel 1.5 at index 1 is outside [0, 1]');
     expectThrows(() => datasetFromIdx(parseIdx(idxBytes(0x0d, [2, 1, 1], f32Bytes([NaN, 0])), 'nan'), lab2), 'invalid-data',
       'nan: f32 pixel NaN at index 0 is outside [0, 1]');
+  });
+
+  it('refuses more pixels than a dataset may hold before allocating, and bad options or names', async () => {
+    const lab = parseIdx(idxBytes(0x08, [2], new Uint8Array([0, 1])), 'l2');
+    const dims = [2, 2 ** 13, 2 ** 14 + 1];
+    // A stand-in tensor: the check reads only the length, so no 256 MiB buffer is needed.
+    const big = { name: 'big', dtype: 'u8' as const, dims, data: { length: 2 * 2 ** 13 * (2 ** 14 + 1) } as unknown as Uint8Array };
+    expectThrows(() => datasetFromIdx(big, lab), 'invalid-data',
+      'big: 2×8192×16385 = 268451840 pixel values is over the 268435456 a dataset may hold (1 GiB of f32); use a subset of the file');
+    expect(MAX_DATASET_VALUES).to.equal(2 ** 28);
+    const im = parseIdx(idxBytes(0x08, [2, 1, 1], new Uint8Array(2)), 'im');
+    expectThrows(() => datasetFromIdx(im, lab, null as unknown as object), 'invalid-argument', 'options must be an object { numClasses? } (got null)');
+    await expectRejects(datasetFromIdxBytes(new Uint8Array(0), new Uint8Array(0), null as unknown as { images: string; labels: string }), 'invalid-argument',
+      'names must be an object { images, labels } of non-empty file names (got null)');
+    await expectRejects(datasetFromIdxBytes(idxBytes(0x08, [2, 1, 1], new Uint8Array(2)), idxBytes(0x08, [3], new Uint8Array(3)), { images: 'i', labels: 'l' }), 'invalid-data',
+      'i / l: count mismatch: 2 images but 3 labels');
+    await expectRejects(datasetFromIdxBytes(idxBytes(0x08, [2, 1, 1], new Uint8Array(2)), idxBytes(0x08, [2], new Uint8Array([0, 7])), { images: 'i', labels: 'l' }, { numClasses: 3 }), 'invalid-data',
+      'l: label 7 at row 1 is ≥ numClasses 3; labels must be in [0, 2]');
   });
 
   it('datasetFromIdxBytes (the Node path) takes raw or gzip bytes and names files in errors', async () => {

@@ -1,7 +1,7 @@
 // The IDX parser on the real t10k files, on every dtype, on gzip, and on each kind
 // of corrupt input, with the exact message a user would see.
 import { expect } from '@esm-bundle/chai';
-import { parseIdx, decodeIdx, isGzip } from '../../src/data/idx.js';
+import { parseIdx, decodeIdx, gunzip, isGzip, MAX_IDX_DATA_BYTES } from '../../src/data/idx.js';
 import { expectThrows, expectRejects, fetchBytes, gzip, idxBytes } from './helpers.js';
 
 const T10K_IMAGES = 't10k-images-idx3-ubyte';
@@ -77,6 +77,38 @@ describe('parseIdx on MNIST t10k', () => {
   });
 });
 
+describe('decodeIdx on gzip garbage', () => {
+  const labels = idxBytes(0x08, [4], new Uint8Array([0, 1, 2, 3]));
+
+  it('turns every DecompressionStream failure into a PruneLabError naming the file', async () => {
+    const gz = await gzip(labels);
+    const junk = new Uint8Array(gz.length + 5);
+    junk.set(gz);
+    junk.set([1, 2, 3, 4, 5], gz.length);
+    const flipped = gz.slice();
+    flipped[12] ^= 0xff;
+    for (const [what, bytes] of [
+      ['magic only', new Uint8Array([0x1f, 0x8b])],
+      ['magic then garbage', new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5])],
+      ['a bad compression method', Uint8Array.from(gz, (b, i) => (i === 2 ? 7 : b))],
+      ['junk after the stream', junk],
+      ['a flipped deflate byte', flipped],
+    ] as const) {
+      await expectRejects(decodeIdx(bytes, 'g.gz'), 'invalid-data', new RegExp(`^g\\.gz: (gzip data is corrupt or truncated|truncated|trailing bytes|bad magic|unknown dtype)`))
+        .catch((e: unknown) => { throw new Error(`${what}: ${String(e)}`); });
+    }
+  });
+
+  it('stops decompressing at the size limit (a gzip bomb is refused, not inflated)', async () => {
+    const big = idxBytes(0x08, [1 << 20], new Uint8Array(1 << 20));
+    const gz = await gzip(big);
+    expect(gz.length).to.be.lessThan(5000);
+    await expectRejects(gunzip(gz, 'bomb.gz', 1 << 16), 'invalid-data',
+      'bomb.gz: gzip data decompresses to more than 65536 bytes, the most an IDX file may hold here');
+    expect((await gunzip(gz, 'ok.gz', big.length)).length).to.equal(big.length);
+  });
+});
+
 describe('parseIdx on synthetic files', () => {
   it('decodes every dtype big-endian', () => {
     const cases: { code: number; dtype: string; size: number; values: number[]; set: (v: DataView, at: number, x: number) => void }[] = [
@@ -131,9 +163,28 @@ describe('parseIdx on synthetic files', () => {
   it('names the element type and byte count for wide dtypes, without overflow on huge headers', () => {
     expectThrows(() => parseIdx(idxBytes(0x0e, [2, 3], new Uint8Array(40)), 'w'), 'invalid-data',
       'w: truncated: header says 2×3 f64 = 48 bytes of data, file has 40');
+  });
+
+  it('refuses dims whose product overflows or passes the size limit, from the header alone (nothing allocated)', () => {
     const huge = [0xffffffff, 0xffffffff, 0xffffffff];
     expectThrows(() => parseIdx(idxBytes(0x08, huge, new Uint8Array(1)), 'h'), 'invalid-data',
-      `h: truncated: header says ${huge.join('×')} = ${(2n ** 32n - 1n) ** 3n} bytes of data, file has 1`);
+      `h: header says ${huge.join('×')} = ${(2n ** 32n - 1n) ** 3n} bytes of data, over the 1073741824-byte limit of an IDX file here (file has 1)`);
+    expect(MAX_IDX_DATA_BYTES).to.equal(2 ** 30);
+    expectThrows(() => parseIdx(idxBytes(0x08, [0x10000, 0x4001], new Uint8Array(0)), 'big'), 'invalid-data',
+      'big: header says 65536×16385 = 1073807360 bytes of data, over the 1073741824-byte limit of an IDX file here (file has 0)');
+    // 2^27 + 1 f64 values: the element count fits, the bytes do not.
+    expectThrows(() => parseIdx(idxBytes(0x0e, [2 ** 27 + 1], new Uint8Array(8)), 'wide'), 'invalid-data',
+      'wide: header says 134217729 f64 = 1073741832 bytes of data, over the 1073741824-byte limit of an IDX file here (file has 8)');
+    // Exactly at the limit is only a truncation (the file is short), not a refusal by size.
+    expectThrows(() => parseIdx(idxBytes(0x08, [2 ** 15, 2 ** 15], new Uint8Array(3)), 'edge'), 'invalid-data',
+      'edge: truncated: header says 32768×32768 = 1073741824 bytes of data, file has 3');
+  });
+
+  it('refuses a rank-255 header that is cut short, and dims of 2^32−1 with rank 255', () => {
+    expectThrows(() => parseIdx(new Uint8Array([0, 0, 8, 255, 0, 0, 0, 1]), 'r255'), 'invalid-data',
+      'r255: truncated header: rank 255 needs 1024 header bytes, file has 8');
+    expectThrows(() => parseIdx(idxBytes(0x08, Array(255).fill(0xffffffff), new Uint8Array(0)), 'r255'), 'invalid-data',
+      /^r255: header says (4294967295×){254}4294967295 = \d+ bytes of data, over the 1073741824-byte limit/);
   });
 
   it('rejects arguments that are not bytes or a name', () => {
