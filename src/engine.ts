@@ -58,6 +58,12 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
     owned = true;
   }
   const ctx = createGpuContext(device);
+  const limits = device.limits;
+  /** A storage buffer of `bytes` fits this adapter (checked before anything is uploaded). */
+  const fits = (bytes: number, field: string, what: string): void => {
+    const max = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+    check(bytes <= max, field, `${what} within this adapter's maxStorageBufferBindingSize/maxBufferSize of ${max} bytes (it needs ${bytes})`);
+  };
   let destroyed = false;
   const alive = (): void => {
     if (destroyed) throw new PruneLabError('invalid-argument', 'engine: used after destroy()', 'engine');
@@ -89,6 +95,7 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       checkDim(n, 'n');
       checkF32(a, 'a', m * k, 'm·k');
       checkF32(b, 'b', k * n, 'k·n');
+      for (const [bytes, f, what] of [[m * k * 4, 'a', 'm·k·4 bytes'], [k * n * 4, 'b', 'k·n·4 bytes'], [m * n * 4, 'm', 'C = m·n·4 bytes']] as const) fits(bytes, f, what);
       return mm(a, b, m, k, n, undefined, opts.variant);
     },
     async maskedMatmul(a, w, mask, m, k, n) {
@@ -99,6 +106,7 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       checkF32(a, 'a', m * k, 'm·k');
       checkF32(w, 'w', k * n, 'k·n');
       checkMask(mask, 'mask', k * n);
+      for (const [bytes, f, what] of [[m * k * 4, 'a', 'm·k·4 bytes'], [k * n * 4, 'w', 'k·n·4 bytes'], [m * n * 4, 'm', 'C = m·n·4 bytes']] as const) fits(bytes, f, what);
       return mm(a, w, m, k, n, mask, undefined);
     },
     async magnitudeMasks(layers, sparsity, opts = {}) {
@@ -110,6 +118,7 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       layers.forEach((l, i) => {
         check(l instanceof Float32Array && l.length > 0, `layers[${i}]`, 'a non-empty Float32Array', l);
         for (let j = 0; j < l.length; j++) check(Number.isFinite(l[j]), `layers[${i}][${j}]`, 'a finite number', l[j]);
+        fits(l.length * 4, `layers[${i}]`, 'its weights (length·4 bytes)');
       });
       if (opts.masks !== undefined) {
         check(Array.isArray(opts.masks) && opts.masks.length === layers.length, 'masks', `an array of ${layers.length} Uint8Array, one per layer`, opts.masks);

@@ -70,4 +70,14 @@ describe('scripting API', () => {
     await rejects(() => engine.magnitudeMasks([a], 0.5, { scope: 'layer' as 'local' }), 'scope');
     await rejects(() => engine.magnitudeMasks([a], 0.5, { masks: [] }), 'masks');
   });
+
+  it("refuses a product over the adapter's buffer limits by name, before any buffer is made", async () => {
+    const ctx = engine.ctx;
+    const live = ctx.pool.liveBytes;
+    // C = 20000 × 20000 f32 = 1.6 GB, over SwiftShader's 1 GiB binding limit.
+    const v = new Float32Array(20000);
+    await rejects(() => engine.matmul(v, v, 20000, 1, 20000), 'm');
+    await rejects(() => engine.maskedMatmul(v, v, new Uint8Array(20000).fill(1), 20000, 1, 20000), 'm');
+    expect(ctx.pool.liveBytes).to.equal(live);
+  });
 });

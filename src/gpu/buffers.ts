@@ -1,5 +1,6 @@
 // Labelled GPU buffers from a pool: released buffers are reused by size and usage,
 // and every live byte is counted (reported as the model's "GPU memory").
+import { PruneLabError } from '../errors.js';
 
 export class BufferPool {
   readonly device: GPUDevice;
@@ -23,6 +24,12 @@ export class BufferPool {
 
   acquire(label: string, size: number, usage: GPUBufferUsageFlags): GPUBuffer {
     const bytes = Math.max(16, Math.ceil(size / 16) * 16);
+    // The last guard (callers check their plans first): over a limit is a named error, never a validation error.
+    const lim = this.device.limits;
+    const storage = (usage & GPUBufferUsage.STORAGE) !== 0;
+    const over = bytes > lim.maxBufferSize ? ['maxBufferSize', lim.maxBufferSize] as const
+      : storage && bytes > lim.maxStorageBufferBindingSize ? ['maxStorageBufferBindingSize', lim.maxStorageBufferBindingSize] as const : undefined;
+    if (over) throw new PruneLabError('invalid-config', `${label}: ${bytes} bytes, over this adapter's ${over[0]} of ${over[1]} bytes`, label);
     const key = `${usage}:${bytes}`;
     let buf = this.free.get(key)?.pop();
     if (buf) {

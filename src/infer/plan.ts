@@ -15,6 +15,7 @@ import { prepareRelu } from '../kernels/relu.js';
 import { prepareArgmax } from '../kernels/argmax.js';
 import { chain, hasDot4, type Int8Variant, type KernelChain } from '../kernels/spmm.js';
 import type { LayerValues, Network } from '../nn/network.js';
+import { checkModelLimits } from '../nn/limits.js';
 import type { SellOptions } from './sell.js';
 import { SELL_MAX_COLS } from './sell.js';
 import { allocScratch, layerMatrix, paddedMlpWidths, preparePaddedDense, prepareLayer, type LayerImpl, type LayerInfo, type PreparedLayer, type ScratchBuffers } from './layers.js';
@@ -115,6 +116,8 @@ export class InferencePlan {
     check(INFERENCE_PATHS.includes(path), 'path', `one of ${INFERENCE_PATHS.join(', ')}`, path);
     const B = opts.batch ?? 1;
     checkDim(B, 'batch');
+    // Every buffer of every path at this batch (the sparse formats at their worst case) within the adapter's limits.
+    checkModelLimits(net.plan, ctx.device.limits, B, opts.sell ?? {});
     const completion = opts.completion ?? defaultCompletionMode();
     check(COMPLETION_MODES.includes(completion), 'completion', `one of ${COMPLETION_MODES.join(', ')}`, completion);
     const params = net.plan.params;

@@ -23,6 +23,11 @@ export type PruneScope = 'global' | 'local';
 
 const BINS = 2048;
 const STATE_WORDS = 8;
+
+/** Bytes of the top-k scratch for `layers` layers in `groups` threshold groups (histogram, state). */
+export function topkScratchBytes(layers: number, groups: number): { histogram: number; state: number } {
+  return { histogram: groups * BINS * 4, state: (groups * STATE_WORDS + layers) * 4 };
+}
 const PASSES = [
   { shift: 21, width: 11 },
   { shift: 10, width: 11 },
@@ -117,8 +122,9 @@ export async function prepareTopk(ctx: GpuContext, layers: readonly TopkLayer[],
 
   const groupSizes = Array.from({ length: groups }, (_, g) => layers.reduce((t, l, i) => t + (groupIds[i] === g ? l.n : 0), 0));
   const stateWords = groups * STATE_WORDS + layers.length;
-  const hist = ctx.pool.storage('topk histogram', groups * BINS * 4);
-  const state = ctx.pool.storage('topk state', stateWords * 4);
+  const scratch = topkScratchBytes(layers.length, groups);
+  const hist = ctx.pool.storage('topk histogram', scratch.histogram);
+  const state = ctx.pool.storage('topk state', scratch.state);
 
   // Global index of each weight within its group: layer order, then element order.
   const offsets: number[] = [];

@@ -19,6 +19,7 @@ import type { Network } from './network.js';
 import type { OptimizerConfig } from './optim.js';
 import type { Conv2dShape } from '../layout/conv2d.js';
 import type { ParamOp, PoolOp } from './spec.js';
+import { checkModelLimits } from './limits.js';
 
 export type ExecutorMode = 'infer' | 'train';
 
@@ -87,6 +88,8 @@ export class Executor {
 
   static async create(net: Network, batch: number, mode: ExecutorMode, optimizer?: OptimizerConfig): Promise<Executor> {
     checkDim(batch, 'batch');
+    // Before the constructor allocates: every buffer at this batch within the adapter's limits.
+    checkModelLimits(net.plan, net.ctx.device.limits, batch);
     const ex = new Executor(net, batch, mode);
     await ex.build(optimizer);
     return ex;

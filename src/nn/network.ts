@@ -9,6 +9,7 @@ import { maskBytes, packMask } from '../layout/mask.js';
 import { prepareMaskApply } from '../kernels/mask-apply.js';
 import type { BoundKernel } from '../kernels/kernel.js';
 import type { ModelPlan, ParamOp } from './spec.js';
+import { checkModelLimits } from './limits.js';
 
 export interface ParamLayer {
   op: ParamOp;
@@ -71,6 +72,8 @@ export class Network {
 
   /** Builds the network with seeded initial weights (or the given values). */
   static create(ctx: GpuContext, plan: ModelPlan, init: { seed: number } | { values: LayerValues[] }): Network {
+    // Before any buffer (or the initial weights on the CPU): the parameters at one row.
+    checkModelLimits(plan, ctx.device.limits, 1);
     const values = 'values' in init ? init.values : initialValues(plan, init.seed);
     checkValues(plan, values);
     const pool = ctx.pool;

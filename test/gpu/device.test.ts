@@ -47,6 +47,21 @@ describe('gpu core', () => {
     ctx.pool.release(b);
   });
 
+  it("refuses a buffer over the adapter's limits by its label, before creating it", async () => {
+    const ctx = await gpu();
+    const before = ctx.pool.liveBytes;
+    let err: unknown;
+    try {
+      ctx.pool.storage('fc9.weight', ctx.device.limits.maxStorageBufferBindingSize + 16);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(PruneLabError);
+    expect((err as PruneLabError).field).to.equal('fc9.weight');
+    expect((err as Error).message).to.match(/over this adapter's (maxBufferSize|maxStorageBufferBindingSize)/);
+    expect(ctx.pool.liveBytes).to.equal(before);
+  });
+
   it('reads back through a staging ring, skipping when every slot is in flight', async () => {
     const ctx = await gpu();
     const src = ctx.pool.upload('src', new Float32Array([1, 2, 3, 4]));
