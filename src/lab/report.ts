@@ -1,6 +1,8 @@
 // The one report format of an experiment: produced by the runner, charted by the
 // UI, written by the CLI, stored in IndexedDB, exported and imported as JSON, and
-// flattened to CSV (one row per round).
+// flattened to CSV (one row per round). Reports that come back from outside the
+// engine (an imported file, a stored record) go through validateReport
+// (report-schema.ts), which migrates older versions and checks every field here.
 import type { ExperimentConfig } from './config.js';
 import type { AdapterSummary } from '../gpu/device.js';
 
