@@ -59,6 +59,8 @@ export interface FuzzSettings {
   seed?: number;
   /** Send each door's summary to the fuzz runner (long mode only). */
   report?: boolean;
+  /** Only these doors (long mode's --doors). */
+  doors?: string[];
 }
 
 export const FAST_SEED = 20261201;
