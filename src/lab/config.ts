@@ -43,8 +43,9 @@ export interface ExperimentConfig {
      * and seed. Integers within the layer sizes, non-increasing from round to round.
      * Without it, a random run keeps a magnitude "twin" of its network in lock-step (the
      * same baseline, pruned at the same scope and overrides and fine-tuned with the same
-     * seeds) and takes its counts each round; with local scope, or when every layer has
-     * its own ratio, the counts are fixed and no twin runs.
+     * seeds) and takes its counts each round (the twin's fine-tune time counts in the
+     * round's timeMs.prune); with local scope, or when every layer has its own ratio, the
+     * counts are fixed and no twin runs.
      */
     keptCounts?: number[][];
     criterion?: StructuredCriterion;
