@@ -44,6 +44,26 @@ export function acquiredWgslFeatures(device: GPUDevice): ReadonlySet<string> | u
   return wgslOf.get(device);
 }
 
+const uncaptured = new WeakMap<GPUDevice, PruneLabError>();
+
+/** A GPU validation message as a PruneLabError('gpu-validation'); `label` (the culprit's) goes first and is the field. */
+export function gpuValidationError(message: string, label?: string): PruneLabError {
+  const named = /\[[A-Za-z]+ "([^"]*)"\]/.exec(message)?.[1];
+  const field = label ?? named;
+  return new PruneLabError('gpu-validation', `${label ? `${label}: ` : ''}GPU validation error: ${message}`, field || undefined);
+}
+
+/**
+ * The first validation error of `device` that no error scope caught since the last
+ * call (only for devices made by acquireDevice), as a PruneLabError naming the
+ * object's label; undefined when there was none. Faces call it after GPU work.
+ */
+export function takeUncapturedError(device: GPUDevice): PruneLabError | undefined {
+  const e = uncaptured.get(device);
+  uncaptured.delete(device);
+  return e;
+}
+
 export async function acquireDevice(opts: AcquireOptions = {}): Promise<AcquiredDevice> {
   const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
   if (!gpu) throw new PruneLabError('no-webgpu', `This environment has no WebGPU (navigator.gpu is missing). ${WEBGPU_HELP}`);
@@ -65,6 +85,12 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
       maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
       maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
     },
+  });
+  // Validation errors outside any error scope: kept (the first, until taken) for the face to report as a
+  // PruneLabError, instead of only a console warning while results go silently wrong.
+  device.addEventListener('uncapturederror', (ev) => {
+    const err = (ev as GPUUncapturedErrorEvent).error;
+    if (!uncaptured.has(device)) uncaptured.set(device, gpuValidationError(err.message));
   });
   // A copy: Dawn's WGSLLanguageFeatures is set-like, and absent on older GPU objects.
   const wgslLanguageFeatures: ReadonlySet<string> = new Set(gpu.wgslLanguageFeatures ?? []);

@@ -1,5 +1,8 @@
 // Shader modules, bind-group layouts and compute pipelines, each created once and
-// cached. Layouts are explicit so that one buffer can feed several pipelines.
+// cached. Layouts are explicit so that one buffer can feed several pipelines. A
+// shader or pipeline that fails validation is a PruneLabError naming its label.
+import { PruneLabError } from '../errors.js';
+import { gpuValidationError } from './device.js';
 
 export type BindingKind = 'uniform' | 'read' | 'storage';
 
@@ -70,19 +73,31 @@ export class PipelineCache {
       const t0 = performance.now();
       const constants: Record<string, number> = {};
       for (const [k, v] of Object.entries(consts)) constants[k] = Number(v);
-      p = this.device
-        .createComputePipelineAsync({
-          label: `${spec.label}${ckey ? `(${ckey})` : ''}`,
-          layout: this.pipelineLayout(spec.bindings),
-          compute: { module: this.module(spec.label, spec.code), entryPoint: 'main', constants },
-        })
-        .then((pl) => {
+      p = this.compile(spec, ckey, constants).then(
+        (pl) => {
           this.compileMs += performance.now() - t0;
           return pl;
-        });
+        },
+        (e: unknown) => {
+          // Not cached: a later call may try again (after a lost device, say).
+          this.pipelines.delete(key);
+          this.modules.delete(spec.label);
+          throw e instanceof PruneLabError ? e : gpuValidationError(e instanceof Error ? e.message : String(e), spec.label);
+        },
+      );
       this.pipelines.set(key, p);
     }
     return p;
+  }
+
+  /** The module in an error scope (a WGSL error is named here, not left uncaptured), then the pipeline. */
+  private async compile(spec: PipelineSpec, ckey: string, constants: Record<string, number>): Promise<GPUComputePipeline> {
+    this.device.pushErrorScope('validation');
+    const module = this.module(spec.label, spec.code);
+    const layout = this.pipelineLayout(spec.bindings);
+    const invalid = await this.device.popErrorScope();
+    if (invalid) throw gpuValidationError(invalid.message, spec.label);
+    return this.device.createComputePipelineAsync({ label: `${spec.label}${ckey ? `(${ckey})` : ''}`, layout, compute: { module, entryPoint: 'main', constants } });
   }
 
   bindGroup(label: string, bindings: readonly BindingKind[], buffers: readonly GPUBuffer[]): GPUBindGroup {

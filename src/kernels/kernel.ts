@@ -4,6 +4,7 @@ import type { GpuContext } from '../gpu/context.js';
 import type { BindingKind } from '../gpu/pipelines.js';
 import { packUniforms, type UniformLayout } from '../gpu/uniforms.js';
 import { PruneLabError } from '../errors.js';
+import { gpuValidationError } from '../gpu/device.js';
 
 export interface ShaderDef<F extends string> {
   label: string;
@@ -38,8 +39,15 @@ export async function bindKernel<F extends string>(
 ): Promise<BoundKernel<F>> {
   const pipeline = await ctx.pipelines.pipeline({ label: def.label, code: def.code, bindings: def.bindings, constants: opts.constants ?? {} });
   const uniform = ctx.pool.uniform(`${opts.label} params`, def.uniforms.size);
+  // The bind group in an error scope: a buffer that does not fit the layout is named here, not at submit.
+  ctx.device.pushErrorScope('validation');
   ctx.device.queue.writeBuffer(uniform, 0, packUniforms(def.uniforms, opts.params));
   const group = ctx.pipelines.bindGroup(`${opts.label} bind group`, def.bindings, [uniform, ...opts.buffers]);
+  const invalid = await ctx.device.popErrorScope();
+  if (invalid) {
+    ctx.pool.release(uniform);
+    throw gpuValidationError(invalid.message, opts.label);
+  }
   const maxPerDim = ctx.device.limits.maxComputeWorkgroupsPerDimension;
   const checkGrid = (g: readonly [number, number, number?]): void => {
     // A wrapper bug, not a user's: still a named error here rather than a validation error at submit.
