@@ -8,22 +8,13 @@ import { createGpuContext } from '../../src/gpu/context.js';
 import { bindKernel } from '../../src/kernels/kernel.js';
 import { uniformLayout } from '../../src/gpu/uniforms.js';
 import { gpu } from '../helpers/gpu.js';
+import { refusal } from '../helpers/errors.js';
 
 const OK = `
 struct Params { n: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> x: array<f32>;
 @compute @workgroup_size(1) fn main(@builtin(global_invocation_id) gid: vec3<u32>) { if (gid.x < p.n) { x[gid.x] = 1.0; } }`;
-
-async function refusal(fn: () => Promise<unknown>): Promise<PruneLabError> {
-  try {
-    await fn();
-  } catch (e) {
-    expect(e, String(e)).to.be.instanceOf(PruneLabError);
-    return e as PruneLabError;
-  }
-  throw new Error('expected a PruneLabError');
-}
 
 describe('GPU validation errors', () => {
   const def = (label: string, code: string) => ({ label, code, bindings: ['uniform', 'storage'] as const, uniforms: uniformLayout([['n', 'u32']] as const) });

@@ -15,3 +15,14 @@ export async function expectArgError(fn: () => unknown, field: string): Promise<
   expect((err as PruneLabError).field, (err as Error).message).to.equal(field);
   expect((err as Error).message).to.contain(field);
 }
+
+/** The PruneLabError that `fn` throws (or rejects with); fails when it throws anything else or nothing. */
+export async function refusal(fn: () => unknown): Promise<PruneLabError> {
+  try {
+    await fn();
+  } catch (e) {
+    expect(e, String(e)).to.be.instanceOf(PruneLabError);
+    return e as PruneLabError;
+  }
+  throw new Error('expected a PruneLabError');
+}

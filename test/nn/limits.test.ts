@@ -11,8 +11,8 @@ import { Network } from '../../src/nn/network.js';
 import { Executor } from '../../src/nn/executor.js';
 import { prepareInference, INFERENCE_PATHS } from '../../src/infer/plan.js';
 import { MagnitudePruner } from '../../src/prune/magnitude.js';
-import { PruneLabError } from '../../src/errors.js';
 import { gpu } from '../helpers/gpu.js';
+import { refusal } from '../helpers/errors.js';
 
 /** 20000 inputs → 20000 units: 1.6 GB of f32 weights, over SwiftShader's 1 GiB binding limit. */
 const WIDE: ModelSpec = { input: { C: 1, H: 1, W: 20000 }, layers: [{ type: 'linear', units: 20000 }, { type: 'relu' }, { type: 'linear', units: 10 }] };
@@ -24,16 +24,6 @@ const SMALL_CNN: ModelSpec = {
     { type: 'flatten' }, { type: 'linear', units: 7 }, { type: 'relu' }, { type: 'linear', units: 5 },
   ],
 };
-
-async function refusal(fn: () => unknown): Promise<PruneLabError> {
-  try {
-    await fn();
-  } catch (e) {
-    expect(e, String(e)).to.be.instanceOf(PruneLabError);
-    return e as PruneLabError;
-  }
-  throw new Error('expected a PruneLabError');
-}
 
 describe('models against the adapter limits', () => {
   it('SwiftShader binds at most 1 GiB (what the over-limit cases below rely on)', async () => {
