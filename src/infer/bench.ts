@@ -10,6 +10,7 @@ import type { ImageDataset } from '../data/dataset.js';
 import { planModel, type ModelPlan } from '../nn/spec.js';
 import { Network, type LayerValues } from '../nn/network.js';
 import { prepareTopk } from '../kernels/topk.js';
+import type { Int8Variant } from '../kernels/spmm.js';
 import { pruneCount } from '../layout/mask.js';
 import { measureFrames, measureThroughput, MIN_FRAMES, type FrameLatency } from '../metrics/latency.js';
 import { modelSize, type ModelSize } from '../metrics/size.js';
@@ -41,6 +42,8 @@ export interface LatencyEntry {
   gpuMs?: number;
   /** How the frames waited for their class ('auto' completion: 'nudge' under 1 ms of GPU time; gpu/completion.ts). */
   completion?: CompletionWait;
+  /** int8: the product version that ran ('dot4' where the GPU object reports packed_4x8_integer_dot_product). */
+  int8Variant?: Int8Variant;
   /** Accuracy on the test images used, and agreement of classes with masked f32. */
   accuracy: number;
   agreeWithMasked?: number;
@@ -128,6 +131,7 @@ interface Measured {
   picksBatch256?: string[];
   choices?: LayerChoice[];
   completion?: CompletionWait;
+  int8Variant?: Int8Variant;
 }
 
 async function measureGpuPath(net: Network, values: LayerValues[], path: InferencePath, test: ImageDataset, n: number, frames: number): Promise<Measured> {
@@ -137,7 +141,7 @@ async function measureGpuPath(net: Network, values: LayerValues[], path: Inferen
   const gpuMs = (await timeChain(net.ctx, { kernels: [], encode: (pass) => frame.encode(pass), release: () => undefined })).ms;
   const out: Measured = {
     frames: latency, throughput: 0, pred: new Uint32Array(0), compileMs: frame.compileMs, gpuMs, gpuBytes: frame.gpuBytes, modelGpuBytes: frame.modelBytes,
-    completion: frame.completion,
+    completion: frame.completion, ...(frame.int8Variant ? { int8Variant: frame.int8Variant } : {}),
   };
   if (frame.choices) {
     out.choices = frame.choices;
@@ -187,7 +191,7 @@ export async function benchModelLatency(
     model: name, path, sparsity, p50Ms: m.frames.p50, p95Ms: m.frames.p95, throughput: m.throughput, bytes,
     ...(m.gpuBytes !== undefined ? { gpuBytes: m.gpuBytes, modelGpuBytes: m.modelGpuBytes! } : {}),
     firstFrameMs: m.frames.firstFrameMs, ...(m.compileMs !== undefined ? { compileMs: m.compileMs } : {}), ...(m.gpuMs !== undefined ? { gpuMs: m.gpuMs } : {}),
-    ...(m.completion ? { completion: m.completion } : {}),
+    ...(m.completion ? { completion: m.completion } : {}), ...(m.int8Variant ? { int8Variant: m.int8Variant } : {}),
     accuracy: accuracyOf(m.pred, test.labels), ...(ref ? { agreeWithMasked: agreement(m.pred, ref) } : {}), flops,
     ...(m.picks ? { picks: m.picks } : {}), ...(m.picksBatch256 ? { picksBatch256: m.picksBatch256 } : {}),
   });
