@@ -12,7 +12,9 @@ import { planModel } from '../../../src/nn/spec.js';
 import { resolveModel } from '../../../src/lab/config.js';
 import type { Door } from '../harness.js';
 import { GpuWorkStarted, TINY_DATA, gpu, guarded } from '../gpu.js';
-import { mutateConfig, type ConfigCase } from './config.js';
+import { mutateConfig, SEED_CONFIGS, type ConfigCase } from './config.js';
+import { clone, pick } from '../mutate.js';
+import type { Rng } from '../../../src/rng.js';
 
 const ADAPTER = { vendor: 'fuzz', architecture: 'fuzz', description: 'fuzz', backend: 'webgpu' };
 
@@ -35,11 +37,40 @@ export function misfit(c: ExperimentConfig): string | null {
   return null;
 }
 
+/** Configs validateConfig accepts that do not fit TINY_DATA (48 rows): only the run can refuse them. */
+interface Cfg {
+  model: unknown;
+  train: { batchSize: number };
+  prune: Record<string, unknown>;
+}
+
+const MISFITS: Array<[string, (c: Cfg) => void]> = [
+  ['train.batchSize = 49', (c) => (c.train.batchSize = 49)],
+  ['train.batchSize = 65536', (c) => (c.train.batchSize = 65536)],
+  ['prune.rewind = 7 (6 baseline steps)', (c) => (c.prune.rewind = 7)],
+  ['prune.rewind = 1e8', (c) => (c.prune.rewind = 1e8)],
+  ['gradual, prune.gradualEvery = 7 (2 × 7 > 12 fine-tune steps)', (c) => (c.prune.gradualEvery = 7)],
+  ['gradual, prune.gradualStart = 11', (c) => (c.prune.gradualStart = 11)],
+  ['gradual, prune.rounds = 13 with gradualEvery 1', (c) => Object.assign(c.prune, { rounds: 13, gradualEvery: 1 })],
+  ['gradual, train.batchSize = 48 (1 step an epoch, 2 fine-tune steps)', (c) => (c.train.batchSize = 48)],
+  ['model lenet-300-100 on 1×4×4 data', (c) => (c.model = 'lenet-300-100')],
+  ['model with 2 outputs for 3 classes', (c) => (c.model = { input: { C: 1, H: 4, W: 4 }, layers: [{ type: 'linear', units: 2 }] })],
+];
+
+function misfitCase(rng: Rng): ConfigCase {
+  const [what, apply] = pick(rng, MISFITS);
+  const gradual = what.startsWith('gradual');
+  const c = clone(SEED_CONFIGS[gradual ? 2 : what.includes('rewind') ? 4 : 0]) as Cfg;
+  apply(c);
+  const field = /(train\.batchSize|prune\.\w+|model)/.exec(what)![1]!;
+  return { repro: `${what}: ${JSON.stringify(c)}`, fields: [field, field.split('.').pop()!], config: c, path: field.split('.') };
+}
+
 export const configRunDoor: Door<ConfigCase> = {
   name: 'config-run',
   fastCases: 40,
   gpu,
-  generate: mutateConfig,
+  generate: (rng) => (rng.next() < 0.4 ? misfitCase(rng) : mutateConfig(rng)),
   async run(c) {
     const ctx = guarded(await gpu());
     try {

@@ -10,11 +10,17 @@ import { parseReports, reportJson } from '../../../src/ui/lab/report-io.js';
 import { reportToCsv } from '../../../src/lab/report.js';
 import type { Door, FuzzCase } from '../harness.js';
 import { MAGNITUDE_REPORT, RANDOM_REPORT } from '../../ui/fixtures.js';
-import { mutateJson, pathFields, pick } from '../mutate.js';
+import { clone, mutateJson, pathFields, pathName, pick, setAt, show, type Path } from '../mutate.js';
 
 interface ReportCase extends FuzzCase {
   text: string;
 }
+
+/** What reportToCsv reads from each entry. */
+const CSV_FIELDS: Path[] = [
+  ['params'], ['params', 'total'], ['params', 'nonzero'], ['flops'], ['flops', 'dense'], ['flops', 'effective'], ['timeMs'], ['timeMs', 'prune'],
+  ['timeMs', 'finetune'], ['timeMs', 'evaluate'], ['compressionRatio'], ['loss'], ['targetSparsity'], ['sparsity'], ['layers', 0, 'sparsity'], ['layers', 0, 'name'],
+];
 
 const SEEDS: unknown[] = [MAGNITUDE_REPORT, RANDOM_REPORT, [MAGNITUDE_REPORT, RANDOM_REPORT]];
 
@@ -27,6 +33,17 @@ export const reportDoor: Door<ReportCase> = {
       const text = pick(rng, ['', '{', '[]', 'null', '"report"', '[{}]', '{"version":1}', '[null]', '1e999', '{"__proto__":{"version":1}}']);
       return { repro: `text ${JSON.stringify(text)}`, fields: ['import.json'], text };
     }
+    if (r < 0.35) {
+      // A field the CSV export reads, removed or junk, in one entry.
+      const v = clone(MAGNITUDE_REPORT) as unknown as Record<string, unknown>;
+      const where: Path = rng.next() < 0.3 ? ['baseline'] : ['rounds', rng.int(MAGNITUDE_REPORT.rounds.length)];
+      const field = pick(rng, CSV_FIELDS);
+      const path = [...where, ...field];
+      const remove = rng.next() < 0.6;
+      const value = remove ? undefined : pick(rng, ['1', null, -1, {}, [], 'NaN']);
+      setAt(v, path, value, remove);
+      return { repro: `${remove ? 'remove' : 'set'} ${pathName(path)}${remove ? '' : ` = ${show(value)}`}`, fields: ['import.json', ...pathFields(path)], text: JSON.stringify(v) };
+    }
     const seed = pick(rng, SEEDS);
     const m = mutateJson(rng, seed);
     const path = Array.isArray(seed) ? m.path.slice(1) : m.path;
@@ -35,11 +52,14 @@ export const reportDoor: Door<ReportCase> = {
   async run(c) {
     const reports = parseReports(c.text, 'import.json');
     for (const r of reports) {
+      let csv: string;
       try {
-        reportToCsv(r);
+        csv = reportToCsv(r);
       } catch (e) {
         return `its CSV export throws ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
       }
+      const odd = /\b(undefined|NaN|null|\[object Object\])\b/.exec(csv);
+      if (odd) return `its CSV export writes "${odd[1]}"`;
       parseReports(reportJson(r), 'export.json');
     }
   },
