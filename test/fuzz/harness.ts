@@ -130,7 +130,7 @@ export async function fuzzDoor<C extends FuzzCase>(door: Door<C>, opts: FuzzSett
       }
       let refused = false;
       if (outcome.ok) {
-        if (outcome.problem) problems.push(`accepted, but ${outcome.problem}`);
+        if (outcome.problem) problems.push(outcome.problem.startsWith('refused') ? outcome.problem : `accepted, but ${outcome.problem}`);
       } else if (outcome.error instanceof Timeout) {
         problems.push(outcome.error.message);
       } else {

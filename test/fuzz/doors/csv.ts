@@ -2,6 +2,7 @@
 // Mutations of a valid 4-feature file: ragged rows, stray quotes, a BOM, empty
 // text, blank lines, huge cells, a missing target column, non-numeric cells,
 // duplicate or empty header names, CRLF, and random text.
+// A refusal about one record must give its row as the file's line (header = row 1).
 // Documented acceptance: changes that keep the file valid (a blank line, CRLF, a
 // numeric cell replaced by another number, extra spaces). Then the dataset must
 // have its rows and features, finite features and labels < numClasses.
@@ -12,6 +13,8 @@ import { pick } from '../mutate.js';
 interface CsvCase extends FuzzCase {
   text: string;
   target: string;
+  /** The file line of the damaged record, which the message must give as "row N". */
+  line?: number;
 }
 
 const HEADER = ['a', 'b', 'c', 'd', 'label'];
@@ -53,10 +56,22 @@ export const csvDoor: Door<CsvCase> = {
     if (extra === 0) text = `\ufeff${text}`;
     if (extra === 1) text = text.replace(/\n/g, '\r\n');
     if (extra === 2) text = text.replace('\n', '\n\n');
-    return { repro: `${what}${['; BOM', '; CRLF', '; blank line', '', ''][extra]} (target ${JSON.stringify(target)}): ${JSON.stringify(text.slice(0, 120))}`, fields, text, target };
+    // Rows are counted as in the file (the header is row 1): a blank line after the header shifts them by one.
+    const line = [0, 1, 6, 9].includes(r) ? row + 1 + (extra === 2 ? 1 : 0) : undefined;
+    return {
+      repro: `${what}${['; BOM', '; CRLF', '; blank line after the header', '', ''][extra]} (target ${JSON.stringify(target)}): ${JSON.stringify(text.slice(0, 120))}`,
+      fields, text, target, ...(line !== undefined ? { line } : {}),
+    };
   },
   async run(c) {
-    const ds = parseCsv(c.text, { target: c.target, name: 'csv' });
+    let ds;
+    try {
+      ds = parseCsv(c.text, { target: c.target, name: 'csv' });
+    } catch (e) {
+      const said = e instanceof Error ? /\brow (\d+)/.exec(e.message)?.[1] : undefined;
+      if (c.line !== undefined && said !== undefined && Number(said) !== c.line) return `refused, but names row ${said}; the bad record is on line ${c.line} (${(e as Error).message})`;
+      throw e;
+    }
     if (ds.n < 1 || ds.numFeatures < 1) return `${ds.n} rows × ${ds.numFeatures} features`;
     if (ds.x.length !== ds.n * ds.numFeatures) return 'x has the wrong length';
     if (!ds.x.every(Number.isFinite)) return 'a feature is not finite';
