@@ -78,21 +78,23 @@ export async function prepareFusedMlp(
     act += op.out;
   });
   const pool = ctx.pool;
-  const owned = [
-    pool.upload('fused mlp values', vals),
-    pool.upload('fused mlp columns', cols),
-    pool.upload('fused mlp layout', sell),
-    pool.upload('fused mlp biases', bias),
-    pool.upload('fused mlp table', table),
-  ];
+  const owned: GPUBuffer[] = [];
   const wg = opts.workgroupSize ?? 128;
-  const kernel = await bindKernel(ctx, SHADER, {
-    label: `spmlp-fused ${plan.name} B=${B}`,
-    constants: { WG: wg, ACT: act },
-    params: { B, K0, layers: formats.length, C, logitsOff: act - C },
-    buffers: [io.x, ...owned, io.logits, io.pred],
-    grid: [Math.min(B, 65535), Math.ceil(B / 65535)],
-  });
+  let kernel;
+  try {
+    for (const [label, data] of [['values', vals], ['columns', cols], ['layout', sell], ['biases', bias], ['table', table]] as const) owned.push(pool.upload(`fused mlp ${label}`, data));
+    kernel = await bindKernel(ctx, SHADER, {
+      label: `spmlp-fused ${plan.name} B=${B}`,
+      constants: { WG: wg, ACT: act },
+      params: { B, K0, layers: formats.length, C, logitsOff: act - C },
+      buffers: [io.x, ...owned, io.logits, io.pred],
+      grid: [Math.min(B, 65535), Math.ceil(B / 65535)],
+    });
+  } catch (e) {
+    // A buffer over a limit or a validation error: what was made goes back, nothing is half-made.
+    for (const b of owned) pool.release(b);
+    throw e;
+  }
   const layers: LayerInfo[] = plan.params.map((op, i) => ({
     name: op.name, kind: 'linear', impl: 'sparse', weights: op.weightCount, nnz: formats[i]!.nnz, pieces: formats[i]!.pieces, split: false,
     // Its groups (16 bytes of values, 8 of columns), layout words, biases and table row.

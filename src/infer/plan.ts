@@ -179,39 +179,49 @@ export class InferencePlan {
     const pred = own(pool.storage(`infer ${path} classes`, B * 4));
     const staging = own(pool.acquire(`infer ${path} classes staging`, B * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
     const chains: KernelChain[] = [];
-    let prepared: PreparedLayer[] = [];
+    const prepared: PreparedLayer[] = [];
     let layers: LayerInfo[];
     let logits: GPUBuffer;
-    if (path === 'fused') {
-      logits = own(pool.storage(`infer ${path} logits`, B * net.plan.classes * 4));
-      const fused = await prepareFusedMlp(ctx, net.plan, values!, B, { x: input, logits, pred }, opts.sell ? { sell: opts.sell } : {});
-      owned.push(...fused.owned);
-      chains.push(fused.chain);
-      layers = fused.layers;
-    } else {
-      const layerOf = new Map(net.layers.map((l) => [l.op, l]));
-      prepared = params.map((op, i) => (padded
-        ? preparePaddedDense(ctx, layerOf.get(op)!, values![i]!, padded[i]!)
-        : prepareLayer(ctx, layerOf.get(op)!, impls[i]!, values?.[i], { bakedWeights: path === 'auto', ...(opts.sell ? { sell: opts.sell } : {}), int8Variant })));
-      layers = prepared.map((p) => p.info);
-      const byOp = new Map(prepared.map((p) => [p.op, p]));
-      const acts = net.plan.ops.map((op, i) => own(pool.storage(`infer ${path} ${op.name} out`, B * (padded?.[i]!.out ?? op.out) * 4)));
-      const scratch: ScratchBuffers = allocScratch(ctx, prepared.map((p) => p.scratch(B)), `infer ${path}`);
-      owned.push(...Object.values(scratch));
-      // One chain per op, in order, then the argmax.
-      for (const [i, op] of net.plan.ops.entries()) {
-        const x = i === 0 ? input : acts[i - 1]!;
-        const y = acts[i]!;
-        if (op.kind === 'linear' || op.kind === 'conv2d') {
-          chains.push(await byOp.get(op)!.bind(B, x, y, scratch));
-        } else if (op.kind === 'maxpool2d') {
-          chains.push(chain([await prepareMaxPool2d(ctx, { B, C: op.C, H: op.H, W: op.W, S: op.size, x, y, label: `infer ${op.name}` })]));
-        } else {
-          chains.push(chain([await prepareRelu(ctx, { n: B * op.in, x, y, label: `infer ${op.name}` })]));
+    // Nothing half-made: a failure part-way (a format over a limit, a validation error) releases what was made.
+    try {
+      if (path === 'fused') {
+        logits = own(pool.storage(`infer ${path} logits`, B * net.plan.classes * 4));
+        const fused = await prepareFusedMlp(ctx, net.plan, values!, B, { x: input, logits, pred }, opts.sell ? { sell: opts.sell } : {});
+        owned.push(...fused.owned);
+        chains.push(fused.chain);
+        layers = fused.layers;
+      } else {
+        const layerOf = new Map(net.layers.map((l) => [l.op, l]));
+        for (const [i, op] of params.entries()) {
+          prepared.push(padded
+            ? preparePaddedDense(ctx, layerOf.get(op)!, values![i]!, padded[i]!)
+            : prepareLayer(ctx, layerOf.get(op)!, impls[i]!, values?.[i], { bakedWeights: path === 'auto', ...(opts.sell ? { sell: opts.sell } : {}), int8Variant }));
         }
+        layers = prepared.map((p) => p.info);
+        const byOp = new Map(prepared.map((p) => [p.op, p]));
+        const acts = net.plan.ops.map((op, i) => own(pool.storage(`infer ${path} ${op.name} out`, B * (padded?.[i]!.out ?? op.out) * 4)));
+        const scratch: ScratchBuffers = allocScratch(ctx, prepared.map((p) => p.scratch(B)), `infer ${path}`);
+        owned.push(...Object.values(scratch));
+        // One chain per op, in order, then the argmax.
+        for (const [i, op] of net.plan.ops.entries()) {
+          const x = i === 0 ? input : acts[i - 1]!;
+          const y = acts[i]!;
+          if (op.kind === 'linear' || op.kind === 'conv2d') {
+            chains.push(await byOp.get(op)!.bind(B, x, y, scratch));
+          } else if (op.kind === 'maxpool2d') {
+            chains.push(chain([await prepareMaxPool2d(ctx, { B, C: op.C, H: op.H, W: op.W, S: op.size, x, y, label: `infer ${op.name}` })]));
+          } else {
+            chains.push(chain([await prepareRelu(ctx, { n: B * op.in, x, y, label: `infer ${op.name}` })]));
+          }
+        }
+        logits = acts.at(-1)!;
+        chains.push(chain([await prepareArgmax(ctx, { B, C: net.plan.classes, logits, pred, label: `infer ${path} argmax` })]));
       }
-      logits = acts.at(-1)!;
-      chains.push(chain([await prepareArgmax(ctx, { B, C: net.plan.classes, logits, pred, label: `infer ${path} argmax` })]));
+    } catch (e) {
+      for (const c of chains) c.release();
+      for (const p of prepared) p.release();
+      for (const b of owned) pool.release(b);
+      throw e;
     }
     const plan = new InferencePlan({
       net, path, batch: B, prepared, layers, chains, owned, input, logits, pred, staging, choices, int8Variant,
