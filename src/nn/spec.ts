@@ -89,9 +89,11 @@ function posInt(v: unknown, field: string, what = 'an integer ≥ 1'): number {
 export function planModel(spec: unknown): ModelPlan {
   if (typeof spec !== 'object' || spec === null) bad('model', 'must be an object { input: {C, H, W}, layers: [...] }');
   const s = spec as Partial<ModelSpec>;
+  for (const key of Object.keys(s)) if (!['name', 'input', 'layers'].includes(key)) bad(`model.${key}`, 'is not a field of a model spec (fields: name, input, layers)');
   if (s.name !== undefined && typeof s.name !== 'string') bad('model.name', 'must be a string');
   const inp = s.input as Partial<ImageShape> | undefined;
   if (typeof inp !== 'object' || inp === null) bad('model.input', 'must be { C, H, W }');
+  for (const key of Object.keys(inp)) if (!['C', 'H', 'W'].includes(key)) bad(`model.input.${key}`, 'is not a field of model.input (fields: C, H, W)');
   const input = { C: posInt(inp.C, 'model.input.C'), H: posInt(inp.H, 'model.input.H'), W: posInt(inp.W, 'model.input.W') };
   if (!Array.isArray(s.layers) || s.layers.length === 0) bad('model.layers', 'must be a non-empty array of layers');
 
