@@ -64,6 +64,12 @@ export function takeUncapturedError(device: GPUDevice): PruneLabError | undefine
   return e;
 }
 
+/** Throws the validation error that no scope caught (takeUncapturedError), if there was one: training and runs stop on it rather than go on with wrong numbers. */
+export function throwIfUncaptured(device: GPUDevice): void {
+  const e = takeUncapturedError(device);
+  if (e) throw e;
+}
+
 export async function acquireDevice(opts: AcquireOptions = {}): Promise<AcquiredDevice> {
   const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
   if (!gpu) throw new PruneLabError('no-webgpu', `This environment has no WebGPU (navigator.gpu is missing). ${WEBGPU_HELP}`);

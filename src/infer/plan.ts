@@ -9,6 +9,7 @@
 // A structurally shrunk model is just a smaller Network: run it with 'dense'.
 import { check, checkDim, PruneLabError } from '../errors.js';
 import { readBuffer } from '../gpu/readback.js';
+import { throwIfUncaptured } from '../gpu/device.js';
 import { chooseCompletion, COMPLETION_MODES, defaultCompletionMode, mapForRead, NUDGE_BELOW_GPU_MS, type CompletionChoice, type CompletionMode, type CompletionWait } from '../gpu/completion.js';
 import { prepareMaxPool2d } from '../kernels/maxpool2d.js';
 import { prepareRelu } from '../kernels/relu.js';
@@ -277,6 +278,7 @@ export class InferencePlan {
       await mapForRead(device, this.staging, 0, rows * 4, this.completion);
       const out = new Uint32Array(this.staging.getMappedRange(0, rows * 4).slice(0));
       this.staging.unmap();
+      throwIfUncaptured(device);
       return out;
     } finally {
       this.busy = false;

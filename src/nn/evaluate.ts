@@ -1,6 +1,7 @@
 // Evaluation in large batches: predictions are counted on the GPU (correct count
 // and confusion matrix), and only those few words are read back at the end.
 import { readBuffer } from '../gpu/readback.js';
+import { throwIfUncaptured } from '../gpu/device.js';
 import { checkDim } from '../errors.js';
 import { rowSize, type ImageDataset } from '../data/dataset.js';
 import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification.js';
@@ -65,6 +66,7 @@ export async function evaluate(net: Network, data: ImageDataset, batch = 500): P
   const ex = await eachBatch(net, data, batch, () => undefined);
   const C = net.plan.classes;
   const counts = new Uint32Array(await readBuffer(net.ctx.device, ex.counts, argmaxCountWords(C) * 4));
+  throwIfUncaptured(net.ctx.device);
   const confusion = Array.from(counts.subarray(1));
   return { n: data.n, confusion, ...classificationMetrics(confusion, C) };
 }

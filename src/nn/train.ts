@@ -5,6 +5,7 @@
 // boundary, so the weights are always those of a whole step.
 import { check, checkDim, PruneLabError } from '../errors.js';
 import { ReadbackRing } from '../gpu/readback.js';
+import { throwIfUncaptured } from '../gpu/device.js';
 import { epochPermutation } from '../data/batches.js';
 import { gatherRows, rowSize, type ImageDataset } from '../data/dataset.js';
 import { Executor } from './executor.js';
@@ -111,6 +112,8 @@ export async function train(net: Network, data: ImageDataset, o: TrainOptions): 
   };
   const settle = async (p: Pending): Promise<void> => {
     const [lossBuf, countBuf] = await Promise.all([p.read, countRing.read(p.slot)]);
+    // Work up to this readback is done: a validation error on it would make every figure wrong.
+    throwIfUncaptured(device);
     last = { loss: new Float32Array(lossBuf)[0]! / (p.steps * B), accuracy: new Uint32Array(countBuf)[0]! / (p.steps * B) };
   };
   const drain = async (): Promise<void> => {
@@ -160,6 +163,8 @@ export async function train(net: Network, data: ImageDataset, o: TrainOptions): 
     }
     await drain();
   } finally {
+    // Stopped by an error with readbacks in flight: destroying their buffers rejects them, and nobody awaits them now.
+    for (const p of pending) p.read.catch(() => undefined);
     ex.destroy();
     lossRing.destroy();
     countRing.destroy();

@@ -154,6 +154,28 @@ describe('training on MNIST', () => {
     net.destroy();
   });
 
+  it('stops with a PruneLabError naming the object when GPU work fails validation outside any scope (not silently on)', async () => {
+    const ctx = await gpu();
+    const { train: tr } = await data();
+    const live = ctx.pool.liveBytes;
+    const net = Network.create(ctx, planModel(SMALL), { seed: 2 });
+    let err: unknown;
+    try {
+      await train(net, tr, {
+        epochs: 1, batchSize: 50, optimizer: { type: 'sgd', lr: 0.1 }, seed: 1, readbackEvery: 2,
+        // Invalid (MAP_READ with STORAGE): a validation error that no scope catches.
+        afterStep: (s) => void (s === 3 && ctx.device.createBuffer({ label: 'bad staging', size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE })),
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err, String(err)).to.be.instanceOf(PruneLabError);
+    expect((err as PruneLabError).code).to.equal('gpu-validation');
+    expect((err as Error).message).to.contain('bad staging');
+    net.destroy();
+    expect(ctx.pool.liveBytes, 'the executor was released (and the network with its optimizer state)').to.equal(live);
+  });
+
   it('learning-rate schedules: constant, step and cosine', () => {
     expect(learningRate(0.1, { type: 'constant' }, 50, 100, 10)).to.equal(0.1);
     expectClose([learningRate(0.1, { type: 'step', everyEpochs: 2, gamma: 0.5 }, 45, 100, 10)], [0.025], { atol: 1e-12, rtol: 0 });
