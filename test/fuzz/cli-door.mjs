@@ -176,7 +176,8 @@ export function generate(r, index) {
     what = `--${flag} twice`;
   } else {
     flag = 'unexpected argument';
-    const stray = r.pick(['stray', '-', '--', '0', 'run']);
+    // "--" ends the flags (parseArgs): an accepted bench would run for minutes.
+    const stray = r.pick(cmd === 'bench' ? ['stray', '-', '0', 'run'] : ['stray', '-', '--', '0', 'run']);
     args.push(stray);
     what = `stray argument ${JSON.stringify(stray)}`;
   }

@@ -41,7 +41,8 @@ function legal(rng: Rng, attr: string): string {
   if (c?.options) return pick(rng, c.options);
   if (attr === 'latency-frames') return pick(rng, ['0', '200', '250']);
   if (attr === 'views') return pick(rng, ['curves', 'sparsity runs', 'metrics,runs']);
-  const d = (DEFAULTS as unknown as Record<string, unknown>)[c!.key];
+  if (!c) return '1';
+  const d = (DEFAULTS as unknown as Record<string, unknown>)[c.key];
   return String(typeof d === 'number' ? d : 1);
 }
 
