@@ -130,11 +130,15 @@ export const labElementDoor: Door<LabCase> = {
       pairs.push([attr, rng.next() < 0.75 ? pick(rng, JUNK) : legal(rng, attr)]);
     }
     if (viaHash && rng.next() < 0.2) pairs.push([pick(rng, ATTRS), pick(rng, JUNK)]);
-    // Attribute names are case-insensitive in HTML.
-    const fields = pairs.flatMap(([a]) => {
-      const c = CONTROLS.find((x) => x.attr === a.toLowerCase());
-      return c ? [a, c.attr, c.label, ...c.fields] : [a];
-    });
+    // Attribute names are case-insensitive in HTML. The sizes checked against the
+    // data conflict with each other (batch vs. train samples, train vs. validation
+    // rows): a refusal may name any of them.
+    const named = pairs.map(([a]) => a.toLowerCase());
+    if (named.some((a) => DATA_ATTRS.includes(a))) named.push(...DATA_ATTRS);
+    const fields = [...pairs.map(([a]) => a), ...named.flatMap((a) => {
+      const c = CONTROLS.find((x) => x.attr === a);
+      return c ? [c.attr, c.label, ...c.fields] : [a];
+    })];
     const repro = viaHash ? `hash #${pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}` : `setAttribute(${JSON.stringify(pairs[0]![0])}, ${JSON.stringify(pairs[0]![1])})`;
     return { repro, fields, pairs, viaHash };
   },
