@@ -3,7 +3,7 @@
 // hovered cell's counts spelled out below.
 import { css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssomStyle } from './cssom-style.js';
 import { check, checkDim } from '../errors.js';
 import { checkCount, checkLabels } from './check-report.js';
 import { PruneElement } from './prune-element.js';
@@ -95,7 +95,7 @@ export class PruneConfusionMatrix extends PruneElement {
                   data-true=${t}
                   data-pred=${p}
                   title=${this.describeCell(t, p)}
-                  style=${styleMap({ background: `color-mix(in srgb, ${shade} ${(strength * 90).toFixed(1)}%, transparent)` })}
+                  style=${cssomStyle({ background: `color-mix(in srgb, ${shade} ${(strength * 90).toFixed(1)}%, transparent)` })}
                   @pointerenter=${() => (this.hovered = [t, p])}
                   @pointerleave=${() => (this.hovered = null)}
                 >${v}</td>`;

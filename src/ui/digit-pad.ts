@@ -3,12 +3,12 @@
 // stroke end and, throttled, while drawing, and shows the models' predictions.
 import { css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssomStyle } from './cssom-style.js';
 import { check } from '../errors.js';
 import { inRange, PruneElement } from './prune-element.js';
 import { emit, theme, themeColor } from './theme.js';
 import { MNIST_SIZE, toMnist } from './mnist-preprocess.js';
-import type { Prediction } from './types.js';
+import type { Prediction } from '../worker/api.js';
 
 /** Drawing resolution: 10 pad pixels per MNIST pixel. */
 const PAD = 280;
@@ -226,7 +226,7 @@ export class PruneDigitPad extends PruneElement {
           part="pad"
           width=${PAD}
           height=${PAD}
-          style=${styleMap({ width: `${this.size}px`, height: `${this.size}px` })}
+          style=${cssomStyle({ width: `${this.size}px`, height: `${this.size}px` })}
           tabindex="0"
           role="application"
           aria-label="Digit drawing pad. Arrow keys move the pen, Space or Enter lowers and lifts it, Delete clears."
@@ -237,7 +237,7 @@ export class PruneDigitPad extends PruneElement {
           @keydown=${this.onKeyDown}
           @blur=${() => (this.pen = null)}
         ></canvas>
-        ${pen ? html`<div class="pen ${pen.down ? 'down' : ''}" style=${styleMap({ left: `${pen.x * k}px`, top: `${pen.y * k}px` })}></div>` : ''}
+        ${pen ? html`<div class="pen ${pen.down ? 'down' : ''}" style=${cssomStyle({ left: `${pen.x * k}px`, top: `${pen.y * k}px` })}></div>` : ''}
       </div>
       <div class="side">
         <button part="clear" @click=${() => this.clear()}>Clear</button>

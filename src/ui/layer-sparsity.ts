@@ -3,7 +3,7 @@
 // (non-prunable) layers are marked, and structured runs show units kept.
 import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssomStyle } from './cssom-style.js';
 import type { RoundEntry } from '../lab/report.js';
 import { check } from '../errors.js';
 import { checkFraction, checkLayers } from './check-report.js';
@@ -65,7 +65,7 @@ export class PruneLayerSparsity extends PruneElement {
             <div class="shape">${l.kind} ${l.shape.join('×')}${units ? html` · units ${units.after}/${units.before}` : ''}</div>
           </div>
           <div class="bar" part="bar" role="meter" aria-label="${l.name} sparsity" aria-valuemin="0" aria-valuemax="1" aria-valuenow=${l.sparsity}>
-            <div class="fill" part="fill" style=${styleMap({ width: `${(l.sparsity * 100).toFixed(2)}%` })}></div>
+            <div class="fill" part="fill" style=${cssomStyle({ width: `${(l.sparsity * 100).toFixed(2)}%` })}></div>
           </div>
           <div class="counts">${percent(l.sparsity)} zero · ${l.nonzero.toLocaleString('en')}/${l.params.toLocaleString('en')} kept</div>
         </div>`;

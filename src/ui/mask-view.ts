@@ -3,7 +3,7 @@
 // unit as a 28×28 image. Weights are stored in×out (K×N), so unit n is column n.
 import { css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssomStyle } from './cssom-style.js';
 import { check, checkDim } from '../errors.js';
 import { PruneElement } from './prune-element.js';
 import { rgba, theme, themeColor } from './theme.js';
@@ -198,7 +198,7 @@ export class PruneMaskView extends PruneElement {
         part="canvas"
         width=${layout.width}
         height=${layout.height}
-        style=${styleMap({ width: `${layout.width * this.zoom}px` })}
+        style=${cssomStyle({ width: `${layout.width * this.zoom}px` })}
         role="img"
         aria-label="${layout.units} tiles of ${layout.tileWidth}×${layout.tileHeight} ${this.mode === 'mask' ? 'mask values' : 'weights'}"
         @pointermove=${this.onPointerMove}

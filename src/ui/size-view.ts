@@ -2,7 +2,7 @@
 // sparse + int8) as bars scaled to the largest, with bytes and the ratio to dense.
 import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssomStyle } from './cssom-style.js';
 import { check } from '../errors.js';
 import { PruneElement } from './prune-element.js';
 import { theme } from './theme.js';
@@ -88,7 +88,7 @@ export class PruneSizeView extends PruneElement {
       return html`<div class="row" part="row" data-kind=${r.key}>
         <span>${r.label}</span>
         <div class="bar" part="bar" role="meter" aria-label=${r.label} aria-valuemin="0" aria-valuemax=${max} aria-valuenow=${v}>
-          <div class="fill" part="fill" style=${styleMap({ width: `${max === 0 ? 0 : ((v / max) * 100).toFixed(2)}%` })}></div>
+          <div class="fill" part="fill" style=${cssomStyle({ width: `${max === 0 ? 0 : ((v / max) * 100).toFixed(2)}%` })}></div>
         </div>
         <span class="figure">${formatBytes(v)}${r.key === 'denseF32' ? '' : ratio}</span>
       </div>`;

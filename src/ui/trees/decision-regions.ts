@@ -5,6 +5,7 @@ import { css, html, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { check } from '../../errors.js';
 import { PruneElement } from '../prune-element.js';
+import { cssomStyle } from '../cssom-style.js';
 import type { Bounds } from '../../worker/tree-api.js';
 import { classColor, rgba, theme } from './theme.js';
 
@@ -111,7 +112,7 @@ export class PruneDecisionRegions extends PruneElement {
   }
 
   protected renderValid(): unknown {
-    return html`<canvas part="canvas" style="width:${this.size}px;height:${this.size}px" role="img"
+    return html`<canvas part="canvas" style=${cssomStyle({ width: `${this.size}px`, height: `${this.size}px` })} role="img"
       aria-label="decision regions and data points"></canvas>`;
   }
 }

@@ -6,6 +6,7 @@ import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } 
 import { customElement, property, state } from 'lit/decorators.js';
 import { check } from '../../errors.js';
 import { PruneElement } from '../prune-element.js';
+import { cssomStyle } from '../cssom-style.js';
 import type { DecisionTree } from '../../worker/tree-api.js';
 import { classColor, emit, theme } from './theme.js';
 
@@ -172,7 +173,7 @@ export class PruneTreeDiagram extends PruneElement {
     const status = L.state[v] === 2 ? 'pruned away' : L.state[v] === 1 ? 'cut here: now a leaf' : t.left[v] === -1 ? 'leaf' : 'split';
     const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(2));
     const left = Math.min(L.x[v]! + 14, Math.max(0, L.width - 200));
-    return html`<div class="tooltip" part="tooltip" role="tooltip" style="left:${left}px; top:${L.y[v]! + 14}px">
+    return html`<div class="tooltip" part="tooltip" role="tooltip" style=${cssomStyle({ left: `${left}px`, top: `${L.y[v]! + 14}px` })}>
       <b>node ${v}</b> · depth ${t.depth[v]} · ${status}<br />
       ${t.left[v] !== -1 ? html`split: <b>${fname} ≤ ${t.threshold[v]!.toPrecision(4)}</b><br />` : nothing}
       samples ${t.nSamples[v]}${t.weightedNSamples[v] !== t.nSamples[v] ? ` (weight ${fmt(t.weightedNSamples[v]!)})` : ''} ·
