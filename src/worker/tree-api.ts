@@ -47,6 +47,11 @@ export interface ForestReport extends EnsemblePruneReport {
 export interface TreeLabApi {
   /** Loads (and keeps) the dataset the next runs use. */
   loadDataset(spec: DatasetSpec): Promise<DatasetSummary>;
+  /**
+   * Loads a dataset and grows and prunes on it, as one step: the loaded dataset and
+   * tree change only when both succeed (a failure leaves the previous ones in place).
+   */
+  loadAndRun(spec: DatasetSpec, config: LabConfig): Promise<{ summary: DatasetSummary; report: LabReport }>;
   /** Grows, pre-prunes and post-prunes on the loaded dataset. */
   runLab(config: LabConfig): Promise<LabReport>;
   /** Classes predicted over a res × res grid by the last run's tree with `cut` (2-D sets only). */

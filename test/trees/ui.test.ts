@@ -157,4 +157,60 @@ describe('<prune-tree-lab> through its Worker', () => {
     // A call after disconnect resolves to nothing instead of hanging.
     await lab.runLab();
   });
+
+  it('keeps the last results when a run throws or the Worker fails, says why, and retries on a fresh Worker', async () => {
+    const made: Worker[] = [];
+    const workerFactory = (): Worker => {
+      const w = new Worker(new URL('./faulty-tree.worker.ts', import.meta.url), { type: 'module' });
+      made.push(w);
+      return w;
+    };
+    const runs: string[] = [];
+    const onRun = (e: CustomEvent<{ dataset: string }>): void => void runs.push(e.detail.dataset);
+    document.body.addEventListener('prune-run-complete', onRun);
+    try {
+      const lab = await mount<PruneTreeLab>('prune-tree-lab', { source: 'xor', workerFactory });
+      const root = lab.shadowRoot!;
+      await until(() => root.querySelector('prune-decision-regions')?.grid != null, 'the first run and its regions');
+      const diagram = (): PruneTreeDiagram => root.querySelector('prune-tree-diagram')!;
+      const shown = (): unknown => ({
+        tree: diagram().tree, rows: root.querySelector('prune-pruning-table')!.rows,
+        grid: root.querySelector('prune-decision-regions')!.grid, status: root.querySelector('.status')!.textContent,
+      });
+      const before = shown();
+      const setSeed = (v: number): void => void ((lab as unknown as { seed: number }).seed = v);
+
+      // An exception mid-fit: its message, the last results untouched.
+      setSeed(901);
+      await lab.runLab();
+      await lab.updateComplete;
+      expect(root.querySelector('.status.error')!.textContent).to.contain("Cannot read properties of undefined (reading 'left')");
+      expect({ ...(shown() as object), status: null }).to.deep.equal({ ...(before as object), status: null });
+      expect(lab.controller.crashed).to.equal(null);
+
+      // The Worker fails while a run is in flight: the call ends, the message says so, a retry button appears.
+      setSeed(902);
+      await lab.runLab();
+      await lab.updateComplete;
+      expect(lab.controller.pending).to.equal(0);
+      expect(lab.controller.crashed).to.equal('the tree Worker failed: Uncaught Error: out of memory in fit');
+      const status = root.querySelector('.status.error')!.textContent!.replace(/\s+/g, ' ');
+      expect(status).to.contain('the tree Worker failed: Uncaught Error: out of memory in fit.');
+      expect(status).to.contain('The results shown are from the last run that finished.');
+      expect({ ...(shown() as object), status: null }).to.deep.equal({ ...(before as object), status: null });
+      expect(runs).to.deep.equal(['xor']);
+
+      // Retry: a fresh Worker loads the set and runs again.
+      setSeed(0);
+      root.querySelector<HTMLButtonElement>('button[data-action="retry"]')!.click();
+      await until(() => runs.length === 2, 'the retried run');
+      await lab.updateComplete;
+      expect(made).to.have.length(2);
+      expect(lab.controller.crashed).to.equal(null);
+      expect(root.querySelector('.status.error')).to.equal(null);
+      expect(diagram().tree!.nodeCount).to.equal((before as { tree: { nodeCount: number } }).tree.nodeCount);
+    } finally {
+      document.body.removeEventListener('prune-run-complete', onRun as EventListener);
+    }
+  });
 });

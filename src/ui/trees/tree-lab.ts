@@ -110,7 +110,8 @@ export class PruneTreeLab extends LitElement {
   @state() private nTrees = 25;
   @state() private inputError: string | null = null;
 
-  private controller!: TreeLabController;
+  /** The Worker: calls in flight, the last error, and why it stopped if it failed. */
+  controller!: TreeLabController;
   private regionsSeq = 0;
 
   override connectedCallback(): void {
@@ -144,29 +145,43 @@ export class PruneTreeLab extends LitElement {
     return { criterion: this.criterion, pre: this.pre, valFraction: this.valFraction, testFraction: this.testFraction, seed: this.seed, confidence: this.confidence };
   }
 
-  /** Loads the chosen dataset in the Worker, then grows and prunes. */
+  /**
+   * Loads the chosen dataset in the Worker, then grows and prunes. The shown results
+   * change only when both succeed; a failure leaves the last ones with its message.
+   */
   async loadAndRun(): Promise<void> {
+    // After the Worker failed, a fresh one (it has no dataset yet: this loads it).
+    if (this.controller.crashed) this.controller.restart();
     this.inputError = null;
     const spec = this.spec();
     if (!spec) return;
-    const summary = await this.controller.run((api) => api.loadDataset(spec));
-    if (!summary) return;
-    this.summary = summary;
-    this.report = null;
+    const config = this.config();
+    const out = await this.controller.run((api) => api.loadAndRun(spec, config));
+    if (!out) return;
+    this.summary = out.summary;
     this.forest = null;
     this.grid = null;
-    await this.runLab();
+    this.shows(out.report);
   }
 
-  /** Grows and prunes on the loaded dataset with the current settings. */
+  /** Grows and prunes on the loaded dataset with the current settings (the last results stay if it fails). */
   async runLab(): Promise<void> {
-    if (!this.summary) return this.loadAndRun();
+    if (!this.summary || this.controller.crashed) return this.loadAndRun();
     this.inputError = null;
     const report = await this.controller.run((api) => api.runLab(this.config()));
     if (!report) return;
+    this.shows(report);
+  }
+
+  /** After a failure: (a fresh Worker if it stopped, then) the dataset and the run again. */
+  retry(): Promise<void> {
+    return this.loadAndRun();
+  }
+
+  private shows(report: LabReport): void {
     this.report = report;
     this.stepIndex = Math.max(0, report.curve.findIndex((p) => p.step === report.bestStep));
-    emit<RunCompleteDetail>(this, 'prune-run-complete', { dataset: this.summary.name, report });
+    emit<RunCompleteDetail>(this, 'prune-run-complete', { dataset: this.summary!.name, report });
     void this.refreshRegions();
   }
 
@@ -292,6 +307,11 @@ export class PruneTreeLab extends LitElement {
 
   private status(): unknown {
     const c = this.controller;
+    if (c?.crashed) {
+      return html`<div class="status error" part="status" role="alert">${c.crashed}.
+        ${this.report ? 'The results shown are from the last run that finished.' : ''}
+        <button data-action="retry" @click=${() => void this.retry()}>Restart and retry</button></div>`;
+    }
     const error = this.inputError ?? c?.error;
     if (error) return html`<div class="status error" part="status" role="alert">${error}</div>`;
     const s = this.summary;
