@@ -7,7 +7,8 @@ import { check } from '../errors.js';
 import { inRange } from './prune-element.js';
 import { checkFraction } from './check-report.js';
 import { percent, seriesColor } from './theme.js';
-import { INFERENCE_PATHS, LATENCY_EXTRAS, type LatencyPoint } from './types.js';
+import type { LatencyPoint } from '../worker/api.js';
+import { INFERENCE_PATHS, LATENCY_EXTRAS } from './types.js';
 import { INTERACTION, SPARSITY_X, UPlotElement, lineSeries, strokePath } from './uplot-element.js';
 
 export interface LatencySeries {

@@ -6,14 +6,50 @@ import type { ExperimentConfig } from '../lab/config.js';
 import type { LabProgress } from '../lab/run.js';
 import type { Report, RoundEntry } from '../lab/report.js';
 import type { AdapterSummary } from '../gpu/device.js';
-import type { LatencyPoint, Prediction } from '../ui/types.js';
 
 export type { ExperimentConfig, LayerOverride, PruneMethod, PruneScheduleKind } from '../lab/config.js';
 export type { LabPhase, LabProgress } from '../lab/run.js';
 export type { LayerEntry, Report, RoundEntry } from '../lab/report.js';
 export type { AdapterSummary } from '../gpu/device.js';
 export type { ModelSpec } from '../nn/spec.js';
-export type { LatencyPoint, Prediction } from '../ui/types.js';
+
+/**
+ * Frame latency of one inference path at one sparsity: the time for one 28×28 input
+ * to reach a class on the CPU (upload, every dispatch, readback), after warm-up,
+ * over at least 200 frames (DESIGN.md, "Numbers we mean").
+ */
+export interface LatencyPoint {
+  /** One of the UI's INFERENCE_PATHS (src/ui/types.ts), or another name for a path the chart does not know. */
+  path: string;
+  /** Fraction of prunable weights that are zero, in [0, 1]. */
+  sparsity: number;
+  /** Median frame latency, milliseconds. */
+  p50Ms: number;
+  /** 95th-percentile frame latency, milliseconds (≥ p50Ms). */
+  p95Ms: number;
+  /** The first frame alone, milliseconds (first-use costs land here). */
+  firstFrameMs?: number;
+  /** Pipeline creation (shader compilation) while the path was prepared, milliseconds; 0 when cached. */
+  compileMs?: number;
+  /** Images per second at batch 256. */
+  throughput?: number;
+  /** Bytes of the model's weights on the GPU in this path's format (weights, indices, scales, biases, masks). */
+  modelGpuBytes?: number;
+  /** GPU bytes the path's frame plan allocated, from the tracked allocations (formats, activations, scratch, staging). */
+  planGpuBytes?: number;
+  /** How frames waited for their class: 'map' or 'nudge' (src/gpu/completion.ts). */
+  wait?: string;
+}
+
+/** One model's answer for the digit on the pad. */
+export interface Prediction {
+  /** Which model answered (e.g. "dense", "90% sparse"). */
+  label: string;
+  /** The predicted class, 0–9. */
+  digit: number;
+  /** Frame latency of this answer, milliseconds. */
+  latencyMs: number;
+}
 
 /** A failure as it crosses the Worker boundary (Comlink keeps only an Error's message). */
 export interface LabFailure {
@@ -44,6 +80,11 @@ export interface LayerSnapshot {
 }
 
 export type LabEvent =
+  /**
+   * The Worker checked the run against the data (sizes, batch, model input) and took it:
+   * from here on it replaces the shown results. A run refused before this event changed nothing.
+   */
+  | { type: 'accepted'; config: ExperimentConfig }
   /** Data are loading, the run started, was paused or resumed. */
   | { type: 'phase'; phase: 'loading' | 'running' | 'paused' }
   /** Training progress, at most a few times a second. */

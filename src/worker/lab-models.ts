@@ -9,8 +9,7 @@ import type { ModelPlan } from '../nn/spec.js';
 import { prepareInference, type InferencePath, type InferencePlan } from '../infer/plan.js';
 import { measureFrames, measureThroughput } from '../metrics/latency.js';
 import type { RoundEntry } from '../lab/report.js';
-import type { LatencyPoint } from '../ui/types.js';
-import type { LabFailure, LayerSnapshot } from './api.js';
+import type { LabFailure, LatencyPoint, LayerSnapshot } from './api.js';
 
 /** Progress events go out at most this often (per phase, round and epoch, the first always). */
 export const PROGRESS_EVERY_MS = 200;

@@ -11,12 +11,12 @@ import { loadMnist } from '../data/mnist.js';
 import type { ImageDataset } from '../data/dataset.js';
 import { validateConfig } from '../lab/config.js';
 import { labData, runExperiment, type LabProgress } from '../lab/run.js';
+import { checkRun } from '../lab/preflight.js';
 import { reportToCsv, type Report, type RoundEntry } from '../lab/report.js';
 import type { LayerValues, Network } from '../nn/network.js';
 import type { ModelPlan } from '../nn/spec.js';
 import type { AdapterSummary } from '../gpu/device.js';
-import type { Prediction } from '../ui/types.js';
-import type { ConfigCheck, LabApi, LabEvent, LabFailure, RunOutcome, StartOptions } from './api.js';
+import type { ConfigCheck, LabApi, LabEvent, LabFailure, Prediction, RunOutcome, StartOptions } from './api.js';
 import { failure, Gate, ModelSlot, PROGRESS_EVERY_MS, roundModel, measurePaths, firstLinear } from './lab-models.js';
 
 interface Device {
@@ -119,12 +119,19 @@ class LabWorker implements LabApi {
       let data;
       try {
         [device, raw] = await Promise.race([Promise.all([this.acquire(), this.loadData(options.dataUrl)]), lost]);
+        // The split and every check on config + data sizes come before the UI lets go of the last run.
         data = labData(config, raw.train, raw.test);
+        config = checkRun(config, {
+          train: { n: data.train.n, shape: data.train.shape, numClasses: data.train.numClasses },
+          validation: { n: data.validation.n },
+          test: { n: data.test.n },
+        }, device.ctx.device.limits);
       } catch (e) {
         if (this.isLost) throw e;
         if (!(e instanceof PruneLabError)) this.device = null;
         return { kind: 'refused', error: failure(e) };
       }
+      onEvent({ type: 'accepted', config });
       await this.releaseModels();
       const probe = data.test.images.slice(0, data.test.shape.C * data.test.shape.H * data.test.shape.W);
       const structured = config.prune.method === 'structured';

@@ -1,7 +1,8 @@
 // A Lit reactive controller that owns the lab Worker and its Comlink proxy: it
 // starts the Worker when the host connects, aborts the run and terminates the
 // Worker when the host disconnects, maps the run to a status the host renders
-// (idle / pending / paused / complete / error / lost), and can start a fresh
+// (idle / pending / paused / complete / error / lost; a Worker that fails counts as
+// lost, and nothing waits on it), and can start a fresh
 // Worker (a new GPU device) after the device was lost.
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -28,6 +29,8 @@ export class LabController implements ReactiveController {
   private aborter = new AbortController();
   private ready: Promise<void> = Promise.resolve();
   private inferring: Promise<Prediction[]> | null = null;
+  /** Resolves when the current Worker fails (never, while it works). */
+  private crashed: Promise<LabFailure> = new Promise(() => {});
   private nextPixels: Float32Array | null = null;
 
   constructor(
@@ -59,10 +62,18 @@ export class LabController implements ReactiveController {
 
   private spawn(): void {
     this.aborter = new AbortController();
-    this.worker = this.factory()();
-    this.api = Comlink.wrap<LabApi>(this.worker);
+    const worker = this.factory()();
+    this.worker = worker;
+    this.api = Comlink.wrap<LabApi>(worker);
     const api = this.api;
-    this.ready = api.init().then((r) => {
+    // A Worker whose script fails (does not load, or throws uncaught) answers nothing again: end every wait on it.
+    let crash: (f: LabFailure) => void = () => {};
+    this.crashed = new Promise<LabFailure>((resolve) => (crash = resolve));
+    worker.addEventListener('error', (e: ErrorEvent) => {
+      e.preventDefault();
+      if (this.worker === worker) crash({ code: 'internal', message: `the lab Worker failed: ${e.message || 'an error with no message (did its script load?)'}` });
+    });
+    this.ready = Promise.race([api.init(), this.crashed.then((f) => ({ ok: false as const, ...f }))]).then((r) => {
       if (this.api !== api) return;
       if (r.ok) {
         this.adapter = r.adapter;
@@ -99,6 +110,13 @@ export class LabController implements ReactiveController {
     return this.ready;
   }
 
+  /** p, or a rejection once the Worker has failed (a failed Worker never answers). */
+  private unlessCrashed<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.crashed.then((f): never => {
+      throw new Error(f.message);
+    })]);
+  }
+
   /** Resolves once the Worker has tried to get a device. */
   whenReady(): Promise<void> {
     return this.ready;
@@ -109,7 +127,7 @@ export class LabController implements ReactiveController {
     const api = this.api;
     if (!api) return null;
     try {
-      return await api.validate(config);
+      return await this.unlessCrashed<ConfigCheck>(api.validate(config));
     } catch {
       return null;
     }
@@ -135,9 +153,10 @@ export class LabController implements ReactiveController {
       onEvent(e);
       this.host.requestUpdate();
     });
+    const crashed = this.crashed.then((error): RunOutcome => ({ kind: 'lost', report: null, error }));
     let out: RunOutcome;
     try {
-      out = await Promise.race([api.start(options, relay), gone]);
+      out = await Promise.race([api.start(options, relay), gone, crashed]);
     } catch (e) {
       out = { kind: 'refused', error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } };
     }
@@ -175,7 +194,7 @@ export class LabController implements ReactiveController {
   /** The engine's CSV of a report (one row per round). */
   async csv(report: Report): Promise<string> {
     if (!this.api) throw new Error('the lab is not connected');
-    return this.api.csv(report);
+    return this.unlessCrashed(this.api.csv(report));
   }
 
   /** Destroys the Worker's device, as a lost GPU would. */
@@ -198,7 +217,7 @@ export class LabController implements ReactiveController {
     let result: Prediction[] | null = null;
     while (current) {
       this.nextPixels = null;
-      this.inferring = api.infer(current);
+      this.inferring = this.unlessCrashed(api.infer(current));
       try {
         result = await this.inferring;
       } catch {

@@ -77,6 +77,22 @@ export function entrySizes(e: RoundEntry): ModelSizes {
 }
 
 /**
+ * How far a run got, in its schedule's unit: rounds for one-shot and iterative runs
+ * (one report entry each), fine-tune epochs for gradual ones (one entry per epoch;
+ * the `rounds` mask updates happen inside those epochs).
+ */
+export function runProgress(r: Pick<Report, 'config' | 'rounds'>): { done: number; total: number; unit: 'round' | 'epoch'; text: string } {
+  const p = r.config.prune;
+  const done = r.rounds.length;
+  if (p.schedule === 'gradual') {
+    const total = p.finetuneEpochs;
+    return { done, total, unit: 'epoch', text: `${done}/${total} epoch${total === 1 ? '' : 's'} (${p.rounds} mask update${p.rounds === 1 ? '' : 's'})` };
+  }
+  const total = p.schedule === 'oneshot' ? 1 : p.rounds;
+  return { done, total, unit: 'round', text: `${done}/${total} round${total === 1 ? '' : 's'}` };
+}
+
+/**
  * The pruning lab: configure, run, pause and stop an experiment in a Web Worker, and
  * watch it in live charts; compare runs stored in IndexedDB.
  *
@@ -310,7 +326,8 @@ export class PruneLab extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (CONTROLS.some((c) => changed.has(c.key as keyof PruneLab)) || !this.hasUpdated) this.scheduleValidation();
+    // Other data may accept what a refused run's data did not: data-url clears that mark too.
+    if (CONTROLS.some((c) => changed.has(c.key as keyof PruneLab)) || changed.has('dataUrl') || !this.hasUpdated) this.scheduleValidation();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -474,6 +491,52 @@ export class PruneLab extends LitElement {
       throw this.fail(this.configError ? { code: this.configError.code, message: this.validationMessage ?? this.configError.message } : { code: 'invalid-config', message: 'the settings have not been checked yet' });
     }
     const config = this.validConfig;
+    let release = (): void => {};
+    const held = new Promise<void>((r) => (release = r));
+    let locked = false;
+    const outcome = await this.controller.start({ config, dataUrl: this.resolvedDataUrl, latencyFrames: this.latencyFrames }, (e) => {
+      if (e.type === 'accepted') this.acceptRun(e.config);
+      if (e.type === 'round' && !locked) {
+        locked = true;
+        holdRunLock(e.report.id, held);
+      }
+      this.onLabEvent(e);
+    });
+    this.phase = 'idle';
+    this.publishCurve();
+    try {
+      if (outcome.kind === 'refused') {
+        // Refused against the data (or the config): the control at fault is marked until it changes.
+        const c = controlOf(outcome.error.field);
+        if (c && (outcome.error.code === 'invalid-config' || outcome.error.code === 'invalid-argument' || outcome.error.code === 'invalid-data')) this.configError = outcome.error;
+        throw this.fail(outcome.error);
+      }
+      if (outcome.kind === 'lost') {
+        // A crashed Worker sends no report: the rounds it streamed (this run's, once locked) are kept.
+        const kept = outcome.report ?? (locked && this.report ? { ...this.report, status: 'error' as const, error: { code: outcome.error.code, message: outcome.error.message } } : null);
+        if (kept) {
+          this.report = kept;
+          await this.persist(kept, 'interrupted');
+        }
+        throw this.fail(outcome.error);
+      }
+      const report = outcome.report;
+      this.report = report;
+      this.refreshChart();
+      if (report.status === 'complete') {
+        await this.persist(report, 'complete');
+        emit<Report>(this, 'run-complete', report);
+        return report;
+      }
+      if (report.baseline) await this.persist(report, report.status === 'aborted' ? 'aborted' : 'error');
+      throw this.fail(report.error ?? { code: report.status === 'aborted' ? 'aborted' : 'internal', message: report.status === 'aborted' ? 'the run was stopped' : 'the run failed' });
+    } finally {
+      release();
+    }
+  }
+
+  /** The Worker took the run: only now do the last run's results make way for it. */
+  private acceptRun(config: ExperimentConfig): void {
     this.lastConfig = config;
     this.report = null;
     this.viewing = null;
@@ -491,44 +554,6 @@ export class PruneLab extends LitElement {
     this.curveEnd = 0;
     this.runStart = performance.now();
     this.refreshChart();
-    let release = (): void => {};
-    const held = new Promise<void>((r) => (release = r));
-    let locked = false;
-    const outcome = await this.controller.start({ config, dataUrl: this.resolvedDataUrl, latencyFrames: this.latencyFrames }, (e) => {
-      if (e.type === 'round' && !locked) {
-        locked = true;
-        holdRunLock(e.report.id, held);
-      }
-      this.onLabEvent(e);
-    });
-    this.phase = 'idle';
-    this.publishCurve();
-    try {
-      if (outcome.kind === 'refused') {
-        const c = controlOf(outcome.error.field);
-        if (c && outcome.error.code === 'invalid-config') this.configError = outcome.error;
-        throw this.fail(outcome.error);
-      }
-      if (outcome.kind === 'lost') {
-        if (outcome.report) {
-          this.report = outcome.report;
-          await this.persist(outcome.report, 'interrupted');
-        }
-        throw this.fail(outcome.error);
-      }
-      const report = outcome.report;
-      this.report = report;
-      this.refreshChart();
-      if (report.status === 'complete') {
-        await this.persist(report, 'complete');
-        emit<Report>(this, 'run-complete', report);
-        return report;
-      }
-      if (report.baseline) await this.persist(report, report.status === 'aborted' ? 'aborted' : 'error');
-      throw this.fail(report.error ?? { code: report.status === 'aborted' ? 'aborted' : 'internal', message: report.status === 'aborted' ? 'the run was stopped' : 'the run failed' });
-    } finally {
-      release();
-    }
   }
 
   private onLabEvent(e: LabEvent): void {
@@ -737,7 +762,7 @@ export class PruneLab extends LitElement {
     </div>`;
     if (runs.length === 0) return html`<div class="empty">No stored runs yet.</div>${io}`;
     return html`<table class="runs" part="runs">
-      <thead><tr><th>on chart</th><th>run</th><th>state</th><th>rounds</th><th>final</th><th></th></tr></thead>
+      <thead><tr><th>on chart</th><th>run</th><th>state</th><th>progress</th><th>final</th><th></th></tr></thead>
       <tbody>
         ${[...runs].reverse().map((rec) => {
           const r = rec.report;
@@ -746,7 +771,7 @@ export class PruneLab extends LitElement {
             <td><input type="checkbox" aria-label="show on the sparsity chart" .checked=${rec.shown} @change=${(e: Event) => void this.toggleShown(rec, (e.target as HTMLInputElement).checked)} /></td>
             <td title=${r.id}>${new Date(r.createdAt).toLocaleString()} · ${r.model.name} · ${r.config.prune.method} · ${r.config.prune.schedule} → ${percent(r.config.prune.targetSparsity, 0)}</td>
             <td><span class="state ${rec.state}" title=${r.error?.message ?? ''}>${rec.state}</span></td>
-            <td>${r.rounds.length}/${r.config.prune.schedule === 'oneshot' ? 1 : r.config.prune.rounds}</td>
+            <td data-progress>${runProgress(r).text}</td>
             <td>${fin ? `${percent(fin.sparsity)} sparse · ${percent(fin.accuracy, 2)}` : '–'}</td>
             <td>
               <button data-action="view" @click=${() => { this.viewing = r; this.selectedRound = null; }}>view</button>

@@ -4,7 +4,7 @@
 // report's own accuracy, device loss, and import of reports.
 import { expect } from '@esm-bundle/chai';
 import '../../../src/ui/lab/index.js';
-import type { PruneLab, RunErrorDetail } from '../../../src/ui/lab/prune-lab.js';
+import { runProgress, type PruneLab, type RunErrorDetail } from '../../../src/ui/lab/prune-lab.js';
 import type { Report, RoundEntry } from '../../../src/lab/report.js';
 import { loadIdxPairFromUrls, mnistUrls } from '../../../src/data/mnist.js';
 import { PruneLabError } from '../../../src/errors.js';
@@ -118,6 +118,7 @@ describe('<prune-lab> attributes and properties', () => {
     ['epochs', 'two', 'epochs: epochs must be a number (got NaN)'],
     ['learning-rate', '-1', 'learning rate: train.optimizer.lr must be a number in (0, 10] (got -1)'],
     ['train-samples', '0', 'train samples: subsets.train must be an integer in [1, 10000000] (got 0)'],
+    ['validation-samples', '0', 'validation samples: subsets.validation must be an integer in [1, 10000000] (got 0)'],
     ['model', 'resnet', 'model: model must be one of lenet-300-100, lenet-5 or a model spec object (got "resnet")'],
     ['rewind', '5', "lottery-ticket rewind: prune.rewind must be false with method 'structured' (the shrunk model has other shapes) (got 5)"],
   ];
@@ -170,11 +171,12 @@ describe('<prune-lab> attributes and properties', () => {
 
   it('reads its settings from the URL hash and writes them back (url-hash)', async () => {
     const before = location.hash;
-    history.replaceState(null, '', '#method=random&rounds=2&train-samples=1000&latency-frames=0&bogus=1');
+    history.replaceState(null, '', '#method=random&rounds=2&train-samples=1000&validation-samples=300&latency-frames=0&bogus=1');
     try {
       const el = await mount('prune-lab', { dbName: db() }, { 'url-hash': '' });
       await el.validated;
-      expect([el.method, el.rounds, el.trainSamples, el.latencyFrames]).to.deep.equal(['random', 2, 1000, 0]);
+      expect([el.method, el.rounds, el.trainSamples, el.validationSamples, el.latencyFrames]).to.deep.equal(['random', 2, 1000, 300, 0]);
+      expect(el.config!.subsets).to.deep.equal({ train: 1000, validation: 300, test: 2000 });
       expect($(el, '[part="notice"]').textContent).to.contain('Ignored unknown settings in the link: bogus');
       el.method = 'local';
       el.testSamples = null;
@@ -183,6 +185,7 @@ describe('<prune-lab> attributes and properties', () => {
       expect(q.get('method')).to.equal('local');
       expect(q.get('rounds')).to.equal('2');
       expect(q.get('test-samples')).to.equal('');
+      expect(q.get('validation-samples')).to.equal('300');
       expect(q.has('model')).to.equal(false, 'defaults stay out of the link');
       // Its own writes are the state already: reapplying them changes nothing.
       window.dispatchEvent(new HashChangeEvent('hashchange'));
@@ -329,8 +332,91 @@ describe('<prune-lab> runs', () => {
   });
 });
 
+describe('<prune-lab> refused runs', () => {
+  afterEach(cleanup);
+
+  it('says so when its Worker script fails to load, instead of waiting on it forever', async () => {
+    const el = await mount('prune-lab', { dbName: 'none', workerFactory: () => new Worker(new URL('/no-such-lab-worker.js', location.href), { type: 'module' }) });
+    await el.controller.whenReady();
+    await settle(el);
+    expect(el.controller.adapter).to.equal(null);
+    expect(el.controller.deviceError!.message).to.equal('the lab Worker failed: an error with no message (did its script load?)');
+    expect(errorText(el)).to.equal(el.controller.deviceError!.message);
+    let thrown: unknown = null;
+    await el.run().catch((e: unknown) => (thrown = e));
+    expect((thrown as PruneLabError).code).to.equal('internal');
+  });
+
+  it('a run the Worker refuses against the data (train samples > data, batch > rows) leaves the previous results on screen and in the store', async () => {
+    const el = await lab({ schedule: 'oneshot', latencyFrames: 200, views: 'curves sparsity latency layers runs' });
+    const report = await el.run();
+    const latencyChart = (): HTMLElementTagNameMap['prune-latency-chart'] => $(el, 'prune-latency-chart') as HTMLElementTagNameMap['prune-latency-chart'];
+    // Dense, masked, sparse and int8 at the baseline and at round 1.
+    await until(() => latencyChart().points.length === 8, 'latency points');
+    await until(() => el.storedRuns.length === 1 && el.storedRuns[0]!.state === 'complete', 'the stored run');
+    await settle(el);
+    const curves = (): unknown => structuredClone(($(el, 'prune-training-chart') as HTMLElementTagNameMap['prune-training-chart']).points);
+    const before = { report: structuredClone(el.currentReport), curves: curves(), latency: structuredClone(latencyChart().points), runs: structuredClone(el.storedRuns) };
+    expect(before.report).to.deep.equal(report);
+    expect((before.curves as unknown[]).length).to.be.above(0);
+    const errors = collect<RunErrorDetail>('run-error');
+
+    const refused = async (set: () => void, attr: string, field: RegExp): Promise<void> => {
+      set();
+      await settle(el);
+      await el.validated;
+      expect(el.config, `${attr}: the config alone is valid`).to.not.equal(null);
+      let thrown: unknown = null;
+      await el.run().catch((e: unknown) => (thrown = e));
+      await settle(el);
+      expect(thrown, attr).to.be.instanceOf(PruneLabError);
+      expect(errors.at(-1)!.message, attr).to.match(field);
+      // The message is shown against its control, and the run button waits for a change.
+      expect(errorText(el), attr).to.contain(errors.at(-1)!.message);
+      const control = $(el, `[data-control="${attr}"]`);
+      expect(control.querySelector('[aria-invalid]')!.getAttribute('aria-invalid'), attr).to.equal('true');
+      expect(el.controller.status).to.equal('error');
+      // Nothing of the previous run changed: report, curves, latency, stored runs.
+      expect(el.currentReport, attr).to.deep.equal(before.report);
+      expect(curves(), attr).to.deep.equal(before.curves);
+      expect(latencyChart().points, attr).to.deep.equal(before.latency);
+      expect(($(el, 'prune-sparsity-chart') as HTMLElementTagNameMap['prune-sparsity-chart']).series.map((s) => s.points.length), attr).to.deep.equal([2]);
+      expect(el.storedRuns, attr).to.deep.equal(before.runs);
+    };
+    // MNIST's training split has 55,000 images.
+    await refused(() => (el.trainSamples = 60000), 'train-samples', /60000/);
+    await refused(() => { el.trainSamples = 300; el.batchSize = 400; }, 'batch-size', /400/);
+    expect(errors).to.have.length(2);
+    // A valid run afterwards replaces the results.
+    el.batchSize = 50;
+    el.latencyFrames = 0;
+    await settle(el);
+    await el.validated;
+    const next = await el.run();
+    expect(el.currentReport!.id).to.equal(next.id);
+    expect(next.id).to.not.equal(report.id);
+  });
+});
+
 describe('<prune-lab> stored runs', () => {
   afterEach(cleanup);
+
+  it('shows each stored run\'s progress in its schedule\'s unit: rounds, or fine-tune epochs for gradual runs', async () => {
+    const el = await lab();
+    const entries = MAGNITUDE_REPORT.rounds;
+    const gradual = { ...MAGNITUDE_REPORT, id: 'run-gradual', config: { ...MAGNITUDE_REPORT.config, prune: { ...MAGNITUDE_REPORT.config.prune, schedule: 'gradual' as const, rounds: 3, finetuneEpochs: 2 } } };
+    const partial = { ...MAGNITUDE_REPORT, id: 'run-partial', status: 'aborted' as const, rounds: entries.slice(0, 1), final: entries[0]! };
+    const oneshot = { ...MAGNITUDE_REPORT, id: 'run-oneshot', rounds: entries.slice(0, 1), final: entries[0]!, config: { ...MAGNITUDE_REPORT.config, prune: { ...MAGNITUDE_REPORT.config.prune, schedule: 'oneshot' as const, rounds: 1 } } };
+    await el.importReports(JSON.stringify([gradual, partial, oneshot, MAGNITUDE_REPORT]), 'four.json');
+    await settle(el);
+    const shown = (id: string): string => $(el, `tr[data-run="${id}"] td[data-progress]`).textContent!.trim();
+    // A finished gradual run: 2 entries, one per fine-tune epoch, of 2 (its 3 mask updates happen inside them).
+    expect(shown('run-gradual')).to.equal('2/2 epochs (3 mask updates)');
+    expect(shown(MAGNITUDE_REPORT.id)).to.equal('2/2 rounds');
+    expect(shown('run-partial')).to.equal('1/2 rounds');
+    expect(shown('run-oneshot')).to.equal('1/1 round');
+    expect(runProgress(gradual)).to.deep.include({ done: 2, total: 2, unit: 'epoch' });
+  });
 
   it('imports reports (listed, on the chart), refuses a bad file naming the field, and deletes', async () => {
     const el = await lab();
