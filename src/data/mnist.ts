@@ -23,6 +23,15 @@ export const MNIST_DIR = '/data/mnist/';
 /** Rows of the 60k training file held out as validation unless configured. */
 export const MNIST_VALIDATION = 5000;
 
+/**
+ * Rows held out as validation by default: min(5000, 10% of the training rows,
+ * rounded down). MNIST's 60,000 give its classic 5,000; a 1,000-row file 100; a
+ * file of under 10 rows none.
+ */
+export function defaultValidationRows(trainRows: number): number {
+  return Math.min(MNIST_VALIDATION, Math.floor(trainRows / 10));
+}
+
 export interface IdxPairUrls {
   images: string | URL;
   labels: string | URL;
@@ -93,16 +102,28 @@ export async function loadMnist(base: string | URL, options: LoadOptions & { dir
 }
 
 export interface SplitOptions {
-  /** Rows at the END of the training file held out as validation; default 5000, 0 allowed. */
+  /**
+   * Rows at the END of the training file held out as validation, 0 allowed.
+   * Default: defaultValidationRows(train.n), or `validationSubset` when that is larger.
+   */
   validation?: number;
   /** Draw this many training rows (seeded) for a quick run. */
   trainSubset?: number;
-  /** Keep the first this many validation rows. */
+  /**
+   * The validation rows to use: the first this many of the held-out rows. Without
+   * `validation`, a size above the default holds out that many rows instead (the
+   * last `validationSubset` rows), so any size up to the training rows less one fits.
+   */
   validationSubset?: number;
   /** Keep the first this many test rows. */
   testSubset?: number;
   /** Seed of the training-subset draw; default 0. */
   seed?: number;
+  /**
+   * The names errors give each option, for a caller whose own names differ (the
+   * runner's `subsets.train`, a CLI flag); by default the option's name.
+   */
+  fields?: Partial<Record<'validation' | 'trainSubset' | 'validationSubset' | 'testSubset', string>>;
 }
 
 export interface Splits {
@@ -120,18 +141,27 @@ function checkCount(v: number | undefined, field: string, lo: number, hi: number
 
 /**
  * Train / validation / test as the lab uses them: validation is the last
- * `validation` rows of the training file; the training subset is a seeded draw
+ * `validation` rows of the training file (by default min(5000, 10%) of them, or
+ * `validationSubset` when larger); the training subset is a seeded draw
  * (so runs with another seed see other data); validation and test subsets are
  * their first rows, the same for every seed, so that evaluations stay comparable.
  * Without subsets, train and validation are views on `train` (no copy).
  */
 export function splitMnist(train: ImageDataset, test: ImageDataset, options: SplitOptions = {}): Splits {
-  const v = options.validation ?? MNIST_VALIDATION;
-  checkCount(v, 'validation', 0, train.n - 1);
+  const name = (k: keyof NonNullable<SplitOptions['fields']>): string => options.fields?.[k] ?? k;
+  let v: number;
+  if (options.validation !== undefined) {
+    v = options.validation;
+    checkCount(v, name('validation'), 0, train.n - 1);
+    checkCount(options.validationSubset, name('validationSubset'), 1, v);
+  } else {
+    // A larger validation subset grows the held-out part; at least one row stays for training.
+    checkCount(options.validationSubset, name('validationSubset'), 1, train.n - 1);
+    v = Math.max(defaultValidationRows(train.n), options.validationSubset ?? 0);
+  }
   const pool = train.n - v;
-  checkCount(options.trainSubset, 'trainSubset', 1, pool);
-  checkCount(options.validationSubset, 'validationSubset', 1, v);
-  checkCount(options.testSubset, 'testSubset', 1, test.n);
+  checkCount(options.trainSubset, name('trainSubset'), 1, pool);
+  checkCount(options.testSubset, name('testSubset'), 1, test.n);
   const seed = options.seed ?? 0;
   check(Number.isInteger(seed), 'seed', 'an integer', seed);
   const { C, H, W } = train.shape;

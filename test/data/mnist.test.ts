@@ -1,9 +1,10 @@
 // MNIST by URL as the page loads it, the train/validation/test splits, seeded
 // subsets, and the per-epoch batch helpers.
 import { expect } from '@esm-bundle/chai';
-import { loadMnist, loadIdxPairFromUrls, mnistUrls, splitMnist } from '../../src/data/mnist.js';
+import { loadMnist, loadIdxPairFromUrls, mnistUrls, splitMnist, type SplitOptions } from '../../src/data/mnist.js';
+import { PruneLabError } from '../../src/errors.js';
 import { batchCount, batchIndices, epochPermutation, epochSeed } from '../../src/data/batches.js';
-import type { ImageDataset } from '../../src/data/dataset.js';
+import { sliceDataset, type ImageDataset } from '../../src/data/dataset.js';
 import { expectThrows, expectRejects, fetchBytes } from './helpers.js';
 
 describe('MNIST loading and splits', () => {
@@ -74,7 +75,8 @@ describe('MNIST loading and splits', () => {
     expectThrows(() => splitMnist(train, test, { trainSubset: 0 }), 'invalid-argument', 'trainSubset must be an integer in [1, 55000] (got 0)');
     expectThrows(() => splitMnist(train, test, { trainSubset: 55001 }), 'invalid-argument', 'trainSubset must be an integer in [1, 55000] (got 55001)');
     expectThrows(() => splitMnist(train, test, { trainSubset: 10.5 }), 'invalid-argument', 'trainSubset must be an integer in [1, 55000] (got 10.5)');
-    expectThrows(() => splitMnist(train, test, { validationSubset: 5001 }), 'invalid-argument', 'validationSubset must be an integer in [1, 5000] (got 5001)');
+    expectThrows(() => splitMnist(train, test, { validationSubset: 60000 }), 'invalid-argument', 'validationSubset must be an integer in [1, 59999] (got 60000)');
+    expectThrows(() => splitMnist(train, test, { validation: 5000, validationSubset: 5001 }), 'invalid-argument', 'validationSubset must be an integer in [1, 5000] (got 5001)');
     expectThrows(() => splitMnist(train, test, { validation: 0, validationSubset: 1 }), 'invalid-argument',
       'validationSubset must be left unset (nothing is available: 0 rows) (got 1)');
     expectThrows(() => splitMnist(train, test, { testSubset: 10001 }), 'invalid-argument', 'testSubset must be an integer in [1, 10000] (got 10001)');
@@ -82,6 +84,56 @@ describe('MNIST loading and splits', () => {
     expectThrows(() => splitMnist(train, test, { validation: -1 }), 'invalid-argument', 'validation must be an integer in [0, 59999] (got -1)');
     expectThrows(() => splitMnist(train, { ...test, numClasses: 9 }), 'invalid-data',
       'test set (1×28×28, 9 classes) does not match the training set (1×28×28, 10 classes)');
+  });
+
+  it('sizes the validation split of a small set from its rows: min(5000, 10%), the last rows', () => {
+    const small = sliceDataset(train, 0, 1000);
+    const s = splitMnist(small, test);
+    expect([s.train.n, s.validation.n, s.test.n]).to.deep.equal([900, 100, 10000]);
+    expect(Array.from(s.validation.labels)).to.deep.equal(Array.from(train.labels.subarray(900, 1000)));
+    expect(Array.from(s.train.labels)).to.deep.equal(Array.from(train.labels.subarray(0, 900)));
+    // 10% rounds down; under 10 rows nothing is held out; 10,000 rows hold out 1,000; 50,000 and more 5,000.
+    expect([9, 10, 4999, 10000, 50000, 60000].map((n) => splitMnist(sliceDataset(train, 0, n), test).validation.n)).to.deep.equal([0, 1, 499, 1000, 5000, 5000]);
+  });
+
+  it('grows the held-out rows to a validation subset larger than the default, up to the rows less one', () => {
+    const small = sliceDataset(train, 0, 1000);
+    const s = splitMnist(small, test, { validationSubset: 300, trainSubset: 700 });
+    expect([s.train.n, s.validation.n]).to.deep.equal([700, 300]);
+    expect(Array.from(s.validation.labels)).to.deep.equal(Array.from(train.labels.subarray(700, 1000)));
+    expect(Array.from(s.trainRows)).to.deep.equal(Array.from({ length: 700 }, (_, i) => i));
+    // At or under the default, the first rows of the default held-out part (as before).
+    const within = splitMnist(small, test, { validationSubset: 40 });
+    expect([within.train.n, within.validation.n]).to.deep.equal([900, 40]);
+    expect(Array.from(within.validation.labels)).to.deep.equal(Array.from(train.labels.subarray(900, 940)));
+    expect(splitMnist(small, test, { validationSubset: 999 }).train.n).to.equal(1);
+    expectThrows(() => splitMnist(small, test, { validationSubset: 1000 }), 'invalid-argument', 'validationSubset must be an integer in [1, 999] (got 1000)');
+    expectThrows(() => splitMnist(small, test, { validationSubset: 300, trainSubset: 701 }), 'invalid-argument', 'trainSubset must be an integer in [1, 700] (got 701)');
+    // MNIST itself: 5,000 held out unless more are asked for.
+    expect(splitMnist(train, test, { validationSubset: 8000 }).train.n).to.equal(52000);
+  });
+
+  it('names each option as the caller calls it (fields)', () => {
+    const small = sliceDataset(train, 0, 1000);
+    const fields = { trainSubset: 'subsets.train', validationSubset: 'subsets.validation', testSubset: 'subsets.test', validation: 'holdout' };
+    const cases: Array<[SplitOptions, string, string]> = [
+      [{ validationSubset: 1000 }, 'subsets.validation', 'subsets.validation must be an integer in [1, 999] (got 1000)'],
+      [{ trainSubset: 901 }, 'subsets.train', 'subsets.train must be an integer in [1, 900] (got 901)'],
+      [{ testSubset: 0 }, 'subsets.test', 'subsets.test must be an integer in [1, 10000] (got 0)'],
+      [{ validation: 1000 }, 'holdout', 'holdout must be an integer in [0, 999] (got 1000)'],
+    ];
+    for (const [opts, field, message] of cases) {
+      let caught: unknown;
+      try {
+        splitMnist(small, test, { ...opts, fields });
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, field).to.be.instanceOf(PruneLabError);
+      expect((caught as PruneLabError).code).to.equal('invalid-argument');
+      expect((caught as PruneLabError).field).to.equal(field);
+      expect((caught as PruneLabError).message).to.equal(message);
+    }
   });
 });
 
