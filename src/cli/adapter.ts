@@ -56,6 +56,18 @@ export function onSwiftShaderFallback(): boolean {
   return process.env[FALLBACK_MARK] === '1';
 }
 
+/**
+ * In the fallback child: exit once the parent is gone. A parent killed with
+ * SIGKILL cannot pass the signal on, and an orphaned run would go on training.
+ */
+export function exitWithParent(): void {
+  if (!onSwiftShaderFallback()) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(128 + 9);
+  }, 1000).unref();
+}
+
 function canFallBack(): boolean {
   return process.platform === 'linux' && !onSwiftShaderFallback() && process.env[NO_FALLBACK] !== '1' && existsSync(SWIFTSHADER_ICD);
 }

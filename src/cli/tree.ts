@@ -20,9 +20,9 @@ import { reducedErrorPrune } from '../trees/rep.js';
 import { splitRows } from '../trees/split.js';
 import { applyCut, treeSize, type Cut, type DecisionTree, type TreeData, type TreeSize } from '../trees/tree.js';
 import type { TreeParams } from '../trees/params.js';
-import type { Subcommand } from './main.js';
-import { FlagReader, parseFlags, UsageError, usageError, withCliErrors } from './args.js';
-import { mnistDataDir } from './node-data.js';
+import { FlagReader, parseFlags } from './args.js';
+import { EXIT, UsageError, usageError, withCliErrors, type Subcommand } from './command.js';
+import { checkInputFile, mnistDataDir } from './node-data.js';
 
 const HELP = `Usage: prune-lab tree (--csv FILE --target COL | --dataset NAME) [flags]
 
@@ -77,7 +77,7 @@ const OPTIONS = {
 
 /** What each flag accepts, for error messages. */
 const ACCEPTS: Record<string, string> = {
-  csv: 'a CSV file path',
+  csv: 'a readable CSV file path',
   target: 'the name of a header column',
   dataset: NAMED_DATASETS.join(' | '),
   samples: 'an integer ≥ 1 (≥ 4 for synthetic sets)',
@@ -165,12 +165,12 @@ export function parseTreeArgs(args: string[]): TreeArgs | 'help' {
 
 async function loadData(a: TreeArgs): Promise<TabularDataset> {
   if (a.csv !== undefined) {
+    await checkInputFile(a.csv, 'csv', ACCEPTS.csv);
     let text: string;
     try {
       text = await readFile(a.csv, 'utf8');
     } catch (e) {
-      const why = (e as { code?: string }).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
-      throw new PruneLabError('invalid-data', `${a.csv}: cannot read (${why})`, 'csv');
+      throw new PruneLabError('invalid-data', `${a.csv}: cannot read (${e instanceof Error ? e.message : String(e)})`, 'csv');
     }
     return parseCsv(text, { target: a.target!, name: a.csv });
   }
@@ -291,5 +291,5 @@ export const treeCommand: Subcommand = {
       const report = await runTree(parsed);
       process.stdout.write(parsed.json ? `${JSON.stringify(report)}\n` : summary(report));
       return 0;
-    }, { exitOf: (e) => (e.code === 'invalid-data' ? 1 : 2) }),
+    }, { exitOf: (e) => (e.code === 'invalid-data' ? EXIT.failed : EXIT.usage) }),
 };

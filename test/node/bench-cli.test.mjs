@@ -36,12 +36,12 @@ describe('prune-lab bench: flags', () => {
     usage(['--train-images', 'a.idx'], /IDX data needs all four files; missing --train-labels, --test-images, --test-labels/);
   });
 
-  it('names an unreadable IDX file and an unwritable --json folder (exit 1, before any GPU work)', () => {
+  it('names an unreadable IDX file and an unwritable --json folder (exit 2, before any GPU work)', () => {
     const r = cli(['bench', '--train-images', '/nonexistent/t.idx', '--train-labels', '/nonexistent/l.idx', '--test-images', '/nonexistent/x.idx', '--test-labels', '/nonexistent/y.idx']);
-    assert.equal(r.code, 1);
-    assert.match(r.err, /\/nonexistent\/t\.idx: cannot read \(no such file\)/);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--train-images \/nonexistent\/t\.idx: cannot read \(no such file\)/);
     const w = cli(['bench', '--json', '/nonexistent/dir/out.json']);
-    assert.equal(w.code, 1);
+    assert.equal(w.code, 2);
     assert.match(w.err, /--json \/nonexistent\/dir\/out\.json: cannot write there \(folder \/nonexistent\/dir is missing or read-only\)/);
   });
 

@@ -89,28 +89,28 @@ describe('prune-lab run: flag validation (exit 2, nothing run)', { concurrency: 
   });
 });
 
-describe('prune-lab run: files (exit 1, nothing run)', () => {
-  it('names an unreadable --load file, or one that is not a checkpoint', () => {
+describe('prune-lab run: files (nothing run)', () => {
+  it('names a missing --load file (exit 2), or one that is not a checkpoint (exit 1)', () => {
     let r = cli(['run', '--load', join(dir, 'missing.plck')]);
-    assert.equal(r.code, 1);
-    assert.match(r.err, /missing\.plck: cannot read \(no such file\)/);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--load .*missing\.plck: cannot read \(no such file\); it accepts a file written by --save/);
     r = cli(['run', '--load', join(dir, 'garbage.plck')]);
     assert.equal(r.code, 1);
     assert.match(r.err, /checkpoint: not a prune-lab checkpoint \(magic "PLCK" missing\)/);
     assert.equal(r.out, '');
   });
 
-  it('refuses an output folder that does not exist before the run, not after', () => {
+  it('refuses an output folder that does not exist before the run, not after (exit 2)', () => {
     const r = cli(['run', '--json', join(dir, 'no-such-folder', 'r.json')]);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.err, /--json .*r\.json: cannot write there \(folder .*no-such-folder is missing or read-only\)/);
   });
 
-  it('names a missing IDX file with its path', () => {
+  it('names a missing IDX file with its flag and path (exit 2)', () => {
     const f = (n) => join(dir, n);
     const r = cli(['run', '--train-images', f('ti'), '--train-labels', f('tl'), '--test-images', f('si'), '--test-labels', f('sl')]);
-    assert.equal(r.code, 1);
-    assert.match(r.err, /ti: cannot read \(no such file\)/);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--train-images .*ti: cannot read \(no such file\)/);
   });
 });
 
@@ -120,7 +120,7 @@ describe('prune-lab run and info: help and adapters', () => {
     assert.equal(r.code, 0);
     for (const flag of ['--model', '--dataset', '--train-images', '--train-labels', '--test-images', '--test-labels', '--method', '--criterion',
       '--schedule', '--target-sparsity', '--rounds', '--epochs', '--finetune-epochs', '--rewind', '--optimizer', '--lr', '--batch', '--seed',
-      '--train-samples', '--test-samples', '--json', '--csv', '--save', '--load', '--predictions', '--adapter', '--help']) {
+      '--train-samples', '--validation-samples', '--test-samples', '--json', '--csv', '--save', '--load', '--predictions', '--adapter', '--help']) {
       assert.match(r.out, new RegExp(`^\\s+(-h, )?${flag}\\b`, 'm'), `${flag} in run --help`);
     }
   });

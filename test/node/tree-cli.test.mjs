@@ -254,10 +254,10 @@ describe('prune-lab tree: CSV errors', () => {
     });
   }
 
-  it('reports a missing file with exit 1', () => {
+  it('reports a missing file by its flag with exit 2', () => {
     const r = cli('tree', '--csv', join(dir, 'nope.csv'), '--target', 'label');
-    assert.equal(r.code, 1);
-    assert.match(r.err, /nope\.csv: cannot read \(no such file\)/);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--csv .*nope\.csv: cannot read \(no such file\); it accepts a readable CSV file path/);
   });
 
   it('parses quoted fields, escaped quotes and numeric labels', () => {

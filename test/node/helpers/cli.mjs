@@ -16,16 +16,30 @@ export function cli(args, env = {}) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-/** Asynchronous run (the event loop stays free, e.g. for a browser at the same time). */
-export function cliAsync(args, env = {}) {
+/**
+ * Asynchronous run (the event loop stays free, e.g. for a browser at the same time).
+ * With `timeoutMs`, a run still going then is killed with its whole process group
+ * (the SwiftShader re-run is a child of its own) and resolves with code null.
+ */
+export function cliAsync(args, env = {}, timeoutMs = undefined) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env }, detached: timeoutMs !== undefined });
     let out = '';
     let err = '';
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
   });
 }
 
