@@ -14,6 +14,9 @@ import { fitTree } from '../trees/cart.js';
 import { ccpPath, cutForAlpha, type CcpPath } from '../trees/ccp.js';
 import { subsetRows } from '../trees/data.js';
 import { mnistPixels, MNIST_TREE_ROWS, NAMED_DATASETS } from '../trees/datasets.js';
+
+/** The most rows synthetic() makes (src/data/synthetic.ts). */
+const SYNTHETIC_MAX = 1_000_000;
 import { evaluateTree } from '../trees/evaluate.js';
 import { DEFAULT_CONFIDENCE, pessimisticPrune } from '../trees/pep.js';
 import { reducedErrorPrune } from '../trees/rep.js';
@@ -30,7 +33,8 @@ Data
   --csv FILE                 CSV with a header row; every column but the target is a numeric feature
   --target COL               name of the class column (with --csv)
   --dataset NAME             ${NAMED_DATASETS.join(' | ')}
-  --samples N                rows of a synthetic set (default 200) or of MNIST (default ${MNIST_TREE_ROWS}, first rows of t10k)
+  --samples N                rows of a synthetic set, 4 to ${SYNTHETIC_MAX.toLocaleString('en-US')} (default 200), or of MNIST, 1 to 10,000
+                             (default ${MNIST_TREE_ROWS}, first rows of t10k)
 Growth (pre-pruning), as scikit-learn's DecisionTreeClassifier
   --criterion gini|entropy   split criterion (default gini)
   --max-depth N              integer ≥ 1
@@ -80,7 +84,7 @@ const ACCEPTS: Record<string, string> = {
   csv: 'a readable CSV file path',
   target: 'the name of a header column',
   dataset: NAMED_DATASETS.join(' | '),
-  samples: 'an integer ≥ 1 (≥ 4 for synthetic sets)',
+  samples: `an integer in [1, 10000] for mnist, in [4, ${SYNTHETIC_MAX}] for synthetic sets`,
   criterion: 'gini | entropy',
   'max-depth': 'an integer ≥ 1',
   'min-samples-split': 'an integer ≥ 2',
@@ -94,6 +98,9 @@ const ACCEPTS: Record<string, string> = {
   'test-fraction': 'a number in (0, 1)',
   seed: 'an integer in [0, 2^32)',
 };
+
+/** Engine fields (csv.ts, synthetic.ts, datasets.ts) → the flag that sets them. */
+const FIELD_FLAGS: Record<string, string> = { samples: 'samples', n: 'samples', target: 'target', seed: 'seed' };
 
 const flags = new FlagReader(ACCEPTS);
 const intFlag = flags.int.bind(flags);
@@ -135,7 +142,7 @@ export function parseTreeArgs(args: string[]): TreeArgs | 'help' {
     csv: values.csv,
     target: values.target,
     dataset: oneOf(values.dataset, 'dataset', NAMED_DATASETS),
-    samples: intFlag(values.samples, 'samples', 1),
+    samples: intFlag(values.samples, 'samples', 1, SYNTHETIC_MAX + 1),
     params,
     ccpAlpha: numFlag(values['ccp-alpha'], 'ccp-alpha', (x) => x >= 0),
     ccpPath: values['ccp-path'] ?? false,
@@ -153,7 +160,7 @@ export function parseTreeArgs(args: string[]): TreeArgs | 'help' {
   if (out.samples !== undefined && (out.dataset === undefined || out.dataset === 'iris')) {
     throw new UsageError('--samples applies to --dataset mnist and the synthetic sets only');
   }
-  if (out.samples !== undefined && out.dataset !== 'mnist' && out.samples < 4) usageError('samples', 'an integer ≥ 4 for synthetic sets', values.samples);
+  if (out.samples !== undefined && out.dataset !== 'mnist' && out.samples < 4) usageError('samples', `an integer in [4, ${SYNTHETIC_MAX}] for synthetic sets`, values.samples);
   if (out.ccpAlpha !== undefined && out.prune !== undefined) throw new UsageError('--ccp-alpha and --prune are two post-pruning methods; give one');
   if (out.prune === 'rep' && out.valFraction === undefined) throw new UsageError('--prune rep needs --val-fraction F (the validation rows it prunes on)');
   if (values.confidence !== undefined && out.prune !== 'pep') throw new UsageError('--confidence goes with --prune pep');
@@ -288,7 +295,15 @@ export const treeCommand: Subcommand = {
         process.stdout.write(HELP);
         return 0;
       }
-      const report = await runTree(parsed);
+      let report: TreeReport;
+      try {
+        report = await runTree(parsed);
+      } catch (e) {
+        // An engine refusal of a value a flag gave, said with the flag.
+        const flag = e instanceof PruneLabError && e.code !== 'invalid-data' && e.field !== undefined && Object.hasOwn(FIELD_FLAGS, e.field) ? FIELD_FLAGS[e.field] : undefined;
+        if (flag !== undefined) throw new UsageError(`--${flag}: ${(e as PruneLabError).message}`);
+        throw e;
+      }
       process.stdout.write(parsed.json ? `${JSON.stringify(report)}\n` : summary(report));
       return 0;
     }, { exitOf: (e) => (e.code === 'invalid-data' ? EXIT.failed : EXIT.usage) }),

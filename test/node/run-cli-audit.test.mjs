@@ -135,3 +135,15 @@ describe('checks against the data come before the adapter (the runner\'s preflig
   ];
   for (const [args, pattern] of cases) it(args.join(' '), () => usage(args, pattern));
 });
+
+describe('tree: values the engine refuses are said with their flag', { concurrency: 3 }, () => {
+  const cases = () => [
+    [['tree', '--dataset', 'moons', '--samples', '2000000'], /--samples got "2000000"; it accepts an integer in \[1, 10000\] for mnist, in \[4, 1000000\] for synthetic sets/],
+    [['tree', '--dataset', 'mnist', '--samples', '10001'], /^prune-lab tree: --samples: samples must be an integer in \[1, 10000\] \(images available\) \(got 10001\)$/m],
+    [['tree', '--csv', at('iris.csv'), '--target', 'constructor'], /^prune-lab tree: --target: .*iris\.csv: target column "constructor" is not in the header; columns: a, b, label$/m],
+    [['tree', '--csv', at('iris.csv'), '--target', '__proto__'], /--target: .*target column "__proto__" is not in the header/],
+  ];
+  it('each case', async () => {
+    for (const [args, pattern] of cases()) await usage(args, pattern);
+  });
+});
