@@ -6,6 +6,7 @@
 // completion polling, so frames here show the kernels' own time; on a real GPU it
 // checks ours dense against the JS floor at batch 256 (≥ 10×).
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { PruneLabError } from '../errors.js';
 import { planModel, PRESETS } from '../nn/spec.js';
 import { Network } from '../nn/network.js';
@@ -138,6 +139,8 @@ export function parseBenchArgs(args: string[]): BenchArgs | 'help' | { list: tru
   const given = idxFlags.filter((k) => v[k] !== undefined);
   if (given.length > 0 && given.length < 4) throw new UsageError(`IDX data needs all four files; missing ${idxFlags.filter((k) => v[k] === undefined).map((k) => `--${k}`).join(', ')}`);
   if (given.length === 4) out.idx = { trainImages: v['train-images']!, trainLabels: v['train-labels']!, testImages: v['test-images']!, testLabels: v['test-labels']! };
+  const input = v.json !== undefined && v.json !== '-' ? given.find((k) => resolve(v[k]!) === resolve(v.json!)) : undefined;
+  if (input) throw new UsageError(`--json names the --${input} file ${resolve(v.json!)}, which the bench reads; write elsewhere`);
   if (v.json !== undefined) out.json = v.json;
   if (v.adapter !== undefined) out.adapter = v.adapter;
   return out;

@@ -5,10 +5,10 @@
 // agreement), sizes by their formulas, the structured rows' widths, and the table.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, cliAsync } from './helpers/cli.mjs';
+import { cli, cliAsync, mnistDir } from './helpers/cli.mjs';
 
 const N = 266_200; // LeNet-300-100's prunable weights
 const SPARSITIES = [0, 0.95];
@@ -43,6 +43,25 @@ describe('prune-lab bench: flags', () => {
     const w = cli(['bench', '--json', '/nonexistent/dir/out.json']);
     assert.equal(w.code, 2);
     assert.match(w.err, /--json \/nonexistent\/dir\/out\.json: cannot write there \(folder \/nonexistent\/dir is missing or read-only\)/);
+  });
+
+  it('checks the subset sizes against the rows of small IDX files, naming the flag and the range (exit 2)', () => {
+    // The first 1,000 rows of t10k as an IDX pair: 900 to draw from (100 held out), 1,000 to test on.
+    const small = mkdtempSync(join(tmpdir(), 'prune-lab-bench-small-'));
+    try {
+      const images = Buffer.from(readFileSync(join(mnistDir, 't10k-images-idx3-ubyte')).subarray(0, 16 + 1000 * 784));
+      const labels = Buffer.from(readFileSync(join(mnistDir, 't10k-labels-idx1-ubyte')).subarray(0, 8 + 1000));
+      images.writeUInt32BE(1000, 4);
+      labels.writeUInt32BE(1000, 4);
+      writeFileSync(join(small, 'i'), images);
+      writeFileSync(join(small, 'l'), labels);
+      const idx = ['--train-images', join(small, 'i'), '--train-labels', join(small, 'l'), '--test-images', join(small, 'i'), '--test-labels', join(small, 'l')];
+      usage(idx, /^prune-lab bench: --train-samples must be an integer in \[1, 900\] \(got 3000\)$/m);
+      usage([...idx, '--train-samples', '500', '--test-samples', '2000'], /^prune-lab bench: --test-samples must be an integer in \[1, 1000\] \(got 2000\)$/m);
+      usage([...idx, '--json', join(small, 'l')], /--json names the --train-labels file .*, which the bench reads; write elsewhere/);
+    } finally {
+      rmSync(small, { recursive: true, force: true });
+    }
   });
 
   it('documents every flag in --help (exit 0, on stdout), and is listed among the commands', () => {
