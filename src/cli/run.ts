@@ -442,12 +442,15 @@ export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
     const { report, network } = raced.value;
     progress.end();
     const usable = report.status !== 'error';
-    const extra = usable
+    // The model and predictions are read back from the GPU too: a loss then still keeps the report.
+    const post = await loss.race((async () => (usable
       ? {
           ...(a.save !== undefined ? { checkpoint: await saveCheckpoint(network, { createdBy: 'prune-lab run', report: report.id, model: a.modelSource ?? (a.load ? `--load ${a.load}` : DEFAULTS.model) }) } : {}),
           ...(a.predictions !== undefined ? { predictions: await predict(network, data.test) } : {}),
         }
-      : {};
+      : {}))());
+    if ('lost' in post) return await reportLoss(a, report, post.lost);
+    const extra = post.value;
     network.destroy();
     await writeOutputs(a, report, extra);
     if (a.json !== '-') await writeOut(process.stdout, roundsTable(report));
