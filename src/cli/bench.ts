@@ -115,7 +115,6 @@ export interface BenchArgs {
 export function parseBenchArgs(args: string[]): BenchArgs | 'help' | { list: true } {
   const v = parseFlags(args, OPTIONS, ACCEPTS);
   if (v.help) return 'help';
-  if (v.adapter === 'list') return { list: true };
   const f = new FlagReader(ACCEPTS);
   const model = f.oneOf(v.model, 'model', MODELS) ?? BENCH_DEFAULTS.model;
   let sparsities = BENCH_DEFAULTS.sparsities;
@@ -143,6 +142,8 @@ export function parseBenchArgs(args: string[]): BenchArgs | 'help' | { list: tru
   if (input) throw new UsageError(`--json names the --${input} file ${resolve(v.json!)}, which the bench reads; write elsewhere`);
   if (v.json !== undefined) out.json = v.json;
   if (v.adapter !== undefined) out.adapter = v.adapter;
+  // Listing the adapters runs nothing else, but the other flags are still checked first.
+  if (out.adapter === 'list') return { list: true };
   return out;
 }
 

@@ -220,7 +220,6 @@ export function expandOptionalRewind(args: string[]): string[] {
 export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | { list: true }> {
   const values = parseFlags(expandOptionalRewind(args), OPTIONS, ACCEPTS);
   if (values.help) return 'help';
-  if (values.adapter === 'list') return { list: true };
   const f = new FlagReader(ACCEPTS);
 
   const idxFlags = ['train-images', 'train-labels', 'test-images', 'test-labels'] as const;
@@ -297,6 +296,8 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
     if (o) throw new UsageError(`--${o.flag} names the --${i.flag} file ${o.path}, which the run reads; write elsewhere`);
   }
   for (const k of ['csv', 'save', 'predictions'] as const) if (out[k] === '-') usageError(k, `${ACCEPTS[k]} (only --json writes to stdout)`, '-');
+  // Listing the adapters runs nothing else, but the other flags are still checked first.
+  if (out.adapter === 'list') return { list: true };
   return out;
 }
 

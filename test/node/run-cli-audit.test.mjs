@@ -147,3 +147,10 @@ describe('tree: values the engine refuses are said with their flag', { concurren
     for (const [args, pattern] of cases()) await usage(args, pattern);
   });
 });
+
+describe('--adapter list still checks the other flags first', { concurrency: 2 }, () => {
+  it('run and bench', async () => {
+    await usage(['run', '--adapter', 'list', '--epochs', 'x'], /--epochs got "x"; it accepts an integer in \[0, 1000\]/);
+    await usage(['bench', '--adapter', 'list', '--frames', '1'], /--frames got "1"; it accepts an integer ≥ 200/);
+  });
+});
