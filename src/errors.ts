@@ -44,3 +44,17 @@ function describe(v: unknown): string {
 export function checkDim(v: unknown, field: string): asserts v is number {
   check(typeof v === 'number' && Number.isInteger(v) && v >= 1 && v < 2 ** 31, field, 'an integer ≥ 1', v);
 }
+
+/**
+ * Throws `code` naming `field` unless `v` is a plain object (not an array or null) whose
+ * own keys are all in `allowed`; the message lists the fields it accepts. A bad key is
+ * named `prefix` + key (`field.` by default; '' for a top-level object).
+ */
+export function checkFields(v: unknown, field: string, allowed: readonly string[], code: ErrorCode = 'invalid-config', prefix = `${field}.`): asserts v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new PruneLabError(code, `${field} must be an object with fields ${allowed.join(', ')} (got ${describe(v)})`, field);
+  }
+  for (const k of Object.keys(v)) {
+    if (!allowed.includes(k)) throw new PruneLabError(code, `${prefix}${k} is not a field of ${field} (fields: ${allowed.join(', ')})`, `${prefix}${k}`);
+  }
+}

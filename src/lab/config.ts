@@ -1,6 +1,6 @@
 // The experiment config: everything a run needs, validated in full before any GPU
 // work starts, with errors that name the field and the allowed values.
-import { PruneLabError } from '../errors.js';
+import { PruneLabError, checkFields } from '../errors.js';
 import { planModel, PRESETS, type ModelPlan, type ModelSpec } from '../nn/spec.js';
 import { validateOptimizer, validateSchedule, type LrSchedule, type OptimizerConfig } from '../nn/optim.js';
 
@@ -67,6 +67,9 @@ export interface ExperimentConfig {
   evaluateOn?: 'test' | 'validation';
 }
 
+const CONFIG_FIELDS = ['model', 'dataset', 'train', 'prune', 'seed', 'subsets', 'evaluateOn'] as const;
+const PRUNE_FIELDS = ['method', 'scope', 'keptCounts', 'criterion', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'layers', 'rewind', 'gradualEvery', 'gradualStart'] as const;
+
 function bad(field: string, expected: string, got: unknown): never {
   throw new PruneLabError('invalid-config', `${field} must be ${expected} (got ${JSON.stringify(got)})`, field);
 }
@@ -86,7 +89,7 @@ function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[
 /** Resolves the model to a spec (presets by name). */
 export function resolveModel(model: ExperimentConfig['model']): ModelSpec {
   if (typeof model === 'string') {
-    const p = PRESETS[model];
+    const p = Object.hasOwn(PRESETS, model) ? PRESETS[model] : undefined;
     if (!p) bad('model', `one of ${Object.keys(PRESETS).join(', ')} or a model spec object`, model);
     return p;
   }
@@ -95,18 +98,23 @@ export function resolveModel(model: ExperimentConfig['model']): ModelSpec {
 
 /** Checks every field; returns the config with defaults filled in. Throws PruneLabError('invalid-config'). */
 export function validateConfig(raw: unknown): ExperimentConfig {
-  if (typeof raw !== 'object' || raw === null) bad('config', 'an object', raw);
-  const c = raw as ExperimentConfig;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('config', 'an object', raw);
+  checkFields(raw, 'config', CONFIG_FIELDS, 'invalid-config', '');
+  const c = raw as unknown as ExperimentConfig;
   const plan = planModel(resolveModel(c.model));
   if (typeof c.dataset !== 'object' || c.dataset === null) bad('dataset', "{ name: 'mnist' } or { name: 'idx' }", c.dataset);
   oneOf(c.dataset.name, 'dataset.name', ['mnist', 'idx']);
+  checkFields(c.dataset, 'dataset', c.dataset.name === 'idx' ? ['name', 'label'] : ['name']);
+  if (c.dataset.name === 'idx' && c.dataset.label !== undefined && typeof c.dataset.label !== 'string') bad('dataset.label', 'a string', c.dataset.label);
   if (typeof c.train !== 'object' || c.train === null) bad('train', 'an object { epochs, batchSize, optimizer }', c.train);
+  checkFields(c.train, 'train', ['epochs', 'batchSize', 'optimizer', 'schedule']);
   int(c.train.epochs, 'train.epochs', 0, 1000);
   int(c.train.batchSize, 'train.batchSize', 1, 65536);
   validateOptimizer(c.train.optimizer, 'train.optimizer');
   if (c.train.schedule !== undefined) validateSchedule(c.train.schedule, 'train.schedule');
   const p = c.prune;
   if (typeof p !== 'object' || p === null) bad('prune', 'an object { method, schedule, targetSparsity, rounds, finetuneEpochs }', p);
+  checkFields(p, 'prune', PRUNE_FIELDS);
   oneOf(p.method, 'prune.method', METHODS);
   if (p.scope !== undefined) oneOf(p.scope, 'prune.scope', ['global', 'local']);
   if (p.criterion !== undefined) oneOf(p.criterion, 'prune.criterion', CRITERIA);
@@ -131,11 +139,11 @@ export function validateConfig(raw: unknown): ExperimentConfig {
     if (p.schedule === 'gradual') bad('prune.rewind', "false with schedule 'gradual'", p.rewind);
   }
   if (p.layers !== undefined) {
-    if (typeof p.layers !== 'object' || p.layers === null) bad('prune.layers', 'an object keyed by layer name', p.layers);
+    if (typeof p.layers !== 'object' || p.layers === null || Array.isArray(p.layers)) bad('prune.layers', 'an object keyed by layer name', p.layers);
     const names = plan.params.map((q) => q.name);
     for (const [name, o] of Object.entries(p.layers)) {
       if (!names.includes(name)) bad(`prune.layers.${name}`, `a layer of the model (${names.join(', ')})`, name);
-      if (typeof o !== 'object' || o === null) bad(`prune.layers.${name}`, '{ exclude?: boolean, sparsity?: number }', o);
+      if (typeof o !== 'object' || o === null || Array.isArray(o)) bad(`prune.layers.${name}`, '{ exclude?: boolean, sparsity?: number }', o);
       for (const k of Object.keys(o)) if (k !== 'exclude' && k !== 'sparsity') bad(`prune.layers.${name}.${k}`, 'absent (fields: exclude, sparsity)', k);
       if (o.exclude !== undefined && typeof o.exclude !== 'boolean') bad(`prune.layers.${name}.exclude`, 'a boolean', o.exclude);
       if (o.sparsity !== undefined) ratio(o.sparsity, `prune.layers.${name}.sparsity`);
@@ -147,7 +155,7 @@ export function validateConfig(raw: unknown): ExperimentConfig {
   if (p.keptCounts !== undefined) checkKeptCounts(p, plan);
   int(c.seed, 'seed', 0, 2 ** 31 - 1);
   if (c.subsets !== undefined) {
-    if (typeof c.subsets !== 'object' || c.subsets === null) bad('subsets', '{ train?, validation?, test? }', c.subsets);
+    checkFields(c.subsets, 'subsets', ['train', 'validation', 'test']);
     for (const k of ['train', 'validation', 'test'] as const) if (c.subsets[k] !== undefined) int(c.subsets[k], `subsets.${k}`, 1, 1e7);
   }
   if (c.evaluateOn !== undefined) oneOf(c.evaluateOn, 'evaluateOn', ['test', 'validation']);

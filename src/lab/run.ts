@@ -73,6 +73,7 @@ export function labData(config: ExperimentConfig, train: ImageDataset, test: Ima
     ...(s.validation !== undefined ? { validationSubset: s.validation } : {}),
     ...(s.test !== undefined ? { testSubset: s.test } : {}),
     seed: config.seed,
+    fields: { trainSubset: 'subsets.train', validationSubset: 'subsets.validation', testSubset: 'subsets.test' },
   });
 }
 

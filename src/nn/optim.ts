@@ -1,5 +1,5 @@
 // Optimizer and learning-rate schedule configs, validated, and the schedule math.
-import { PruneLabError } from '../errors.js';
+import { PruneLabError, checkFields } from '../errors.js';
 
 export type OptimizerConfig =
   | { type: 'sgd'; lr: number; momentum?: number; weightDecay?: number; nesterov?: boolean }
@@ -27,6 +27,7 @@ export function validateOptimizer(o: unknown, field = 'optimizer'): OptimizerCon
   const c = o as Record<string, unknown> | null;
   if (typeof c !== 'object' || c === null) bad(field, `an object { type: ${OPTIMIZERS.join(' | ')}, lr, … }`, o);
   if (!OPTIMIZERS.includes(c.type as 'sgd')) bad(`${field}.type`, `one of ${OPTIMIZERS.join(', ')}`, c.type);
+  checkFields(c, field, c.type === 'sgd' ? ['type', 'lr', 'momentum', 'weightDecay', 'nesterov'] : ['type', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'decoupled']);
   num(c.lr, `${field}.lr`, 0, 10, true);
   if (c.weightDecay !== undefined) num(c.weightDecay, `${field}.weightDecay`, 0, 1);
   if (c.type === 'sgd') {
@@ -45,6 +46,7 @@ export function validateSchedule(s: unknown, field = 'schedule'): LrSchedule {
   const c = s as Record<string, unknown> | null;
   if (typeof c !== 'object' || c === null) bad(field, `an object { type: ${SCHEDULES.join(' | ')} }`, s);
   if (!SCHEDULES.includes(c.type as 'step')) bad(`${field}.type`, `one of ${SCHEDULES.join(', ')}`, c.type);
+  checkFields(c, field, c.type === 'step' ? ['type', 'everyEpochs', 'gamma'] : c.type === 'cosine' ? ['type', 'minLr'] : ['type']);
   if (c.type === 'step') {
     if (typeof c.everyEpochs !== 'number' || !Number.isInteger(c.everyEpochs) || c.everyEpochs < 1) bad(`${field}.everyEpochs`, 'an integer ≥ 1', c.everyEpochs);
     num(c.gamma, `${field}.gamma`, 0, 1, true);

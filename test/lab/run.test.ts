@@ -257,4 +257,21 @@ describe('runExperiment', () => {
     }
     expect(validateConfig(base()).prune.scope).to.equal('global');
   });
+
+  it('labData names the config field of a subset the data cannot give (subsets.train, subsets.validation, subsets.test)', async () => {
+    raw ??= await loadMnist(location.origin);
+    for (const [k, n] of [['train', 60000], ['validation', 60000], ['test', 20000]] as const) {
+      const c = base();
+      c.subsets = { [k]: n };
+      let err: unknown;
+      try {
+        labData(c, raw.train, raw.test);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).to.be.instanceOf(PruneLabError);
+      expect((err as PruneLabError).field).to.equal(`subsets.${k}`);
+      expect((err as Error).message).to.contain(`subsets.${k}`);
+    }
+  });
 });
