@@ -33,6 +33,8 @@ import { labStyles } from './lab-styles.js';
 export interface RunErrorDetail {
   code: string;
   message: string;
+  /** The config field or attribute at fault, when there is one. */
+  field?: string;
 }
 
 // Attribute converters. As with native elements, a removed attribute means the
@@ -146,7 +148,7 @@ export class PruneLab extends LitElement {
   @property({ converter: num(DEFAULTS.seed), reflect: true }) seed = DEFAULTS.seed;
   /** Training images (a seeded draw); empty for all 55,000. */
   @property({ attribute: 'train-samples', converter: nullableNum(DEFAULTS.trainSamples), reflect: true }) trainSamples: number | null = DEFAULTS.trainSamples;
-  /** Validation images; empty for all 5,000. */
+  /** Validation images; empty for min(5,000, 10% of the training rows). */
   @property({ attribute: 'validation-samples', converter: nullableNum(DEFAULTS.validationSamples), reflect: true }) validationSamples: number | null = DEFAULTS.validationSamples;
   /** Test images the metrics come from; empty for all 10,000. */
   @property({ attribute: 'test-samples', converter: nullableNum(DEFAULTS.testSamples), reflect: true }) testSamples: number | null = DEFAULTS.testSamples;
@@ -226,7 +228,7 @@ export class PruneLab extends LitElement {
   /** The message shown for the first invalid control (or lab option), or null. */
   get validationMessage(): string | null {
     const opt = this.optionProblem();
-    if (opt) return opt;
+    if (opt) return opt.message;
     if (!this.configError) return null;
     const c = controlOf(this.configError.field);
     return c ? `${c.label}: ${this.configError.message}` : this.configError.message;
@@ -252,14 +254,15 @@ export class PruneLab extends LitElement {
     return this.report;
   }
 
-  private optionProblem(): string | null {
+  /** A problem with an option the engine does not check (latency-frames, views, db-name), by attribute. */
+  private optionProblem(): { field: string; message: string } | null {
     const f = this.latencyFrames;
     if (!(f === 0 || (Number.isInteger(f) && f >= 200 && f <= 100000))) {
-      return `latency-frames must be 0 (no latency measured) or an integer in [200, 100000] (got ${JSON.stringify(Number.isNaN(f) ? this.getAttribute('latency-frames') : f)})`;
+      return { field: 'latency-frames', message: `latency-frames must be 0 (no latency measured) or an integer in [200, 100000] (got ${JSON.stringify(Number.isNaN(f) ? this.getAttribute('latency-frames') : f)})` };
     }
     const v = parseViews(this.views);
-    if ('error' in v) return v.error;
-    if (this.dbName !== 'none' && !this.dbName) return "db-name must be a database name, or 'none'";
+    if ('error' in v) return { field: 'views', message: v.error };
+    if (this.dbName !== 'none' && !this.dbName) return { field: 'db-name', message: "db-name must be a database name, or 'none'" };
     return null;
   }
 
@@ -476,19 +479,19 @@ export class PruneLab extends LitElement {
   }
 
   /** Fires run-error and makes the rejection of run(): the code passes through as the engine gave it ('internal' for an unexpected failure). */
-  private fail(error: { code: string; message: string }): PruneLabError {
-    emit<RunErrorDetail>(this, 'run-error', { code: error.code, message: error.message });
-    return new PruneLabError(error.code as ErrorCode, error.message);
+  private fail(error: { code: string; message: string; field?: string | undefined }): PruneLabError {
+    emit<RunErrorDetail>(this, 'run-error', { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+    return new PruneLabError(error.code as ErrorCode, error.message, error.field);
   }
 
   private async runOnce(): Promise<Report> {
     await this.controller.whenReady();
     await this.validation;
     const problem = this.optionProblem();
-    if (problem) throw this.fail({ code: 'invalid-argument', message: problem });
+    if (problem) throw this.fail({ code: 'invalid-argument', ...problem });
     if (this.controller.deviceError) throw this.fail(this.controller.deviceError);
     if (this.configError || !this.validConfig) {
-      throw this.fail(this.configError ? { code: this.configError.code, message: this.validationMessage ?? this.configError.message } : { code: 'invalid-config', message: 'the settings have not been checked yet' });
+      throw this.fail(this.configError ? { code: this.configError.code, message: this.validationMessage ?? this.configError.message, field: this.configError.field } : { code: 'invalid-config', message: 'the settings have not been checked yet' });
     }
     const config = this.validConfig;
     let release = (): void => {};

@@ -142,6 +142,9 @@ describe('<prune-lab> attributes and properties', () => {
       expect(errors).to.have.length(1);
       expect(errors[0]!.code).to.equal(attr === 'epochs' ? 'invalid-config' : 'invalid-config');
       expect(errors[0]!.message).to.equal(message);
+      // The refusal names the field at fault, in the event and in the rejection.
+      expect(errors[0]!.field, message).to.be.a('string').with.length.above(0);
+      expect((thrown as PruneLabError).field).to.equal(errors[0]!.field);
       // Removing the attribute brings the default back, and clears the message.
       el.removeAttribute(attr);
       if (attr === 'rewind') el.method = 'global';
@@ -159,6 +162,9 @@ describe('<prune-lab> attributes and properties', () => {
     el.setAttribute('latency-frames', '50');
     await settle(el);
     expect(el.validationMessage).to.equal('latency-frames must be 0 (no latency measured) or an integer in [200, 100000] (got 50)');
+    const refused = await el.run().then(() => null, (e: unknown) => e);
+    expect(refused).to.be.instanceOf(PruneLabError);
+    expect((refused as PruneLabError).field).to.equal('latency-frames');
     el.latencyFrames = 0;
     el.views = 'curves charts';
     await settle(el);
