@@ -158,6 +158,19 @@ describe('<prune-tree-lab> through its Worker', () => {
     await lab.runLab();
   });
 
+  it('refuses an unknown source by name and keeps the last results', async () => {
+    const lab = await mount<PruneTreeLab>('prune-tree-lab', { source: 'moons' });
+    const root = lab.shadowRoot!;
+    await until(() => root.querySelector('prune-pruning-table') !== null, 'the first run');
+    const table = root.querySelector('prune-pruning-table');
+    lab.setAttribute('source', 'cifar');
+    await lab.loadAndRun();
+    await lab.updateComplete;
+    expect(root.querySelector('.status.error')!.textContent).to.contain('source must be one of moons, circles, xor, spiral, iris, mnist, csv (got "cifar")');
+    expect(root.querySelector('prune-pruning-table')).to.equal(table);
+    lab.remove();
+  });
+
   it('keeps the last results when a run throws or the Worker fails, says why, and retries on a fresh Worker', async () => {
     const made: Worker[] = [];
     const workerFactory = (): Worker => {

@@ -15,7 +15,8 @@ import './pruning-table.js';
 import './tree-diagram.js';
 import type { MethodSelectDetail } from './pruning-table.js';
 
-export type DatasetKind = 'moons' | 'circles' | 'xor' | 'spiral' | 'iris' | 'mnist' | 'csv';
+export const DATASET_KINDS = ['moons', 'circles', 'xor', 'spiral', 'iris', 'mnist', 'csv'] as const;
+export type DatasetKind = (typeof DATASET_KINDS)[number];
 export type ShownMethod = 'ccp' | 'rep' | 'pep' | 'none';
 
 export interface RunCompleteDetail {
@@ -125,6 +126,11 @@ export class PruneTreeLab extends LitElement {
   }
 
   private spec(): DatasetSpec | null {
+    // The attribute is free text: name it here rather than let the Worker refuse an unknown spec.kind.
+    if (!(DATASET_KINDS as readonly string[]).includes(this.source)) {
+      this.inputError = `source must be one of ${DATASET_KINDS.join(', ')} (got ${JSON.stringify(this.source)})`;
+      return null;
+    }
     switch (this.source) {
       case 'iris':
         return { kind: 'iris' };
