@@ -59,7 +59,8 @@ export function parseFlags<O extends FlagOptions>(args: string[], options: O, ac
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const code = (e as { code?: string }).code;
-    const flag = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
+    // "Option '-h, --help' …": name the long form.
+    const flag = /'(?:-[^-' ], )?(-{1,2}[^' ]+)/.exec(msg)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       throw new UsageError(`unknown flag ${flag ?? msg}; flags: ${Object.keys(options).map((k) => `--${k}`).join(' ')}`);
     }

@@ -333,7 +333,14 @@ async function readCheckpoint(a: RunArgs): Promise<{ checkpoint?: Checkpoint; co
   if (a.load === undefined) return { config: a.config };
   await checkInputFile(a.load, 'load', ACCEPTS.load);
   const bytes = await readBytes(a.load, 'load');
-  const checkpoint = decodeCheckpoint(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = decodeCheckpoint(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  } catch (e) {
+    // Name the flag and the file: the decoder names only the field inside the file.
+    if (e instanceof PruneLabError) throw new PruneLabError(e.code, `--load ${a.load}: ${e.message}`, e.field);
+    throw e;
+  }
   if (a.modelSource !== undefined) {
     const shapes = (spec: ModelSpec): string => JSON.stringify(planModel(spec).params.map((p) => [p.name, p.weightShape]));
     const want = shapes(resolveModel(a.config.model));

@@ -77,8 +77,8 @@ describe('prune-lab run: flag validation (exit 2, nothing run)', { concurrency: 
   });
 
   it('checks subset sizes against the data before any GPU work (--train-samples, --test-samples)', async () => {
-    await usage(['--train-samples', '55001'], /--train-samples: trainSubset must be an integer in \[1, 55000\] \(got 55001\)/);
-    await usage(['--test-samples', '10001'], /--test-samples: testSubset must be an integer in \[1, 10000\] \(got 10001\)/);
+    await usage(['--train-samples', '55001'], /--train-samples: subsets\.train must be an integer in \[1, 55000\] \(got 55001\)/);
+    await usage(['--test-samples', '10001'], /--test-samples: subsets\.test must be an integer in \[1, 10000\] \(got 10001\)/);
   });
 
   it('checks the batch against the training rows before any training (--batch)', async () => {
@@ -96,8 +96,14 @@ describe('prune-lab run: files (nothing run)', () => {
     assert.match(r.err, /--load .*missing\.plck: cannot read \(no such file\); it accepts a file written by --save/);
     r = cli(['run', '--load', join(dir, 'garbage.plck')]);
     assert.equal(r.code, 1);
-    assert.match(r.err, /checkpoint: not a prune-lab checkpoint \(magic "PLCK" missing\)/);
+    assert.match(r.err, /--load .*garbage\.plck: checkpoint: not a prune-lab checkpoint \(magic "PLCK" missing\)/);
     assert.equal(r.out, '');
+  });
+
+  it('names the long form of a boolean flag given a value (--help=false)', () => {
+    const r = cli(['run', '--help=false']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--help takes no value/);
   });
 
   it('refuses an output folder that does not exist before the run, not after (exit 2)', () => {
