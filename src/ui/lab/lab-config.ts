@@ -82,7 +82,7 @@ export const CONTROLS: readonly ControlSpec[] = [
   { key: 'batchSize', attr: 'batch-size', label: 'batch size', fields: ['train.batchSize'], step: '1', hint: 'at most the training samples' },
   { key: 'seed', attr: 'seed', label: 'seed', fields: ['seed'], step: '1', hint: 'integer in [0, 2³¹−1]' },
   { key: 'trainSamples', attr: 'train-samples', label: 'train samples', fields: ['subsets.train', 'trainSubset'], step: '1', nullable: true, hint: 'empty: all 55,000' },
-  { key: 'validationSamples', attr: 'validation-samples', label: 'validation samples', fields: ['subsets.validation', 'validationSubset'], step: '1', nullable: true, hint: 'empty: all 5,000' },
+  { key: 'validationSamples', attr: 'validation-samples', label: 'validation samples', fields: ['subsets.validation', 'validationSubset'], step: '1', nullable: true, hint: 'empty: min(5,000, 10% of the training rows)' },
   { key: 'testSamples', attr: 'test-samples', label: 'test samples', fields: ['subsets.test', 'testSubset'], step: '1', nullable: true, hint: 'empty: all 10,000' },
   { key: 'rewind', attr: 'rewind', label: 'lottery-ticket rewind', fields: ['prune.rewind'], step: '1', nullable: true, hint: 'empty: off; else the training step to rewind survivors to (0 = init)' },
 ];
