@@ -3,13 +3,42 @@
 import { PruneLabError, checkFields } from '../errors.js';
 import { planModel, PRESETS, type ModelPlan, type ModelSpec } from '../nn/spec.js';
 import { validateOptimizer, validateSchedule, type LrSchedule, type OptimizerConfig } from '../nn/optim.js';
+import {
+  GRANULARITIES, UNIT_CRITERIA, WEIGHT_CRITERIA, WHEN,
+  type Granularity, type PruneWhen, type UnitCriterionName, type WeightCriterionName,
+} from '../prune/criteria/criterion.js';
 
+/** The legacy shorthand for the axes (still accepted; see PruneAxes for what each one means). */
 export const METHODS = ['global', 'local', 'random', 'structured'] as const;
 export type PruneMethod = (typeof METHODS)[number];
 export const SCHEDULE_KINDS = ['oneshot', 'iterative', 'gradual'] as const;
 export type PruneScheduleKind = (typeof SCHEDULE_KINDS)[number];
+/** @deprecated the unit criteria of method 'structured' before #13; UNIT_CRITERIA holds them all. */
 export const CRITERIA = ['l1', 'l2'] as const;
 export type StructuredCriterion = (typeof CRITERIA)[number];
+export { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN };
+export type { Granularity, WeightCriterionName, UnitCriterionName, PruneWhen };
+export type CriterionName = WeightCriterionName | UnitCriterionName;
+
+/** Weight criteria that can pick N:M masks (n highest scores in every group of m). */
+export const NM_CRITERIA = ['magnitude', 'random', 'taylor', 'snip', 'wanda', 'sparsegpt'] as const satisfies readonly WeightCriterionName[];
+/** Weight criteria that can prune at initialization (before any training). */
+export const INIT_CRITERIA = ['magnitude', 'random', 'snip', 'synflow'] as const satisfies readonly WeightCriterionName[];
+/** Weight criteria that can update the masks during training (schedule 'gradual'). */
+export const DURING_CRITERIA = ['magnitude', 'lamp', 'taylor', 'wanda', 'movement'] as const satisfies readonly WeightCriterionName[];
+/** Criteria that score from calibration batches (prune.calibration applies to them only). */
+export const CALIBRATED_CRITERIA = ['taylor', 'snip', 'wanda', 'sparsegpt'] as const satisfies readonly CriterionName[];
+/** Calibration rows when prune.calibration.samples is left out (or the training rows, if fewer). */
+export const DEFAULT_CALIBRATION_SAMPLES = 1024;
+export const SPARSEGPT_DEFAULTS = { blockSize: 128, damp: 0.01 } as const;
+export const SYNFLOW_DEFAULTS = { iterations: 100 } as const;
+/** The legacy method as axes. */
+export const METHOD_AXES: Readonly<Record<PruneMethod, { granularity: Granularity; criterion?: CriterionName; scope?: 'global' | 'local' }>> = {
+  global: { granularity: 'weight', criterion: 'magnitude', scope: 'global' },
+  local: { granularity: 'weight', criterion: 'magnitude', scope: 'local' },
+  random: { granularity: 'weight', criterion: 'random' },
+  structured: { granularity: 'unit' },
+};
 
 export interface LayerOverride {
   /** Leave this layer dense. */
@@ -29,15 +58,65 @@ export interface ExperimentConfig {
     schedule?: LrSchedule;
   };
   prune: {
-    method: PruneMethod;
     /**
-     * Unstructured: rank within each layer ('local') or across all ('global'). 'global'/'local'
-     * methods imply it; for 'structured', units are ranked per layer or globally. For 'random'
-     * it is the scope of the magnitude run whose per-layer counts the random masks take.
+     * Legacy shorthand for the axes, still accepted (and kept in the normalized config
+     * when given): 'global' → granularity 'weight', criterion 'magnitude', scope 'global';
+     * 'local' → the same with scope 'local'; 'random' → weight / 'random'; 'structured'
+     * → granularity 'unit' with criterion l1 | l2 | taylor | norm-product (default l2).
+     * An axis given beside it must agree with it (prune.granularity, prune.criterion,
+     * prune.scope are refused otherwise).
+     */
+    method?: PruneMethod;
+    /**
+     * What is removed: single weights ('weight', the default), whole units ('unit':
+     * neurons / filters, physically shrunk), or N:M groups ('nm': n kept in every m
+     * consecutive weights along each output's input dimension; see prune.nm).
+     */
+    granularity?: Granularity;
+    /**
+     * How weights or units are scored. Weight and nm: magnitude (default), random,
+     * taylor, snip, synflow, lamp, wanda, sparsegpt, movement (nm: only magnitude, random,
+     * taylor, snip, wanda, sparsegpt). Unit: l1, l2 (default), taylor, norm-product.
+     */
+    criterion?: CriterionName;
+    /**
+     * Granularity 'nm' only (default 2:4): integers 1 ≤ n < m ≤ 16. The sparsity is then
+     * 1 − n/m in every group: prune.targetSparsity may be left out (it is filled in), and
+     * if given must equal 1 − n/m. N:M runs are one-shot, with no per-layer sparsity.
+     */
+    nm?: { n: number; m: number };
+    /**
+     * When the masks are chosen. 'after' (default): after the baseline training, in rounds
+     * (oneshot, iterative). 'init': once, on the freshly initialized network (criteria
+     * magnitude, random, snip, synflow; schedule 'oneshot', finetuneEpochs 0, no rewind);
+     * the sparse network then trains for train.epochs. In the report, round 0 is then the
+     * dense network at initialization (untrained, loss null) and round 1 the network
+     * pruned at init and trained. 'during': the masks follow a gradual schedule while
+     * fine-tuning (schedule 'gradual'; criteria magnitude, lamp, taylor, wanda, movement;
+     * movement needs 'during'). Schedule 'gradual' implies 'during' and the default is
+     * then 'during'.
+     */
+    when?: PruneWhen;
+    /**
+     * Criteria that score from data (taylor, snip, wanda, sparsegpt) only: a seeded subset
+     * of the training split. Without it, 1024 rows, or the training rows if fewer; a given
+     * samples must fit the training rows. batchSize defaults to train.batchSize, or
+     * samples if fewer. Each round of the report records the size used (calibration).
+     */
+    calibration?: { samples: number; batchSize?: number };
+    /** Criterion 'sparsegpt' only: columns per block (default 128) and the dampening λ (a fraction of mean(diag H), default 0.01). */
+    sparsegpt?: { blockSize?: number; damp?: number };
+    /** Criterion 'synflow' only: pruning iterations of the exponential schedule (default 100). */
+    synflow?: { iterations?: number };
+    /**
+     * Rank within each layer ('local') or across all prunable layers ('global', the
+     * default; 'local' with method 'local'). For unit granularity, units are ranked per
+     * layer or globally. For criterion 'random' it is the scope of the magnitude run whose
+     * per-layer counts the random masks take. N:M groups are always local.
      */
     scope?: 'global' | 'local';
     /**
-     * Method 'random' only: the weights to keep, per round (oneshot: 1, iterative: `rounds`)
+     * Criterion 'random' (weight granularity) only: the weights to keep, per round (oneshot: 1, iterative: `rounds`)
      * and per layer (every layer of the model in order, excluded ones at their full size),
      * as read from the `layers[].nonzero` of a magnitude run's report with the same config
      * and seed. Integers within the layer sizes, non-increasing from round to round.
@@ -48,7 +127,6 @@ export interface ExperimentConfig {
      * counts are fixed and no twin runs.
      */
     keptCounts?: number[][];
-    criterion?: StructuredCriterion;
     schedule: PruneScheduleKind;
     targetSparsity: number;
     rounds: number;
@@ -67,8 +145,19 @@ export interface ExperimentConfig {
   evaluateOn?: 'test' | 'validation';
 }
 
+/** The prune section as validateConfig returns it: every axis filled in. */
+export type NormalizedPrune = ExperimentConfig['prune'] & {
+  granularity: Granularity;
+  criterion: CriterionName;
+  scope: 'global' | 'local';
+  when: PruneWhen;
+  rewind: false | number;
+};
+/** A config as validateConfig returns it (and as reports store it). */
+export type NormalizedConfig = ExperimentConfig & { prune: NormalizedPrune; evaluateOn: 'test' | 'validation' };
+
 const CONFIG_FIELDS = ['model', 'dataset', 'train', 'prune', 'seed', 'subsets', 'evaluateOn'] as const;
-const PRUNE_FIELDS = ['method', 'scope', 'keptCounts', 'criterion', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'layers', 'rewind', 'gradualEvery', 'gradualStart'] as const;
+const PRUNE_FIELDS = ['method', 'granularity', 'criterion', 'nm', 'when', 'calibration', 'sparsegpt', 'synflow', 'scope', 'keptCounts', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'layers', 'rewind', 'gradualEvery', 'gradualStart'] as const;
 
 function bad(field: string, expected: string, got: unknown): never {
   throw new PruneLabError('invalid-config', `${field} must be ${expected} (got ${JSON.stringify(got)})`, field);
@@ -97,7 +186,7 @@ export function resolveModel(model: ExperimentConfig['model']): ModelSpec {
 }
 
 /** Checks every field; returns the config with defaults filled in. Throws PruneLabError('invalid-config'). */
-export function validateConfig(raw: unknown): ExperimentConfig {
+export function validateConfig(raw: unknown): NormalizedConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('config', 'an object', raw);
   checkFields(raw, 'config', CONFIG_FIELDS, 'invalid-config', '');
   const c = raw as unknown as ExperimentConfig;
@@ -112,21 +201,117 @@ export function validateConfig(raw: unknown): ExperimentConfig {
   int(c.train.batchSize, 'train.batchSize', 1, 65536);
   validateOptimizer(c.train.optimizer, 'train.optimizer');
   if (c.train.schedule !== undefined) validateSchedule(c.train.schedule, 'train.schedule');
-  const p = c.prune;
-  if (typeof p !== 'object' || p === null) bad('prune', 'an object { method, schedule, targetSparsity, rounds, finetuneEpochs }', p);
+  const prune = validatePrune(c.prune, plan);
+  int(c.seed, 'seed', 0, 2 ** 31 - 1);
+  if (c.subsets !== undefined) {
+    checkFields(c.subsets, 'subsets', ['train', 'validation', 'test']);
+    for (const k of ['train', 'validation', 'test'] as const) if (c.subsets[k] !== undefined) int(c.subsets[k], `subsets.${k}`, 1, 1e7);
+  }
+  if (c.evaluateOn !== undefined) oneOf(c.evaluateOn, 'evaluateOn', ['test', 'validation']);
+  return { ...c, prune, evaluateOn: c.evaluateOn ?? 'test' };
+}
+
+const has = <T extends string>(list: readonly T[], v: unknown): v is T => list.includes(v as T);
+
+/** An optional sub-object of prune: an object of known fields, given only where it applies. */
+function section(v: unknown, field: string, fields: readonly string[], applies: boolean, onlyWith: string): v is Record<string, unknown> {
+  if (v === undefined) return false;
+  if (!applies) bad(field, `given only with ${onlyWith}`, v);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(field, `an object { ${fields.join(', ')} }`, v);
+  checkFields(v, field, fields);
+  return true;
+}
+
+/**
+ * The prune section: the legacy method mapped onto the axes, each axis checked against
+ * the others, every axis filled in. The rules (what each combination means) are the
+ * field docs of ExperimentConfig.prune.
+ */
+function validatePrune(p: ExperimentConfig['prune'], plan: ModelPlan): NormalizedPrune {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) bad('prune', 'an object { granularity?, criterion?, schedule, targetSparsity, rounds, finetuneEpochs }', p);
   checkFields(p, 'prune', PRUNE_FIELDS);
-  oneOf(p.method, 'prune.method', METHODS);
-  if (p.scope !== undefined) oneOf(p.scope, 'prune.scope', ['global', 'local']);
-  if (p.criterion !== undefined) oneOf(p.criterion, 'prune.criterion', CRITERIA);
-  if (p.criterion !== undefined && p.method !== 'structured') bad('prune.criterion', "given only with method 'structured'", p.criterion);
+  // The axes: the legacy method first, then each axis agreeing with it.
+  let granularity: Granularity;
+  let criterion: CriterionName;
+  if (p.method !== undefined) {
+    oneOf(p.method, 'prune.method', METHODS);
+    const axes = METHOD_AXES[p.method];
+    if (p.granularity !== undefined && p.granularity !== axes.granularity) {
+      oneOf(p.granularity, 'prune.granularity', GRANULARITIES);
+      bad('prune.granularity', `'${axes.granularity}' with method '${p.method}' (or leave method out)`, p.granularity);
+    }
+    granularity = axes.granularity;
+    if (p.method === 'structured') {
+      if (p.criterion !== undefined) oneOf(p.criterion, 'prune.criterion', UNIT_CRITERIA);
+      criterion = p.criterion ?? 'l2';
+    } else {
+      if (p.criterion !== undefined && p.criterion !== axes.criterion) {
+        bad('prune.criterion', `'${axes.criterion}' with method '${p.method}' (or leave method out; method '${p.method}' is criterion '${axes.criterion}')`, p.criterion);
+      }
+      criterion = axes.criterion!;
+    }
+    if (p.scope !== undefined) oneOf(p.scope, 'prune.scope', ['global', 'local']);
+    if (axes.scope && p.scope !== undefined && p.scope !== axes.scope) bad('prune.scope', `'${axes.scope}' with method '${p.method}' (or leave it out)`, p.scope);
+  } else {
+    if (p.granularity !== undefined) oneOf(p.granularity, 'prune.granularity', GRANULARITIES);
+    granularity = p.granularity ?? 'weight';
+    const allowed: readonly CriterionName[] = granularity === 'unit' ? UNIT_CRITERIA : granularity === 'nm' ? NM_CRITERIA : WEIGHT_CRITERIA;
+    if (p.criterion !== undefined && !has(allowed, p.criterion)) {
+      const known = has(WEIGHT_CRITERIA, p.criterion) || has(UNIT_CRITERIA, p.criterion);
+      bad('prune.criterion', known ? `one of ${allowed.join(', ')} with granularity '${granularity}'` : `one of ${allowed.join(', ')}`, p.criterion);
+    }
+    criterion = p.criterion ?? (granularity === 'unit' ? 'l2' : 'magnitude');
+    if (p.scope !== undefined) oneOf(p.scope, 'prune.scope', ['global', 'local']);
+  }
+  if (granularity === 'nm' && p.scope === 'global') bad('prune.scope', "'local' or left out with granularity 'nm' (each group of m keeps its n)", p.scope);
+  const scope = granularity === 'nm' ? 'local' : p.scope ?? (p.method === 'local' ? 'local' : 'global');
+  const unit = granularity === 'unit';
+
   oneOf(p.schedule, 'prune.schedule', SCHEDULE_KINDS);
-  ratio(p.targetSparsity, 'prune.targetSparsity');
+  if (p.when !== undefined) oneOf(p.when, 'prune.when', WHEN);
+  const when: PruneWhen = p.when ?? (p.schedule === 'gradual' ? 'during' : 'after');
+
+  // N:M: the pattern sets the sparsity.
+  let nm: { n: number; m: number } | undefined;
+  if (section(p.nm, 'prune.nm', ['n', 'm'], granularity === 'nm', "granularity 'nm'")) {
+    int(p.nm.m, 'prune.nm.m', 2, 16);
+    int(p.nm.n, 'prune.nm.n', 1, p.nm.m - 1);
+    nm = { n: p.nm.n, m: p.nm.m };
+  } else if (granularity === 'nm') nm = { n: 2, m: 4 };
+  let targetSparsity = p.targetSparsity;
+  if (nm) {
+    const s = 1 - nm.n / nm.m;
+    if (targetSparsity !== undefined && (typeof targetSparsity !== 'number' || Math.abs(targetSparsity - s) > 1e-9)) {
+      bad('prune.targetSparsity', `left out or 1 − n/m = ${s} with prune.nm ${nm.n}:${nm.m}`, targetSparsity);
+    }
+    targetSparsity = s;
+    if (p.schedule !== 'oneshot') bad('prune.schedule', "'oneshot' with granularity 'nm' (the pattern is the sparsity)", p.schedule);
+  } else ratio(targetSparsity, 'prune.targetSparsity');
+
   int(p.rounds, 'prune.rounds', 1, 100);
   if (p.schedule === 'oneshot' && p.rounds !== 1) bad('prune.rounds', "1 with schedule 'oneshot'", p.rounds);
   int(p.finetuneEpochs, 'prune.finetuneEpochs', 0, 1000);
-  if (p.schedule === 'gradual') {
-    if (p.method === 'structured' || p.method === 'random') bad('prune.schedule', `'oneshot' or 'iterative' with method '${p.method}'`, p.schedule);
+
+  // When, against the schedule, the granularity and the criterion.
+  if (when === 'during') {
+    if (p.schedule !== 'gradual') bad('prune.schedule', "'gradual' with when 'during' (the masks follow the gradual schedule while fine-tuning)", p.schedule);
+    if (p.method !== undefined && (unit || !has(DURING_CRITERIA, criterion))) bad('prune.schedule', `'oneshot' or 'iterative' with method '${p.method}'`, p.schedule);
+    if (unit || granularity === 'nm') bad('prune.granularity', "'weight' with when 'during' / schedule 'gradual'", granularity);
+    if (!has(DURING_CRITERIA, criterion)) {
+      bad('prune.criterion', `one of ${DURING_CRITERIA.join(', ')} with when 'during' / schedule 'gradual'`, criterion);
+    }
     if (p.finetuneEpochs < 1) bad('prune.finetuneEpochs', "at least 1 with schedule 'gradual' (the masks are updated during those epochs)", p.finetuneEpochs);
+  } else if (p.schedule === 'gradual') {
+    bad('prune.when', "'during' (or left out) with schedule 'gradual'", p.when);
+  }
+  if (criterion === 'movement' && when !== 'during') bad('prune.when', "'during' with criterion 'movement' (its scores accumulate while fine-tuning)", p.when);
+  if (when === 'init') {
+    if (unit) bad('prune.when', "'after' with granularity 'unit' (a shrunk untrained net is just a smaller net)", p.when);
+    if (!has(INIT_CRITERIA, criterion)) bad('prune.criterion', `one of ${INIT_CRITERIA.join(', ')} with when 'init'`, criterion);
+    if (p.schedule !== 'oneshot') bad('prune.schedule', "'oneshot' with when 'init' (the masks are chosen once, before training)", p.schedule);
+    if (p.finetuneEpochs !== 0) bad('prune.finetuneEpochs', "0 with when 'init' (the sparse net trains for train.epochs)", p.finetuneEpochs);
+  }
+  if (p.schedule === 'gradual') {
     if (p.gradualEvery !== undefined) int(p.gradualEvery, 'prune.gradualEvery', 1, 1e6);
     if (p.gradualStart !== undefined) int(p.gradualStart, 'prune.gradualStart', 0, 1e8);
   } else {
@@ -135,9 +320,33 @@ export function validateConfig(raw: unknown): ExperimentConfig {
   }
   if (p.rewind !== undefined && p.rewind !== false) {
     int(p.rewind, 'prune.rewind', 0, 1e8);
-    if (p.method === 'structured') bad('prune.rewind', "false with method 'structured' (the shrunk model has other shapes)", p.rewind);
+    if (unit) bad('prune.rewind', `false with ${p.method === 'structured' ? "method 'structured'" : "granularity 'unit'"} (the shrunk model has other shapes)`, p.rewind);
     if (p.schedule === 'gradual') bad('prune.rewind', "false with schedule 'gradual'", p.rewind);
+    if (when === 'init') bad('prune.rewind', "false with when 'init' (there is no training before the masks)", p.rewind);
   }
+
+  // The criterion's own settings.
+  const calibrated = has(CALIBRATED_CRITERIA, criterion);
+  let calibration: NormalizedPrune['calibration'];
+  if (section(p.calibration, 'prune.calibration', ['samples', 'batchSize'], calibrated, `a criterion that scores from data (${CALIBRATED_CRITERIA.join(', ')})`)) {
+    int(p.calibration.samples, 'prune.calibration.samples', 1, 1e7);
+    if (p.calibration.batchSize !== undefined) int(p.calibration.batchSize, 'prune.calibration.batchSize', 1, Math.min(65536, p.calibration.samples as number));
+    calibration = { samples: p.calibration.samples as number, ...(p.calibration.batchSize !== undefined ? { batchSize: p.calibration.batchSize as number } : {}) };
+  }
+  let sparsegpt: NormalizedPrune['sparsegpt'];
+  if (section(p.sparsegpt, 'prune.sparsegpt', ['blockSize', 'damp'], criterion === 'sparsegpt', "criterion 'sparsegpt'") || criterion === 'sparsegpt') {
+    const g = p.sparsegpt ?? {};
+    if (g.blockSize !== undefined) int(g.blockSize, 'prune.sparsegpt.blockSize', 1, 65536);
+    if (g.damp !== undefined && (typeof g.damp !== 'number' || !Number.isFinite(g.damp) || g.damp <= 0 || g.damp > 1)) bad('prune.sparsegpt.damp', 'a number in (0, 1]', g.damp);
+    sparsegpt = { blockSize: g.blockSize ?? SPARSEGPT_DEFAULTS.blockSize, damp: g.damp ?? SPARSEGPT_DEFAULTS.damp };
+  }
+  let synflow: NormalizedPrune['synflow'];
+  if (section(p.synflow, 'prune.synflow', ['iterations'], criterion === 'synflow', "criterion 'synflow'") || criterion === 'synflow') {
+    const g = p.synflow ?? {};
+    if (g.iterations !== undefined) int(g.iterations, 'prune.synflow.iterations', 1, 10000);
+    synflow = { iterations: g.iterations ?? SYNFLOW_DEFAULTS.iterations };
+  }
+
   if (p.layers !== undefined) {
     if (typeof p.layers !== 'object' || p.layers === null || Array.isArray(p.layers)) bad('prune.layers', 'an object keyed by layer name', p.layers);
     const names = plan.params.map((q) => q.name);
@@ -146,30 +355,28 @@ export function validateConfig(raw: unknown): ExperimentConfig {
       if (typeof o !== 'object' || o === null || Array.isArray(o)) bad(`prune.layers.${name}`, '{ exclude?: boolean, sparsity?: number }', o);
       for (const k of Object.keys(o)) if (k !== 'exclude' && k !== 'sparsity') bad(`prune.layers.${name}.${k}`, 'absent (fields: exclude, sparsity)', k);
       if (o.exclude !== undefined && typeof o.exclude !== 'boolean') bad(`prune.layers.${name}.exclude`, 'a boolean', o.exclude);
-      if (o.sparsity !== undefined) ratio(o.sparsity, `prune.layers.${name}.sparsity`);
+      if (o.sparsity !== undefined) {
+        if (nm) bad(`prune.layers.${name}.sparsity`, "absent with granularity 'nm' (every layer takes the N:M pattern; exclude a layer to keep it dense)", o.sparsity);
+        ratio(o.sparsity, `prune.layers.${name}.sparsity`);
+      }
       if (o.exclude && o.sparsity !== undefined) bad(`prune.layers.${name}`, 'either exclude or sparsity, not both', o);
     }
     const pruned = names.filter((n) => !p.layers?.[n]?.exclude);
     if (pruned.length === 0) bad('prune.layers', 'leaving at least one layer prunable', Object.keys(p.layers));
   }
-  if (p.keptCounts !== undefined) checkKeptCounts(p, plan);
-  int(c.seed, 'seed', 0, 2 ** 31 - 1);
-  if (c.subsets !== undefined) {
-    checkFields(c.subsets, 'subsets', ['train', 'validation', 'test']);
-    for (const k of ['train', 'validation', 'test'] as const) if (c.subsets[k] !== undefined) int(c.subsets[k], `subsets.${k}`, 1, 1e7);
-  }
-  if (c.evaluateOn !== undefined) oneOf(c.evaluateOn, 'evaluateOn', ['test', 'validation']);
-  return {
-    ...c,
-    prune: { ...p, scope: p.scope ?? (p.method === 'local' ? 'local' : 'global'), rewind: p.rewind ?? false },
-    evaluateOn: c.evaluateOn ?? 'test',
-  };
+  if (p.keptCounts !== undefined) checkKeptCounts(p, plan, criterion === 'random' && granularity === 'weight');
+  const out: NormalizedPrune = { ...p, granularity, criterion, scope, when, targetSparsity, rewind: p.rewind ?? false };
+  if (nm) out.nm = nm;
+  if (calibration) out.calibration = calibration;
+  if (sparsegpt) out.sparsegpt = sparsegpt;
+  if (synflow) out.synflow = synflow;
+  return out;
 }
 
 /** prune.keptCounts: one row per round, one integer per layer, within the layer's size, non-increasing. */
-function checkKeptCounts(p: ExperimentConfig['prune'], plan: ModelPlan): void {
+function checkKeptCounts(p: ExperimentConfig['prune'], plan: ModelPlan, random: boolean): void {
   const f = 'prune.keptCounts';
-  if (p.method !== 'random') bad(f, "given only with method 'random'", p.method);
+  if (!random) bad(f, p.method !== undefined ? "given only with method 'random'" : "given only with criterion 'random' and granularity 'weight'", p.method ?? p.criterion);
   const k: unknown = p.keptCounts;
   const rounds = p.schedule === 'oneshot' ? 1 : p.rounds;
   const names = plan.params.map((q) => q.name);

@@ -8,7 +8,7 @@ import { planModel, type ModelPlan } from '../nn/spec.js';
 import { checkModelLimits, type DeviceLimits } from '../nn/limits.js';
 import type { CubicSchedule } from '../prune/schedule.js';
 import { unitCount } from '../prune/structured.js';
-import { validateConfig, resolveModel, type ExperimentConfig } from './config.js';
+import { validateConfig, resolveModel, type ExperimentConfig, type NormalizedConfig } from './config.js';
 
 /** The sizes of a run's data that the preflight reads (an ImageDataset fits). */
 export interface RunDataShape {
@@ -43,7 +43,7 @@ export function gradualSchedule(config: ExperimentConfig, spe: number): CubicSch
  * returns the config with defaults filled in. Throws PruneLabError('invalid-config')
  * naming the field at fault. Touches no GPU.
  */
-export function checkRun(rawConfig: unknown, data: RunDataShape, limits?: DeviceLimits): ExperimentConfig {
+export function checkRun(rawConfig: unknown, data: RunDataShape, limits?: DeviceLimits): NormalizedConfig {
   const config = validateConfig(rawConfig);
   const p = config.prune;
   const plan = planModel(resolveModel(config.model));
@@ -68,7 +68,11 @@ export function checkRun(rawConfig: unknown, data: RunDataShape, limits?: Device
       refuse(field, `prune.gradualStart + prune.rounds × prune.gradualEvery must be at most the ${T} fine-tune steps (${p.finetuneEpochs} epochs × ${spe} steps; got ${g.start} + ${g.updates} × ${g.every})`);
     }
   }
-  if (p.method === 'structured') checkStructured(config, plan);
+  // Interim (until the score pruner lands): the runner prunes with these only.
+  const runnable = p.granularity === 'unit' ? ['l1', 'l2'] : p.granularity === 'weight' ? ['magnitude', 'random'] : [];
+  if (!runnable.includes(p.criterion)) refuse('prune.criterion', `prune.criterion '${p.criterion}' with granularity '${p.granularity}' is not runnable yet (runnable: ${runnable.join(', ') || 'none'})`);
+  if (p.when === 'init') refuse('prune.when', "prune.when 'init' is not runnable yet");
+  if (p.granularity === 'unit') checkStructured(config, plan);
   if (limits) checkModelLimits(plan, limits, Math.max(config.train.batchSize, Math.min(EVAL_BATCH, evalN)));
   return config;
 }

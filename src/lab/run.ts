@@ -116,7 +116,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   const scope = p.scope ?? 'global';
   let net = Network.create(ctx, plan0, hooks.initial ? { values: hooks.initial.values } : { seed: config.seed });
   // The random control's magnitude twin (made after the baseline), when its counts depend on the weights.
-  const needsTwin = p.method === 'random' && !p.keptCounts && fixedKeptCounts(net, scope, p.layers, p.targetSparsity) === null;
+  const needsTwin = p.criterion === 'random' && p.granularity === 'weight' && !p.keptCounts && fixedKeptCounts(net, scope, p.layers, p.targetSparsity) === null;
   let twin: Network | undefined;
   // The twin fine-tunes before each round but the first.
   const plannedSteps = (config.train.epochs + finetuneRounds * p.finetuneEpochs + (needsTwin ? (finetuneRounds - 1) * p.finetuneEpochs : 0)) * spe;
@@ -211,8 +211,8 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
         progress('prune', r, null);
         const tp = performance.now();
         let units: RoundEntry['units'] | undefined;
-        if (p.method === 'structured') units = await structuredRound(s);
-        else if (p.method === 'random') await randomRound(s, r);
+        if (p.granularity === 'unit') units = await structuredRound(s);
+        else if (p.criterion === 'random') await randomRound(s, r);
         else await magnitudeRound(net, s);
         if (aborted()) return finish('aborted');
         if (snapshot) await rewindTo(net, snapshot);
@@ -239,7 +239,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
 
   /** Magnitude-prunes `target` to s; returns the weights kept per layer. */
   async function magnitudeRound(target: Network, s: number): Promise<number[]> {
-    const pruner = await MagnitudePruner.create(target, p.method === 'local' ? 'local' : scope, p.layers);
+    const pruner = await MagnitudePruner.create(target, scope, p.layers);
     try {
       const res = await pruner.prune(s);
       const kept = target.layers.map((l) => l.op.weightCount);
@@ -272,7 +272,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   async function structuredRound(s: number): Promise<RoundEntry['units']> {
     const plan: ModelPlan = net.plan;
     const values = await net.readValues();
-    const sel = selectUnits(plan, values, { fraction: s, criterion: p.criterion ?? 'l2', scope: p.scope ?? 'local', ...(p.layers ? { rules: p.layers } : {}), original: originalUnits });
+    const sel = selectUnits(plan, values, { fraction: s, criterion: p.criterion as 'l1' | 'l2', scope: p.scope, ...(p.layers ? { rules: p.layers } : {}), original: originalUnits });
     const shrunk = shrink(plan, values, sel);
     const next = Network.create(ctx, planModel(shrunk.spec), { values: shrunk.values });
     releaseExecutors(net);
@@ -292,7 +292,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   async function gradual(): Promise<void> {
     // checkRun has made sure every update fits into the fine-tune steps.
     const sched = gradualSchedule(config, spe);
-    const pruner = await MagnitudePruner.create(net, p.method === 'local' ? 'local' : scope, p.layers);
+    const pruner = await MagnitudePruner.create(net, scope, p.layers);
     // The target of the last mask update applied (0 before the first): what each epoch's entry reports.
     let applied = 0;
     let pruneMs = 0;

@@ -34,6 +34,11 @@ export const SEED_CONFIGS: unknown[] = [
   { ...BASE, prune: { method: 'local', schedule: 'gradual', targetSparsity: 0.8, rounds: 2, finetuneEpochs: 2, gradualEvery: 2, gradualStart: 0 } },
   { ...BASE, prune: { method: 'structured', criterion: 'l2', scope: 'local', schedule: 'oneshot', targetSparsity: 0.25, rounds: 1, finetuneEpochs: 1 } },
   { ...BASE, prune: { method: 'random', schedule: 'iterative', targetSparsity: 0.6, rounds: 2, finetuneEpochs: 1, rewind: 0, layers: { fc2: { exclude: true }, fc1: { sparsity: 0.3 } } } },
+  { ...BASE, prune: { granularity: 'nm', nm: { n: 2, m: 4 }, criterion: 'wanda', calibration: { samples: 16, batchSize: 8 }, schedule: 'oneshot', rounds: 1, finetuneEpochs: 1 } },
+  { ...BASE, prune: { criterion: 'sparsegpt', sparsegpt: { blockSize: 8, damp: 0.01 }, calibration: { samples: 16 }, scope: 'local', schedule: 'oneshot', targetSparsity: 0.5, rounds: 1, finetuneEpochs: 1 } },
+  { ...BASE, prune: { criterion: 'synflow', synflow: { iterations: 10 }, when: 'init', schedule: 'oneshot', targetSparsity: 0.8, rounds: 1, finetuneEpochs: 0 } },
+  { ...BASE, prune: { criterion: 'movement', when: 'during', schedule: 'gradual', targetSparsity: 0.7, rounds: 2, finetuneEpochs: 2 } },
+  { ...BASE, prune: { granularity: 'unit', criterion: 'taylor', calibration: { samples: 8 }, schedule: 'iterative', targetSparsity: 0.25, rounds: 2, finetuneEpochs: 1 } },
   { ...BASE, model: 'lenet-300-100', train: { ...BASE.train, optimizer: { type: 'adam', lr: 0.002, beta1: 0.9, beta2: 0.999, eps: 1e-8, decoupled: true }, schedule: { type: 'cosine', minLr: 0 } }, evaluateOn: 'validation' },
 ];
 
@@ -56,7 +61,12 @@ const FIELDS: Record<string, (v: unknown) => boolean> = {
   'train.schedule': obj, 'train.schedule.type': among('constant', 'step', 'cosine'), 'train.schedule.everyEpochs': int(1, 2 ** 31),
   'train.schedule.gamma': num(0, 1, true), 'train.schedule.minLr': num(0, 10),
   prune: obj, 'prune.method': among('global', 'local', 'random', 'structured'), 'prune.scope': among('global', 'local'),
-  'prune.criterion': among('l1', 'l2'), 'prune.schedule': among('oneshot', 'iterative', 'gradual'), 'prune.targetSparsity': num(0, 1, false, true),
+  'prune.granularity': among('weight', 'unit', 'nm'),
+  'prune.criterion': among('magnitude', 'random', 'taylor', 'snip', 'synflow', 'lamp', 'wanda', 'sparsegpt', 'movement', 'l1', 'l2', 'norm-product'),
+  'prune.when': among('after', 'init', 'during'), 'prune.nm': obj, 'prune.nm.n': int(1, 15), 'prune.nm.m': int(2, 16),
+  'prune.calibration': obj, 'prune.calibration.samples': int(1, 1e7), 'prune.calibration.batchSize': int(1, 65536),
+  'prune.sparsegpt': obj, 'prune.sparsegpt.blockSize': int(1, 65536), 'prune.sparsegpt.damp': num(0, 1, true),
+  'prune.synflow': obj, 'prune.synflow.iterations': int(1, 10000), 'prune.schedule': among('oneshot', 'iterative', 'gradual'), 'prune.targetSparsity': num(0, 1, false, true),
   'prune.rounds': int(1, 100), 'prune.finetuneEpochs': int(0, 1000), 'prune.layers': obj, 'prune.layers.*': obj,
   'prune.layers.*.exclude': bool, 'prune.layers.*.sparsity': num(0, 1, false, true), 'prune.rewind': (v) => v === false || int(0, 1e8)(v),
   'prune.gradualEvery': int(1, 1e6), 'prune.gradualStart': int(0, 1e8),
@@ -85,13 +95,39 @@ export function configProblem(c: unknown, prefix: Path = []): string | void {
   }
 }
 
+/** Why the accepted config's axes are not filled in, or break a cross-field rule of the ExperimentConfig.prune docs. */
+export function axesProblem(c: ExperimentConfig): string | void {
+  const p = c.prune;
+  if (!p.granularity || !p.criterion || !p.scope || !p.when) return `an axis was left unfilled: ${show({ granularity: p.granularity, criterion: p.criterion, scope: p.scope, when: p.when })}`;
+  const unit = ['l1', 'l2', 'taylor', 'norm-product'].includes(p.criterion);
+  const weight = !['l1', 'l2', 'norm-product'].includes(p.criterion);
+  if (p.granularity === 'unit' ? !unit : !weight) return `criterion ${p.criterion} was accepted with granularity ${p.granularity}`;
+  if (p.granularity === 'nm') {
+    if (!p.nm || p.nm.n >= p.nm.m) return `granularity nm accepted with nm = ${show(p.nm)}`;
+    if (Math.abs(p.targetSparsity - (1 - p.nm.n / p.nm.m)) > 1e-9) return `N:M ${p.nm.n}:${p.nm.m} accepted with targetSparsity ${p.targetSparsity}`;
+  } else if (p.nm) return `nm accepted with granularity ${p.granularity}`;
+  if ((p.schedule === 'gradual') !== (p.when === 'during')) return `schedule ${p.schedule} accepted with when ${p.when}`;
+  if (p.when === 'init' && (p.schedule !== 'oneshot' || p.finetuneEpochs !== 0)) return `when init accepted with schedule ${p.schedule}, finetuneEpochs ${p.finetuneEpochs}`;
+  if (p.criterion === 'movement' && p.when !== 'during') return `movement accepted with when ${p.when}`;
+  if (p.calibration && !['taylor', 'snip', 'wanda', 'sparsegpt'].includes(p.criterion)) return `calibration accepted with criterion ${p.criterion}`;
+  if (p.calibration?.batchSize !== undefined && p.calibration.batchSize > p.calibration.samples) return `calibration batch ${p.calibration.batchSize} > samples ${p.calibration.samples}`;
+  if ((p.sparsegpt !== undefined) !== (p.criterion === 'sparsegpt')) return `sparsegpt settings ${show(p.sparsegpt)} with criterion ${p.criterion}`;
+  if ((p.synflow !== undefined) !== (p.criterion === 'synflow')) return `synflow settings ${show(p.synflow)} with criterion ${p.criterion}`;
+}
+
 /** Choice fields switched to another legal value: conflicting combinations. */
 const SWITCHES: Array<[Path, unknown[]]> = [
   [['prune', 'method'], ['global', 'local', 'random', 'structured']],
   [['prune', 'schedule'], ['oneshot', 'iterative', 'gradual']],
   [['prune', 'rounds'], [1, 3]],
   [['prune', 'finetuneEpochs'], [0, 1]],
-  [['prune', 'criterion'], ['l1']],
+  [['prune', 'criterion'], ['l1', 'taylor', 'norm-product', 'lamp', 'wanda', 'sparsegpt', 'snip', 'synflow', 'movement', 'random']],
+  [['prune', 'granularity'], ['weight', 'unit', 'nm']],
+  [['prune', 'when'], ['after', 'init', 'during']],
+  [['prune', 'nm'], [{ n: 1, m: 4 }, { n: 4, m: 8 }, { n: 3, m: 3 }]],
+  [['prune', 'calibration'], [{ samples: 4 }, { samples: 4, batchSize: 5 }]],
+  [['prune', 'sparsegpt'], [{ blockSize: 4 }, {}]],
+  [['prune', 'synflow'], [{ iterations: 2 }]],
   [['prune', 'rewind'], [0, 3, false]],
   [['prune', 'gradualEvery'], [1, 1000]],
   [['prune', 'layers'], [{ fc1: { exclude: true }, fc2: { exclude: true } }, { fc9: {} }, { fc1: { exclude: true, sparsity: 0.5 } }]],
@@ -117,7 +153,7 @@ export const configDoor: Door<ConfigCase> = {
   fastCases: 80,
   generate: mutateConfig,
   async run(c) {
-    const v: ExperimentConfig = validateConfig(c.config);
-    return configProblem(v);
+    const v = validateConfig(c.config);
+    return configProblem(v) ?? axesProblem(v);
   },
 };
