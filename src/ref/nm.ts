@@ -50,19 +50,6 @@ export function nmMaskRef(
   return out;
 }
 
-/** The largest number of kept weights in any group of m (the n of the tightest N:M pattern with this m). */
-export function nmMaxKept(mask: ArrayLike<number>, rows: number, cols: number, layout: WeightLayout, m: number): number {
-  let most = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let g = 0; g < cols / m; g++) {
-      let kept = 0;
-      for (let t = 0; t < m; t++) if (mask[nmIndex(r, g * m + t, rows, cols, layout)]) kept++;
-      most = Math.max(most, kept);
-    }
-  }
-  return most;
-}
-
 /**
  * Y = X · Ŵᵀ [+ bias] [ReLU] from the N:M format, decoding every slot: X is M × K
  * (row-major), Y is M × R, or NCHW when pos > 1 (rows of X are im2col rows).

@@ -1,0 +1,83 @@
+// spmm-nm: Y = X · Ŵᵀ [+ bias] [ReLU] over the N:M compressed format
+// (src/layout/nm.ts): every output has the same S = (K/GM)·NK slots, so every
+// thread does the same work whatever the mask (no load imbalance, no second pass).
+// One thread runs one output over MT rows of X.
+//
+// Letters: X is M×K (row-major); Ŵ has R outputs × K inputs. Row m of X is sample
+//   m / POS at position m % POS: a Linear has POS = 1 (Y is M×R); a conv over
+//   im2col rows has POS = OH·OW and Y is written NCHW at ((m / POS)·R + r)·POS + m % POS.
+//   vals[s·R + r]: slot s of output r. idx[w·R + r]: word w of output r's packed
+//   in-group indices, PER = ⌊32 / BITS⌋ to a word, low bits first. Slot s reads
+//   input column (s / NK)·GM + its index.
+//   MT = 1 or 4 rows of X per thread (4 for batches: each weight is loaded once for 4 rows).
+//
+// Bindings: 0 uniform Params, 1 X, 2 vals, 3 idx, 4 bias[R], 5 Y.
+// Dispatch: foldGrid(ceil(R / WG_X), ceil(M / (MT·WG_Y))): tiles folded into y/z in
+// linear order past 65,535 workgroups in a dimension (tile g = (g mod gx, g div gx)).
+
+override WG_X: u32 = 64u;
+override WG_Y: u32 = 1u;
+override MT: u32 = 1u;
+override NK: u32 = 2u;
+override GM: u32 = 4u;
+override BITS: u32 = 2u;
+override HAS_BIAS: bool = true;
+override RELU: bool = false;
+
+struct Params { M: u32, K: u32, R: u32, S: u32, W: u32, POS: u32 }
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> vals: array<f32>;
+@group(0) @binding(3) var<storage, read> idx: array<u32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
+
+fn store(m: u32, r: u32, v0: f32) {
+  if (m >= p.M) { return; }
+  var v = v0;
+  if (HAS_BIAS) { v += bias[r]; }
+  if (RELU) { v = max(v, 0.0); }
+  y[((m / p.POS) * p.R + r) * p.POS + m % p.POS] = v;
+}
+
+@compute @workgroup_size(WG_X, WG_Y)
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let gx = (p.R + WG_X - 1u) / WG_X;
+  let g = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  let gid = vec2<u32>(g % gx, g / gx) * vec2<u32>(WG_X, WG_Y) + lid.xy;
+  let r = gid.x;
+  let m0 = gid.y * MT;
+  if (r >= p.R || m0 >= p.M) { return; }
+  let per = 32u / BITS;
+  let low = (1u << BITS) - 1u;
+  // Rows past M (a short last tile) read row M−1 and are never stored.
+  let last = p.M - 1u;
+  let x0 = m0 * p.K;
+  let x1 = min(m0 + 1u, last) * p.K;
+  let x2 = min(m0 + 2u, last) * p.K;
+  let x3 = min(m0 + 3u, last) * p.K;
+  var acc = vec4<f32>(0.0);
+  for (var w = 0u; w < p.W; w++) {
+    let word = idx[w * p.R + r];
+    let s0 = w * per;
+    let count = min(per, p.S - s0);
+    for (var j = 0u; j < count; j++) {
+      let s = s0 + j;
+      let c = (s / NK) * GM + ((word >> (j * BITS)) & low);
+      let v = vals[s * p.R + r];
+      acc.x += v * x[x0 + c];
+      if (MT == 4u) {
+        acc.y += v * x[x1 + c];
+        acc.z += v * x[x2 + c];
+        acc.w += v * x[x3 + c];
+      }
+    }
+  }
+  store(m0, r, acc.x);
+  if (MT == 4u) {
+    store(m0 + 1u, r, acc.y);
+    store(m0 + 2u, r, acc.z);
+    store(m0 + 3u, r, acc.w);
+  }
+}
