@@ -2,6 +2,8 @@
 // over the chosen layers (global: one threshold; local: one per layer; layers with
 // their own ratio form their own groups), masks written in place, then the pruned
 // weights and their optimizer state zeroed. Only the kept counts are read back.
+// The selection runs over |w| by default, or over any score buffers (one f32 per
+// weight, ≥ 0) that a criterion wrote: src/prune/score-pruner.ts builds on this.
 import type { Network, ParamLayer } from '../nn/network.js';
 import { prepareTopk, type TopkPlan, type TopkResult } from '../kernels/topk.js';
 import { pruneCount } from '../layout/mask.js';
@@ -68,11 +70,16 @@ export class MagnitudePruner {
    * network's own masks; the random baseline passes scratch masks to learn the
    * per-layer counts without changing the model).
    */
-  static async create(net: Network, scope: 'global' | 'local', rules?: Record<string, LayerRule>, masks?: GPUBuffer[]): Promise<MagnitudePruner> {
+  static async create(net: Network, scope: 'global' | 'local', rules?: Record<string, LayerRule>, masks?: readonly GPUBuffer[], scores?: readonly GPUBuffer[]): Promise<MagnitudePruner> {
     const groups = pruneGroups(net, scope, rules);
     const sel: ParamLayer[] = groups.layers.map((i) => net.layers[i]!);
-    const plan = await prepareTopk(net.ctx, sel.map((l, j) => ({ weights: l.w, mask: masks?.[j] ?? l.mask, n: l.op.weightCount })), groups.groupOf);
+    const plan = await prepareTopk(net.ctx, sel.map((l, j) => ({ weights: scores?.[j] ?? l.w, mask: masks?.[j] ?? l.mask, n: l.op.weightCount })), groups.groupOf);
     return new MagnitudePruner(net, groups, plan, !masks);
+  }
+
+  /** True when the selection rewrites the network's own masks (and so zeroes weights and optimizer state). */
+  get writesModel(): boolean {
+    return this.ownMasks;
   }
 
   /** k per group for the run's target sparsity s (groups with a fixed ratio keep theirs). */
@@ -85,20 +92,40 @@ export class MagnitudePruner {
    * zeroing of pruned weights and optimizer state. Call `net.prepareMaskApply()` first.
    */
   encode(pass: GPUComputePassEncoder, s: number): void {
-    this.plan.setK(this.counts(s));
+    this.encodeCounts(pass, this.counts(s));
+  }
+
+  /** As encode, with the number of weights to prune in each group given (k[g] ≤ the group's size). */
+  encodeCounts(pass: GPUComputePassEncoder, k: readonly number[]): void {
+    this.plan.setK(k);
     this.plan.encode(pass);
     if (this.ownMasks) this.net.encodeMaskApply(pass);
   }
 
   /** Prunes to sparsity s (over the shared group) and reads back the few result words. */
   async prune(s: number): Promise<TopkResult> {
+    return this.pruneCounts(this.counts(s), `to ${s}`);
+  }
+
+  /** Prunes k[g] weights of each group (those already pruned count) and reads back the result words. */
+  async pruneCounts(k: readonly number[], what = `k=${k.join(',')}`): Promise<TopkResult> {
+    await this.submitCounts(k, what);
+    return this.plan.readResult();
+  }
+
+  /** As pruneCounts without the readback (for rounds whose result nobody reads). */
+  async submitCounts(k: readonly number[], what = `k=${k.join(',')}`): Promise<void> {
     if (this.ownMasks) await this.net.prepareMaskApply();
     const d = this.net.ctx.device;
-    const enc = d.createCommandEncoder({ label: `magnitude prune to ${s}` });
-    const pass = enc.beginComputePass({ label: 'magnitude prune' });
-    this.encode(pass, s);
+    const enc = d.createCommandEncoder({ label: `prune ${what}` });
+    const pass = enc.beginComputePass({ label: `prune ${what}` });
+    this.encodeCounts(pass, k);
     pass.end();
     d.queue.submit([enc.finish()]);
+  }
+
+  /** Reads the result words of the last submitted selection. */
+  readResult(): Promise<TopkResult> {
     return this.plan.readResult();
   }
 

@@ -7,6 +7,7 @@
 import type { GpuContext } from '../../gpu/context.js';
 import type { ImageDataset } from '../../data/dataset.js';
 import type { Network } from '../../nn/network.js';
+import type { MovementScores } from './movement.js';
 
 /** How single weights are scored. */
 export const WEIGHT_CRITERIA = ['magnitude', 'random', 'taylor', 'snip', 'synflow', 'lamp', 'wanda', 'sparsegpt', 'movement'] as const;
@@ -46,6 +47,10 @@ export interface ScoreInput {
   /** Calibration batch size. */
   batchSize: number;
   seed: number;
+  /** SynFlow's rounds (default 100). */
+  synflow?: { iterations?: number };
+  /** Movement's scores, accumulated by the training loop. */
+  movement?: MovementScores;
 }
 
 /** A weight criterion: writes scores into `out[j]` (f32, net.layers[layers[j]].op.weightCount values, ≥ 0 and finite). */

@@ -1,0 +1,147 @@
+// The one pruner every weight criterion goes through: the criterion writes one f32
+// score per weight (≥ 0, finite; larger = more important) into buffers this pruner
+// owns, then the exact top-k of src/kernels/topk.ts selects over those scores with
+// the same groups as magnitude pruning (global: one threshold over the layers;
+// local: one per layer; a layer with its own ratio is its own group; excluded
+// layers take no part), writes the masks, and zeroes the pruned weights and their
+// optimizer state. Exactly round(s·N) weights of each group end up pruned, weights
+// already pruned count towards it (they have the lowest key and stay pruned), and
+// ties at the threshold go to the lowest index (layer order, then element order).
+//
+// Magnitude selects over the weights themselves (no score buffers, no copy).
+// SynFlow prunes in `iterations` rounds to s_k = 1 − (1 − s)^(k/iterations) (the
+// exponential schedule of Tanaka et al. 2020), rescoring on the masked net each round.
+// The random control may be given per-layer kept counts (`prune(s, { kept })`):
+// then each participating layer is its own group with exactly that many kept.
+import type { Network } from '../nn/network.js';
+import type { ImageDataset } from '../data/dataset.js';
+import type { TopkResult } from '../kernels/topk.js';
+import { check, PruneLabError } from '../errors.js';
+import { MagnitudePruner, type LayerRule } from './magnitude.js';
+import { weightCriterion } from './criteria/index.js';
+import type { ScoreInput, WeightCriterion, WeightCriterionName } from './criteria/criterion.js';
+import type { MovementScores } from './criteria/movement.js';
+
+export interface ScorePrunerOptions {
+  criterion: WeightCriterionName;
+  scope: 'global' | 'local';
+  rules?: Record<string, LayerRule> | undefined;
+  /** N:M groups (granularity 'nm'); not yet wired here (C3's prepareNmMasks). */
+  nm?: { n: number; m: number } | undefined;
+  /** Calibration data (taylor, snip, wanda, sparsegpt). */
+  calibration?: ImageDataset | undefined;
+  batchSize: number;
+  seed: number;
+  synflow?: { iterations?: number } | undefined;
+  /** The accumulated movement scores (criterion 'movement'), fed by the training loop. */
+  movement?: MovementScores | undefined;
+  /** Scratch masks, one per participating layer: the selection writes these and leaves the model alone. */
+  masks?: readonly GPUBuffer[] | undefined;
+}
+
+export interface ScorePruneOptions {
+  /** Weights to keep per participating layer (overrides the groups: each layer is then its own). */
+  kept?: readonly number[];
+}
+
+/** SynFlow's exponential schedule: the sparsity after each of `iterations` rounds towards s. */
+export function synflowTargets(s: number, iterations: number): number[] {
+  check(Number.isFinite(s) && s >= 0 && s < 1, 'targetSparsity', 'a number in [0, 1)', s);
+  check(Number.isInteger(iterations) && iterations >= 1 && iterations <= 10000, 'synflow.iterations', 'an integer in [1, 10000]', iterations);
+  return Array.from({ length: iterations }, (_, k) => (k === iterations - 1 ? s : 1 - (1 - s) ** ((k + 1) / iterations)));
+}
+
+export class ScorePruner {
+  readonly net: Network;
+  readonly criterion: WeightCriterion;
+  /** Indices into net.layers that take part. */
+  readonly layers: readonly number[];
+  /** The score buffers (the weights themselves for magnitude). */
+  readonly scores: readonly GPUBuffer[];
+  private readonly select: MagnitudePruner;
+  private perLayer: MagnitudePruner | undefined;
+  private readonly owned: GPUBuffer[];
+  private readonly o: ScorePrunerOptions;
+  private released = false;
+
+  private constructor(net: Network, criterion: WeightCriterion, select: MagnitudePruner, scores: readonly GPUBuffer[], owned: GPUBuffer[], o: ScorePrunerOptions) {
+    this.net = net;
+    this.criterion = criterion;
+    this.select = select;
+    this.layers = select.groups.layers;
+    this.scores = scores;
+    this.owned = owned;
+    this.o = o;
+  }
+
+  static async create(net: Network, o: ScorePrunerOptions): Promise<ScorePruner> {
+    const criterion = weightCriterion(o.criterion);
+    check(o.scope === 'global' || o.scope === 'local', 'prune.scope', "'global' or 'local'", o.scope);
+    check(Number.isInteger(o.batchSize) && o.batchSize >= 1, 'batchSize', 'an integer ≥ 1', o.batchSize);
+    check(Number.isInteger(o.seed), 'seed', 'an integer', o.seed);
+    if (o.nm !== undefined) throw new PruneLabError('invalid-config', 'N:M selection (prune.nm) does not go through ScorePruner yet', 'prune.nm');
+    if (criterion.needs.calibration) check(o.calibration !== undefined && o.calibration.n >= 1, 'calibration', `calibration data for criterion '${o.criterion}'`, o.calibration);
+    if (o.criterion === 'movement') check(o.movement !== undefined, 'movement', "the accumulated scores (MovementScores) for criterion 'movement'", o.movement);
+    if (o.criterion === 'synflow') synflowTargets(0, o.synflow?.iterations ?? 100);
+    const probe = await MagnitudePruner.create(net, o.scope, o.rules, o.masks);
+    const layers = probe.groups.layers;
+    probe.release();
+    if (o.masks) check(o.masks.length === layers.length, 'masks', `one mask per participating layer (${layers.length})`, o.masks.length);
+    const owned = o.criterion === 'magnitude' ? [] : layers.map((i) => net.ctx.pool.storage(`${net.layers[i]!.op.name} ${o.criterion} scores`, net.layers[i]!.op.weightCount * 4));
+    const scores = o.criterion === 'magnitude' ? layers.map((i) => net.layers[i]!.w) : owned;
+    const select = await MagnitudePruner.create(net, o.scope, o.rules, o.masks, scores);
+    return new ScorePruner(net, criterion, select, scores, owned, o);
+  }
+
+  /** The scoring input handed to the criterion. */
+  get input(): ScoreInput {
+    const o = this.o;
+    return {
+      ctx: this.net.ctx, net: this.net, layers: this.layers, batchSize: o.batchSize, seed: o.seed,
+      ...(o.calibration ? { calibration: o.calibration } : {}),
+      ...(o.synflow ? { synflow: o.synflow } : {}),
+      ...(o.movement ? { movement: o.movement } : {}),
+    };
+  }
+
+  /** k per group for sparsity s. */
+  counts(s: number): number[] {
+    return this.select.counts(s);
+  }
+
+  /** Scores (with the criterion) and prunes to sparsity s; reads back only the result words. */
+  async prune(s: number, opts: ScorePruneOptions = {}): Promise<TopkResult> {
+    check(!this.released, 'pruner', 'not released');
+    check(Number.isFinite(s) && s >= 0 && s < 1, 'targetSparsity', 'a number in [0, 1)', s);
+    if (opts.kept) return this.pruneKept(opts.kept);
+    if (this.o.criterion === 'synflow') {
+      const targets = synflowTargets(s, this.o.synflow?.iterations ?? 100);
+      for (let r = 0; r < targets.length - 1; r++) {
+        await this.criterion.score(this.input, this.scores);
+        await this.select.submitCounts(this.select.counts(targets[r]!), `synflow round ${r + 1}`);
+      }
+    }
+    if (this.o.criterion !== 'magnitude') await this.criterion.score(this.input, this.scores);
+    return this.select.prune(s);
+  }
+
+  private async pruneKept(kept: readonly number[]): Promise<TopkResult> {
+    check(kept.length === this.layers.length, 'kept', `one count per participating layer (${this.layers.length})`, kept.length);
+    const k = this.layers.map((li, j) => {
+      const n = this.net.layers[li]!.op.weightCount;
+      check(Number.isInteger(kept[j]) && kept[j]! >= 0 && kept[j]! <= n, `kept[${j}]`, `an integer in [0, ${n}]`, kept[j]);
+      return n - kept[j]!;
+    });
+    this.perLayer ??= await MagnitudePruner.create(this.net, 'local', this.o.rules, this.o.masks, this.scores);
+    if (this.o.criterion !== 'magnitude') await this.criterion.score(this.input, this.scores);
+    return this.perLayer.pruneCounts(k);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.select.release();
+    this.perLayer?.release();
+    for (const b of this.owned) this.net.ctx.pool.release(b);
+  }
+}

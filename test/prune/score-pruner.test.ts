@@ -1,0 +1,197 @@
+// The shared score pruner: the score kernels against their CPU oracles on awkward
+// sizes, and exact counts and oracle masks for every criterion that goes through it.
+import { expect } from '@esm-bundle/chai';
+import { planModel, type ModelSpec } from '../../src/nn/spec.js';
+import { Network, type LayerValues } from '../../src/nn/network.js';
+import { MagnitudePruner } from '../../src/prune/magnitude.js';
+import { ScorePruner, synflowTargets } from '../../src/prune/score-pruner.js';
+import { weightCriterion } from '../../src/prune/criteria/index.js';
+import { MovementScores } from '../../src/prune/criteria/movement.js';
+import { prepareScoreOp } from '../../src/kernels/score-elementwise.js';
+import { runKernels } from '../../src/kernels/kernel.js';
+import { randomScores, layerSeed } from '../../src/ref/criteria/random.js';
+import { topkMasksRef } from '../../src/ref/topk.js';
+import { pruneCount } from '../../src/ref/mask.js';
+import { Rng } from '../../src/rng.js';
+import { expectClose, expectEqualArrays } from '../helpers/compare.js';
+import { expectArgError, refusal } from '../helpers/errors.js';
+import { gpu, readF32 } from '../helpers/gpu.js';
+
+const SIZES = [1, 3, 17, 255, 257];
+// Weight counts 257 and 3; then 255, 255 and 34.
+const SPEC_A: ModelSpec = { input: { C: 1, H: 1, W: 257 }, layers: [{ type: 'linear', units: 1 }, { type: 'relu' }, { type: 'linear', units: 3 }] };
+const SPEC_B: ModelSpec = { input: { C: 1, H: 1, W: 17 }, layers: [{ type: 'linear', units: 15 }, { type: 'relu' }, { type: 'linear', units: 17 }, { type: 'relu' }, { type: 'linear', units: 2 }] };
+
+function zeros(m: Uint8Array): number {
+  let z = 0;
+  for (const x of m) if (!x) z++;
+  return z;
+}
+
+describe('score kernels', () => {
+  it('random: the hash of src/ref/criteria/random.ts, bit for bit, in (0, 1]', async () => {
+    const ctx = await gpu();
+    for (const n of SIZES) {
+      const out = ctx.pool.storage('out', n * 4);
+      const seed = layerSeed(7, n);
+      const k = await prepareScoreOp(ctx, { op: 'random', n, out, seed });
+      runKernels(ctx, 'random', [k]);
+      const got = await readF32(ctx, out, n);
+      expectEqualArrays(got, randomScores(n, seed), `random n=${n}`);
+      for (const x of got) expect(x > 0 && x <= 1).to.equal(true);
+      k.release();
+      ctx.pool.release(out);
+    }
+  });
+
+  it('abs, accumulated products and finish: against the CPU, NaN → 0 and ∞ → the largest f32', async () => {
+    const ctx = await gpu();
+    const rng = new Rng(3);
+    for (const n of SIZES) {
+      const a = rng.uniformArray(n, -2, 2);
+      const b = rng.uniformArray(n, -2, 2);
+      if (n >= 3) {
+        a[0] = NaN;
+        a[1] = -Infinity;
+      }
+      const A = ctx.pool.upload('a', a);
+      const Bb = ctx.pool.upload('b', b);
+      const out = ctx.pool.storage('out', n * 4);
+      const abs = await prepareScoreOp(ctx, { op: 'abs', n, a: A, out });
+      runKernels(ctx, 'abs', [abs]);
+      const want = Float32Array.from(a, (x) => (Number.isNaN(x) ? 0 : Number.isFinite(x) ? Math.abs(x) : 3.4028234663852886e38));
+      expectEqualArrays(await readF32(ctx, out, n), want, `abs n=${n}`);
+      // Two accumulations of 0.5·a·b, then |·|: |a·b| (the NaN stays NaN until finish turns it to 0).
+      const acc = await prepareScoreOp(ctx, { op: 'accProd', n, a: A, b: Bb, out, scale: 0.5 });
+      const fin = await prepareScoreOp(ctx, { op: 'finishAbs', n, out });
+      const enc = ctx.device.createCommandEncoder();
+      enc.clearBuffer(out);
+      ctx.device.queue.submit([enc.finish()]);
+      runKernels(ctx, 'acc', [acc, acc, fin]);
+      const prod = Float32Array.from(a, (x, i) => {
+        const p = Math.fround(Math.fround(0.5 * x) * b[i]!);
+        const s = Math.abs(Math.fround(p + p));
+        return Number.isNaN(s) ? 0 : Number.isFinite(s) ? s : 3.4028234663852886e38;
+      });
+      expectClose(await readF32(ctx, out, n), prod, { atol: 0, rtol: 1e-6 }, `acc n=${n}`);
+      for (const k of [abs, acc, fin]) k.release();
+      for (const x of [A, Bb, out]) ctx.pool.release(x);
+    }
+  });
+});
+
+async function values(net: Network): Promise<LayerValues[]> {
+  return net.readValues();
+}
+
+describe('ScorePruner', () => {
+  it('magnitude: the same masks as MagnitudePruner (global and local), exact counts', async () => {
+    const ctx = await gpu();
+    for (const spec of [SPEC_A, SPEC_B]) {
+      const plan = planModel(spec);
+      for (const scope of ['global', 'local'] as const) {
+        const a = Network.create(ctx, plan, { seed: 5 });
+        const b = Network.create(ctx, plan, { seed: 5 });
+        const mp = await MagnitudePruner.create(a, scope);
+        const sp = await ScorePruner.create(b, { criterion: 'magnitude', scope, batchSize: 1, seed: 1 });
+        for (const s of [0.3, 0.77]) {
+          await mp.prune(s);
+          const r = await sp.prune(s);
+          const [va, vb] = [await values(a), await values(b)];
+          va.forEach((l, i) => expectEqualArrays(vb[i]!.mask, l.mask, `${scope} s=${s} layer ${i}`));
+          const N = plan.params.reduce((t, q) => t + q.weightCount, 0);
+          if (scope === 'global') expect(vb.reduce((t, l) => t + zeros(l.mask), 0)).to.equal(pruneCount(s, N));
+          expect(r.kept.reduce((t, x) => t + x, 0)).to.equal(vb.reduce((t, l) => t + l.mask.length - zeros(l.mask), 0));
+        }
+        mp.release();
+        sp.release();
+        a.destroy();
+        b.destroy();
+      }
+    }
+  });
+
+  it('random: global and local masks equal the oracle top-k over the seeded scores; per-layer kept counts exact', async () => {
+    const ctx = await gpu();
+    const plan = planModel(SPEC_B);
+    for (const scope of ['global', 'local'] as const) {
+      const net = Network.create(ctx, plan, { seed: 2 });
+      const sp = await ScorePruner.create(net, { criterion: 'random', scope, batchSize: 1, seed: 11 });
+      const scores = plan.params.map((q, i) => randomScores(q.weightCount, layerSeed(11, i)));
+      let prev: Uint8Array[] | undefined;
+      for (const s of [0.4, 0.8]) {
+        await sp.prune(s);
+        const want = topkMasksRef(scores, s, scope, prev).masks;
+        const got = (await values(net)).map((l) => l.mask);
+        got.forEach((m, i) => expectEqualArrays(m, want[i]!, `${scope} s=${s} layer ${i}`));
+        // Pruned weights are exactly 0.
+        (await values(net)).forEach((l) => l.w.forEach((x, j) => { if (!l.mask[j]) expect(x).to.equal(0); }));
+        prev = want;
+      }
+      const kept = [20, 3, 0]; // below what s = 0.8 left alive (pruned weights stay pruned)
+      const r = await sp.prune(0.8, { kept });
+      expect(r.kept).to.deep.equal(kept);
+      const v = await values(net);
+      v.forEach((l, i) => expect(l.mask.length - zeros(l.mask)).to.equal(kept[i]));
+      sp.release();
+      net.destroy();
+    }
+  });
+
+  it('rules: an excluded layer keeps all, a layer with its own ratio gets it exactly', async () => {
+    const ctx = await gpu();
+    const plan = planModel(SPEC_B);
+    const net = Network.create(ctx, plan, { seed: 4 });
+    const sp = await ScorePruner.create(net, { criterion: 'random', scope: 'global', rules: { fc3: { exclude: true }, fc2: { sparsity: 0.1 } }, batchSize: 1, seed: 1 });
+    await sp.prune(0.6);
+    const v = await values(net);
+    expect(zeros(v[0]!.mask)).to.equal(pruneCount(0.6, 255));
+    expect(zeros(v[1]!.mask)).to.equal(pruneCount(0.1, 255));
+    expect(zeros(v[2]!.mask)).to.equal(0);
+    sp.release();
+    net.destroy();
+  });
+
+  it('movement: S = −Σ lr·dW⊙W over steps; scores S − min S; the kept are the highest S', async () => {
+    const ctx = await gpu();
+    const plan = planModel(SPEC_A);
+    const net = Network.create(ctx, plan, { seed: 9 });
+    const m = await MovementScores.create(net, [0, 1]);
+    const rng = new Rng(1);
+    const want = plan.params.map((q) => new Float64Array(q.weightCount));
+    const w = await values(net);
+    for (const lr of [0.1, 0.05, 0.05]) {
+      const g = plan.params.map((q) => rng.uniformArray(q.weightCount, -1, 1));
+      net.layers.forEach((l, i) => ctx.device.queue.writeBuffer(l.dw, 0, g[i]!.buffer as ArrayBuffer));
+      m.step(lr);
+      want.forEach((s, i) => s.forEach((_, j) => { s[j]! -= lr * g[i]![j]! * w[i]!.w[j]!; }));
+    }
+    const raw = await Promise.all(m.s.map((b, i) => readF32(ctx, b, plan.params[i]!.weightCount)));
+    raw.forEach((r, i) => expectClose(r, want[i]!, { atol: 1e-6, rtol: 1e-5 }, `S layer ${i}`));
+    const sp = await ScorePruner.create(net, { criterion: 'movement', scope: 'global', batchSize: 1, seed: 1, movement: m });
+    await sp.prune(0.5);
+    const min = Math.min(...raw.flatMap((r) => [...r]));
+    const shifted = raw.map((r) => Float32Array.from(r, (x) => Math.fround(x - min)));
+    const got = await Promise.all(sp.scores.map((b, i) => readF32(ctx, b, plan.params[i]!.weightCount)));
+    got.forEach((g, i) => expectEqualArrays(g, shifted[i]!, `shifted layer ${i}`));
+    const masks = topkMasksRef(shifted, 0.5, 'global').masks;
+    (await values(net)).forEach((l, i) => expectEqualArrays(l.mask, masks[i]!, `movement mask ${i}`));
+    sp.release();
+    m.release();
+    net.destroy();
+  });
+
+  it('refuses an unknown criterion and bad kept counts by name', async () => {
+    const ctx = await gpu();
+    const net = Network.create(ctx, planModel(SPEC_A), { seed: 1 });
+    const e = await refusal(() => weightCriterion('nope' as 'magnitude'));
+    expect([e.code, e.field]).to.deep.equal(['invalid-config', 'prune.criterion']);
+    const sp = await ScorePruner.create(net, { criterion: 'random', scope: 'local', batchSize: 1, seed: 1 });
+    await expectArgError(() => sp.prune(0.5, { kept: [1] }), 'kept');
+    await expectArgError(() => sp.prune(0.5, { kept: [1, 9] }), 'kept[1]');
+    sp.release();
+    net.destroy();
+    expect(synflowTargets(0.9, 3)[2]).to.equal(0.9);
+    expect(synflowTargets(0.9, 2)[0]).to.be.closeTo(1 - Math.sqrt(0.1), 1e-12);
+  });
+});
