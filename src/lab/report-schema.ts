@@ -13,19 +13,40 @@
 // key is refused, and the config's own keys are validateConfig's to judge.
 import { PruneLabError } from '../errors.js';
 import { planModel, type ModelPlan } from '../nn/spec.js';
-import { resolveModel, validateConfig, type ExperimentConfig } from './config.js';
+import { METHOD_AXES, resolveModel, validateConfig, type NormalizedConfig, type PruneMethod } from './config.js';
 import { REPORT_VERSION, type Report } from './report.js';
 
 /** Upgrades a report of version v (the key) to version v + 1. */
 export type ReportMigration = (report: Record<string, unknown>) => Record<string, unknown>;
 
 /**
- * Version 1 is the first report format ever written (src/lab/report.ts has not
- * changed shape since it was added, and every stored sample and docs/results report
- * is version 1), so there is no step yet. A change of shape bumps REPORT_VERSION
- * and adds the step from the previous version here.
+ * Version 1 → 2 (issue #13): the config's prune section gains its axes, from the
+ * legacy method (METHOD_AXES): granularity, criterion (structured: its criterion or
+ * l2), scope and when ('during' for schedule 'gradual', else 'after'). A version-1
+ * runner ranked locally whenever method was 'local' or scope was 'local' (method
+ * 'global' with scope 'local' ran local), so such a pair becomes method 'local', scope
+ * 'local': what ran. Anything the step cannot read is left for validateReport to name.
  */
-export const REPORT_MIGRATIONS: Readonly<Record<number, ReportMigration>> = {};
+export function migrateV1(r: Record<string, unknown>): Record<string, unknown> {
+  const c = r.config;
+  const p = isObj(c) ? c.prune : undefined;
+  if (!isObj(c) || !isObj(p) || typeof p.method !== 'string' || !Object.hasOwn(METHOD_AXES, p.method)) return { ...r, version: 2 };
+  const method = p.method as PruneMethod;
+  const axes = METHOD_AXES[method];
+  const local = method === 'local' || (method === 'global' && p.scope === 'local');
+  const prune: Record<string, unknown> = {
+    ...p,
+    ...(method === 'global' || method === 'local' ? { method: local ? 'local' : 'global', scope: local ? 'local' : 'global' } : {}),
+    granularity: axes.granularity,
+    criterion: method === 'structured' ? p.criterion ?? 'l2' : axes.criterion,
+    when: p.schedule === 'gradual' ? 'during' : 'after',
+  };
+  prune.scope ??= 'global';
+  return { ...r, version: 2, config: { ...c, prune } };
+}
+
+/** The migration chain: REPORT_MIGRATIONS[v] upgrades version v to v + 1. */
+export const REPORT_MIGRATIONS: Readonly<Record<number, ReportMigration>> = { 1: migrateV1 };
 
 const STATUSES = ['complete', 'aborted', 'error', 'running'] as const;
 // Metric tolerance: hand-written or rounded reports carry 6 decimals.
@@ -106,12 +127,12 @@ export function migrateReport(raw: Obj, field = 'report', migrations: Readonly<R
 /** What the runner knows about the model before the first round: the checks' reference. */
 interface Expect {
   plan: ModelPlan;
-  config: ExperimentConfig;
+  config: NormalizedConfig;
   excluded: Set<string>;
   data: Record<'train' | 'validation' | 'test', number>;
 }
 
-function checkConfig(raw: unknown, field: string): { config: ExperimentConfig; plan: ModelPlan } {
+function checkConfig(raw: unknown, field: string): { config: NormalizedConfig; plan: ModelPlan } {
   const f = `${field}.config`;
   need(isObj(raw), f, 'an experiment config object', raw);
   try {
@@ -205,8 +226,19 @@ function checkEntry(raw: unknown, f: string, x: Expect): Obj {
       need(count(o.after, `${uf}.after`) <= before, `${uf}.after`, `at most before (${before})`, o.after);
     }
   }
-  const t = object(e.timeMs, `${f}.timeMs`, 'an object { prune, finetune, evaluate }', ['prune', 'finetune', 'evaluate']);
+  const t = object(e.timeMs, `${f}.timeMs`, 'an object { prune, finetune, evaluate, score? }', ['prune', 'finetune', 'evaluate', 'score']);
   for (const k of ['prune', 'finetune', 'evaluate'] as const) duration(t[k], `${f}.timeMs.${k}`);
+  if (t.score !== undefined) {
+    duration(t.score, `${f}.timeMs.score`);
+    need((t.score as number) <= (t.prune as number) * (1 + COUNT_TOL) + 1e-6, `${f}.timeMs.score`, `at most timeMs.prune (${t.prune as number}; scoring is part of pruning)`, t.score);
+  }
+  if (e.calibration !== undefined) {
+    const cal = object(e.calibration, `${f}.calibration`, 'an object { samples, batchSize }', ['samples', 'batchSize']);
+    const n = count(cal.samples, `${f}.calibration.samples`);
+    need(n >= 1 && n <= x.data.train, `${f}.calibration.samples`, `an integer in [1, ${x.data.train}] (data.train)`, cal.samples);
+    const b = count(cal.batchSize, `${f}.calibration.batchSize`);
+    need(b >= 1 && b <= n, `${f}.calibration.batchSize`, `an integer in [1, ${n}] (calibration.samples)`, cal.batchSize);
+  }
   return e;
 }
 

@@ -3,10 +3,15 @@
 // flattened to CSV (one row per round). Reports that come back from outside the
 // engine (an imported file, a stored record) go through validateReport
 // (report-schema.ts), which migrates older versions and checks every field here.
-import type { ExperimentConfig } from './config.js';
+import type { NormalizedConfig } from './config.js';
 import type { AdapterSummary } from '../gpu/device.js';
 
-export const REPORT_VERSION = 1;
+/**
+ * 2 (issue #13): the config is stored normalized (prune.granularity, criterion, scope and
+ * when always present; see validateConfig), and round entries may carry calibration and
+ * timeMs.score. Version 1 reports migrate (src/lab/report-schema.ts).
+ */
+export const REPORT_VERSION = 2;
 
 export interface LayerEntry {
   name: string;
@@ -22,7 +27,11 @@ export interface LayerEntry {
 }
 
 export interface RoundEntry {
-  /** 0 is the dense baseline. */
+  /**
+   * 0 is the dense baseline: trained for train.epochs, or with prune.when 'init' the
+   * dense network at initialization (untrained). Then 1…rounds (gradual: one per
+   * fine-tune epoch; 'init': round 1 is the network pruned at init, then trained).
+   */
   round: number;
   targetSparsity: number;
   /** Fraction of prunable weights that are exactly zero (over the original prunable count for structured runs). */
@@ -41,7 +50,14 @@ export interface RoundEntry {
   compressionRatio: number;
   /** Structured runs: units kept per layer. */
   units?: Record<string, { before: number; after: number }>;
-  timeMs: { prune: number; finetune: number; evaluate: number };
+  /** Rounds whose criterion scored from data: the calibration rows and batch size used. */
+  calibration?: { samples: number; batchSize: number };
+  /**
+   * prune: choosing and applying the masks (scoring included); score, when measured: the
+   * criterion's scoring alone (part of prune); finetune: the training after it (the
+   * baseline's training for round 0; 'init': the sparse net's training).
+   */
+  timeMs: { prune: number; finetune: number; evaluate: number; score?: number };
 }
 
 export interface Report {
@@ -50,7 +66,7 @@ export interface Report {
   createdAt: string;
   status: 'complete' | 'aborted' | 'error' | 'running';
   error?: { code: string; message: string };
-  config: ExperimentConfig;
+  config: NormalizedConfig;
   adapter: Pick<AdapterSummary, 'vendor' | 'architecture' | 'description' | 'backend'>;
   model: { name: string; paramCount: number; prunableLayers: string[]; excludedLayers: string[] };
   data: { train: number; validation: number; test: number };
@@ -62,7 +78,7 @@ export interface Report {
 
 const CSV_COLUMNS = [
   'round', 'targetSparsity', 'sparsity', 'accuracy', 'precision', 'recall', 'macroF1', 'loss',
-  'paramsTotal', 'paramsNonzero', 'compressionRatio', 'flopsDense', 'flopsEffective', 'pruneMs', 'finetuneMs', 'evaluateMs',
+  'paramsTotal', 'paramsNonzero', 'compressionRatio', 'flopsDense', 'flopsEffective', 'pruneMs', 'finetuneMs', 'evaluateMs', 'scoreMs', 'calibrationSamples',
 ] as const;
 
 /** One row per entry (baseline as round 0, then each round), plus a sparsity column per layer. */
@@ -72,7 +88,7 @@ export function reportToCsv(r: Report): string {
   const head = [...CSV_COLUMNS, ...layerNames.map((n) => `sparsity_${n}`)];
   const rows = entries.map((e) => [
     e.round, e.targetSparsity, e.sparsity, e.accuracy, e.precision, e.recall, e.macroF1, e.loss ?? '',
-    e.params.total, e.params.nonzero, e.compressionRatio, e.flops.dense, e.flops.effective, e.timeMs.prune, e.timeMs.finetune, e.timeMs.evaluate,
+    e.params.total, e.params.nonzero, e.compressionRatio, e.flops.dense, e.flops.effective, e.timeMs.prune, e.timeMs.finetune, e.timeMs.evaluate, e.timeMs.score ?? '', e.calibration?.samples ?? '',
     ...layerNames.map((n) => e.layers.find((l) => l.name === n)?.sparsity ?? ''),
   ]);
   return [head, ...rows].map((row) => row.join(',')).join('\n') + '\n';

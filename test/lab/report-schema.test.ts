@@ -4,10 +4,11 @@
 // break; an older version migrates; and no mutation of any field ends in anything
 // but a PruneLabError or a report that exports again.
 import { expect } from '@esm-bundle/chai';
-import { validateReport, migrateReport, type ReportMigration } from '../../src/lab/report-schema.js';
+import { validateReport, migrateReport, migrateV1, type ReportMigration } from '../../src/lab/report-schema.js';
 import { reportToCsv, type Report } from '../../src/lab/report.js';
 import { parseReports, reportJson } from '../../src/ui/lab/report-io.js';
 import { PruneLabError } from '../../src/errors.js';
+import { validateConfig } from '../../src/lab/config.js';
 import { expectRefused } from '../data/helpers.js';
 import { MAGNITUDE_REPORT, RANDOM_REPORT } from '../ui/fixtures.js';
 
@@ -64,7 +65,7 @@ describe('validateReport on the committed reports', () => {
       refused(bad, `report.rounds[1].${k}`, new RegExp(`^report\\.rounds\\[1\\]\\.${k} must be an object`));
       expect(() => parseReports(JSON.stringify(bad), 'import.json')).to.throw(PruneLabError, `import.json.rounds[1].${k} must be an object`);
     }
-    refused(changed(r, (x) => delete (x.baseline as Partial<NonNullable<typeof x.baseline>>).timeMs), 'report.baseline.timeMs', /must be an object \{ prune, finetune, evaluate \}/);
+    refused(changed(r, (x) => delete (x.baseline as Partial<NonNullable<typeof x.baseline>>).timeMs), 'report.baseline.timeMs', /must be an object \{ prune, finetune, evaluate, score\? \}/);
     refused(changed(r, (x) => delete (x.rounds[0]!.timeMs as Partial<typeof x.rounds[0]['timeMs']>).evaluate), 'report.rounds[0].timeMs.evaluate', /a duration in ms/);
     refused(changed(r, (x) => ((x.rounds[2]!.flops as unknown) = null)), 'report.rounds[2].flops', /must be an object \{ dense, effective \} \(got null\)/);
     refused(changed(r, (x) => ((x as Partial<Report>).timeMs = undefined)), 'report.timeMs', /a duration in ms/);
@@ -74,9 +75,12 @@ describe('validateReport on the committed reports', () => {
 describe('validateReport consistency rules', () => {
   const r = MAGNITUDE_REPORT;
 
-  it('accepts the fixtures as they are', () => {
-    expect(validateReport(clone(r))).to.deep.equal(r);
-    expect(validateReport(clone(RANDOM_REPORT))).to.deep.equal(RANDOM_REPORT);
+  it('accepts the (version 1) fixtures as they migrate, and the migrated ones as they are', () => {
+    for (const f of [r, RANDOM_REPORT]) {
+      const v2 = migrateV1(clone(f) as unknown as Record<string, unknown>);
+      expect(validateReport(clone(f))).to.deep.equal(v2);
+      expect(validateReport(clone(v2))).to.deep.equal(v2);
+    }
   });
 
   const cases: Array<[string, (x: Report) => void, string, RegExp]> = [
@@ -118,15 +122,15 @@ describe('validateReport consistency rules', () => {
 
   it('accepts a running report with no entry yet and unknown keys where documented', () => {
     const running = { ...clone(r), status: 'running', baseline: null, rounds: [], final: null, browser: 'Chromium 156' };
-    expect(validateReport(running)).to.deep.equal(running);
+    expect(validateReport(running)).to.deep.equal(migrateV1(running));
     const newer = changed(r, (x) => ((x.rounds[0] as unknown as Record<string, unknown>).appliedAt = 12));
-    expect(validateReport(newer)).to.deep.equal(newer);
+    expect(validateReport(newer)).to.deep.equal(migrateV1(newer as unknown as Record<string, unknown>));
   });
 });
 
 describe('report versions', () => {
   it('refuses versions it cannot read', () => {
-    for (const v of [0, 2, '1', null, undefined, 1.5]) refused({ ...clone(MAGNITUDE_REPORT), version: v }, 'report.version', /must be 1 \(the report versions this lab reads\)/);
+    for (const v of [0, 3, '1', '2', null, undefined, 1.5]) refused({ ...clone(MAGNITUDE_REPORT), version: v }, 'report.version', /must be an integer in \[1, 2\] \(the report versions this lab reads\)/);
   });
 
   it('migrates an older version step by step and checks the result', () => {
@@ -138,10 +142,68 @@ describe('report versions', () => {
     const old = clone(MAGNITUDE_REPORT) as unknown as Record<string, unknown>;
     old.version = 0;
     old.rounds = (old.rounds as Array<Record<string, unknown>>).map(({ timeMs, ...e }) => ({ ...e, times: timeMs }));
-    expect(validateReport(migrateReport(old, 'report', { 0: v0 }))).to.deep.equal(MAGNITUDE_REPORT);
+    const chain = { 0: v0, 1: migrateV1 };
+    expect(validateReport(migrateReport(old, 'report', chain))).to.deep.equal(migrateV1(clone(MAGNITUDE_REPORT) as unknown as Record<string, unknown>));
     const wrong: ReportMigration = (x) => ({ ...x, version: 3 });
-    expect(() => migrateReport(old, 'report', { 0: wrong })).to.throw(PruneLabError, 'report.version must be 1 after migrating from version 0 (got 3)');
-    expect(() => migrateReport({ ...old, version: -1 }, 'report', { 0: v0 })).to.throw(PruneLabError, 'report.version must be an integer in [0, 1] (the report versions this lab reads) (got -1)');
+    expect(() => migrateReport(old, 'report', { ...chain, 0: wrong })).to.throw(PruneLabError, 'report.version must be 1 after migrating from version 0 (got 3)');
+    expect(() => migrateReport({ ...old, version: -1 }, 'report', chain)).to.throw(PruneLabError, 'report.version must be an integer in [0, 2] (the report versions this lab reads) (got -1)');
+  });
+});
+
+describe('version 1 → 2: the legacy method onto the axes', () => {
+  const v1 = (prune: Record<string, unknown>): Record<string, unknown> => {
+    const x = clone(MAGNITUDE_REPORT) as unknown as Record<string, unknown>;
+    (x.config as Record<string, unknown>).prune = { scope: 'global', schedule: 'iterative', targetSparsity: 0.75, rounds: 2, finetuneEpochs: 1, rewind: false, ...prune };
+    return x;
+  };
+  const cases: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+    [{ method: 'global' }, { method: 'global', granularity: 'weight', criterion: 'magnitude', scope: 'global', when: 'after' }],
+    [{ method: 'local', scope: 'local' }, { method: 'local', granularity: 'weight', criterion: 'magnitude', scope: 'local', when: 'after' }],
+    // What a version-1 runner did with these: rank locally.
+    [{ method: 'global', scope: 'local' }, { method: 'local', granularity: 'weight', criterion: 'magnitude', scope: 'local', when: 'after' }],
+    [{ method: 'local', scope: 'global' }, { method: 'local', granularity: 'weight', criterion: 'magnitude', scope: 'local', when: 'after' }],
+    [{ method: 'random', scope: 'local' }, { method: 'random', granularity: 'weight', criterion: 'random', scope: 'local', when: 'after' }],
+    [{ method: 'structured' }, { method: 'structured', granularity: 'unit', criterion: 'l2', scope: 'global', when: 'after' }],
+    [{ method: 'structured', criterion: 'l1', scope: 'local' }, { method: 'structured', granularity: 'unit', criterion: 'l1', scope: 'local', when: 'after' }],
+    [{ method: 'global', schedule: 'gradual', finetuneEpochs: 2 }, { method: 'global', granularity: 'weight', criterion: 'magnitude', when: 'during' }],
+  ];
+  for (const [given, want] of cases) {
+    it(`migrates prune ${JSON.stringify(given)} to ${JSON.stringify(want)}`, () => {
+      const m = migrateV1(v1(given));
+      expect(m.version).to.equal(2);
+      const p = (m.config as { prune: Record<string, unknown> }).prune;
+      for (const [k, v] of Object.entries(want)) expect(p[k], k).to.equal(v);
+      // The migrated config is a valid normalized config of that run.
+      expect(validateConfig(m.config)).to.deep.equal(m.config);
+    });
+  }
+
+  it('migrates every committed version-1 report, keeping each method', async () => {
+    for (const url of COMMITTED) {
+      const raw = (await (await fetch(url)).json()) as unknown;
+      for (const r of Array.isArray(raw) ? raw : 'reports' in (raw as object) ? (raw as { reports: unknown[] }).reports : [raw]) {
+        expect((r as { version: number }).version, url).to.equal(1);
+        const v = validateReport(r, url);
+        const method = (r as { config: { prune: { method: string } } }).config.prune.method;
+        expect([v.version, v.config.prune.method, v.config.prune.granularity, v.config.prune.criterion, v.config.prune.when], url)
+          .to.deep.equal([2, method, 'weight', method === 'random' ? 'random' : 'magnitude', 'after']);
+      }
+    }
+  });
+
+  it('checks the version-2 round fields: calibration and timeMs.score', () => {
+    const v2 = migrateV1(clone(MAGNITUDE_REPORT) as unknown as Record<string, unknown>) as unknown as Report;
+    const ok = changed(v2, (x) => {
+      x.rounds[0]!.calibration = { samples: 600, batchSize: 16 };
+      x.rounds[0]!.timeMs.score = x.rounds[0]!.timeMs.prune;
+    });
+    expect(validateReport(clone(ok))).to.deep.equal(ok);
+    expect(reportToCsv(ok).split('\n')[0]).to.match(/,scoreMs,calibrationSamples,/);
+    refused(changed(ok, (x) => (x.rounds[0]!.calibration!.samples = 601)), 'report.rounds[0].calibration.samples', /an integer in \[1, 600\] \(data\.train\)/);
+    refused(changed(ok, (x) => (x.rounds[0]!.calibration!.batchSize = 0)), 'report.rounds[0].calibration.batchSize', /an integer in \[1, 600\]/);
+    refused(changed(ok, (x) => ((x.rounds[0]!.calibration as unknown as Record<string, unknown>).seed = 1)), 'report.rounds[0].calibration.seed', /absent/);
+    refused(changed(ok, (x) => (x.rounds[0]!.timeMs.score = x.rounds[0]!.timeMs.prune + 5)), 'report.rounds[0].timeMs.score', /at most timeMs\.prune/);
+    refused(changed(ok, (x) => (x.rounds[0]!.timeMs.score = -1)), 'report.rounds[0].timeMs.score', /a duration in ms/);
   });
 });
 
