@@ -5,13 +5,13 @@ import { WEIGHT_CRITERIA, type WeightCriterion, type WeightCriterionName } from 
 import { magnitude } from './magnitude.js';
 import { random } from './random.js';
 import { movement } from './movement.js';
-import { lamp } from './lamp.js';
+import { wanda } from './wanda.js';
 
 const REGISTRY: Partial<Record<WeightCriterionName, WeightCriterion>> = {
   magnitude,
   random,
   movement,
-  lamp,
+  wanda,
 };
 
 /** The criterion module for `name`; refuses names not in WEIGHT_CRITERIA, and those not yet built. */
