@@ -6,12 +6,18 @@ import { magnitude } from './magnitude.js';
 import { random } from './random.js';
 import { movement } from './movement.js';
 import { wanda } from './wanda.js';
+import { lamp } from './lamp.js';
+import { taylor } from './taylor.js';
+import { snip } from './snip.js';
 
 const REGISTRY: Partial<Record<WeightCriterionName, WeightCriterion>> = {
   magnitude,
   random,
   movement,
   wanda,
+  lamp,
+  taylor,
+  snip,
 };
 
 /** The criterion module for `name`; refuses names not in WEIGHT_CRITERIA, and those not yet built. */
