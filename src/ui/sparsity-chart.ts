@@ -7,6 +7,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { Report, RoundEntry } from '../lab/report.js';
 import { PruneLabError, check } from '../errors.js';
 import { checkEntryMetrics, checkLabels } from './check-report.js';
+import { axesLabel, currentReport } from './prune-axes.js';
 import { JsonSourceController } from './json-source.js';
 import { percent, seriesColor, themeColor } from './theme.js';
 import { INTERACTION, SPARSITY_X, UPlotElement, lineSeries, strokePath } from './uplot-element.js';
@@ -20,11 +21,29 @@ export interface SparsitySeries {
   points: Array<[number, number]>;
   /** [sparsity, value] of the dense baseline, when the report has one. */
   baseline: [number, number] | null;
+  /** How it is drawn: a line (the default), a dashed line, or marks alone (N:M points). */
+  style?: CurveStyle;
 }
 
-/** "global · iterative", disambiguated by a seed and then a number when runs share it. */
+export type CurveStyle = 'solid' | 'dashed' | 'points';
+
+/** A curve given directly (`curves`), instead of a report's rounds. */
+export interface SparsityCurve {
+  label: string;
+  /** [sparsity, accuracy]; drawn in order of sparsity. */
+  points: Array<[number, number]>;
+  /** Colour index (--prune-series-N): curves of one criterion share it. */
+  color: number;
+  style?: CurveStyle;
+  /** [sparsity, accuracy] of a dense baseline, ringed. */
+  baseline?: [number, number] | null;
+}
+
+const CURVE_STYLES: readonly CurveStyle[] = ['solid', 'dashed', 'points'];
+
+/** "magnitude · weight · global · after · iterative", disambiguated by a seed and then a number when runs share it. */
 export function runLabels(reports: readonly Report[]): string[] {
-  const base = reports.map((r) => `${r.config.prune.method} · ${r.config.prune.schedule}`);
+  const base = reports.map((r) => currentReport(r).config.prune).map((p) => `${axesLabel(p)} · ${p.schedule}`);
   const seeded = base.map((b, i) => (base.filter((x) => x === b).length > 1 ? `${b} · seed ${reports[i]!.config.seed}` : b));
   return seeded.map((s, i) => (seeded.filter((x) => x === s).length > 1 ? `${s} #${i + 1}` : s));
 }
@@ -65,10 +84,14 @@ export function sparsitySeries(reports: readonly Report[], labels: readonly stri
 export class PruneSparsityChart extends UPlotElement {
   /** The reports to overlay, one series each. */
   @property({ attribute: false }) reports: Report[] = [];
-  /** Series names, one per report (default: method · schedule). */
+  /** The reports as drawn: in the current version (validate() migrates older ones). */
+  private current: Report[] = [];
+  /** Series names, one per report (default: criterion · granularity · scope · when · schedule). */
   @property({ attribute: false }) labels: string[] | null = null;
   /** Also draw macro-F1 (dashed) for each report. */
   @property({ type: Boolean, attribute: 'show-f1' }) showF1 = false;
+  /** Curves to draw instead of the reports' rounds (null: the reports); points in [0, 1] × [0, 1]. */
+  @property({ attribute: false }) curves: SparsityCurve[] | null = null;
   /** One report: the same as `reports = [report]` (null: none). */
   get report(): Report | null {
     return this.reports[0] ?? null;
@@ -102,20 +125,44 @@ export class PruneSparsityChart extends UPlotElement {
     }
     this.validateSize();
     check(Array.isArray(this.reports), 'reports', 'an array of reports', this.reports);
-    this.reports.forEach((r, i) => {
+    this.current = [];
+    this.current = this.reports.map((raw, i) => {
       const f = `reports[${i}]`;
-      check(typeof r === 'object' && r !== null, f, 'a report object', r);
+      check(typeof raw === 'object' && raw !== null, f, 'a report object', raw);
+      // Older reports are read through the migration chain (which names what it cannot read).
+      const r = currentReport(raw, f);
       check(Array.isArray(r.rounds), `${f}.rounds`, 'an array of round entries', r.rounds);
-      check(typeof r.config?.prune?.method === 'string', `${f}.config.prune.method`, 'a string', r.config?.prune?.method);
+      check(typeof r.config?.prune?.criterion === 'string', `${f}.config.prune.criterion`, 'a string', r.config?.prune?.criterion);
       if (r.baseline !== null) checkEntryMetrics(r.baseline, `${f}.baseline`);
       r.rounds.forEach((e, k) => checkEntryMetrics(e, `${f}.rounds[${k}]`));
+      return r;
     });
     if (this.labels !== null) checkLabels(this.labels, 'labels', this.reports.length);
+    if (this.curves !== null) {
+      check(Array.isArray(this.curves), 'curves', 'null or an array of { label, points, color, style? }', this.curves);
+      this.curves.forEach((c, i) => {
+        const f = `curves[${i}]`;
+        check(typeof c === 'object' && c !== null && typeof c.label === 'string', `${f}.label`, 'a string', c?.label);
+        check(Number.isInteger(c.color) && c.color >= 0, `${f}.color`, 'an integer ≥ 0', c.color);
+        check(c.style === undefined || CURVE_STYLES.includes(c.style), `${f}.style`, `one of ${CURVE_STYLES.join(', ')}`, c.style);
+        check(Array.isArray(c.points), `${f}.points`, 'an array of [sparsity, accuracy]', c.points);
+        const unit = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
+        c.points.forEach((p, k) => check(Array.isArray(p) && p.length === 2 && unit(p[0]) && unit(p[1]), `${f}.points[${k}]`, '[sparsity, accuracy], both in [0, 1]', p));
+        if (c.baseline) check(unit(c.baseline[0]) && unit(c.baseline[1]), `${f}.baseline`, 'null or [sparsity, accuracy], both in [0, 1]', c.baseline);
+      });
+    }
   }
 
   /** The series as drawn (for scripts and tests). */
   get series(): SparsitySeries[] {
-    return this.validationMessage === null ? sparsitySeries(this.reports, this.labels, this.showF1) : [];
+    if (this.validationMessage !== null) return [];
+    if (this.curves !== null) {
+      return this.curves.map((c) => ({
+        label: c.label, metric: 'accuracy' as const, report: c.color, style: c.style ?? 'solid',
+        points: [...c.points].sort((a, b) => a[0] - b[0]), baseline: c.baseline ?? null,
+      }));
+    }
+    return sparsitySeries(this.current, this.labels, this.showF1);
   }
 
   protected hasData(): boolean {
@@ -167,7 +214,11 @@ export class PruneSparsityChart extends UPlotElement {
         { ...axis, label: 'sparsity (fraction of prunable weights at zero)', values: (_u, vals) => vals.map((v) => (v == null ? '' : percent(v, 0))) },
         { ...axis, label: this.showF1 ? 'accuracy / macro-F1' : 'accuracy', size: 56, values: (_u, vals) => vals.map((v) => (v == null ? '' : percent(v))) },
       ],
-      series: [SPARSITY_X, ...series.map((s, i) => lineSeries(s.label, colors[i]!, (v) => percent(v, 2), s.metric === 'macroF1' ? [6, 4] : []))],
+      series: [SPARSITY_X, ...series.map((s, i) => {
+        const line = lineSeries(s.label, colors[i]!, (v) => percent(v, 2), s.metric === 'macroF1' || s.style === 'dashed' ? [6, 4] : []);
+        // Marks alone: no line between them, larger points.
+        return s.style === 'points' ? { ...line, paths: () => null, spanGaps: false, points: { show: true, size: 11, fill: colors[i]!, stroke: colors[i]! } } : line;
+      })],
       ...INTERACTION,
       hooks: { draw: [drawBaselines] },
     };

@@ -66,9 +66,9 @@ const RANDOM_ROUNDS = [
   }),
 ];
 
-function report(id: string, method: 'global' | 'random', rounds: RoundEntry[]): Report {
+function report(id: string, criterion: 'magnitude' | 'random', rounds: RoundEntry[]): Report {
   return {
-    version: 1,
+    version: 2,
     id,
     createdAt: '2026-11-27T10:00:00.000Z',
     status: 'complete',
@@ -76,7 +76,7 @@ function report(id: string, method: 'global' | 'random', rounds: RoundEntry[]): 
       model: { name: 'tiny-mlp', input: { C: 1, H: 4, W: 4 }, layers: [{ type: 'flatten' }, { type: 'linear', units: 8 }, { type: 'relu' }, { type: 'linear', units: 3 }] },
       dataset: { name: 'idx', label: 'tiny' },
       train: { epochs: 2, batchSize: 16, optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 } },
-      prune: { method, scope: 'global', schedule: 'iterative', targetSparsity: 0.75, rounds: 2, finetuneEpochs: 1, rewind: false },
+      prune: { granularity: 'weight', criterion, scope: 'global', when: 'after', schedule: 'iterative', targetSparsity: 0.75, rounds: 2, finetuneEpochs: 1, rewind: false },
       seed: 7,
       evaluateOn: 'test',
     },
@@ -90,8 +90,15 @@ function report(id: string, method: 'global' | 'random', rounds: RoundEntry[]): 
   };
 }
 
-export const MAGNITUDE_REPORT = report('fixture-magnitude', 'global', MAGNITUDE_ROUNDS);
+export const MAGNITUDE_REPORT = report('fixture-magnitude', 'magnitude', MAGNITUDE_ROUNDS);
 export const RANDOM_REPORT = report('fixture-random', 'random', RANDOM_ROUNDS);
+
+/** The magnitude report as a version-1 lab wrote it (method, no axes): what stored records and old files hold. */
+export const MAGNITUDE_REPORT_V1 = (() => {
+  const prune: Record<string, unknown> = { ...MAGNITUDE_REPORT.config.prune };
+  for (const k of ['granularity', 'criterion', 'when']) delete prune[k];
+  return { ...MAGNITUDE_REPORT, version: 1, config: { ...MAGNITUDE_REPORT.config, prune: { ...prune, method: 'global' } } } as unknown as Report;
+})();
 
 /** Five paths; dense is flat in sparsity, sparse gets faster, masked costs a little more than dense. */
 export const LATENCY: LatencyPoint[] = [0, 0.5, 0.75, 0.9].flatMap((s) => [

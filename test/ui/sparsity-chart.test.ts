@@ -5,7 +5,7 @@ import '../../src/ui/sparsity-chart.js';
 import { runLabels, sparsitySeries } from '../../src/ui/sparsity-chart.js';
 import type { Report } from '../../src/lab/report.js';
 import { $, $$, errorText, mount, settle, unmountAll } from './helpers.js';
-import { MAGNITUDE_REPORT, RANDOM_REPORT } from './fixtures.js';
+import { MAGNITUDE_REPORT, MAGNITUDE_REPORT_V1, RANDOM_REPORT } from './fixtures.js';
 
 const legendLabels = (el: Element): string[] => $$(el, '.u-legend .u-series th').map((th) => th.textContent!.trim());
 
@@ -14,7 +14,7 @@ describe('<prune-sparsity-chart>', () => {
 
   it('builds one accuracy series per report, baseline first, sorted by sparsity', () => {
     const s = sparsitySeries([MAGNITUDE_REPORT, RANDOM_REPORT], null, false);
-    expect(s.map((x) => x.label)).to.deep.equal(['global · iterative', 'random · iterative']);
+    expect(s.map((x) => x.label)).to.deep.equal(['magnitude · weight · global · after · iterative', 'random · weight · global · after · iterative']);
     expect(s[0]!.points).to.deep.equal([[0, 0.926667], [0.5, 0.926667], [0.75, 0.886667]]);
     expect(s[1]!.points).to.deep.equal([[0, 0.926667], [0.5, 0.86], [0.75, 0.746667]]);
     expect(s[1]!.baseline).to.deep.equal([0, 0.926667]);
@@ -25,15 +25,15 @@ describe('<prune-sparsity-chart>', () => {
 
   it('tells runs with the same method apart by seed, then by number', () => {
     const other = { ...MAGNITUDE_REPORT, config: { ...MAGNITUDE_REPORT.config, seed: 8 } };
-    expect(runLabels([MAGNITUDE_REPORT, other])).to.deep.equal(['global · iterative · seed 7', 'global · iterative · seed 8']);
-    expect(runLabels([MAGNITUDE_REPORT, MAGNITUDE_REPORT])).to.deep.equal(['global · iterative · seed 7 #1', 'global · iterative · seed 7 #2']);
+    expect(runLabels([MAGNITUDE_REPORT, other])).to.deep.equal(['magnitude · weight · global · after · iterative · seed 7', 'magnitude · weight · global · after · iterative · seed 8']);
+    expect(runLabels([MAGNITUDE_REPORT, MAGNITUDE_REPORT])).to.deep.equal(['magnitude · weight · global · after · iterative · seed 7 #1', 'magnitude · weight · global · after · iterative · seed 7 #2']);
   });
 
   it('draws N series with uPlot, and 2N with show-f1', async () => {
     const el = await mount('prune-sparsity-chart', { reports: [MAGNITUDE_REPORT, RANDOM_REPORT] });
     expect(el.chart, 'a uPlot instance').to.not.equal(null);
     expect(el.chart!.series.length).to.equal(3);
-    expect(legendLabels(el)).to.deep.equal(['sparsity', 'global · iterative', 'random · iterative']);
+    expect(legendLabels(el)).to.deep.equal(['sparsity', 'magnitude · weight · global · after · iterative', 'random · weight · global · after · iterative']);
     expect($$(el, 'canvas').length).to.be.greaterThan(0);
     // Aligned data: the union of x values, each series' y at its own x.
     expect(el.chart!.data[0]).to.deep.equal([0, 0.5, 0.75]);
@@ -42,13 +42,13 @@ describe('<prune-sparsity-chart>', () => {
     await settle(el);
     expect(el.showF1).to.equal(true);
     expect(el.chart!.series.length).to.equal(5);
-    expect(legendLabels(el).slice(3)).to.deep.equal(['global · iterative (macro-F1)', 'random · iterative (macro-F1)']);
+    expect(legendLabels(el).slice(3)).to.deep.equal(['magnitude · weight · global · after · iterative (macro-F1)', 'random · weight · global · after · iterative (macro-F1)']);
   });
 
   it('takes a single report as `report`', async () => {
     const el = await mount('prune-sparsity-chart', { report: RANDOM_REPORT });
     expect(el.reports).to.deep.equal([RANDOM_REPORT]);
-    expect(legendLabels(el)).to.deep.equal(['sparsity', 'random · iterative']);
+    expect(legendLabels(el)).to.deep.equal(['sparsity', 'random · weight · global · after · iterative']);
   });
 
   it('maps width and height attributes to the plot size', async () => {
@@ -75,6 +75,36 @@ describe('<prune-sparsity-chart>', () => {
     el.setAttribute('width', '50');
     await settle(el);
     expect(errorText(el)).to.contain('width must be an integer in [120, 4096]');
+  });
+
+  it('reads a version-1 report through the migration: its method shown as the axes it stood for', async () => {
+    expect(runLabels([MAGNITUDE_REPORT_V1])).to.deep.equal(['magnitude · weight · global · after · iterative']);
+    const el = await mount('prune-sparsity-chart', { reports: [MAGNITUDE_REPORT_V1, RANDOM_REPORT] });
+    expect(el.validationMessage).to.equal(null);
+    expect(legendLabels(el)).to.deep.equal(['sparsity', 'magnitude · weight · global · after · iterative', 'random · weight · global · after · iterative']);
+    expect(el.series[0]!.points).to.deep.equal(sparsitySeries([MAGNITUDE_REPORT], null, false)[0]!.points);
+    el.reports = [{ ...MAGNITUDE_REPORT_V1, version: 0 } as unknown as Report];
+    await settle(el);
+    expect(errorText(el)).to.match(/^reports\[0\]\.version must be /);
+  });
+
+  it('draws curves given directly: lines, dashed lines and marks alone, coloured by index', async () => {
+    const el = await mount('prune-sparsity-chart', {
+      curves: [
+        { label: 'magnitude · one-shot', color: 0, points: [[0.9, 0.5], [0.5, 0.9]], baseline: [0, 0.95] },
+        { label: 'magnitude · iterative', color: 0, style: 'dashed', points: [[0.5, 0.93], [0.9, 0.91]] },
+        { label: 'magnitude · N:M', color: 0, style: 'points', points: [[0.5, 0.92]] },
+        { label: 'random · one-shot', color: 1, points: [[0.5, 0.6]] },
+      ],
+    });
+    expect(legendLabels(el)).to.deep.equal(['sparsity', 'magnitude · one-shot', 'magnitude · iterative', 'magnitude · N:M', 'random · one-shot']);
+    expect(el.series.map((x) => [x.style, x.report, x.points.length])).to.deep.equal([['solid', 0, 2], ['dashed', 0, 2], ['points', 0, 1], ['solid', 1, 1]]);
+    expect(el.series[0]!.points).to.deep.equal([[0.5, 0.9], [0.9, 0.5]]);
+    expect(el.chart!.data[0]).to.deep.equal([0.5, 0.9]);
+    expect(el.chart!.series[2]!.dash).to.deep.equal([6, 4]);
+    el.curves = [{ label: 'x', color: 0, points: [[0.5, 1.2]] }];
+    await settle(el);
+    expect(errorText(el)).to.equal('curves[0].points[0] must be [sparsity, accuracy], both in [0, 1] (got array(2))');
   });
 
   it('loads a report from src, and says when it cannot', async () => {

@@ -1,12 +1,20 @@
 // The controls of <prune-lab>: each one's attribute, label and allowed values, the
 // engine config they make up, and which control an engine error is about. The
 // values are checked by the engine's own validation (in the Worker); here only
-// what never reaches it is checked: numbers that did not parse, custom-spec JSON.
+// what never reaches it is checked: numbers that did not parse, custom-spec JSON,
+// an N:M pattern that is not "N:M".
 import type { ExperimentConfig, LabFailure, ModelSpec } from '../../worker/api.js';
+import { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN, NM_CRITERIA, INIT_CRITERIA, DURING_CRITERIA } from '../../lab/config.js';
 
 export const MODELS = ['lenet-300-100', 'lenet-5', 'custom'] as const;
 export const DATASETS = ['mnist', 'idx'] as const;
+/** The legacy shorthand for the axes (attribute `method`; absent: the axes below decide). */
 export const METHOD_NAMES = ['global', 'local', 'random', 'structured'] as const;
+export const SCOPES = ['global', 'local'] as const;
+/** Every criterion name (the options offered depend on the granularity and when: criterionOptions). */
+export const CRITERION_NAMES = [...new Set<string>([...WEIGHT_CRITERIA, ...UNIT_CRITERIA])] as readonly string[];
+/** The N:M patterns offered (the attribute takes any "N:M" with 1 ≤ N < M ≤ 16). */
+export const NM_PATTERNS = ['2:4', '4:8', '1:4'] as const;
 export const SCHEDULE_NAMES = ['oneshot', 'iterative', 'gradual'] as const;
 export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
 export const VIEWS = ['curves', 'sparsity', 'latency', 'layers', 'mask', 'confusion', 'metrics', 'size', 'pad', 'runs'] as const;
@@ -18,7 +26,17 @@ export interface LabControls {
   modelSpec: string | null;
   /** The `dataset` attribute (HTMLElement.dataset is taken). */
   datasetName: string;
-  method: string;
+  /** Legacy: null unless set (then the engine maps it onto granularity, criterion and scope). */
+  method: string | null;
+  granularity: string;
+  /** null: the granularity's default (magnitude for weights and N:M, l2 for units). */
+  criterion: string | null;
+  scope: string;
+  when: string;
+  /** "N:M", used with granularity 'nm'. */
+  nm: string;
+  /** null: the engine's default (1,024, or the training rows if fewer); only for criteria that score from data. */
+  calibrationSamples: number | null;
   schedule: string;
   targetSparsity: number;
   rounds: number;
@@ -38,7 +56,13 @@ export const DEFAULTS: LabControls = {
   model: 'lenet-300-100',
   modelSpec: null,
   datasetName: 'mnist',
-  method: 'global',
+  method: null,
+  granularity: 'weight',
+  criterion: null,
+  scope: 'global',
+  when: 'after',
+  nm: '2:4',
+  calibrationSamples: null,
   schedule: 'iterative',
   targetSparsity: 0.9,
   rounds: 3,
@@ -61,9 +85,12 @@ export interface ControlSpec {
   /** Config fields (prefixes) whose errors belong to this control. */
   fields: string[];
   options?: readonly string[];
+  /** Options offered as suggestions only: any text may be typed (the N:M pattern). */
+  suggest?: readonly string[];
+  /** A nullable choice: null (the attribute absent or empty) is allowed beside the options. */
+  nullable?: boolean;
   /** Numbers: the input's step; null-able numbers may be left empty. */
   step?: string;
-  nullable?: boolean;
   hint: string;
 }
 
@@ -71,7 +98,13 @@ export const CONTROLS: readonly ControlSpec[] = [
   { key: 'model', attr: 'model', label: 'model', fields: ['model'], options: MODELS, hint: 'LeNet-300-100, LeNet-5, or a custom spec' },
   { key: 'modelSpec', attr: 'model-spec', label: 'custom spec (JSON)', fields: ['model.'], hint: '{ "input": {"C":1,"H":28,"W":28}, "layers": [...] }' },
   { key: 'datasetName', attr: 'dataset', label: 'dataset', fields: ['dataset'], options: DATASETS, hint: 'MNIST, or IDX files laid out like it at data-url' },
-  { key: 'method', attr: 'method', label: 'method', fields: ['prune.method', 'prune.scope', 'prune.criterion'], options: METHOD_NAMES, hint: 'global / local magnitude, random, structured' },
+  { key: 'method', attr: 'method', label: 'method (legacy)', fields: ['prune.method', 'prune.keptCounts'], options: METHOD_NAMES, nullable: true, hint: 'global / local magnitude, random, structured: a shorthand for granularity, criterion and scope' },
+  { key: 'granularity', attr: 'granularity', label: 'granularity', fields: ['prune.granularity'], options: GRANULARITIES, hint: 'single weights, whole units (neurons / filters, shrunk), or N:M groups' },
+  { key: 'criterion', attr: 'criterion', label: 'criterion', fields: ['prune.criterion', 'prune.sparsegpt', 'prune.synflow'], options: CRITERION_NAMES, nullable: true, hint: 'how weights (or units) are scored; the list follows granularity and when' },
+  { key: 'scope', attr: 'scope', label: 'scope', fields: ['prune.scope', 'prune.layers'], options: SCOPES, hint: 'one threshold across all layers, or one per layer' },
+  { key: 'when', attr: 'when', label: 'when', fields: ['prune.when'], options: WHEN, hint: 'after training, at initialization (then train the sparse net), or during training (gradual)' },
+  { key: 'nm', attr: 'nm', label: 'N:M pattern', fields: ['prune.nm'], suggest: NM_PATTERNS, hint: 'keep N of every M consecutive weights along a row\'s inputs (granularity nm)' },
+  { key: 'calibrationSamples', attr: 'calibration-samples', label: 'calibration samples', fields: ['prune.calibration'], step: '1', nullable: true, hint: 'empty: 1,024 (or the training rows); taylor, snip, wanda, sparsegpt only' },
   { key: 'schedule', attr: 'schedule', label: 'schedule', fields: ['prune.schedule'], options: SCHEDULE_NAMES, hint: 'one-shot, iterative, gradual' },
   { key: 'targetSparsity', attr: 'target-sparsity', label: 'target sparsity', fields: ['prune.targetSparsity'], step: '0.01', hint: 'in [0, 1)' },
   { key: 'rounds', attr: 'rounds', label: 'rounds', fields: ['prune.rounds', 'prune.gradualEvery', 'prune.gradualStart'], step: '1', hint: '1 to 100 (one-shot: 1)' },
@@ -86,6 +119,21 @@ export const CONTROLS: readonly ControlSpec[] = [
   { key: 'testSamples', attr: 'test-samples', label: 'test samples', fields: ['subsets.test', 'testSubset'], step: '1', nullable: true, hint: 'empty: all 10,000' },
   { key: 'rewind', attr: 'rewind', label: 'lottery-ticket rewind', fields: ['prune.rewind'], step: '1', nullable: true, hint: 'empty: off; else the training step to rewind survivors to (0 = init)' },
 ];
+
+/** The criteria the engine accepts with this granularity and when (CRITERIA of src/lab/config.ts). */
+export function criterionOptions(granularity: string, when: string): readonly string[] {
+  if (granularity === 'unit') return UNIT_CRITERIA;
+  if (granularity === 'nm') return NM_CRITERIA;
+  if (when === 'init') return INIT_CRITERIA;
+  if (when === 'during') return DURING_CRITERIA;
+  return WEIGHT_CRITERIA;
+}
+
+/** "N:M" → { n, m } (integers; their range is the engine's to check), or null when it is not of that form. */
+export function parseNm(v: string): { n: number; m: number } | null {
+  const r = /^\s*(\d{1,3})\s*:\s*(\d{1,3})\s*$/.exec(v);
+  return r ? { n: Number(r[1]), m: Number(r[2]) } : null;
+}
 
 /** The control an error names: by its attribute, else by the longest matching config-field prefix. */
 export function controlOf(field: string | undefined): ControlSpec | undefined {
@@ -122,6 +170,8 @@ export function buildConfig(c: LabControls): { ok: true; config: ExperimentConfi
       return { ok: false, error: problem(spec, spec.nullable ? 'a number, or empty' : 'a number', v) };
     }
   }
+  const nm = parseNm(c.nm);
+  if (nm === null) return { ok: false, error: problem(CONTROLS.find((s) => s.key === 'nm')!, 'an N:M pattern such as 2:4 (N kept in every M)', c.nm) };
   let model: string | ModelSpec = c.model;
   if (c.model === 'custom') {
     const spec = CONTROLS.find((s) => s.key === 'modelSpec')!;
@@ -139,14 +189,24 @@ export function buildConfig(c: LabControls): { ok: true; config: ExperimentConfi
   const optimizer = c.optimizer === 'sgd'
     ? { type: 'sgd' as const, lr: c.learningRate, momentum: 0.9 }
     : { type: c.optimizer as 'adam', lr: c.learningRate };
-  const config: ExperimentConfig = {
+  type Prune = ExperimentConfig['prune'];
+  const config = {
     model,
     dataset: c.datasetName === 'idx' ? { name: 'idx' } : { name: c.datasetName as 'mnist' },
     train: { epochs: c.epochs, batchSize: c.batchSize, optimizer },
     prune: {
-      method: c.method as ExperimentConfig['prune']['method'],
-      schedule: c.schedule as ExperimentConfig['prune']['schedule'],
-      targetSparsity: c.targetSparsity,
+      // Each axis only when it is not its default, so that the engine fills in the rest
+      // (and a legacy method's config is what it was before the axes: method alone).
+      ...(c.method !== null ? { method: c.method as Prune['method'] } : {}),
+      ...(c.granularity !== DEFAULTS.granularity ? { granularity: c.granularity as Prune['granularity'] } : {}),
+      ...(c.criterion !== null ? { criterion: c.criterion as Prune['criterion'] } : {}),
+      ...(c.scope !== DEFAULTS.scope ? { scope: c.scope as Prune['scope'] } : {}),
+      ...(c.when !== DEFAULTS.when ? { when: c.when as Prune['when'] } : {}),
+      ...(c.granularity === 'nm' ? { nm } : {}),
+      ...(c.calibrationSamples !== null ? { calibration: { samples: c.calibrationSamples } } : {}),
+      schedule: c.schedule as Prune['schedule'],
+      // N:M fixes the sparsity (1 − N/M): the engine fills it in.
+      ...(c.granularity === 'nm' ? {} : { targetSparsity: c.targetSparsity }),
       // One-shot is one round by definition: the rounds control is set aside for it.
       rounds: c.schedule === 'oneshot' ? 1 : c.rounds,
       finetuneEpochs: c.finetuneEpochs,
@@ -154,7 +214,7 @@ export function buildConfig(c: LabControls): { ok: true; config: ExperimentConfi
     },
     seed: c.seed,
     ...(Object.keys(subsets).length ? { subsets } : {}),
-  };
+  } as ExperimentConfig;
   return { ok: true, config };
 }
 

@@ -11,6 +11,7 @@ import { layerSize } from '../../metrics/size.js';
 import { emit, percent, theme } from '../theme.js';
 import type { ModelSizes } from '../types.js';
 import { formatBytes } from '../size-view.js';
+import { axesLabel } from '../prune-axes.js';
 import type { DigitInputDetail } from '../digit-pad.js';
 import type { RoundMark, TrainingPoint } from '../training-chart.js';
 import '../training-chart.js';
@@ -23,7 +24,7 @@ import '../metrics-table.js';
 import '../size-view.js';
 import '../digit-pad.js';
 import { LabController, defaultLabWorker, type LabWorkerFactory } from './lab-controller.js';
-import { CONTROLS, DEFAULTS, VIEWS, buildConfig, controlOf, parseViews, type ControlSpec, type LabControls, type LabView } from './lab-config.js';
+import { CONTROLS, DEFAULTS, VIEWS, buildConfig, controlOf, criterionOptions, parseViews, type ControlSpec, type LabControls, type LabView } from './lab-config.js';
 import { decodeHash, encodeHash } from './hash-state.js';
 import { DB_NAME, RunStore, holdRunLock, type RunRecord, type RunState } from './run-store.js';
 import { download, parseReports, reportFileName, reportJson } from './report-io.js';
@@ -45,10 +46,20 @@ const num = (def: number) => ({
   fromAttribute: (v: string | null): number => (v === null ? def : v.trim() === '' ? NaN : Number(v)),
   toAttribute: (v: number): string => String(v),
 });
+/** A choice that may be unset: absent or '' is null (the engine's default), and null removes the attribute. */
+const nullableText = {
+  fromAttribute: (v: string | null): string | null => (v === null || v === '' ? null : v),
+  toAttribute: (v: string | null): string | null => v,
+};
 const nullableNum = (def: number | null) => ({
   fromAttribute: (v: string | null): number | null => (v === null ? def : v.trim() === '' ? null : Number(v)),
   toAttribute: (v: number | null): string => (v === null ? '' : String(v)),
 });
+
+/** The controls that show the engine's normalized axes once the settings are checked. */
+const AXES: ReadonlyArray<keyof LabControls> = ['granularity', 'criterion', 'scope', 'when'];
+const GRANULARITY = CONTROLS.find((c) => c.key === 'granularity')!;
+const WHEN_CONTROL = CONTROLS.find((c) => c.key === 'when')!;
 
 /** Keys of the URL hash besides the controls. */
 const HASH_EXTRA = ['latency-frames'] as const;
@@ -126,8 +137,28 @@ export class PruneLab extends LitElement {
   @property({ attribute: 'model-spec' }) modelSpec: string | null = DEFAULTS.modelSpec;
   /** Attribute `dataset`: 'mnist', or 'idx' for other IDX files laid out like MNIST's at `data-url`. */
   @property({ attribute: 'dataset', converter: text(DEFAULTS.datasetName), reflect: true }) datasetName = DEFAULTS.datasetName;
-  /** 'global' or 'local' magnitude, 'random', or 'structured' (neurons / filters). */
-  @property({ converter: text(DEFAULTS.method), reflect: true }) method = DEFAULTS.method;
+  /**
+   * Legacy shorthand for the axes: 'global' or 'local' magnitude, 'random', or 'structured'
+   * (neurons / filters, criterion l2 unless given). Null (absent): the axes below decide.
+   * Changing granularity, criterion or scope from the form clears it (the axes it stood for are kept).
+   */
+  @property({ converter: nullableText, reflect: true }) method: string | null = DEFAULTS.method;
+  /** What is removed: 'weight' (single weights), 'unit' (neurons / filters, physically shrunk) or 'nm' (N:M groups). */
+  @property({ converter: text(DEFAULTS.granularity), reflect: true }) granularity = DEFAULTS.granularity;
+  /**
+   * How weights are scored (weight, nm: magnitude, random, taylor, snip, synflow, lamp, wanda, sparsegpt,
+   * movement; the engine names those a combination allows) or units (l1, l2, taylor, norm-product).
+   * Null (absent): the granularity's default (magnitude; l2 for units).
+   */
+  @property({ converter: nullableText, reflect: true }) criterion: string | null = DEFAULTS.criterion;
+  /** One threshold across every prunable layer ('global') or one per layer ('local'). */
+  @property({ converter: text(DEFAULTS.scope), reflect: true }) scope = DEFAULTS.scope;
+  /** When the masks are chosen: 'after' training, at 'init' (then the sparse net trains), or 'during' training (gradual). */
+  @property({ converter: text(DEFAULTS.when), reflect: true }) when = DEFAULTS.when;
+  /** The N:M pattern "N:M" (2:4, 4:8, 1:4, …), used with granularity 'nm'; the sparsity is then 1 − N/M. */
+  @property({ converter: text(DEFAULTS.nm), reflect: true }) nm = DEFAULTS.nm;
+  /** Calibration images (a seeded subset of the training split) for taylor, snip, wanda, sparsegpt; empty: 1,024. */
+  @property({ attribute: 'calibration-samples', converter: nullableNum(DEFAULTS.calibrationSamples), reflect: true }) calibrationSamples: number | null = DEFAULTS.calibrationSamples;
   /** 'oneshot', 'iterative' or 'gradual'. */
   @property({ converter: text(DEFAULTS.schedule), reflect: true }) schedule = DEFAULTS.schedule;
   /** Fraction of prunable weights to remove, in [0, 1). */
@@ -654,33 +685,70 @@ export class PruneLab extends LitElement {
     return all.at(-1) ?? null;
   }
 
+  /** What an axis control shows: the engine's normalized value once checked (a legacy method's axes, a default criterion), else the property. */
+  private shownValue(c: ControlSpec): unknown {
+    const p = this.validConfig?.prune as Record<string, unknown> | undefined;
+    if (p && AXES.includes(c.key)) return p[c.key] ?? this[c.key];
+    return this[c.key];
+  }
+
   private setControl(c: ControlSpec, raw: string): void {
     const current = this[c.key];
     let v: unknown = raw;
     if (c.step !== undefined) v = c.nullable && raw.trim() === '' ? null : raw.trim() === '' ? NaN : Number(raw);
-    else if (c.key === 'modelSpec') v = raw.trim() === '' ? null : raw;
+    else if (c.key === 'modelSpec' || c.nullable) v = raw.trim() === '' ? null : raw;
+    // Choosing an axis (or clearing the legacy method) keeps the axes the method stood for.
+    if ((c.key === 'method' && v === null) || (this.method !== null && (c.key === 'granularity' || c.key === 'criterion' || c.key === 'scope'))) {
+      const p = this.validConfig?.prune;
+      if (p) {
+        this.granularity = p.granularity ?? this.granularity;
+        this.criterion = p.criterion ?? this.criterion;
+        this.scope = p.scope ?? this.scope;
+      }
+      this.method = null;
+    }
     if (v !== current) (this as unknown as Record<string, unknown>)[c.key] = v;
+    // What the new granularity or when allows: a criterion of its list, and the schedule it runs with.
+    if (c.key === 'granularity' || c.key === 'when') {
+      if (this.criterion !== null && !criterionOptions(this.granularity, this.when).includes(this.criterion)) this.criterion = null;
+      if (v === 'nm' || v === 'init') this.schedule = 'oneshot';
+      if (v === 'init') this.finetuneEpochs = 0;
+      if (v === 'during') this.schedule = 'gradual';
+    }
   }
 
   private renderControl(c: ControlSpec): unknown {
-    const v = this[c.key];
+    const v = this.shownValue(c);
     const bad = controlOf(this.configError?.field) === c;
-    const disabled = this.controller.running || (c.key === 'rounds' && this.schedule === 'oneshot');
+    const nm = this.granularity === 'nm';
+    const setAside = (c.key === 'rounds' && this.schedule === 'oneshot') || (c.key === 'targetSparsity' && nm) || (c.key === 'nm' && !nm);
+    const disabled = this.controller.running || setAside;
     const id = `c-${c.attr}`;
     let input: unknown;
+    if (c.key === 'method' && this.method === null) return nothing;
     if (c.options) {
+      const options = c.key === 'criterion' ? criterionOptions(String(this.shownValue(GRANULARITY)), String(this.shownValue(WHEN_CONTROL))) : c.options;
+      const shown = v === null ? '' : String(v);
       input = html`<select id=${id} name=${c.attr} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'} @change=${(e: Event) => this.setControl(c, (e.target as HTMLSelectElement).value)}>
-        ${c.options.map((o) => html`<option value=${o} ?selected=${o === v}>${o}</option>`)}
-        ${c.options.includes(String(v)) ? nothing : html`<option value=${String(v)} selected>${String(v)}</option>`}
+        ${c.key === 'method' ? html`<option value="">none: use the axes</option>` : nothing}
+        ${c.nullable && c.key !== 'method' && v === null ? html`<option value="" selected>default</option>` : nothing}
+        ${options.map((o) => html`<option value=${o} ?selected=${o === shown}>${o}</option>`)}
+        ${v === null || options.includes(shown) ? nothing : html`<option value=${shown} selected>${shown}</option>`}
       </select>`;
+    } else if (c.suggest) {
+      const list = `${id}-list`;
+      input = html`<input id=${id} name=${c.attr} type="text" list=${list} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'} size="5"
+        .value=${String(v)} @change=${(e: Event) => this.setControl(c, (e.target as HTMLInputElement).value)} />
+        <datalist id=${list}>${c.suggest.map((o) => html`<option value=${o}></option>`)}</datalist>`;
     } else if (c.key === 'modelSpec') {
       if (this.model !== 'custom') return nothing;
       input = html`<textarea id=${id} name=${c.attr} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'} placeholder=${c.hint}
         .value=${this.modelSpec ?? ''} @change=${(e: Event) => this.setControl(c, (e.target as HTMLTextAreaElement).value)}></textarea>`;
     } else {
-      const shown = c.key === 'rounds' && this.schedule === 'oneshot' ? '1' : v === null || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
+      const fixed = c.key === 'rounds' && this.schedule === 'oneshot' ? '1' : c.key === 'targetSparsity' && nm ? String(this.validConfig?.prune.targetSparsity ?? '') : null;
+      const shown = fixed ?? (v === null || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v));
       input = html`<input id=${id} name=${c.attr} type="number" step=${c.step ?? 'any'} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'}
-        placeholder=${c.nullable ? 'all' : ''} .value=${shown} @change=${(e: Event) => this.setControl(c, (e.target as HTMLInputElement).value)} />`;
+        placeholder=${c.nullable ? (c.key === 'calibrationSamples' ? 'default' : 'all') : ''} .value=${shown} @change=${(e: Event) => this.setControl(c, (e.target as HTMLInputElement).value)} />`;
     }
     return html`<label class=${c.key === 'modelSpec' ? 'wide' : ''} title=${c.hint} data-control=${c.attr}>${c.label}${input}
       ${bad ? html`<span class="why">${this.configError!.message}</span>` : nothing}</label>`;
@@ -693,7 +761,7 @@ export class PruneLab extends LitElement {
     const canRun = !running && !c.deviceError && this.validationMessage === null && this.validConfig !== null;
     return html`<div class="controls" part="controls">
       <fieldset><legend>model &amp; data</legend>${by(['model', 'modelSpec', 'datasetName', 'trainSamples', 'validationSamples', 'testSamples']).map((x) => this.renderControl(x))}</fieldset>
-      <fieldset><legend>pruning</legend>${by(['method', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'rewind']).map((x) => this.renderControl(x))}</fieldset>
+      <fieldset><legend>pruning</legend>${by(['method', 'granularity', 'criterion', 'scope', 'when', 'nm', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'calibrationSamples', 'rewind']).map((x) => this.renderControl(x))}</fieldset>
       <fieldset><legend>training</legend>${by(['epochs', 'optimizer', 'learningRate', 'batchSize', 'seed']).map((x) => this.renderControl(x))}</fieldset>
       <div class="run" part="run">
         <button class="primary" data-action="run" ?disabled=${!canRun} @click=${() => void this.run().catch(() => {})}>Run</button>
@@ -772,7 +840,7 @@ export class PruneLab extends LitElement {
           const fin = r.final;
           return html`<tr data-run=${rec.id}>
             <td><input type="checkbox" aria-label="show on the sparsity chart" .checked=${rec.shown} @change=${(e: Event) => void this.toggleShown(rec, (e.target as HTMLInputElement).checked)} /></td>
-            <td title=${r.id}>${new Date(r.createdAt).toLocaleString()} · ${r.model.name} · ${r.config.prune.method} · ${r.config.prune.schedule} → ${percent(r.config.prune.targetSparsity, 0)}</td>
+            <td title=${r.id}>${new Date(r.createdAt).toLocaleString()} · ${r.model.name} · <span data-axes>${axesLabel(r.config.prune)}</span> · ${r.config.prune.schedule} → ${percent(r.config.prune.targetSparsity, 0)}</td>
             <td><span class="state ${rec.state}" title=${r.error?.message ?? ''}>${rec.state}</span></td>
             <td data-progress>${runProgress(r).text}</td>
             <td>${fin ? `${percent(fin.sparsity)} sparse · ${percent(fin.accuracy, 2)}` : '–'}</td>

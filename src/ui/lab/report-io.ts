@@ -31,10 +31,12 @@ export function reportJson(r: Report): string {
   return JSON.stringify(r, null, 2);
 }
 
-/** A file name for a report: "prune-lab-<model>-<method>-<schedule>-<id>.<ext>". */
+/** A file name for a report: "prune-lab-<model>-<criterion>-<granularity>-<schedule>-<id>.<ext>" (N:M: the pattern as granularity, "2of4"). */
 export function reportFileName(r: Report, ext: 'json' | 'csv'): string {
   const model = typeof r.config.model === 'string' ? r.config.model : (r.model.name || 'custom');
-  return `prune-lab-${model}-${r.config.prune.method}-${r.config.prune.schedule}-${r.id}.${ext}`.replace(/[^\w.-]+/g, '_');
+  const p = r.config.prune;
+  const granularity = p.granularity === 'nm' && p.nm ? `${p.nm.n}of${p.nm.m}` : p.granularity;
+  return `prune-lab-${model}-${p.criterion}-${granularity}-${p.schedule}-${r.id}.${ext}`.replace(/[^\w.-]+/g, '_');
 }
 
 /** Saves text as a file through a temporary link (the browser's download). */

@@ -5,6 +5,7 @@
 // a crash) and is marked interrupted, its finished rounds kept.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Report } from '../../worker/api.js';
+import { currentReport } from '../prune-axes.js';
 
 export type RunState = 'running' | 'complete' | 'aborted' | 'error' | 'interrupted';
 
@@ -37,9 +38,18 @@ export class RunStore {
     return new RunStore(db);
   }
 
-  /** Every record, oldest run first. */
+  /**
+   * Every record, oldest run first, its report in the current version (a record written
+   * by an older lab goes through the engine's migration chain; one it cannot read is left out).
+   */
   async list(): Promise<RunRecord[]> {
-    const all = await this.db.getAll('runs');
+    const all = (await this.db.getAll('runs')).flatMap((r) => {
+      try {
+        return [{ ...r, report: currentReport(r.report, `runs.${r.id}.report`) }];
+      } catch {
+        return [];
+      }
+    });
     return all.sort((a, b) => a.report.createdAt.localeCompare(b.report.createdAt) || a.id.localeCompare(b.id));
   }
 

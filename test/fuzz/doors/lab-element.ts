@@ -9,7 +9,7 @@
 // must then hold that value.
 import type { PruneLab } from '../../../src/ui/lab/prune-lab.js';
 import '../../../src/ui/lab/index.js';
-import { CONTROLS, DEFAULTS } from '../../../src/ui/lab/lab-config.js';
+import { CONTROLS, DEFAULTS, parseNm } from '../../../src/ui/lab/lab-config.js';
 import { decodeHash } from '../../../src/ui/lab/hash-state.js';
 import type { Rng } from '../../../src/rng.js';
 import type { Door, FuzzCase } from '../harness.js';
@@ -30,7 +30,9 @@ const SETUP: Partial<PruneLab> = {
 };
 const ATTRS = [...CONTROLS.map((c) => c.attr), 'latency-frames', 'views'];
 const JUNK = ['', ' ', 'abc', '-1', '0', '1', '2', '1e309', 'NaN', '1.5', '0x10', '1,5', '65537', '2147483648', '99999999', 'Infinity', '-0',
-  '__proto__', 'constructor', 'toString', 'GLOBAL', ' global', 'lenet-5 ', 'custom', 'idx', 'null', '{}', '[', '0.999999', '1e-300', '56000', '6000', '10001', '300'];
+  '__proto__', 'constructor', 'toString', 'GLOBAL', ' global', 'lenet-5 ', 'custom', 'idx', 'null', '{}', '[', '0.999999', '1e-300', '56000', '6000', '10001', '300',
+  // The axes of #13: patterns, criteria and granularities, valid and not, given to any control.
+  '2:4', '4:8', '3:3', '0:4', '17:32', '2 : 4', '2:4:8', 'magnitude', 'wanda', 'sparsegpt', 'l1', 'norm-product', 'unit', 'nm', 'init', 'during', 'after'];
 
 let el: PruneLab | undefined;
 let shownId = '';
@@ -39,6 +41,7 @@ let storedIds: string[] = [];
 function legal(rng: Rng, attr: string): string {
   const c = CONTROLS.find((x) => x.attr === attr);
   if (c?.options) return pick(rng, c.options);
+  if (c?.suggest) return pick(rng, c.suggest);
   if (attr === 'latency-frames') return pick(rng, ['0', '200', '250']);
   if (attr === 'views') return pick(rng, ['curves', 'sparsity runs', 'metrics,runs']);
   if (!c) return '1';
@@ -71,7 +74,8 @@ function acceptedProblem(x: PruneLab, attr: string, value: string): string | voi
   const c = CONTROLS.find((s) => s.attr === attr);
   if (!c) return;
   const v = (x as unknown as Record<string, unknown>)[c.key];
-  if (c.options && !c.options.includes(v as string)) return `${attr}="${value}" accepted as ${JSON.stringify(v)}, not one of ${c.options.join(', ')}`;
+  if (c.options && !(v === null && c.nullable) && !c.options.includes(v as string)) return `${attr}="${value}" accepted as ${JSON.stringify(v)}, not one of ${c.options.join(', ')}`;
+  if (c.suggest && (typeof v !== 'string' || parseNm(v) === null)) return `${attr}="${value}" accepted as ${JSON.stringify(v)}, not an N:M pattern`;
   if (c.step !== undefined && !(v === null && c.nullable) && !(typeof v === 'number' && Number.isFinite(v))) return `${attr}="${value}" accepted as ${String(v)}`;
 }
 

@@ -1,7 +1,7 @@
 // The lab's controls → the engine config, the control an engine error belongs to,
 // view lists, and the URL hash encoding.
 import { expect } from '@esm-bundle/chai';
-import { DEFAULTS, buildConfig, controlOf, parseViews } from '../../../src/ui/lab/lab-config.js';
+import { DEFAULTS, METHOD_NAMES, buildConfig, controlOf, criterionOptions, parseNm, parseViews, type LabControls } from '../../../src/ui/lab/lab-config.js';
 import { decodeHash, encodeHash } from '../../../src/ui/lab/hash-state.js';
 import { validateConfig } from '../../../src/lab/config.js';
 
@@ -14,11 +14,79 @@ describe('lab config', () => {
       model: 'lenet-300-100',
       dataset: { name: 'mnist' },
       train: { epochs: 2, batchSize: 64, optimizer: { type: 'adam', lr: 0.001 } },
-      prune: { method: 'global', schedule: 'iterative', targetSparsity: 0.9, rounds: 3, finetuneEpochs: 1, rewind: false },
+      prune: { schedule: 'iterative', targetSparsity: 0.9, rounds: 3, finetuneEpochs: 1, rewind: false },
       seed: 1,
       subsets: { train: 5000, validation: 1000, test: 2000 },
     });
-    expect(() => validateConfig(r.config)).to.not.throw();
+    const p = validateConfig(r.config).prune;
+    expect([p.granularity, p.criterion, p.scope, p.when, p.method]).to.deep.equal(['weight', 'magnitude', 'global', 'after', undefined]);
+  });
+
+  it('puts each axis into the config when it is not its default', () => {
+    const prune = (c: Partial<LabControls>): Record<string, unknown> => {
+      const r = buildConfig({ ...DEFAULTS, ...c });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.config.prune as unknown as Record<string, unknown>;
+    };
+    const rest = { schedule: 'iterative', targetSparsity: 0.9, rounds: 3, finetuneEpochs: 1, rewind: false };
+    expect(prune({ granularity: 'unit', criterion: 'taylor' })).to.deep.equal({ granularity: 'unit', criterion: 'taylor', ...rest });
+    expect(prune({ criterion: 'lamp', scope: 'local' })).to.deep.equal({ criterion: 'lamp', scope: 'local', ...rest });
+    expect(prune({ when: 'init', schedule: 'oneshot', finetuneEpochs: 0, criterion: 'snip' }))
+      .to.deep.equal({ criterion: 'snip', when: 'init', schedule: 'oneshot', targetSparsity: 0.9, rounds: 1, finetuneEpochs: 0, rewind: false });
+    // N:M: the pattern, and no target sparsity (the engine fills in 1 − N/M); the pattern is ignored for other granularities.
+    expect(prune({ granularity: 'nm', nm: '4:8', criterion: 'wanda', schedule: 'oneshot' }))
+      .to.deep.equal({ granularity: 'nm', criterion: 'wanda', nm: { n: 4, m: 8 }, schedule: 'oneshot', rounds: 1, finetuneEpochs: 1, rewind: false });
+    expect(prune({ nm: '1:4' })).to.deep.equal(rest);
+    expect(prune({ calibrationSamples: 256, criterion: 'taylor' })).to.deep.equal({ criterion: 'taylor', calibration: { samples: 256 }, ...rest });
+    const nm = buildConfig({ ...DEFAULTS, granularity: 'nm', nm: '2:4', schedule: 'oneshot' });
+    expect(nm.ok && validateConfig(nm.config).prune.targetSparsity).to.equal(0.5);
+  });
+
+  it('keeps the legacy method: the config it made before the axes, which the engine maps onto them', () => {
+    const axes = (c: Partial<LabControls>): unknown[] => {
+      const r = buildConfig({ ...DEFAULTS, ...c });
+      if (!r.ok) throw new Error(r.error.message);
+      const p = validateConfig(r.config).prune;
+      return [p.granularity, p.criterion, p.scope];
+    };
+    const rest = { schedule: 'iterative', targetSparsity: 0.9, rounds: 3, finetuneEpochs: 1, rewind: false };
+    for (const method of METHOD_NAMES) {
+      const r = buildConfig({ ...DEFAULTS, method });
+      expect(r.ok && r.config.prune).to.deep.equal({ method, ...rest });
+    }
+    expect(axes({ method: 'global' })).to.deep.equal(axes({}));
+    expect(axes({ method: 'local' })).to.deep.equal(axes({ scope: 'local' }));
+    expect(axes({ method: 'random' })).to.deep.equal(axes({ criterion: 'random' }));
+    expect(axes({ method: 'structured' })).to.deep.equal(axes({ granularity: 'unit' })).and.to.deep.equal(['unit', 'l2', 'global']);
+    // An axis beside the method must agree with it: the engine names the axis.
+    const clash = buildConfig({ ...DEFAULTS, method: 'random', criterion: 'magnitude' });
+    expect(() => validateConfig(clash.ok && clash.config)).to.throw().with.property('field', 'prune.criterion');
+  });
+
+  it('names the N:M control when its pattern is not N:M, and maps the axes\' engine fields to their controls', () => {
+    for (const bad of ['2/4', '2:', 'x:4', '', '2:4:8']) {
+      const r = buildConfig({ ...DEFAULTS, nm: bad });
+      expect(r).to.deep.equal({ ok: false, error: { code: 'invalid-config', field: 'nm', message: `nm must be an N:M pattern such as 2:4 (N kept in every M) (got ${JSON.stringify(bad)})` } });
+    }
+    expect(parseNm(' 4 : 8 ')).to.deep.equal({ n: 4, m: 8 });
+    const attr = (f: string): string | undefined => controlOf(f)?.attr;
+    expect(['prune.granularity', 'prune.criterion', 'prune.sparsegpt.damp', 'prune.scope', 'prune.when', 'prune.nm', 'prune.nm.n', 'prune.calibration.samples', 'prune.method', 'prune.keptCounts[0]']
+      .map(attr)).to.deep.equal(['granularity', 'criterion', 'criterion', 'scope', 'when', 'nm', 'nm', 'calibration-samples', 'method', 'method']);
+  });
+
+  it('offers the criteria the engine accepts for each granularity and when', () => {
+    expect(criterionOptions('unit', 'after')).to.deep.equal(['l1', 'l2', 'taylor', 'norm-product']);
+    expect(criterionOptions('weight', 'after')).to.deep.equal(['magnitude', 'random', 'taylor', 'snip', 'synflow', 'lamp', 'wanda', 'sparsegpt', 'movement']);
+    // Each offered criterion validates with its granularity and when (and the schedule they run with).
+    const cases: Array<[string, string, string]> = [['weight', 'after', 'iterative'], ['unit', 'after', 'oneshot'], ['nm', 'after', 'oneshot'], ['weight', 'init', 'oneshot'], ['weight', 'during', 'gradual']];
+    for (const [granularity, when, schedule] of cases) {
+      for (const criterion of criterionOptions(granularity, when)) {
+        if (criterion === 'movement' && when !== 'during') continue;
+        const r = buildConfig({ ...DEFAULTS, granularity, when, criterion, schedule, finetuneEpochs: when === 'init' ? 0 : 1 });
+        expect(r.ok, `${granularity}/${when}/${criterion}`).to.equal(true);
+        if (r.ok) expect(() => validateConfig(r.config), `${granularity}/${when}/${criterion}`).to.not.throw();
+      }
+    }
   });
 
   it('parses a custom spec, and names the control when a number or the JSON does not parse', () => {

@@ -78,12 +78,24 @@ describe('<prune-lab> attributes and properties', () => {
     expect([el.rounds, el.batchSize]).to.deep.equal([4, 32]);
     expect(el.trainSamples).to.equal(null);
     expect(el.testSamples).to.equal(250);
+    // The axes of #13, each an attribute too.
+    for (const [a, v] of [['granularity', 'nm'], ['criterion', 'wanda'], ['scope', 'local'], ['when', 'init'], ['nm', '4:8'], ['calibration-samples', '128']]) el.setAttribute(a!, v!);
+    await settle(el);
+    expect([el.granularity, el.criterion, el.scope, el.when, el.nm, el.calibrationSamples]).to.deep.equal(['nm', 'wanda', 'local', 'init', '4:8', 128]);
+    el.setAttribute('calibration-samples', '');
+    el.removeAttribute('criterion');
+    el.removeAttribute('granularity');
+    await settle(el);
+    expect([el.calibrationSamples, el.criterion, el.granularity]).to.deep.equal([null, null, 'weight']);
+    el.criterion = 'taylor';
+    el.when = 'after';
     el.method = 'structured';
     el.targetSparsity = 0.5;
     el.validationSamples = null;
     el.rewind = null;
     await settle(el);
     expect(el.getAttribute('method')).to.equal('structured');
+    expect([el.getAttribute('criterion'), el.getAttribute('when')]).to.deep.equal(['taylor', 'after']);
     expect(el.getAttribute('target-sparsity')).to.equal('0.5');
     expect(el.getAttribute('validation-samples')).to.equal('');
     expect(el.getAttribute('rewind')).to.equal('');
@@ -102,7 +114,7 @@ describe('<prune-lab> attributes and properties', () => {
   it('builds the engine config from the controls (defaults filled in by the engine)', async () => {
     const el = await lab({ method: 'local', schedule: 'oneshot', rounds: 5, rewind: 0, optimizer: 'sgd', learningRate: 0.1 });
     const c = el.config!;
-    expect(c.prune).to.deep.equal({ method: 'local', schedule: 'oneshot', targetSparsity: 0.9, rounds: 1, finetuneEpochs: 1, rewind: 0, scope: 'local' });
+    expect(c.prune).to.deep.equal({ method: 'local', granularity: 'weight', criterion: 'magnitude', scope: 'local', when: 'after', schedule: 'oneshot', targetSparsity: 0.9, rounds: 1, finetuneEpochs: 1, rewind: 0 });
     expect(c.train).to.deep.equal({ epochs: 1, batchSize: 50, optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 } });
     expect(c.subsets).to.deep.equal({ train: 300, validation: 100, test: 100 });
     expect(c.evaluateOn).to.equal('test');
@@ -111,9 +123,52 @@ describe('<prune-lab> attributes and properties', () => {
     expect([rounds.value, rounds.disabled]).to.deep.equal(['1', true]);
   });
 
+  it('shows the axes the legacy method stands for, and choosing an axis replaces the method by them', async () => {
+    const el = await lab({ method: 'random', scope: 'global' });
+    expect(el.config!.prune).to.include({ method: 'random', granularity: 'weight', criterion: 'random', scope: 'global', when: 'after' });
+    expect(['method', 'granularity', 'criterion', 'scope', 'when'].map((n) => $<HTMLSelectElement>(el, `select[name="${n}"]`).value))
+      .to.deep.equal(['random', 'weight', 'random', 'global', 'after']);
+    const scope = $<HTMLSelectElement>(el, 'select[name="scope"]');
+    scope.value = 'local';
+    scope.dispatchEvent(new Event('change'));
+    await settle(el);
+    await el.validated;
+    await settle(el);
+    expect([el.method, el.granularity, el.criterion, el.scope]).to.deep.equal([null, 'weight', 'random', 'local']);
+    expect(el.hasAttribute('method')).to.equal(false);
+    expect($$(el, 'select[name="method"]')).to.have.length(0);
+    expect(el.config!.prune).to.include({ granularity: 'weight', criterion: 'random', scope: 'local' });
+    // Units: the criterion list is the unit criteria, and a weight criterion falls back to the default.
+    const g = $<HTMLSelectElement>(el, 'select[name="granularity"]');
+    g.value = 'unit';
+    g.dispatchEvent(new Event('change'));
+    await settle(el);
+    await el.validated;
+    await settle(el);
+    expect([el.granularity, el.criterion]).to.deep.equal(['unit', null]);
+    expect([...$<HTMLSelectElement>(el, 'select[name="criterion"]').options].map((o) => o.value)).to.deep.equal(['l1', 'l2', 'taylor', 'norm-product']);
+    expect($<HTMLSelectElement>(el, 'select[name="criterion"]').value).to.equal('l2');
+    // N:M: one-shot, the pattern's own sparsity (the target control set aside).
+    g.value = 'nm';
+    g.dispatchEvent(new Event('change'));
+    await settle(el);
+    await el.validated;
+    await settle(el);
+    expect([el.granularity, el.schedule, el.validationMessage]).to.deep.equal(['nm', 'oneshot', null]);
+    expect(el.config!.prune).to.include({ granularity: 'nm', criterion: 'magnitude', targetSparsity: 0.5 });
+    const target = $<HTMLInputElement>(el, 'input[name="target-sparsity"]');
+    expect([target.value, target.disabled, $<HTMLInputElement>(el, 'input[name="nm"]').disabled]).to.deep.equal(['0.5', true, false]);
+  });
+
   const invalid: Array<[string, string, string]> = [
+    ['granularity', 'blocks', 'granularity: prune.granularity must be one of weight, unit, nm (got "blocks")'],
+    ['criterion', 'obd', 'criterion: prune.criterion must be one of magnitude, random, taylor, snip, synflow, lamp, wanda, sparsegpt, movement (got "obd")'],
+    ['scope', 'row', 'scope: prune.scope must be one of global, local (got "row")'],
+    ['when', 'later', 'when: prune.when must be one of after, init, during (got "later")'],
+    ['nm', '2-4', 'N:M pattern: nm must be an N:M pattern such as 2:4 (N kept in every M) (got "2-4")'],
+    ['calibration-samples', '0', 'calibration samples: '],
     ['target-sparsity', '1.5', 'target sparsity: prune.targetSparsity must be a number in [0, 1) (got 1.5)'],
-    ['method', 'magnitude', 'method: prune.method must be one of global, local, random, structured (got "magnitude")'],
+    ['method', 'magnitude', 'method (legacy): prune.method must be one of global, local, random, structured (got "magnitude")'],
     ['rounds', '0', 'rounds: prune.rounds must be an integer in [1, 100] (got 0)'],
     ['epochs', 'two', 'epochs: epochs must be a number (got NaN)'],
     ['learning-rate', '-1', 'learning rate: train.optimizer.lr must be a number in (0, 10] (got -1)'],
@@ -124,13 +179,14 @@ describe('<prune-lab> attributes and properties', () => {
   ];
   for (const [attr, value, message] of invalid) {
     it(`shows the engine's message for ${attr}="${value}", marks the control and refuses to run`, async () => {
-      const el = await lab(attr === 'rewind' ? { method: 'structured' } : {});
+      const el = await lab(attr === 'rewind' ? { method: 'structured' } : attr === 'calibration-samples' ? { criterion: 'taylor' } : attr === 'nm' ? { granularity: 'nm', schedule: 'oneshot' } : {});
       el.setAttribute(attr, value);
       await settle(el);
       await el.validated;
       await settle(el);
-      expect(el.validationMessage).to.equal(message);
-      expect(errorText(el)).to.equal(message);
+      if (message.endsWith(': ')) expect(el.validationMessage).to.match(new RegExp(`^${message}prune\\.calibration`));
+      else expect(el.validationMessage).to.equal(message);
+      expect(errorText(el)).to.equal(el.validationMessage);
       const control = $(el, `[data-control="${attr}"]`);
       expect(control.querySelector('[aria-invalid]')!.getAttribute('aria-invalid')).to.equal('true');
       expect($<HTMLButtonElement>(el, 'button[data-action="run"]').disabled).to.equal(true);
@@ -141,13 +197,13 @@ describe('<prune-lab> attributes and properties', () => {
       expect(thrown).to.be.instanceOf(PruneLabError);
       expect(errors).to.have.length(1);
       expect(errors[0]!.code).to.equal(attr === 'epochs' ? 'invalid-config' : 'invalid-config');
-      expect(errors[0]!.message).to.equal(message);
+      expect(errors[0]!.message).to.equal(el.validationMessage);
       // The refusal names the field at fault, in the event and in the rejection.
       expect(errors[0]!.field, message).to.be.a('string').with.length.above(0);
       expect((thrown as PruneLabError).field).to.equal(errors[0]!.field);
       // Removing the attribute brings the default back, and clears the message.
       el.removeAttribute(attr);
-      if (attr === 'rewind') el.method = 'global';
+      if (attr === 'rewind') el.method = null;
       await settle(el);
       await el.validated;
       await settle(el);
@@ -182,6 +238,8 @@ describe('<prune-lab> attributes and properties', () => {
       const el = await mount('prune-lab', { dbName: db() }, { 'url-hash': '' });
       await el.validated;
       expect([el.method, el.rounds, el.trainSamples, el.validationSamples, el.latencyFrames]).to.deep.equal(['random', 2, 1000, 300, 0]);
+      // An old link's method makes the config it made before the axes (the engine maps it onto them).
+      expect(el.config!.prune).to.deep.equal({ method: 'random', granularity: 'weight', criterion: 'random', scope: 'global', when: 'after', schedule: 'iterative', targetSparsity: 0.9, rounds: 2, finetuneEpochs: 1, rewind: false });
       expect(el.config!.subsets).to.deep.equal({ train: 1000, validation: 300, test: 2000 });
       expect($(el, '[part="notice"]').textContent).to.contain('Ignored unknown settings in the link: bogus');
       el.method = 'local';
@@ -201,7 +259,21 @@ describe('<prune-lab> attributes and properties', () => {
       history.replaceState(null, '', '#schedule=gradual');
       window.dispatchEvent(new HashChangeEvent('hashchange'));
       await settle(el);
-      expect([el.schedule, el.method, el.rounds, el.trainSamples, el.testSamples, el.latencyFrames]).to.deep.equal(['gradual', 'global', 3, 5000, 2000, 200]);
+      expect([el.schedule, el.method, el.rounds, el.trainSamples, el.testSamples, el.latencyFrames]).to.deep.equal(['gradual', null, 3, 5000, 2000, 200]);
+      // The axes travel in the link too.
+      history.replaceState(null, '', '#granularity=nm&nm=4%3A8&criterion=wanda&schedule=oneshot&calibration-samples=64');
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+      await settle(el);
+      await el.validated;
+      expect([el.granularity, el.nm, el.criterion, el.calibrationSamples]).to.deep.equal(['nm', '4:8', 'wanda', 64]);
+      expect(el.config!.prune).to.include({ granularity: 'nm', criterion: 'wanda', targetSparsity: 0.5 });
+      expect(el.config!.prune.nm).to.deep.equal({ n: 4, m: 8 });
+      el.when = 'init';
+      el.criterion = 'snip';
+      el.granularity = 'weight';
+      await settle(el);
+      const q2 = new URLSearchParams(location.hash.slice(1));
+      expect([q2.get('when'), q2.get('criterion'), q2.get('granularity'), q2.get('nm'), q2.get('calibration-samples')]).to.deep.equal(['init', 'snip', null, '4:8', '64']);
     } finally {
       history.replaceState(null, '', before || location.pathname + location.search);
     }
@@ -410,7 +482,7 @@ describe('<prune-lab> stored runs', () => {
   it('shows each stored run\'s progress in its schedule\'s unit: rounds, or fine-tune epochs for gradual runs', async () => {
     const el = await lab();
     const entries = MAGNITUDE_REPORT.rounds;
-    const gradual = { ...MAGNITUDE_REPORT, id: 'run-gradual', config: { ...MAGNITUDE_REPORT.config, prune: { ...MAGNITUDE_REPORT.config.prune, schedule: 'gradual' as const, rounds: 3, finetuneEpochs: 2 } } };
+    const gradual = { ...MAGNITUDE_REPORT, id: 'run-gradual', config: { ...MAGNITUDE_REPORT.config, prune: { ...MAGNITUDE_REPORT.config.prune, schedule: 'gradual' as const, when: 'during' as const, rounds: 3, finetuneEpochs: 2 } } };
     const partial = { ...MAGNITUDE_REPORT, id: 'run-partial', status: 'aborted' as const, rounds: entries.slice(0, 1), final: entries[0]! };
     const oneshot = { ...MAGNITUDE_REPORT, id: 'run-oneshot', rounds: entries.slice(0, 1), final: entries[0]!, config: { ...MAGNITUDE_REPORT.config, prune: { ...MAGNITUDE_REPORT.config.prune, schedule: 'oneshot' as const, rounds: 1 } } };
     await el.importReports(JSON.stringify([gradual, partial, oneshot, MAGNITUDE_REPORT]), 'four.json');

@@ -3,7 +3,7 @@
 import { expect } from '@esm-bundle/chai';
 import { deleteDB } from 'idb';
 import { RunStore, holdRunLock, type RunRecord } from '../../../src/ui/lab/run-store.js';
-import { MAGNITUDE_REPORT, RANDOM_REPORT } from '../fixtures.js';
+import { MAGNITUDE_REPORT, MAGNITUDE_REPORT_V1, RANDOM_REPORT } from '../fixtures.js';
 import type { Report } from '../../../src/lab/report.js';
 
 const name = `prune-lab-store-test-${Date.now()}`;
@@ -20,6 +20,17 @@ describe('RunStore', () => {
   after(async () => {
     store.close();
     await deleteDB(name);
+  });
+
+  it('lists a record an older lab stored (report version 1) through the migration, and leaves out one it cannot read', async () => {
+    await store.put(record({ ...MAGNITUDE_REPORT_V1, id: 'run-v1' } as Report, 'complete'));
+    await store.put(record({ ...MAGNITUDE_REPORT_V1, id: 'run-v0', version: 0 } as unknown as Report, 'complete'));
+    const [r, ...rest] = await store.list();
+    expect(rest).to.deep.equal([]);
+    expect([r!.id, r!.report.version]).to.deep.equal(['run-v1', 2]);
+    expect(r!.report.config.prune).to.include({ granularity: 'weight', criterion: 'magnitude', scope: 'global', when: 'after' });
+    await store.delete('run-v1');
+    await store.delete('run-v0');
   });
 
   it('writes, lists (oldest run first), toggles and deletes whole records', async () => {
