@@ -1,6 +1,6 @@
-// The per-layer chooser: for each prunable layer, times its dense kernels (on W⊙M)
-// and its sparse kernels (on the layer's actual masks) on this device at the plan's
-// batch, and keeps the faster. With `calibrate`, it also times the sparse kernels
+// The per-layer chooser: for each prunable layer, times its dense kernels (on W⊙M),
+// its sparse kernels (on the layer's actual masks) and, when its mask fits an N:M
+// pattern, the N:M kernel, on this device at the plan's batch, and keeps the fastest. With `calibrate`, it also times the sparse kernels
 // of the same shape at a grid of sparsities (random weights and masks, seeded) and
 // reports the crossover: the sparsity above which sparse beats dense here.
 import { check, checkDim } from '../errors.js';
@@ -9,7 +9,8 @@ import type { GpuContext } from '../gpu/context.js';
 import type { KernelChain } from '../kernels/spmm.js';
 import type { LayerValues, Network } from '../nn/network.js';
 import { Rng } from '../rng.js';
-import { allocScratch, prepareLayer, SCRATCH_KINDS, type LayerImpl, type PreparedLayer } from './layers.js';
+import { detectNm, nmFits, type NmPattern } from '../layout/nm.js';
+import { allocScratch, layerMatrix, prepareLayer, SCRATCH_KINDS, type LayerImpl, type PreparedLayer } from './layers.js';
 import type { SellOptions } from './sell.js';
 
 export interface LayerChoice {
@@ -19,7 +20,10 @@ export interface LayerChoice {
   sparsity: number;
   denseMs: number;
   sparseMs: number;
-  picked: 'dense' | 'sparse';
+  /** The N:M kernel's time and pattern, when the layer's mask fits one (n < m). */
+  nmMs?: number;
+  nm?: NmPattern;
+  picked: 'dense' | 'sparse' | 'nm';
   /** Sparsity where sparse starts to win for this shape (calibrate only): 0 = always, null = never on the grid. */
   crossover?: number | null;
   /** Sparse time at each calibration sparsity (calibrate only), on the same clock as denseMs. */
@@ -35,6 +39,8 @@ export interface ChooserOptions {
   batch: number;
   values: LayerValues[];
   sell?: SellOptions;
+  /** The N:M pattern to try (default: each layer's tightest; a layer whose mask fits none is not tried). */
+  nm?: NmPattern;
   /** Sparsities to time the sparse kernels at for the crossover (omit to skip). */
   calibrate?: readonly number[];
   /** Seed of the calibration weights, masks and inputs. */
@@ -135,10 +141,13 @@ export async function chooseLayers(net: Network, o: ChooserOptions): Promise<Lay
   for (const [i, layer] of net.layers.entries()) {
     const op = layer.op;
     const v = o.values[i]!;
+    const { rows, cols } = layerMatrix(op);
+    const layout = op.kind === 'linear' ? 'in-out' : 'out-in';
+    const nm = o.nm ? (nmFits(v.mask, rows, cols, layout, o.nm) ? o.nm : undefined) : detectNm(v.mask, rows, cols, layout);
     const x = ctx.pool.upload(`chooser ${op.name} x`, rng.uniformArray(B * op.in, 0, 1));
     const y = ctx.pool.storage(`chooser ${op.name} y`, B * op.out * 4);
     const run = (impl: LayerImpl, values: LayerValues) => async (clock: TimingSource | undefined): Promise<{ ms: number; source: TimingSource }> => {
-      const p = prepareLayer(ctx, layer, impl, values, { bakedWeights: true, ...(o.sell ? { sell: o.sell } : {}) });
+      const p = prepareLayer(ctx, layer, impl, values, { bakedWeights: true, ...(o.sell ? { sell: o.sell } : {}), ...(nm ? { nm } : {}) });
       try {
         return await timeLayer(ctx, p, B, x, y, target, clock);
       } finally {
@@ -152,10 +161,14 @@ export async function chooseLayers(net: Network, o: ChooserOptions): Promise<Lay
         return { s, values: { w, b: v.b, mask: Uint8Array.from(w, () => (rng.next() < s ? 0 : 1)) } };
       });
       // Dense, sparse and every calibration point on one clock: they are compared with each other.
-      const [dense, sparse, ...points] = await timeOnOneClock([run('dense', v), run('sparse', v), ...grid.map((g) => run('sparse', g.values))]);
+      const [dense, sparse, ...rest] = await timeOnOneClock([run('dense', v), run('sparse', v), ...(nm ? [run('nm', v)] : []), ...grid.map((g) => run('sparse', g.values))]);
+      const nmT = nm ? rest.shift() : undefined;
+      const points = rest;
+      const fastest = Math.min(dense!.ms, sparse!.ms, nmT?.ms ?? Infinity);
       const choice: LayerChoice = {
-        layer: op.name, kind: op.kind, sparsity: sparsityOf(v), denseMs: dense!.ms, sparseMs: sparse!.ms,
-        picked: sparse!.ms < dense!.ms ? 'sparse' : 'dense', timing: dense!.source, denseTiming: dense!.source, sparseTiming: sparse!.source,
+        layer: op.name, kind: op.kind, sparsity: sparsityOf(v), denseMs: dense!.ms, sparseMs: sparse!.ms, ...(nmT ? { nmMs: nmT.ms, nm: nm! } : {}),
+        picked: nmT && nmT.ms === fastest && nmT.ms < dense!.ms && nmT.ms < sparse!.ms ? 'nm' : sparse!.ms < dense!.ms ? 'sparse' : 'dense',
+        timing: dense!.source, denseTiming: dense!.source, sparseTiming: sparse!.source,
       };
       if (grid.length > 0) {
         const curve = grid.map((g, j) => ({ sparsity: g.s, sparseMs: points[j]!.ms, timing: points[j]!.source }));

@@ -8,6 +8,8 @@
 //   sparse  sliced-ELL pieces of the kept weights (conv: im2col first)
 //   int8    the same pieces with int8 weights (per-row scales) and activations
 //           quantized per sample (quantize-rows)
+//   nm      the N:M compressed format (src/layout/nm.ts: n values and packed
+//           in-group indices per group of m; conv: im2col first), fixed work per output
 import { prepareMatmul } from '../kernels/matmul.js';
 import { prepareConv2d } from '../kernels/conv2d.js';
 import { prepareIm2col } from '../kernels/im2col.js';
@@ -17,10 +19,12 @@ import type { GpuContext } from '../gpu/context.js';
 import type { Conv2dShape } from '../layout/conv2d.js';
 import type { LayerValues, ParamLayer } from '../nn/network.js';
 import type { ParamOp } from '../nn/spec.js';
+import { prepareSpmmNm, uploadNm } from '../kernels/spmm-nm.js';
+import { buildNm, nmFit, type NmPattern } from '../layout/nm.js';
 import { buildSell, uploadSell, type SellMatrix, type SellOptions } from './sell.js';
 
-export type LayerImpl = 'dense' | 'masked' | 'sparse' | 'int8';
-export const LAYER_IMPLS: readonly LayerImpl[] = ['dense', 'masked', 'sparse', 'int8'];
+export type LayerImpl = 'dense' | 'masked' | 'sparse' | 'int8' | 'nm';
+export const LAYER_IMPLS: readonly LayerImpl[] = ['dense', 'masked', 'sparse', 'int8', 'nm'];
 
 /** Bytes of shared scratch a layer needs at a batch (each kind is sized to the largest need). */
 export interface ScratchNeeds {
@@ -48,6 +52,8 @@ export interface LayerInfo {
   /** Sparse formats: pieces, and whether rows were split. */
   pieces?: number;
   split?: boolean;
+  /** nm: the pattern the layer runs at (n = m = 1 when its mask fits none: every weight stored). */
+  nm?: NmPattern;
 }
 
 export interface PreparedLayer {
@@ -64,6 +70,8 @@ export interface PreparedLayer {
 export interface LayerOptions {
   sell?: SellOptions;
   int8Variant?: Int8Variant | undefined;
+  /** nm: the pattern every layer must fit (default: each layer's tightest, from its mask). */
+  nm?: NmPattern | undefined;
 }
 
 export function convShape(op: ParamOp, B: number): Conv2dShape {
@@ -91,7 +99,7 @@ export function weightsMasked(v: LayerValues): boolean {
 /**
  * Prepares a layer. dense and masked use the network's buffers (`bakedWeights`
  * makes dense use W⊙M from `values` instead, for layers the chooser keeps dense);
- * sparse and int8 convert `values` on the CPU and upload the format.
+ * sparse, int8 and nm convert `values` on the CPU and upload the format.
  */
 export function prepareLayer(
   ctx: GpuContext, layer: ParamLayer, impl: LayerImpl, values: LayerValues | undefined, opts: LayerOptions & { bakedWeights?: boolean } = {},
@@ -129,6 +137,33 @@ export function prepareLayer(
     };
   }
 
+  // Rows of the product: one per sample (Linear) or per output position (conv).
+  const pos = op.conv ? op.conv.OH * op.conv.OW : 1;
+  if (impl === 'nm') {
+    const layout = op.kind === 'linear' ? 'in-out' : 'out-in';
+    const nm = buildNm(values!.w, values!.mask, rows, cols, layout, nmFit(values!.mask, rows, cols, layout, opts.nm, op.name));
+    const up = uploadNm(ctx, nm, op.name);
+    owned.push(...up.all);
+    const info: LayerInfo = { ...base, nnz: countKept(values!), nm: { n: nm.n, m: nm.m }, modelBytes: up.all.reduce((t, b) => t + b.size, 0) + biasBytes };
+    return {
+      info, op, owned,
+      scratch: (B) => ({ cols: op.conv ? B * pos * cols * 4 : 0, xq: 0, xScale: 0, partial: 0 }),
+      async bind(B, x, y, scratch) {
+        const label = `${op.name} nm ${nm.n}:${nm.m}`;
+        const kernels = [];
+        let src = x;
+        if (op.conv) {
+          kernels.push(await prepareIm2col(ctx, { ...convShape(op, B), x, cols: scratch.cols, label: `${label} im2col` }));
+          src = scratch.cols;
+        }
+        const product = await prepareSpmmNm(ctx, { M: B * pos, format: nm, buffers: up, x: src, y, bias: layer.b, relu: op.relu, pos, label });
+        kernels.push(...product.kernels);
+        return chain(kernels);
+      },
+      release,
+    };
+  }
+
   const int8 = impl === 'int8';
   const sell: SellMatrix = buildSell(values!.w, values!.mask, rows, cols, op.kind === 'linear' ? 'in-out' : 'out-in', { ...opts.sell, int8 });
   const up = uploadSell(ctx, sell, op.name, int8);
@@ -137,8 +172,6 @@ export function prepareLayer(
     ...base, nnz: sell.nnz, pieces: sell.pieces, split: sell.split,
     modelBytes: up.all.reduce((t, b) => t + b.size, 0) + biasBytes,
   };
-  // Rows of the product: one per sample (Linear) or per output position (conv).
-  const pos = op.conv ? op.conv.OH * op.conv.OW : 1;
   return {
     info, op, owned,
     scratch: (B) => ({

@@ -4,8 +4,10 @@
 // command buffer with every dispatch and the class copy, one submit, one map.
 //
 // Paths: 'dense' (all weights, no mask), 'masked' (the reference), 'sparse', 'int8',
-// 'auto' (per layer dense or sparse, from the chooser's measured timings), and
-// 'fused' (MLPs only: the sparse layers and the argmax in one dispatch).
+// 'auto' (per layer dense, sparse or nm, from the chooser's measured timings),
+// 'fused' (MLPs only: the sparse layers and the argmax in one dispatch), and 'nm'
+// (the N:M compressed format and kernel: each layer at the pattern its mask fits,
+// or the one `nm` names).
 // A structurally shrunk model is just a smaller Network: run it with 'dense'.
 import { check, checkDim, PruneLabError } from '../errors.js';
 import { readBuffer } from '../gpu/readback.js';
@@ -17,14 +19,18 @@ import { prepareArgmax } from '../kernels/argmax.js';
 import { chain, hasDot4, type Int8Variant, type KernelChain } from '../kernels/spmm.js';
 import type { LayerValues, Network } from '../nn/network.js';
 import { checkModelLimits } from '../nn/limits.js';
+import { checkNmPattern, type NmPattern } from '../layout/nm.js';
 import type { SellOptions } from './sell.js';
 import { SELL_MAX_COLS } from './sell.js';
 import { allocScratch, layerMatrix, paddedMlpWidths, preparePaddedDense, prepareLayer, type LayerImpl, type LayerInfo, type PreparedLayer, type ScratchBuffers } from './layers.js';
 import { chooseLayers, timeChain, type LayerChoice } from './chooser.js';
 import { fusedUnsupported, prepareFusedMlp } from './fused.js';
 
-export type InferencePath = 'dense' | 'masked' | 'sparse' | 'int8' | 'auto' | 'fused';
-export const INFERENCE_PATHS: readonly InferencePath[] = ['dense', 'masked', 'sparse', 'int8', 'auto', 'fused'];
+export type InferencePath = 'dense' | 'masked' | 'sparse' | 'int8' | 'auto' | 'fused' | 'nm';
+export const INFERENCE_PATHS: readonly InferencePath[] = ['dense', 'masked', 'sparse', 'int8', 'auto', 'fused', 'nm'];
+/** What 'auto' may pick per layer. */
+export type AutoPick = 'dense' | 'sparse' | 'nm';
+const AUTO_PICKS: readonly AutoPick[] = ['dense', 'sparse', 'nm'];
 
 export interface InferenceOptions {
   path: InferencePath;
@@ -33,7 +39,13 @@ export interface InferenceOptions {
   /** The network's values (weights, biases, masks) on the CPU; read back when omitted. */
   values?: LayerValues[];
   /** 'auto': per-layer picks; measured with chooseLayers when omitted. */
-  choices?: ReadonlyArray<'dense' | 'sparse'>;
+  choices?: ReadonlyArray<AutoPick>;
+  /**
+   * 'nm' (and 'auto''s nm candidates): the N:M pattern every layer must fit, refused
+   * (field 'nm') when a layer's mask keeps more than n in a group. Default: each
+   * layer's tightest pattern (src/layout/nm.ts nmFit).
+   */
+  nm?: NmPattern;
   /** Sliced-ELL layout (slice, maxPiece). */
   sell?: SellOptions;
   /** int8 product version (default: dot4 where the device has it). */
@@ -132,8 +144,12 @@ export class InferencePlan {
     }
     if (opts.choices !== undefined) {
       check(path === 'auto', 'choices', "given only with path 'auto'", opts.choices);
-      check(Array.isArray(opts.choices) && opts.choices.length === params.length, 'choices', `${params.length} entries of 'dense' or 'sparse'`, opts.choices);
-      opts.choices.forEach((c, i) => check(c === 'dense' || c === 'sparse', `choices[${i}]`, "'dense' or 'sparse'", c));
+      check(Array.isArray(opts.choices) && opts.choices.length === params.length, 'choices', `${params.length} entries of ${AUTO_PICKS.join(', ')}`, opts.choices);
+      opts.choices.forEach((c, i) => check(AUTO_PICKS.includes(c), `choices[${i}]`, `one of ${AUTO_PICKS.join(', ')}`, c));
+    }
+    if (opts.nm !== undefined) {
+      check(path === 'nm' || path === 'auto', 'nm', "given only with path 'nm' or 'auto'", path);
+      checkNmPattern(opts.nm, 'nm');
     }
     let int8Variant: Int8Variant | undefined;
     if (path === 'int8') {
@@ -162,7 +178,7 @@ export class InferencePlan {
       if (opts.choices) {
         impls = [...opts.choices];
       } else {
-        choices = await chooseLayers(net, { batch: B, values: values!, ...(opts.sell ? { sell: opts.sell } : {}) });
+        choices = await chooseLayers(net, { batch: B, values: values!, ...(opts.sell ? { sell: opts.sell } : {}), ...(opts.nm ? { nm: opts.nm } : {}) });
         impls = choices.map((c) => c.picked);
       }
     } else {
@@ -196,7 +212,7 @@ export class InferencePlan {
         for (const [i, op] of params.entries()) {
           prepared.push(padded
             ? preparePaddedDense(ctx, layerOf.get(op)!, values![i]!, padded[i]!)
-            : prepareLayer(ctx, layerOf.get(op)!, impls[i]!, values?.[i], { bakedWeights: path === 'auto', ...(opts.sell ? { sell: opts.sell } : {}), int8Variant }));
+            : prepareLayer(ctx, layerOf.get(op)!, impls[i]!, values?.[i], { bakedWeights: path === 'auto', ...(opts.sell ? { sell: opts.sell } : {}), int8Variant, nm: opts.nm }));
         }
         layers = prepared.map((p) => p.info);
         const byOp = new Map(prepared.map((p) => [p.op, p]));

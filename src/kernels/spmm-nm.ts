@@ -55,7 +55,7 @@ export interface SpmmNmArgs {
 /** Y = X · Ŵᵀ [+ bias] [ReLU] over the N:M format. */
 export async function prepareSpmmNm(ctx: GpuContext, a: SpmmNmArgs): Promise<KernelChain> {
   const f = a.format;
-  checkNmPattern(f, 'format');
+  checkNmPattern(f, 'format', true);
   checkDim(f.rows, 'format.rows');
   checkDim(f.cols, 'format.cols');
   check(f.cols % f.m === 0, 'format.cols', `a multiple of m = ${f.m}`, f.cols);

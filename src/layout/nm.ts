@@ -46,10 +46,13 @@ export function nmIndexBits(m: number): number {
   return Math.max(1, Math.ceil(Math.log2(m)));
 }
 
-/** Throws PruneLabError('invalid-argument', field) unless 1 ≤ n < m ≤ 16 are integers. */
-export function checkNmPattern(p: NmPattern, field: string): void {
-  const ok = typeof p === 'object' && p !== null && Number.isInteger(p.m) && Number.isInteger(p.n) && p.n >= 1 && p.n < p.m && p.m <= NM_MAX_M;
-  check(ok, field, `an N:M pattern { n, m } of integers with 1 ≤ n < m ≤ ${NM_MAX_M}`, ok ? undefined : JSON.stringify(p));
+/**
+ * Throws PruneLabError('invalid-argument', field) unless 1 ≤ n < m ≤ 16 are integers
+ * (`orDense`: also n = m, the format's form of a layer that fits no N:M pattern).
+ */
+export function checkNmPattern(p: NmPattern, field: string, orDense = false): void {
+  const ok = typeof p === 'object' && p !== null && Number.isInteger(p.m) && Number.isInteger(p.n) && p.n >= 1 && (p.n < p.m || (orDense && p.n === p.m)) && p.m <= NM_MAX_M;
+  check(ok, field, `an N:M pattern { n, m } of integers with 1 ≤ n ${orDense ? '≤' : '<'} m ≤ ${NM_MAX_M}`, ok ? undefined : JSON.stringify(p));
 }
 
 /**
@@ -72,11 +75,11 @@ export function nmBytes(R: number, K: number, p: NmPattern): { values: number; i
 
 /**
  * Packs W⊙M (stored 'in-out' K×N for a Linear, 'out-in' F×C·k·k for a conv; rows =
- * outputs, cols = inputs) at n:m. Refuses a mask with more than n kept in some
+ * outputs, cols = inputs) at n:m (n = m allowed: every weight, as nmFit's fallback). Refuses a mask with more than n kept in some
  * group (field 'mask') and cols not a multiple of m (field 'cols').
  */
 export function buildNm(w: Float32Array, mask: Uint8Array, rows: number, cols: number, layout: WeightLayout, p: NmPattern): NmMatrix {
-  checkNmPattern(p, 'nm');
+  checkNmPattern(p, 'nm', true);
   const { n, m } = p;
   check(Number.isInteger(rows) && rows >= 1, 'rows', 'an integer ≥ 1', rows);
   check(Number.isInteger(cols) && cols >= 1 && cols % m === 0, 'cols', `a multiple of m = ${m}`, cols);
@@ -109,6 +112,37 @@ export function buildNm(w: Float32Array, mask: Uint8Array, rows: number, cols: n
   return { n, m, rows, cols, bits, perWord, slots, words, kept, values, index };
 }
 
+/** Kept weights in group g (inputs g·m … g·m+m−1) of output r. */
+function groupKept(mask: Uint8Array, rows: number, cols: number, layout: WeightLayout, m: number, r: number, g: number): number {
+  let kept = 0;
+  for (let c = g * m; c < g * m + m; c++) if (mask[layout === 'in-out' ? c * rows + r : r * cols + c]) kept++;
+  return kept;
+}
+
+/** True when every group of m keeps at most n (and m divides cols). */
+export function nmFits(mask: Uint8Array, rows: number, cols: number, layout: WeightLayout, p: NmPattern): boolean {
+  if (cols % p.m !== 0) return false;
+  for (let r = 0; r < rows; r++) {
+    for (let g = 0; g < cols / p.m; g++) if (groupKept(mask, rows, cols, layout, p.m, r, g) > p.n) return false;
+  }
+  return true;
+}
+
+/**
+ * The pattern a layer runs at in the N:M format: `forced` when given (refused with
+ * field 'nm' when the mask keeps more than n in some group or the inputs are not a
+ * multiple of m), else the tightest pattern detectNm finds, else 1:1 (every weight
+ * stored: correct, but no smaller or faster than dense).
+ */
+export function nmFit(mask: Uint8Array, rows: number, cols: number, layout: WeightLayout, forced: NmPattern | undefined, layer = 'layer'): NmPattern {
+  if (!forced) return detectNm(mask, rows, cols, layout) ?? { n: 1, m: 1 };
+  checkNmPattern(forced, 'nm');
+  const { n, m } = forced;
+  check(cols % m === 0, 'nm', `a pattern whose m divides ${layer}'s ${cols} inputs per output`, `${n}:${m}`);
+  check(nmFits(mask, rows, cols, layout, forced), 'nm', `a pattern ${layer}'s mask fits (some group of ${m} keeps more than ${n})`, `${n}:${m}`);
+  return forced;
+}
+
 /**
  * The tightest N:M pattern a mask fits: over the m (2 … 16) dividing cols, the one
  * with the smallest n/m, n the most kept in any group (ties: the smaller m).
@@ -121,12 +155,7 @@ export function detectNm(mask: Uint8Array, rows: number, cols: number, layout: W
     let n = 0;
     for (let r = 0; r < rows && n < m; r++) {
       for (let g = 0; g < cols / m && n < m; g++) {
-        let kept = 0;
-        for (let t = 0; t < m; t++) {
-          const c = g * m + t;
-          if (mask[layout === 'in-out' ? c * rows + r : r * cols + c]) kept++;
-        }
-        n = Math.max(n, kept);
+        n = Math.max(n, groupKept(mask, rows, cols, layout, m, r, g));
       }
     }
     if (n >= m) continue;

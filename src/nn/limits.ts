@@ -1,6 +1,6 @@
 // A model checked against the adapter's limits before the first buffer is made:
 // every buffer that training, evaluation, top-k pruning and each inference path
-// (dense, padded dense, masked, sparse, int8, their scratch, im2col) allocate for a
+// (dense, padded dense, masked, sparse, int8, nm, their scratch, im2col) allocate for a
 // plan at a batch size must fit maxBufferSize, and every one bound as storage must
 // fit maxStorageBufferBindingSize, so that an over-large layer is a PruneLabError
 // naming the layer and the limit, never a GPU validation error or a half-built
@@ -110,6 +110,9 @@ export function modelBuffers(plan: ModelPlan, batchSize: number, sparse: SparseS
     add(op.name, f, 'sparse row pieces', (R + 1 + s.pieces) * 4);
     add(op.name, f, 'partial sums of split rows', B * pos * s.pieces * 4);
     add(op.name, f, 'quantized activations (i32)', B * p.in * 4);
+    // N:M format (src/layout/nm.ts), worst case over patterns: at most K slots per output, ≥ 8 indices per u32 word.
+    add(op.name, f, 'N:M values (f32, at most one per weight)', R * K * 4);
+    add(op.name, f, 'N:M packed in-group indices', R * Math.ceil(K / 8) * 4);
     if (p.conv) add(op.name, f, `im2col rows (${B * pos} × ${K} f32)`, B * pos * K * 4);
   }
   // Per batch and per model: listed after the layers, so a layer at fault is named first.

@@ -2,7 +2,9 @@
 // (LeNet-300-100) and a small CNN, trained briefly here and pruned by global
 // magnitude, at batch 1 (frames) and in batches; int8 (both product versions)
 // within a stated accuracy drop; a structurally shrunk model against the masked
-// model it equals; and the plan's API: errors, memory, release.
+// model it equals; N:M masks (2:4, and per-layer patterns on the CNN) on the 'nm'
+// path, on 'auto' with nm picks, and a forced pattern; and the plan's API: errors,
+// memory, release.
 import { expect } from '@esm-bundle/chai';
 import { planModel, LENET_300_100, LENET_5, type ModelSpec } from '../../src/nn/spec.js';
 import { Network, type LayerValues } from '../../src/nn/network.js';
@@ -17,6 +19,9 @@ import { gpu } from '../helpers/gpu.js';
 import { maskRemovedUnits, mnist, nearTies, pruneGlobal } from './helpers.js';
 import { accuracyOf, agreement } from '../../src/infer/compare.js';
 import { NUDGE_BELOW_GPU_MS } from '../../src/gpu/completion.js';
+import { nmMaskRef } from '../../src/ref/nm.js';
+import type { NmPattern } from '../../src/layout/nm.js';
+import type { ModelPlan } from '../../src/nn/spec.js';
 
 const SMALL_CNN: ModelSpec = {
   name: 'small-cnn',
@@ -46,7 +51,7 @@ async function trained(ctx: GpuContext, spec: ModelSpec, sparsity: number): Prom
 }
 
 /** Predictions and logits of `path` on the first n test images, in batches of B. */
-async function runPath(net: Network, values: LayerValues[], path: InferencePath, B: number, n: number, extra: { int8Variant?: Int8Variant; choices?: Array<'dense' | 'sparse'> } = {}) {
+async function runPath(net: Network, values: LayerValues[], path: InferencePath, B: number, n: number, extra: { int8Variant?: Int8Variant; choices?: Array<'dense' | 'sparse' | 'nm'>; nm?: NmPattern } = {}) {
   const { test } = await mnist();
   const plan = await prepareInference(net, { path, batch: B, values, ...extra });
   const D = 784;
@@ -156,6 +161,89 @@ for (const [spec, sparsity, B, n] of [[LENET_300_100, 0.9, 100, 500], [SMALL_CNN
       console.log(`${spec.name} model GPU bytes`, sizes);
       expect(sizes.sparse).to.be.below(sizes.dense! * 0.5);
       expect(sizes.int8).to.be.below(sizes.sparse!);
+    });
+  });
+}
+
+/** Values with N:M masks by |w| per layer (patterns[i] for layer i), pruned weights set to 0. */
+function nmValues(plan: ModelPlan, values: LayerValues[], patterns: NmPattern[]): LayerValues[] {
+  return values.map((v, i) => {
+    const op = plan.params[i]!;
+    const [rows, cols, layout] = op.conv ? [op.conv.F, op.conv.C * op.conv.k * op.conv.k, 'out-in' as const] : [op.out, op.in, 'in-out' as const];
+    const mask = nmMaskRef(v.w, rows, cols, layout, patterns[i]!.n, patterns[i]!.m);
+    return { w: v.w.map((x, j) => (mask[j] ? x : 0)), b: v.b.slice(), mask };
+  });
+}
+
+// LeNet-300-100 at 2:4 everywhere; the CNN's layers at what their inputs allow (conv1 25 = 5·5, conv2 54 = 6·3·3, fc1 588, fc2 32).
+for (const [spec, patterns, B, n] of [
+  [LENET_300_100, [{ n: 2, m: 4 }, { n: 2, m: 4 }, { n: 2, m: 4 }], 100, 500],
+  [SMALL_CNN, [{ n: 2, m: 5 }, { n: 1, m: 3 }, { n: 2, m: 4 }, { n: 2, m: 4 }], 50, 200],
+] as const) {
+  describe(`inference paths: ${spec.name} trained on MNIST with N:M masks (${patterns.map((p) => `${p.n}:${p.m}`).join(', ')})`, () => {
+    let model: { net: Network; dense: LayerValues[]; values: LayerValues[]; masked: Awaited<ReturnType<typeof runPath>> } | undefined;
+    const get = async (): Promise<NonNullable<typeof model>> => {
+      if (!model) {
+        const { net, values: dense } = await trained(await gpu(), spec, 0);
+        const values = nmValues(net.plan, dense, [...patterns]);
+        net.writeValues(values);
+        model = { net, dense, values, masked: await runPath(net, values, 'masked', B, n) };
+      }
+      return model;
+    };
+    after(() => model?.net.destroy());
+
+    it(`nm: same logits and classes as masked, batch ${B} and frames; each layer at its pattern, kept counts exact, fewer bytes`, async () => {
+      const { net, values, masked } = await get();
+      console.log(`${spec.name} N:M masked f32 accuracy ${accuracyOf(masked.pred, (await mnist()).test.labels)}`);
+      const got = await runPath(net, values, 'nm', B, n);
+      checkF32(`nm B=${B}`, got, masked);
+      checkF32('nm B=1', await runPath(net, values, 'nm', 1, 20), { pred: masked.pred.subarray(0, 20), logits: masked.logits.subarray(0, 200) });
+      expect(got.info.layers.map((l) => l.impl)).to.deep.equal(values.map(() => 'nm'));
+      expect(got.info.layers.map((l) => l.nm)).to.deep.equal(patterns);
+      got.info.layers.forEach((l, i) => expect(l.nnz, `${l.name} nnz`).to.equal(values[i]!.w.length * patterns[i]!.n / patterns[i]!.m));
+      const dense = await prepareInference(net, { path: 'dense', values });
+      const denseBytes = dense.modelBytes;
+      dense.destroy();
+      console.log(`${spec.name} N:M model GPU bytes ${got.info.modelBytes} (dense ${denseBytes})`);
+      expect(got.info.modelBytes).to.be.below(denseBytes * 0.7);
+    });
+
+    it('auto: the chooser times nm for every layer and its picks give masked results; given picks with nm too', async () => {
+      const { net, values, masked } = await get();
+      const got = await runPath(net, values, 'auto', B, n);
+      checkF32('auto', got, masked);
+      for (const [i, c] of got.info.choices!.entries()) {
+        expect(c.nm, c.layer).to.deep.equal(patterns[i]);
+        expect(c.nmMs, c.layer).to.be.above(0);
+        expect(c.picked).to.equal(c.nmMs! < Math.min(c.denseMs, c.sparseMs) ? 'nm' : c.sparseMs < c.denseMs ? 'sparse' : 'dense');
+      }
+      const choices = values.map((_, i): 'dense' | 'sparse' | 'nm' => (['nm', 'sparse', 'dense'] as const)[i % 3]!);
+      const given = await runPath(net, values, 'auto', B, n, { choices });
+      expect(given.info.layers.map((l) => l.impl)).to.deep.equal(choices);
+      checkF32('auto (given picks with nm)', given, masked);
+    });
+
+    it('a forced pattern: run when every layer fits it, refused by name (nm) when one does not; unpruned layers run at 1:1', async () => {
+      const { net, dense, values, masked } = await get();
+      if (spec === LENET_300_100) {
+        checkF32('nm forced 2:4', await runPath(net, values, 'nm', B, n, { nm: { n: 2, m: 4 } }), masked);
+        await expectArgError(() => prepareInference(net, { path: 'nm', values, nm: { n: 1, m: 4 } }), 'nm');
+      } else {
+        await expectArgError(() => prepareInference(net, { path: 'nm', values, nm: { n: 2, m: 4 } }), 'nm');
+      }
+      await expectArgError(() => prepareInference(net, { path: 'nm', values, nm: { n: 4, m: 4 } }), 'nm');
+      await expectArgError(() => prepareInference(net, { path: 'sparse', values, nm: { n: 2, m: 4 } }), 'nm');
+      // The unpruned model on 'nm': every layer fits no pattern, so 1:1 (every weight), still the masked results.
+      net.writeValues(dense);
+      try {
+        const ref = await runPath(net, dense, 'masked', B, 2 * B);
+        const all = await runPath(net, dense, 'nm', B, 2 * B);
+        expect(all.info.layers.map((l) => l.nm)).to.deep.equal(dense.map(() => ({ n: 1, m: 1 })));
+        checkF32('nm on unpruned masks', all, ref);
+      } finally {
+        net.writeValues(values);
+      }
     });
   });
 }

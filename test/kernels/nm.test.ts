@@ -131,7 +131,7 @@ describe('the N:M format', () => {
     mask[0] = 1; // output 0's first group now keeps 3
     await expectArgError(() => buildNm(w, mask, 2, 8, 'in-out', { n: 2, m: 4 }), 'mask');
     await expectArgError(() => buildNm(w, mask, 2, 8, 'in-out', { n: 2, m: 3 }), 'cols');
-    await expectArgError(() => buildNm(w, mask, 2, 8, 'in-out', { n: 4, m: 4 }), 'nm');
+    await expectArgError(() => buildNm(w, mask, 2, 8, 'in-out', { n: 5, m: 4 }), 'nm');
   });
 
   it('detectNm finds the tightest pattern (smallest n/m, then the smaller m), undefined when none fits', () => {
