@@ -13,6 +13,18 @@
 // exponential schedule of Tanaka et al. 2020), rescoring on the masked net each round.
 // The random control may be given per-layer kept counts (`prune(s, { kept })`):
 // then each participating layer is its own group with exactly that many kept.
+//
+// Three selections do not take a threshold over groups, and each layer j then goes to
+// its group's ratio s_j (s, or its own rule) with exactly round(s_j·N_j) pruned:
+// - granularity 'nm' (any criterion but sparsegpt): C3's prepareNmMasks over the
+//   scores (n kept in every m consecutive inputs of each output), s ignored;
+// - criterion 'wanda': compared within each output row, as the paper does
+//   (C2's selectPerRow), whatever the scope;
+// - criterion 'sparsegpt' (any criterion with a prune(), WeightCriterion's hook for
+//   those that choose masks and update the weights they keep): C2's sparseGptPrune,
+//   block by block, with nm its N:M variant; it zeroes pruned weights itself.
+// Their result reports the kept counts per layer (read back from the masks); the
+// threshold fields are empty.
 import type { Network } from '../nn/network.js';
 import type { ImageDataset } from '../data/dataset.js';
 import type { TopkResult } from '../kernels/topk.js';
@@ -21,13 +33,18 @@ import { MagnitudePruner, type LayerRule } from './magnitude.js';
 import { weightCriterion } from './criteria/index.js';
 import type { ScoreInput, WeightCriterion, WeightCriterionName } from './criteria/criterion.js';
 import type { MovementScores } from './criteria/movement.js';
+import { selectPerRow } from './criteria/wanda.js';
+import { nmLayerShape, prepareNmMasks } from './nm.js';
+import { readBuffer } from '../gpu/readback.js';
+import { maskBytes } from '../layout/mask.js';
 
 export interface ScorePrunerOptions {
   criterion: WeightCriterionName;
   scope: 'global' | 'local';
   rules?: Record<string, LayerRule> | undefined;
-  /** N:M groups (granularity 'nm'); not yet wired here (C3's prepareNmMasks). */
+  /** N:M groups (granularity 'nm'): n kept in every m consecutive inputs of each output. */
   nm?: { n: number; m: number } | undefined;
+  sparsegpt?: { blockSize?: number; damp?: number } | undefined;
   /** Calibration data (taylor, snip, wanda, sparsegpt). */
   calibration?: ImageDataset | undefined;
   batchSize: number;
@@ -79,7 +96,7 @@ export class ScorePruner {
     check(o.scope === 'global' || o.scope === 'local', 'prune.scope', "'global' or 'local'", o.scope);
     check(Number.isInteger(o.batchSize) && o.batchSize >= 1, 'batchSize', 'an integer ≥ 1', o.batchSize);
     check(Number.isInteger(o.seed), 'seed', 'an integer', o.seed);
-    if (o.nm !== undefined) throw new PruneLabError('invalid-config', 'N:M selection (prune.nm) does not go through ScorePruner yet', 'prune.nm');
+    if (o.criterion === 'sparsegpt' && o.masks) throw new PruneLabError('invalid-argument', "criterion 'sparsegpt' writes the network's own masks and weights: scratch masks are not supported", 'masks');
     if (criterion.needs.calibration) check(o.calibration !== undefined && o.calibration.n >= 1, 'calibration', `calibration data for criterion '${o.criterion}'`, o.calibration);
     if (o.criterion === 'movement') check(o.movement !== undefined, 'movement', "the accumulated scores (MovementScores) for criterion 'movement'", o.movement);
     if (o.criterion === 'synflow') synflowTargets(0, o.synflow?.iterations ?? 100);
@@ -101,6 +118,8 @@ export class ScorePruner {
       ...(o.calibration ? { calibration: o.calibration } : {}),
       ...(o.synflow ? { synflow: o.synflow } : {}),
       ...(o.movement ? { movement: o.movement } : {}),
+      ...(o.nm ? { nm: o.nm } : {}),
+      ...(o.sparsegpt ? { sparsegpt: o.sparsegpt } : {}),
     };
   }
 
@@ -114,6 +133,7 @@ export class ScorePruner {
     check(!this.released, 'pruner', 'not released');
     check(Number.isFinite(s) && s >= 0 && s < 1, 'targetSparsity', 'a number in [0, 1)', s);
     if (opts.kept) return this.pruneKept(opts.kept);
+    if (this.o.nm || this.o.criterion === 'wanda' || this.o.criterion === 'sparsegpt') return this.pruneLayerwise(s);
     if (this.o.criterion === 'synflow') {
       const targets = synflowTargets(s, this.o.synflow?.iterations ?? 100);
       for (let r = 0; r < targets.length - 1; r++) {
@@ -123,6 +143,51 @@ export class ScorePruner {
     }
     if (this.o.criterion !== 'magnitude') await this.criterion.score(this.input, this.scores);
     return this.select.prune(s);
+  }
+
+  /** Each layer's ratio for target s (its own rule, else s). */
+  layerSparsity(s: number): number[] {
+    const g = this.select.groups;
+    return g.layers.map((_, j) => g.fixed[g.groupOf[j]!] ?? s);
+  }
+
+  private masksOf(j: number): GPUBuffer {
+    return this.o.masks?.[j] ?? this.net.layers[this.layers[j]!]!.mask;
+  }
+
+  private async pruneLayerwise(s: number): Promise<TopkResult> {
+    const { net, o } = this;
+    const sparsity = this.layerSparsity(s);
+    if (this.criterion.prune) {
+      await this.criterion.prune(this.input, sparsity);
+    } else if (o.criterion === 'sparsegpt') {
+      throw new PruneLabError('invalid-config', "criterion 'sparsegpt' has no prune() in this build (the registry's module must provide it)", 'prune.criterion');
+    } else {
+      if (o.criterion !== 'magnitude') await this.criterion.score(this.input, this.scores);
+      if (o.nm) {
+        const plan = await prepareNmMasks(net.ctx, this.layers.map((li, j) => ({ scores: this.scores[j]!, mask: this.masksOf(j), ...nmLayerShape(net.layers[li]!.op) })), o.nm.n, o.nm.m);
+        try {
+          const enc = net.ctx.device.createCommandEncoder({ label: `nm ${o.nm.n}:${o.nm.m} prune` });
+          const pass = enc.beginComputePass({ label: 'nm prune' });
+          plan.encode(pass);
+          pass.end();
+          net.ctx.device.queue.submit([enc.finish()]);
+        } finally {
+          plan.release();
+        }
+      } else {
+        await selectPerRow(net, this.layers, this.scores, sparsity, o.masks);
+      }
+      if (!o.masks) await net.applyMasks();
+    }
+    const kept = await Promise.all(this.layers.map(async (li, j) => {
+      const n = net.layers[li]!.op.weightCount;
+      const m = new Uint8Array(await readBuffer(net.ctx.device, this.masksOf(j), maskBytes(n)), 0, n);
+      let k = 0;
+      for (const x of m) if (x) k++;
+      return k;
+    }));
+    return { thresholds: [], k: [], ties: [], tiesPruned: [], kept };
   }
 
   private async pruneKept(kept: readonly number[]): Promise<TopkResult> {

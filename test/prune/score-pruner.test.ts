@@ -181,6 +181,41 @@ describe('ScorePruner', () => {
     net.destroy();
   });
 
+  it('layerwise paths: N:M 2:4 keeps 2 of every 4 inputs per output; wanda prunes round(s·N_j) per layer', async () => {
+    const ctx = await gpu();
+    const spec: ModelSpec = { input: { C: 1, H: 1, W: 16 }, layers: [{ type: 'linear', units: 12 }, { type: 'relu' }, { type: 'linear', units: 3 }] };
+    const plan = planModel(spec);
+    const rng = new Rng(2);
+    const calibration = { images: rng.uniformArray(24 * 16, 0, 1), labels: Uint8Array.from({ length: 24 }, () => rng.int(3)), shape: spec.input, numClasses: 3, n: 24 };
+    const net = Network.create(ctx, plan, { seed: 3 });
+    const v0 = await values(net);
+    const nm = await ScorePruner.create(net, { criterion: 'magnitude', scope: 'global', nm: { n: 2, m: 4 }, batchSize: 8, seed: 1 });
+    const r = await nm.prune(0.5);
+    expect(r.kept).to.deep.equal([96, 18]);
+    const v = await values(net);
+    // Linear K×N storage: output u's inputs k = 4g…4g+3 are w[k·N + u]; 2 kept, the 2 largest |w|.
+    v.forEach((l, i) => {
+      const { in: K, out: N } = plan.params[i]!;
+      for (let u = 0; u < N; u++) for (let g = 0; g < K / 4; g++) {
+        const idx = [0, 1, 2, 3].map((t) => (4 * g + t) * N + u);
+        const w0 = v0[i]!.w;
+        const keep = [...idx].sort((x, y) => Math.abs(w0[y]!) - Math.abs(w0[x]!) || y - x).slice(0, 2);
+        idx.forEach((q) => expect(l.mask[q], `layer ${i} weight ${q}`).to.equal(keep.includes(q) ? 1 : 0));
+        idx.forEach((q) => expect(l.w[q]).to.equal(keep.includes(q) ? w0[q] : 0));
+      }
+    });
+    nm.release();
+    net.destroy();
+    for (const criterion of ['wanda'] as const) {
+      const n2 = Network.create(ctx, plan, { seed: 3 });
+      const sp = await ScorePruner.create(n2, { criterion, scope: 'global', rules: { fc2: { sparsity: 0.25 } }, calibration, batchSize: 8, seed: 1 });
+      const res = await sp.prune(0.6);
+      expect(res.kept, criterion).to.deep.equal([192 - pruneCount(0.6, 192), 36 - pruneCount(0.25, 36)]);
+      sp.release();
+      n2.destroy();
+    }
+  });
+
   it('refuses an unknown criterion and bad kept counts by name', async () => {
     const ctx = await gpu();
     const net = Network.create(ctx, planModel(SPEC_A), { seed: 1 });

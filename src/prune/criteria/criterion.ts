@@ -51,6 +51,10 @@ export interface ScoreInput {
   synflow?: { iterations?: number };
   /** Movement's scores, accumulated by the training loop. */
   movement?: MovementScores;
+  /** Granularity 'nm': n kept in every m consecutive inputs of each output. */
+  nm?: { n: number; m: number };
+  /** SparseGPT's options (config prune.sparsegpt). */
+  sparsegpt?: { blockSize?: number; damp?: number };
 }
 
 /** A weight criterion: writes scores into `out[j]` (f32, net.layers[layers[j]].op.weightCount values, ≥ 0 and finite). */
@@ -58,4 +62,11 @@ export interface WeightCriterion {
   readonly name: WeightCriterionName;
   readonly needs: CriterionNeeds;
   score(input: ScoreInput, out: readonly GPUBuffer[]): Promise<void>;
+  /**
+   * For criteria that choose their masks themselves and update the weights they keep
+   * (SparseGPT): prunes layer input.layers[j] to sparsity[j] (or to input.nm's n:m),
+   * writing the network's masks and weights and zeroing what is pruned. The score
+   * pruner calls this instead of score + selection when it is present.
+   */
+  prune?(input: ScoreInput, sparsity: readonly number[]): Promise<void>;
 }
