@@ -8,7 +8,12 @@ import { planModel, type ModelPlan } from '../nn/spec.js';
 import { checkModelLimits, type DeviceLimits } from '../nn/limits.js';
 import type { CubicSchedule } from '../prune/schedule.js';
 import { unitCount } from '../prune/structured.js';
-import { validateConfig, resolveModel, type ExperimentConfig, type NormalizedConfig } from './config.js';
+import { checkNmShape } from '../layout/nm.js';
+import { weightCriterion } from '../prune/criteria/index.js';
+import {
+  validateConfig, resolveModel, CALIBRATED_CRITERIA, DEFAULT_CALIBRATION_SAMPLES,
+  type ExperimentConfig, type NormalizedConfig,
+} from './config.js';
 
 /** The sizes of a run's data that the preflight reads (an ImageDataset fits). */
 export interface RunDataShape {
@@ -36,6 +41,18 @@ export function gradualSchedule(config: ExperimentConfig, spe: number): CubicSch
   const start = p.gradualStart ?? 0;
   const every = p.gradualEvery ?? Math.max(1, Math.floor((0.75 * T - start) / p.rounds));
   return { initial: 0, final: p.targetSparsity, start, every, updates: p.rounds };
+}
+
+/**
+ * The calibration subset a run scores from: null when its criterion needs no data;
+ * else prune.calibration's samples (default 1024, or the training rows if fewer) and
+ * batch size (default train.batchSize, or samples if fewer).
+ */
+export function calibrationSize(config: NormalizedConfig, data: { train: { n: number } }): { samples: number; batchSize: number } | null {
+  const p = config.prune;
+  if (!(CALIBRATED_CRITERIA as readonly string[]).includes(p.criterion)) return null;
+  const samples = p.calibration?.samples ?? Math.min(DEFAULT_CALIBRATION_SAMPLES, data.train.n);
+  return { samples, batchSize: p.calibration?.batchSize ?? Math.min(config.train.batchSize, samples) };
 }
 
 /**
@@ -68,13 +85,44 @@ export function checkRun(rawConfig: unknown, data: RunDataShape, limits?: Device
       refuse(field, `prune.gradualStart + prune.rounds × prune.gradualEvery must be at most the ${T} fine-tune steps (${p.finetuneEpochs} epochs × ${spe} steps; got ${g.start} + ${g.updates} × ${g.every})`);
     }
   }
-  // Interim (until the score pruner lands): the runner prunes with these only.
-  const runnable = p.granularity === 'unit' ? ['l1', 'l2'] : p.granularity === 'weight' ? ['magnitude', 'random'] : [];
-  if (!runnable.includes(p.criterion)) refuse('prune.criterion', `prune.criterion '${p.criterion}' with granularity '${p.granularity}' is not runnable yet (runnable: ${runnable.join(', ') || 'none'})`);
-  if (p.when === 'init') refuse('prune.when', "prune.when 'init' is not runnable yet");
+  const cal = p.calibration;
+  if (cal && cal.samples > data.train.n) refuse('prune.calibration.samples', `prune.calibration.samples must be at most the ${data.train.n} training rows the subset is drawn from (got ${cal.samples})`);
+  if (p.granularity === 'nm') checkNm(config, plan);
+  checkBuilt(config);
   if (p.granularity === 'unit') checkStructured(config, plan);
   if (limits) checkModelLimits(plan, limits, Math.max(config.train.batchSize, Math.min(EVAL_BATCH, evalN)));
   return config;
+}
+
+/** The unit criteria structured.ts scores, and whether ScorePruner selects N:M groups, in this build. */
+const BUILT_UNIT_CRITERIA = ['l1', 'l2'];
+const NM_SELECTION_BUILT = false;
+
+/** The criterion has a scoring module in this build (the registry's refusal names prune.criterion). */
+function checkBuilt(config: NormalizedConfig): void {
+  const p = config.prune;
+  if (p.granularity === 'unit') {
+    if (!BUILT_UNIT_CRITERIA.includes(p.criterion)) refuse('prune.criterion', `prune.criterion '${p.criterion}' for units has no scoring module in this build (built: ${BUILT_UNIT_CRITERIA.join(', ')})`);
+    return;
+  }
+  weightCriterion(p.criterion as Parameters<typeof weightCriterion>[0]);
+  if (p.granularity === 'nm' && !NM_SELECTION_BUILT) refuse('prune.granularity', "prune.granularity 'nm': N:M selection through the score pruner is not in this build yet");
+}
+
+/** N:M: every participating layer's input dimension (Linear inputs, conv C·k·k) tiles into groups of m. */
+function checkNm(config: NormalizedConfig, plan: ModelPlan): void {
+  const p = config.prune;
+  const m = p.nm!.m;
+  for (const q of plan.params) {
+    if (p.layers?.[q.name]?.exclude) continue;
+    const inDim = q.conv ? q.conv.C * q.conv.k * q.conv.k : q.in;
+    try {
+      checkNmShape(inDim, m, 'prune.nm.m');
+    } catch (e) {
+      if (!(e instanceof PruneLabError)) throw e;
+      refuse('prune.nm.m', `prune.nm.m: N:M groups of m = ${m} need each layer's inputs per output to be a multiple of ${m}, and ${q.name} has ${inDim} (${q.conv ? 'C·k·k' : 'inputs'}); choose another m or exclude it (prune.layers.${q.name}.exclude)`);
+    }
+  }
 }
 
 /** Structured runs: a layer to take units from, and no layer emptied at the final target. */

@@ -4,17 +4,23 @@ import { PruneLabError } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
 import type { AdapterSummary } from '../gpu/device.js';
 import { splitMnist } from '../data/mnist.js';
-import type { ImageDataset } from '../data/dataset.js';
+import { selectRows, type ImageDataset } from '../data/dataset.js';
+import { identityOrder } from '../data/batches.js';
+import { Rng } from '../rng.js';
+import { learningRate } from '../nn/optim.js';
 import { planModel, type ModelPlan } from '../nn/spec.js';
 import { Network, type LayerValues } from '../nn/network.js';
 import { train, type TrainProgress, type TrainResult } from '../nn/train.js';
 import { evaluate, releaseExecutors } from '../nn/evaluate.js';
-import { MagnitudePruner } from '../prune/magnitude.js';
-import { cloneNetwork, fixedKeptCounts, randomPrune } from '../prune/random.js';
+import { pruneGroups } from '../prune/magnitude.js';
+import { ScorePruner, type ScorePrunerOptions } from '../prune/score-pruner.js';
+import { MovementScores } from '../prune/criteria/movement.js';
+import type { WeightCriterionName } from '../prune/criteria/criterion.js';
+import { cloneNetwork, fixedKeptCounts } from '../prune/random.js';
 import { selectUnits, shrink, unitCount } from '../prune/structured.js';
 import { iterativeTargets, cubicSparsity, isCubicUpdate } from '../prune/schedule.js';
 import { resolveModel, type ExperimentConfig } from './config.js';
-import { checkRun, gradualSchedule, stepsPerEpoch, EVAL_BATCH } from './preflight.js';
+import { calibrationSize, checkRun, gradualSchedule, stepsPerEpoch, EVAL_BATCH } from './preflight.js';
 import { REPORT_VERSION, type LayerEntry, type Report, type RoundEntry } from './report.js';
 
 export interface LabData {
@@ -82,13 +88,35 @@ function newId(): string {
 }
 
 /**
+ * The seeded calibration subset of the training split (criteria that score from data):
+ * `samples` rows drawn without replacement by a shuffle seeded from the run's seed,
+ * kept in their original order.
+ */
+export function calibrationSet(train: ImageDataset, samples: number, seed: number): ImageDataset {
+  if (samples >= train.n) return train;
+  const rows = new Rng((seed ^ 0x5ca1ab1e) >>> 0).shuffle(identityOrder(train.n)).slice(0, samples).sort();
+  return selectRows(train, rows);
+}
+
+/**
  * Runs one experiment. Invalid configs (checkRun: the config against the data and the
  * adapter's limits) throw before any GPU work; later failures end in a report with status 'error'.
+ *
+ * when 'after' (default): round 0 is the dense baseline trained for train.epochs, then
+ * each round prunes (weights and N:M groups through ScorePruner with the config's
+ * criterion, units through structured.ts) and fine-tunes for prune.finetuneEpochs.
+ * when 'init': round 0 is the dense network at initialization, evaluated untrained (loss
+ * null, timeMs.finetune 0); round 1 prunes it once and trains the sparse network for
+ * train.epochs (with the baseline's batch order; its timeMs.finetune is that training).
+ * when 'during' (schedule 'gradual'): the baseline, then the masks follow the cubic
+ * schedule while fine-tuning, one entry per fine-tune epoch; criterion 'movement'
+ * accumulates its scores at every fine-tune step (after the optimizer step).
  */
 export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummary, 'vendor' | 'architecture' | 'description' | 'backend'>, rawConfig: unknown, data: LabData, hooks: RunHooks = {}): Promise<RunResult> {
   const config = checkRun(rawConfig, data, ctx.device.limits);
   const p = config.prune;
-  const rewind = p.rewind ?? false;
+  const rewind = p.rewind;
+  const atInit = p.when === 'init';
   const plan0 = planModel(resolveModel(config.model));
   const spe = stepsPerEpoch(config, data);
   const excluded = plan0.params.filter((q) => p.layers?.[q.name]?.exclude).map((q) => q.name);
@@ -96,6 +124,8 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   const originalWeights = plan0.params.map((q) => q.weightCount);
   const originalUnits = plan0.params.map((_, i) => unitCount(plan0, i));
   const prunableTotal = plan0.params.reduce((t, q) => t + (excluded.includes(q.name) ? 0 : q.weightCount), 0);
+  const calSize = calibrationSize(config, data);
+  const calibration = calSize ? calibrationSet(data.train, calSize.samples, config.seed) : undefined;
 
   const report: Report = {
     version: REPORT_VERSION,
@@ -113,13 +143,15 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   };
   const t0 = performance.now();
   const finetuneRounds = p.schedule === 'gradual' ? 1 : p.rounds;
-  const scope = p.scope ?? 'global';
+  const scope = p.scope;
   let net = Network.create(ctx, plan0, hooks.initial ? { values: hooks.initial.values } : { seed: config.seed });
-  // The random control's magnitude twin (made after the baseline), when its counts depend on the weights.
-  const needsTwin = p.criterion === 'random' && p.granularity === 'weight' && !p.keptCounts && fixedKeptCounts(net, scope, p.layers, p.targetSparsity) === null;
+  // The random control's magnitude twin (made when the first round prunes), when its counts depend on the weights.
+  const randomWeights = p.criterion === 'random' && p.granularity === 'weight';
+  const needsTwin = randomWeights && !p.keptCounts && fixedKeptCounts(net, scope, p.layers, p.targetSparsity) === null;
   let twin: Network | undefined;
   // The twin fine-tunes before each round but the first.
-  const plannedSteps = (config.train.epochs + finetuneRounds * p.finetuneEpochs + (needsTwin ? (finetuneRounds - 1) * p.finetuneEpochs : 0)) * spe;
+  const trainEpochs = config.train.epochs + finetuneRounds * p.finetuneEpochs;
+  const plannedSteps = (trainEpochs + (needsTwin ? (finetuneRounds - 1) * p.finetuneEpochs : 0)) * spe;
   let stepsDone = 0;
   let snapshot: LayerValues[] | undefined;
   if (rewind === 0) snapshot = await net.readValues();
@@ -132,16 +164,16 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     });
   };
 
-  // `other`: train the random control's twin instead, with the seeds of the magnitude run's round `other.seedRound`.
-  const runTraining = async (phase: LabPhase, round: number, epochs: number, extra: Partial<Parameters<typeof train>[2]> = {}, other?: { net: Network; seedRound: number }): Promise<TrainResult> => {
+  // `other`: train the random control's twin instead. `seedRound`: the round whose seeds the training takes (default `round`).
+  const runTraining = async (phase: LabPhase, round: number, epochs: number, extra: Partial<Parameters<typeof train>[2]> = {}, other?: Network, seedRound = round): Promise<TrainResult> => {
     let before = 0;
     const own = extra.afterStep;
     const afterStep = own || hooks.betweenSteps ? async (s: number) => {
       await own?.(s);
       await hooks.betweenSteps?.();
     } : undefined;
-    const r = await train(other?.net ?? net, data.train, {
-      epochs, batchSize: config.train.batchSize, optimizer: config.train.optimizer, seed: config.seed + (other?.seedRound ?? round) * 7919, ...(config.train.schedule ? { schedule: config.train.schedule } : {}),
+    const r = await train(other ?? net, data.train, {
+      epochs, batchSize: config.train.batchSize, optimizer: config.train.optimizer, seed: config.seed + seedRound * 7919, ...(config.train.schedule ? { schedule: config.train.schedule } : {}),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       onProgress: (tp) => {
         stepsDone += tp.globalStep - before;
@@ -155,7 +187,8 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     return r;
   };
 
-  const entry = async (round: number, target: number, times: { prune: number; finetune: number }, loss: number | null, units?: RoundEntry['units']): Promise<RoundEntry> => {
+  interface Extras { units?: RoundEntry['units']; calibrated?: boolean }
+  const entry = async (round: number, target: number, times: { prune: number; finetune: number }, loss: number | null, extras: Extras = {}): Promise<RoundEntry> => {
     progress('evaluate', round, null);
     const te = performance.now();
     const values = await net.readValues();
@@ -172,14 +205,15 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     const effective = plan.params.reduce((t, q, i) => t + 2 * layers[i]!.nonzero * q.usesPerWeight, 0);
     const originalTotal = originalWeights.reduce((a, b) => a + b, 0);
     const e: RoundEntry = {
-      round, targetSparsity: target, sparsity: 1 - nonzeroPrunable / prunableTotal, layers, evaluatedOn: config.evaluateOn ?? 'test',
+      round, targetSparsity: target, sparsity: 1 - nonzeroPrunable / prunableTotal, layers, evaluatedOn: config.evaluateOn,
       accuracy: ev.accuracy, precision: ev.macroPrecision, recall: ev.macroRecall, macroF1: ev.macroF1,
       perClass: { precision: ev.precision, recall: ev.recall, f1: ev.f1 }, confusion: ev.confusion, loss,
       params: { total: plan.paramCount, nonzero: nonzeroWeights + biasNonzero },
       flops: { dense: plan.flopsPerSample, effective }, compressionRatio: originalTotal / Math.max(1, nonzeroWeights),
       timeMs: { ...times, evaluate: performance.now() - te },
     };
-    if (units) e.units = units;
+    if (extras.units) e.units = extras.units;
+    if (extras.calibrated && calSize) e.calibration = { ...calSize };
     return e;
   };
 
@@ -192,6 +226,21 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   const aborted = (): boolean => hooks.signal?.aborted === true;
 
   try {
+    if (atInit) {
+      // Round 0: the dense network as initialized. Round 1: pruned now, then trained.
+      push(await entry(0, 0, { prune: 0, finetune: 0 }, null));
+      if (aborted()) return finish('aborted');
+      const s = p.targetSparsity;
+      progress('prune', 1, null);
+      const tp = performance.now();
+      const extras = await pruneRound(s, 1);
+      if (aborted()) return finish('aborted');
+      const pruneMs = performance.now() - tp;
+      const tr = await runTraining('train', 1, config.train.epochs, {}, undefined, 0);
+      if (tr.aborted) return finish('aborted');
+      push(await entry(1, s, { prune: pruneMs, finetune: tr.timeMs }, tr.epochs.at(-1)?.loss ?? null, extras));
+      return finish(aborted() ? 'aborted' : 'complete');
+    }
     // Baseline: train the dense model (capturing the rewind point if asked).
     const base = await runTraining('train', 0, config.train.epochs, rewind !== false && rewind > 0 ? {
       afterStep: async (s: number) => {
@@ -210,16 +259,13 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
         const s = targets[r - 1]!;
         progress('prune', r, null);
         const tp = performance.now();
-        let units: RoundEntry['units'] | undefined;
-        if (p.granularity === 'unit') units = await structuredRound(s);
-        else if (p.criterion === 'random') await randomRound(s, r);
-        else await magnitudeRound(net, s);
+        const extras = await pruneRound(s, r);
         if (aborted()) return finish('aborted');
         if (snapshot) await rewindTo(net, snapshot);
         const pruneMs = performance.now() - tp;
         const ft = await runTraining('finetune', r, p.finetuneEpochs);
         if (ft.aborted) return finish('aborted');
-        push(await entry(r, s, { prune: pruneMs, finetune: ft.timeMs }, ft.epochs.at(-1)?.loss ?? null, units));
+        push(await entry(r, s, { prune: pruneMs, finetune: ft.timeMs }, ft.epochs.at(-1)?.loss ?? null, extras));
       }
     }
     return finish(aborted() ? 'aborted' : 'complete');
@@ -237,42 +283,75 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     return { report, network: net };
   }
 
-  /** Magnitude-prunes `target` to s; returns the weights kept per layer. */
-  async function magnitudeRound(target: Network, s: number): Promise<number[]> {
-    const pruner = await MagnitudePruner.create(target, scope, p.layers);
+  /** Round r's pruning to sparsity s, by granularity and criterion. */
+  async function pruneRound(s: number, r: number): Promise<Extras> {
+    if (p.granularity === 'unit') return { units: await structuredRound(s) };
+    if (randomWeights) {
+      await randomRound(s, r);
+      return {};
+    }
+    await scorePrune(net, p.criterion as WeightCriterionName, (pr) => pr.prune(s));
+    return { calibrated: calibration !== undefined };
+  }
+
+  /** The score pruner's options for `target` with `criterion` (the config's settings). */
+  function pruneOptions(criterion: WeightCriterionName, extra: Partial<ScorePrunerOptions> = {}): ScorePrunerOptions {
+    const o: ScorePrunerOptions = {
+      criterion, scope, rules: p.layers, batchSize: calSize?.batchSize ?? config.train.batchSize, seed: config.seed,
+      ...(p.nm ? { nm: p.nm } : {}),
+      ...(calibration ? { calibration } : {}),
+      ...(p.synflow ? { synflow: p.synflow } : {}),
+      ...extra,
+    };
+    // SparseGPT's settings travel as the contract names them (blockSize, damp), for the pruner that reads them.
+    if (p.sparsegpt) Object.assign(o, { sparsegpt: p.sparsegpt });
+    return o;
+  }
+
+  /** Creates a score pruner over `target`, runs `use` with it, and releases it. */
+  async function scorePrune<T>(target: Network, criterion: WeightCriterionName, use: (pr: ScorePruner) => Promise<T>, extra: Partial<ScorePrunerOptions> = {}): Promise<T> {
+    const pruner = await ScorePruner.create(target, pruneOptions(criterion, extra));
     try {
-      const res = await pruner.prune(s);
-      const kept = target.layers.map((l) => l.op.weightCount);
-      pruner.groups.layers.forEach((i, j) => (kept[i] = res.kept[j]!));
-      return kept;
+      return await use(pruner);
     } finally {
       pruner.release();
     }
   }
 
+  /** Magnitude-prunes `target` to s; returns the weights kept per layer (net.layers order). */
+  async function magnitudeRound(target: Network, s: number): Promise<number[]> {
+    return scorePrune(target, 'magnitude', async (pr) => {
+      const res = await pr.prune(s);
+      const kept = target.layers.map((l) => l.op.weightCount);
+      pr.layers.forEach((i, j) => (kept[i] = res.kept[j]!));
+      return kept;
+    });
+  }
+
   /**
    * Round r of the random control: the per-layer counts of the magnitude run with this
    * config and seed (supplied, fixed by the ratios, or the twin's after it takes the
-   * same fine-tune and prune steps as that run), applied with seeded random masks.
+   * same fine-tune and prune steps as that run), applied with the seeded random scores.
    */
   async function randomRound(s: number, r: number): Promise<void> {
     let kept = p.keptCounts?.[r - 1] ?? fixedKeptCounts(net, scope, p.layers, s);
     if (!kept) {
       if (r === 1) twin = cloneNetwork(net);
       else {
-        const ft = await runTraining('prune', r, p.finetuneEpochs, {}, { net: twin!, seedRound: r - 1 });
+        const ft = await runTraining('prune', r, p.finetuneEpochs, {}, twin!, r - 1);
         if (ft.aborted || aborted()) return;
       }
       kept = await magnitudeRound(twin!, s);
       if (snapshot) await rewindTo(twin!, snapshot);
     }
-    await randomPrune(net, kept, config.seed * 1000003 + r);
+    const all = kept;
+    await scorePrune(net, 'random', (pr) => pr.prune(s, { kept: pr.layers.map((i) => all[i]!) }));
   }
 
   async function structuredRound(s: number): Promise<RoundEntry['units']> {
     const plan: ModelPlan = net.plan;
     const values = await net.readValues();
-    const sel = selectUnits(plan, values, { fraction: s, criterion: p.criterion as 'l1' | 'l2', scope: p.scope, ...(p.layers ? { rules: p.layers } : {}), original: originalUnits });
+    const sel = selectUnits(plan, values, { fraction: s, criterion: p.criterion as 'l1' | 'l2', scope, ...(p.layers ? { rules: p.layers } : {}), original: originalUnits });
     const shrunk = shrink(plan, values, sel);
     const next = Network.create(ctx, planModel(shrunk.spec), { values: shrunk.values });
     releaseExecutors(net);
@@ -292,35 +371,35 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   async function gradual(): Promise<void> {
     // checkRun has made sure every update fits into the fine-tune steps.
     const sched = gradualSchedule(config, spe);
-    const pruner = await MagnitudePruner.create(net, scope, p.layers);
+    const movement = p.criterion === 'movement' ? await MovementScores.create(net, pruneGroups(net, scope, p.layers).layers) : undefined;
+    const lrSchedule = config.train.schedule ?? { type: 'constant' as const };
+    const totalSteps = p.finetuneEpochs * spe;
     // The target of the last mask update applied (0 before the first): what each epoch's entry reports.
     let applied = 0;
     let pruneMs = 0;
     let epochStart = performance.now();
     try {
-      await runTraining('finetune', 1, p.finetuneEpochs, {
+      await scorePrune(net, p.criterion as WeightCriterionName, (pruner) => runTraining('finetune', 1, p.finetuneEpochs, {
         afterStep: async (t: number) => {
-          if (!isCubicUpdate(t, sched)) return;
           const tp = performance.now();
-          await net.prepareMaskApply();
-          const enc = ctx.device.createCommandEncoder({ label: `gradual prune step ${t}` });
-          const pass = enc.beginComputePass({ label: 'gradual prune' });
-          const s = cubicSparsity(t, sched);
-          pruner.encode(pass, s);
-          pass.end();
-          ctx.device.queue.submit([enc.finish()]);
-          applied = s;
+          // Movement: S += −lr·dW⊙W with the learning rate of the step just taken.
+          movement?.step(learningRate(config.train.optimizer.lr, lrSchedule, t - 1, totalSteps, spe));
+          if (isCubicUpdate(t, sched)) {
+            const s = cubicSparsity(t, sched);
+            await pruner.prune(s);
+            applied = s;
+          }
           pruneMs += performance.now() - tp;
         },
         onEpochEnd: async (e: number, stats: { loss: number }) => {
           const ft = performance.now() - epochStart;
-          push(await entry(e + 1, applied, { prune: pruneMs, finetune: ft }, stats.loss));
+          push(await entry(e + 1, applied, { prune: pruneMs, finetune: ft }, stats.loss, { calibrated: calibration !== undefined && applied > 0 }));
           pruneMs = 0;
           epochStart = performance.now();
         },
-      });
+      }), movement ? { movement } : {});
     } finally {
-      pruner.release();
+      movement?.release();
     }
   }
 }

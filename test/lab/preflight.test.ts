@@ -2,8 +2,8 @@
 // training (config, data sizes, adapter limits), each refusal naming its field.
 // No GPU: the data is given by its sizes alone.
 import { expect } from '@esm-bundle/chai';
-import { checkRun, type RunDataShape } from '../../src/lab/preflight.js';
-import type { ExperimentConfig } from '../../src/lab/config.js';
+import { calibrationSize, checkRun, type RunDataShape } from '../../src/lab/preflight.js';
+import { validateConfig, type ExperimentConfig } from '../../src/lab/config.js';
 import type { ModelSpec } from '../../src/nn/spec.js';
 import { PruneLabError } from '../../src/errors.js';
 
@@ -91,5 +91,32 @@ describe('checkRun', () => {
       const e = refusal(() => checkRun(config, DATA));
       expect(e.field, e.message).to.equal(field);
     }
+  });
+
+  it('sizes the calibration subset (default 1024 or the training rows; batch train.batchSize or the samples) and refuses more rows than the training split', () => {
+    const cfg = (prune: Partial<ExperimentConfig['prune']>): ExperimentConfig => ({ ...base(), prune: { schedule: 'oneshot', targetSparsity: 0.5, rounds: 1, finetuneEpochs: 1, ...prune } });
+    const big: RunDataShape = { ...DATA, train: { ...DATA.train, n: 5000 } };
+    expect(calibrationSize(checkRun(cfg({ criterion: 'lamp' }), DATA), DATA)).to.equal(null);
+    expect(calibrationSize(validateConfig(cfg({ criterion: 'wanda' })), DATA)).to.deep.equal({ samples: 1000, batchSize: 50 });
+    expect(calibrationSize(validateConfig(cfg({ criterion: 'taylor' })), big)).to.deep.equal({ samples: 1024, batchSize: 50 });
+    expect(calibrationSize(validateConfig(cfg({ criterion: 'snip', calibration: { samples: 20 } })), DATA)).to.deep.equal({ samples: 20, batchSize: 20 });
+    expect(calibrationSize(validateConfig(cfg({ criterion: 'sparsegpt', calibration: { samples: 256, batchSize: 64 } })), DATA)).to.deep.equal({ samples: 256, batchSize: 64 });
+    const e = refusal(() => checkRun(cfg({ criterion: 'wanda', calibration: { samples: 1001 } }), DATA));
+    expect([e.code, e.field]).to.deep.equal(['invalid-config', 'prune.calibration.samples']);
+    expect(e.message).to.contain('at most the 1000 training rows');
+  });
+
+  it('refuses N:M groups that do not tile a layer\'s inputs, naming prune.nm.m and the layer (an excluded layer is not checked)', () => {
+    const nm = (m: number, layers?: ExperimentConfig['prune']['layers']): ExperimentConfig => ({ ...base(), model: 'lenet-300-100', prune: { granularity: 'nm', nm: { n: 1, m }, schedule: 'oneshot', targetSparsity: 1 - 1 / m, rounds: 1, finetuneEpochs: 1, ...(layers ? { layers } : {}) } });
+    // lenet-300-100: fc1 784 inputs, fc2 300, fc3 100. m = 8 fails at fc2 (300 = 37·8 + 4).
+    const e = refusal(() => checkRun(nm(8), DATA));
+    expect([e.code, e.field]).to.deep.equal(['invalid-config', 'prune.nm.m']);
+    expect(e.message).to.contain('fc2 has 300');
+    expect(e.message).to.contain('prune.layers.fc2.exclude');
+    // fc3 (100 inputs) is next once fc2 is excluded.
+    expect(refusal(() => checkRun(nm(8, { fc2: { exclude: true } }), DATA)).message).to.contain('fc3 has 100');
+    // lenet-5's conv1 has C·k·k = 25 inputs per filter.
+    const conv = refusal(() => checkRun({ ...nm(4), model: 'lenet-5' }, DATA));
+    expect([conv.field, conv.message.includes('conv1 has 25 (C·k·k)')]).to.deep.equal(['prune.nm.m', true]);
   });
 });

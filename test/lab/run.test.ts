@@ -43,7 +43,7 @@ describe('runExperiment', () => {
     const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config), { onProgress: (p) => events.push(p) });
     network.destroy();
     expect(report.status).to.equal('complete');
-    expect(report.version).to.equal(1);
+    expect(report.version).to.equal(2);
     expect(report.model.prunableLayers).to.deep.equal(['fc1', 'fc2', 'fc3']);
     expect(report.data).to.deep.equal({ train: 1000, validation: 200, test: 500 });
     expect(report.baseline!.sparsity).to.equal(0);

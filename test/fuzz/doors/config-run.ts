@@ -4,7 +4,8 @@
 // guarded: its first buffer or pipeline request throws GpuWorkStarted.
 // Documented acceptance: GPU work starts for a config that fits the data: batch ≤
 // 48 rows, rewind ≤ baseline steps, a gradual schedule inside its fine-tune steps,
-// and a model whose input is 1×4×4 with ≥ 3 outputs. Reaching the GPU with a
+// a model whose input is 1×4×4 with ≥ 3 outputs, a calibration subset within the 48
+// rows, and N:M groups that tile every participating layer's inputs. Reaching the GPU with a
 // config that breaks one of those is a failure (a late refusal).
 import { runExperiment } from '../../../src/lab/run.js';
 import { validateConfig, type ExperimentConfig } from '../../../src/lab/config.js';
@@ -34,6 +35,11 @@ export function misfit(c: ExperimentConfig): string | null {
     const every = p.gradualEvery ?? Math.max(1, Math.floor((0.75 * T - start) / p.rounds));
     if (start + p.rounds * every > T) return `gradual updates ${start} + ${p.rounds} × ${every} do not fit ${T} fine-tune steps`;
   }
+  if (p.calibration && p.calibration.samples > n) return `calibration samples ${p.calibration.samples} > ${n} rows`;
+  if (p.granularity === 'nm' && p.nm) {
+    const bad = plan.params.find((q) => !p.layers?.[q.name]?.exclude && (q.conv ? q.conv.C * q.conv.k * q.conv.k : q.in) % p.nm!.m !== 0);
+    if (bad) return `${bad.name}'s inputs are not a multiple of m = ${p.nm.m}`;
+  }
   return null;
 }
 
@@ -54,15 +60,18 @@ const MISFITS: Array<[string, (c: Cfg) => void]> = [
   ['gradual, prune.rounds = 13 with gradualEvery 1', (c) => Object.assign(c.prune, { rounds: 13, gradualEvery: 1 })],
   ['gradual, train.batchSize = 48 (1 step an epoch, 2 fine-tune steps)', (c) => (c.train.batchSize = 48)],
   ['model lenet-300-100 on 1×4×4 data', (c) => (c.model = 'lenet-300-100')],
+  ['calibration: prune.calibration.samples = 49', (c) => (c.prune.calibration = { samples: 49 })],
+  ['nm: prune.nm.m = 16 (fc2 has 8 inputs)', (c) => (c.prune.nm = { n: 1, m: 16 })],
   ['model with 2 outputs for 3 classes', (c) => (c.model = { input: { C: 1, H: 4, W: 4 }, layers: [{ type: 'linear', units: 2 }] })],
 ];
 
 function misfitCase(rng: Rng): ConfigCase {
   const [what, apply] = pick(rng, MISFITS);
   const gradual = what.startsWith('gradual');
-  const c = clone(SEED_CONFIGS[gradual ? 2 : what.includes('rewind') ? 4 : 0]) as Cfg;
+  const seed = gradual ? 2 : what.includes('rewind') ? 4 : what.startsWith('calibration') || what.startsWith('nm') ? 5 : 0;
+  const c = clone(SEED_CONFIGS[seed]) as Cfg;
   apply(c);
-  const field = /(train\.batchSize|prune\.\w+|model)/.exec(what)![1]!;
+  const field = /(train\.batchSize|prune\.[\w.]+\w|model)/.exec(what)![1]!;
   return { repro: `${what}: ${JSON.stringify(c)}`, fields: [field, field.split('.').pop()!], config: c, path: field.split('.') };
 }
 

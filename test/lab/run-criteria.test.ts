@@ -1,0 +1,166 @@
+// The runner on the axes of #13 (real MNIST subsets, small models): pruning at
+// initialization (round 0 = the untrained dense net, round 1 = pruned at init, then
+// trained), the criteria through the score pruner (exact counts; LAMP's per-layer
+// split against its CPU oracle), the random control at init, movement during
+// fine-tuning, and the normalized config and calibration sizes in the version-2 report.
+import { expect } from '@esm-bundle/chai';
+import { loadMnist } from '../../src/data/mnist.js';
+import type { ImageDataset } from '../../src/data/dataset.js';
+import { runExperiment, labData, calibrationSet, type LabData } from '../../src/lab/run.js';
+import type { ExperimentConfig } from '../../src/lab/config.js';
+import { validateReport } from '../../src/lab/report-schema.js';
+import { planModel, type ModelSpec } from '../../src/nn/spec.js';
+import { initialValues, type LayerValues } from '../../src/nn/network.js';
+import { pruneCount } from '../../src/ref/mask.js';
+import { lampScores } from '../../src/ref/criteria/lamp.js';
+import { cubicSparsity } from '../../src/prune/schedule.js';
+import { gpu } from '../helpers/gpu.js';
+
+const ADAPTER = { vendor: 'test', architecture: 'test', description: '', backend: 'browser' };
+const SMALL: ModelSpec = { input: { C: 1, H: 28, W: 28 }, layers: [{ type: 'linear', units: 32 }, { type: 'relu' }, { type: 'linear', units: 16 }, { type: 'relu' }, { type: 'linear', units: 10 }] };
+const N = 784 * 32 + 32 * 16 + 16 * 10;
+let raw: { train: ImageDataset; test: ImageDataset } | undefined;
+
+function base(prune: Partial<ExperimentConfig['prune']>): ExperimentConfig {
+  return {
+    model: SMALL,
+    dataset: { name: 'mnist' },
+    train: { epochs: 1, batchSize: 20, optimizer: { type: 'adam', lr: 2e-3 } },
+    prune: { schedule: 'oneshot', targetSparsity: 0.9, rounds: 1, finetuneEpochs: 1, ...prune },
+    seed: 5,
+    subsets: { train: 400, validation: 100, test: 200 },
+  };
+}
+
+async function setup(config: ExperimentConfig): Promise<LabData> {
+  raw ??= await loadMnist(location.origin);
+  return labData(config, raw.train, raw.test);
+}
+
+/** The global top-(N − k) of `scores` (ties to the lowest index pruned first): kept per layer. */
+function keptByGlobalScore(scores: ArrayLike<number>[], s: number): number[] {
+  const all = scores.flatMap((a, l) => Array.from(a, (v, i) => ({ v, l, i })));
+  all.sort((a, b) => a.v - b.v || a.l - b.l || a.i - b.i);
+  const k = pruneCount(s, all.length);
+  const kept = scores.map((a) => a.length);
+  for (let t = 0; t < k; t++) kept[all[t]!.l]!--;
+  return kept;
+}
+
+const counts = (e: { layers: { nonzero: number }[] }): number[] => e.layers.map((l) => l.nonzero);
+
+describe('runExperiment on the axes', () => {
+  it("when 'init' (magnitude): round 0 is the untrained dense net, round 1 the init weights' magnitude mask, then trained", async () => {
+    const ctx = await gpu();
+    const config = { ...base({ criterion: 'magnitude', when: 'init', finetuneEpochs: 0, targetSparsity: 0.5 }), train: { epochs: 3, batchSize: 20, optimizer: { type: 'adam' as const, lr: 5e-3 } } };
+    const before = ctx.pool.liveBytes;
+    const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config));
+    const now = await network.readValues();
+    network.destroy();
+    expect(report.status, report.error?.message).to.equal('complete');
+    expect(report.version).to.equal(2);
+    expect([report.config.prune.granularity, report.config.prune.criterion, report.config.prune.scope, report.config.prune.when]).to.deep.equal(['weight', 'magnitude', 'global', 'init']);
+    const b = report.baseline!;
+    expect([b.round, b.sparsity, b.loss, b.timeMs.finetune, b.timeMs.prune]).to.deep.equal([0, 0, null, 0, 0]);
+    expect(b.accuracy).to.be.below(0.3);
+    expect(report.rounds).to.have.length(1);
+    const r = report.rounds[0]!;
+    expect(r.layers.reduce((t, l) => t + l.nonzero, 0)).to.equal(N - Math.round(0.5 * N));
+    expect(r.loss).to.be.a('number');
+    expect(r.accuracy).to.be.above(0.5);
+    expect(r.calibration).to.equal(undefined);
+    // The masks are the global magnitude selection over the initial weights.
+    const init = initialValues(planModel(SMALL), 5);
+    const kept = keptByGlobalScore(init.map((v) => v.w.map(Math.abs)), 0.5);
+    expect(now.map((v) => v.mask.reduce((t, m) => t + m, 0))).to.deep.equal(kept);
+    // One global threshold: every kept weight was at least as large at init as every pruned one.
+    let minKept = Infinity;
+    let maxPruned = 0;
+    now.forEach((v, i) => v.mask.forEach((m, j) => {
+      const a = Math.abs(init[i]!.w[j]!);
+      if (m) minKept = Math.min(minKept, a);
+      else maxPruned = Math.max(maxPruned, a);
+    }));
+    expect(minKept).to.be.at.least(maxPruned);
+    expect(validateReport(JSON.parse(JSON.stringify(report)))).to.deep.equal(report);
+    expect(ctx.pool.liveBytes).to.equal(before);
+  });
+
+  it("when 'init' at sparsity 0 trains exactly as the dense baseline of an 'after' run (the baseline's seeds)", async () => {
+    const ctx = await gpu();
+    const after = base({ criterion: 'magnitude', finetuneEpochs: 0 });
+    const init = base({ criterion: 'magnitude', when: 'init', finetuneEpochs: 0, targetSparsity: 0 });
+    const data = await setup(after);
+    const a = await runExperiment(ctx, ADAPTER, after, data);
+    const b = await runExperiment(ctx, ADAPTER, init, data);
+    a.network.destroy();
+    b.network.destroy();
+    expect([b.report.rounds[0]!.loss, b.report.rounds[0]!.accuracy, b.report.rounds[0]!.confusion]).to.deep.equal([a.report.baseline!.loss, a.report.baseline!.accuracy, a.report.baseline!.confusion]);
+  });
+
+  it("when 'init' (random, global): the per-layer counts of magnitude at init, through the twin", async () => {
+    const ctx = await gpu();
+    const mag = base({ criterion: 'magnitude', when: 'init', finetuneEpochs: 0 });
+    const rnd = base({ criterion: 'random', when: 'init', finetuneEpochs: 0 });
+    const data = await setup(mag);
+    const before = ctx.pool.liveBytes;
+    const a = await runExperiment(ctx, ADAPTER, mag, data);
+    const b = await runExperiment(ctx, ADAPTER, rnd, data);
+    a.network.destroy();
+    b.network.destroy();
+    expect(b.report.status, b.report.error?.message).to.equal('complete');
+    expect(counts(b.report.rounds[0]!)).to.deep.equal(counts(a.report.rounds[0]!));
+    expect(new Set(b.report.rounds[0]!.layers.map((l) => l.sparsity)).size).to.equal(3);
+    expect(ctx.pool.liveBytes, 'the twin is freed').to.equal(before);
+  });
+
+  it('LAMP after training: exact count, and the per-layer split of its CPU oracle over the baseline weights', async () => {
+    const ctx = await gpu();
+    const config = base({ criterion: 'lamp', finetuneEpochs: 0 });
+    let baseline: Promise<LayerValues[]> | undefined;
+    const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config), {
+      onRound: (e, _r, net) => { if (e.round === 0) baseline = net.readValues(); },
+    });
+    network.destroy();
+    expect(report.status, report.error?.message).to.equal('complete');
+    expect(report.config.prune.criterion).to.equal('lamp');
+    const r = report.rounds[0]!;
+    expect(r.layers.reduce((t, l) => t + l.nonzero, 0)).to.equal(N - Math.round(0.9 * N));
+    const want = keptByGlobalScore((await baseline!).map((v) => lampScores(v.w)), 0.9);
+    // f32 scores on the GPU against f64 here: a near-tie may fall on the other side (≤ 2 weights a layer).
+    counts(r).forEach((c, i) => expect(Math.abs(c - want[i]!), `layer ${i}: ${c} vs ${want[i]}`).to.be.at.most(2));
+    // And it is not global magnitude's split.
+    const mag = keptByGlobalScore((await baseline!).map((v) => v.w.map(Math.abs)), 0.9);
+    expect(counts(r)).to.not.deep.equal(mag);
+  });
+
+  it("movement during fine-tuning (gradual): each epoch's entry at the applied target, exact counts, scores freed", async () => {
+    const ctx = await gpu();
+    // 400 rows / 20 = 20 steps an epoch; updates at 10, 20, 30; epochs end at 20 and 40.
+    const config = base({ criterion: 'movement', schedule: 'gradual', targetSparsity: 0.8, rounds: 3, finetuneEpochs: 2, gradualEvery: 10 });
+    const before = ctx.pool.liveBytes;
+    const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config));
+    const last = await network.readValues();
+    network.destroy();
+    expect(report.status, report.error?.message).to.equal('complete');
+    expect(report.config.prune.when).to.equal('during');
+    const sched = { initial: 0, final: 0.8, start: 0, every: 10, updates: 3 };
+    expect(report.rounds.map((e) => e.targetSparsity)).to.deep.equal([cubicSparsity(20, sched), 0.8]);
+    report.rounds.forEach((e) => expect(e.layers.reduce((t, l) => t + l.params - l.nonzero, 0)).to.equal(Math.round(e.targetSparsity * N)));
+    expect(last.reduce((t, l) => t + l.mask.reduce((u, m) => u + (m ? 0 : 1), 0), 0)).to.equal(Math.round(0.8 * N));
+    expect(ctx.pool.liveBytes).to.equal(before);
+  });
+
+  it('the calibration subset: seeded, without repeats, in the training order, the whole split when it asks for all', async () => {
+    const config = base({});
+    const data = await setup(config);
+    const a = calibrationSet(data.train, 50, 5);
+    const b = calibrationSet(data.train, 50, 5);
+    const c = calibrationSet(data.train, 50, 6);
+    expect(a.n).to.equal(50);
+    expect(Array.from(a.labels)).to.deep.equal(Array.from(b.labels));
+    expect(Array.from(a.images.subarray(0, 784 * 50))).to.deep.equal(Array.from(b.images.subarray(0, 784 * 50)));
+    expect(Array.from(a.images.subarray(0, 784 * 50))).to.not.deep.equal(Array.from(c.images.subarray(0, 784 * 50)));
+    expect(calibrationSet(data.train, 400, 5)).to.equal(data.train);
+  });
+});
