@@ -34,6 +34,7 @@ import { weightCriterion } from './criteria/index.js';
 import type { ScoreInput, WeightCriterion, WeightCriterionName } from './criteria/criterion.js';
 import type { MovementScores } from './criteria/movement.js';
 import { selectPerRow } from './criteria/wanda.js';
+import { prepareSynflow } from './criteria/synflow.js';
 import { nmLayerShape, prepareNmMasks } from './nm.js';
 import { readBuffer } from '../gpu/readback.js';
 import { maskBytes } from '../layout/mask.js';
@@ -136,10 +137,17 @@ export class ScorePruner {
     if (this.o.nm || this.o.criterion === 'wanda' || this.o.criterion === 'sparsegpt') return this.pruneLayerwise(s);
     if (this.o.criterion === 'synflow') {
       const targets = synflowTargets(s, this.o.synflow?.iterations ?? 100);
-      for (let r = 0; r < targets.length - 1; r++) {
-        await this.criterion.score(this.input, this.scores);
-        await this.select.submitCounts(this.select.counts(targets[r]!), `synflow round ${r + 1}`);
+      const scorer = await prepareSynflow(this.input, this.scores);
+      try {
+        for (let r = 0; r < targets.length - 1; r++) {
+          scorer.run();
+          await this.select.submitCounts(this.select.counts(targets[r]!), `synflow round ${r + 1}`);
+        }
+        scorer.run();
+      } finally {
+        scorer.release();
       }
+      return this.select.prune(s);
     }
     if (this.o.criterion !== 'magnitude') await this.criterion.score(this.input, this.scores);
     return this.select.prune(s);

@@ -9,6 +9,7 @@ import { wanda } from './wanda.js';
 import { lamp } from './lamp.js';
 import { taylor } from './taylor.js';
 import { snip } from './snip.js';
+import { synflow } from './synflow.js';
 
 const REGISTRY: Partial<Record<WeightCriterionName, WeightCriterion>> = {
   magnitude,
@@ -18,6 +19,7 @@ const REGISTRY: Partial<Record<WeightCriterionName, WeightCriterion>> = {
   lamp,
   taylor,
   snip,
+  synflow,
 };
 
 /** The criterion module for `name`; refuses names not in WEIGHT_CRITERIA, and those not yet built. */
