@@ -1,15 +1,30 @@
-// Structured pruning: rank Linear output neurons and Conv2d filters by L1 or L2 norm
-// (per layer, or globally with norms divided by the unit's fan-in — mean |w| for L1,
-// RMS for L2 — so that layers of different size compare), then physically remove
-// them: the unit's weights and bias, and the matching inputs of the next layer.
-// The result is a smaller dense model. The last layer's outputs (the classes) are
-// never removed. Runs on the CPU over values read once per round.
-import { PruneLabError } from '../errors.js';
-import type { LayerValues } from '../nn/network.js';
+// Structured pruning: rank Linear output neurons and Conv2d filters (per layer, or
+// globally with the normalized scores below, so that layers of different size
+// compare), then physically remove them: the unit's weights and bias, and the
+// matching inputs of the next layer. The result is a smaller dense model. The last
+// layer's outputs (the classes) are never removed. Criteria:
+// - l1, l2: the norm of the unit's incoming weights; normalized by fan-in (mean |w|
+//   for L1, RMS for L2);
+// - taylor (Molchanov et al. 2019, eq. 4): (Σ_{s ∈ unit} w_s·g_s)², the squared
+//   first-order loss change of removing the unit's incoming weights, with w_s·g_s the
+//   per-weight sums Σ_b w·∂L_b/∂w over the calibration batches (unitTaylorSums: the
+//   GPU gradients of src/prune/criteria/gradients.ts, read back once). Already a loss
+//   change, comparable across layers: normalized = raw;
+// - norm-product: ‖incoming weights of the unit‖₂ · ‖outgoing weights‖₂ (the next
+//   layer's weights that read the unit: a Linear row, a conv's input channel over all
+//   filters and taps, or the flattened positions of a channel); normalized by
+//   √(fan-in · fan-out), the product of the two RMS values.
+// Runs on the CPU over values read once per round.
+import { PruneLabError, check } from '../errors.js';
+import type { LayerValues, Network } from '../nn/network.js';
+import type { ImageDataset } from '../data/dataset.js';
 import { planModel, type LayerSpec, type ModelPlan, type ModelSpec } from '../nn/spec.js';
+import { readBuffer } from '../gpu/readback.js';
 import type { LayerRule } from './magnitude.js';
+import type { UnitCriterionName } from './criteria/criterion.js';
+import { calibrationGradients } from './criteria/gradients.js';
 
-export type Criterion = 'l1' | 'l2';
+export type Criterion = UnitCriterionName;
 
 /** Output units of a prunable layer: Linear neurons or Conv2d filters. */
 export function unitCount(plan: ModelPlan, i: number): number {
@@ -30,18 +45,75 @@ function unitWeights(plan: ModelPlan, i: number, u: number): number[] {
   return op.conv ? Array.from({ length: f }, (_, j) => u * f + j) : Array.from({ length: f }, (_, k) => k * op.out + u);
 }
 
-/** Norm of each unit of layer i (raw, and normalized by fan-in for global ranking). */
-export function unitScores(plan: ModelPlan, values: LayerValues[], i: number, criterion: Criterion): { raw: number[]; normalized: number[] } {
+/** The weights of layer i + 1 that read unit u of layer i, as flat indices into its weight array. */
+function outgoingWeights(plan: ModelPlan, i: number, u: number): number[] {
+  const next = plan.params[i + 1]!;
+  const inputs = keptInputs(plan, i + 1, [u]);
+  if (next.conv) {
+    const { C, k, F } = next.conv;
+    const out: number[] = [];
+    for (let f = 0; f < F; f++) for (const c of inputs) for (let q = 0; q < k * k; q++) out.push((f * C + c) * k * k + q);
+    return out;
+  }
+  return inputs.flatMap((r) => Array.from({ length: next.out }, (_, n) => r * next.out + n));
+}
+
+/** Score of each unit of layer i (raw, and normalized for global ranking); `taylor` holds the per-weight Σ w·g of every layer (criterion 'taylor'). */
+export function unitScores(plan: ModelPlan, values: LayerValues[], i: number, criterion: Criterion, taylor?: readonly Float32Array[]): { raw: number[]; normalized: number[] } {
   const w = values[i]!.w;
   const f = fanIn(plan, i);
   const raw: number[] = [];
-  for (let u = 0; u < unitCount(plan, i); u++) {
+  const units = unitCount(plan, i);
+  if (criterion === 'taylor') {
+    const t = taylor?.[i];
+    check(t !== undefined && t.length === w.length, `taylor[${i}]`, `the Σ w·g of layer ${plan.params[i]!.name} (${w.length} values; unitTaylorSums)`, t);
+    for (let u = 0; u < units; u++) {
+      let s = 0;
+      for (const j of unitWeights(plan, i, u)) s += t[j]!;
+      raw.push(s * s);
+    }
+    return { raw, normalized: raw };
+  }
+  if (criterion === 'norm-product') {
+    check(i + 1 < plan.params.length, 'layer', 'a layer with a next layer (the classes are never scored)', plan.params[i]!.name);
+    const wn = values[i + 1]!.w;
+    let fanOut = 0;
+    for (let u = 0; u < units; u++) {
+      let a = 0;
+      for (const j of unitWeights(plan, i, u)) a += w[j]! * w[j]!;
+      const out = outgoingWeights(plan, i, u);
+      fanOut = out.length;
+      let b = 0;
+      for (const j of out) b += wn[j]! * wn[j]!;
+      raw.push(Math.sqrt(a) * Math.sqrt(b));
+    }
+    const norm = Math.sqrt(f * fanOut);
+    return { raw, normalized: raw.map((s) => s / norm) };
+  }
+  for (let u = 0; u < units; u++) {
     let s = 0;
     for (const j of unitWeights(plan, i, u)) s += criterion === 'l1' ? Math.abs(w[j]!) : w[j]! * w[j]!;
     raw.push(criterion === 'l1' ? s : Math.sqrt(s));
   }
   const norm = criterion === 'l1' ? f : Math.sqrt(f);
   return { raw, normalized: raw.map((s) => s / norm) };
+}
+
+/**
+ * The per-weight sums Σ_b w·∂L_b/∂w over the calibration batches for every prunable
+ * layer (plan.params order), from the GPU gradients (one readback at the end): the
+ * input of unit criterion 'taylor'.
+ */
+export async function unitTaylorSums(net: Network, calibration: ImageDataset, batchSize: number, seed = 0): Promise<Float32Array[]> {
+  const ctx = net.ctx;
+  const layers = net.layers.map((_, i) => i);
+  const acc = net.layers.map((l) => ctx.pool.storage(`${l.op.name} Σ w·g`, l.op.weightCount * 4));
+  try {
+    await calibrationGradients({ ctx, net, layers, calibration, batchSize, seed }, acc, 'signed');
+    return await Promise.all(acc.map(async (b, i) => new Float32Array(await readBuffer(ctx.device, b, net.layers[i]!.op.weightCount * 4))));
+  } finally {
+    for (const b of acc) ctx.pool.release(b);
+  }
 }
 
 export interface StructuredSelection {
@@ -55,7 +127,7 @@ export interface StructuredSelection {
  * unit count before any round. Ties go to the lower unit index. Refuses to empty a layer.
  */
 export function selectUnits(
-  plan: ModelPlan, values: LayerValues[], o: { fraction: number; criterion: Criterion; scope: 'global' | 'local'; rules?: Record<string, LayerRule>; original: number[] },
+  plan: ModelPlan, values: LayerValues[], o: { fraction: number; criterion: Criterion; scope: 'global' | 'local'; rules?: Record<string, LayerRule>; original: number[]; taylor?: readonly Float32Array[] },
 ): StructuredSelection {
   const last = plan.params.length - 1;
   const removed: number[][] = plan.params.map(() => []);
@@ -68,7 +140,7 @@ export function selectUnits(
     const now = unitCount(plan, i);
     const orig = o.original[i]!;
     const frac = rule?.sparsity ?? o.fraction;
-    const scores = unitScores(plan, values, i, o.criterion);
+    const scores = unitScores(plan, values, i, o.criterion, o.taylor);
     if (o.scope === 'local' || rule?.sparsity !== undefined) {
       const keep = orig - Math.round(frac * orig);
       if (keep < 1) {
