@@ -106,6 +106,68 @@ export type RunOutcome =
   /** The device was lost mid-run: the report so far (status 'error', code 'device-lost'). */
   | { kind: 'lost'; report: Report | null; error: LabFailure };
 
+/**
+ * "Which criterion wins?": the baseline of `config` trained once, then each weight criterion
+ * from its weights (src/worker/sweep.ts). Every point is a run of the engine's runner.
+ */
+export interface SweepOptions {
+  /** Model, data subsets, training and seed of the baseline; its prune section is not used. */
+  config: ExperimentConfig;
+  /** Folder of the four MNIST-layout IDX files (absolute URL). */
+  dataUrl: string;
+  /** Weight criteria to compare (magnitude, random, taylor, …); combinations the engine refuses are skipped, with its message. */
+  criteria: string[];
+  /** One-shot points: the trained model pruned to each (ascending, in (0, 1)), with no fine-tuning. */
+  sparsities: number[];
+  /** Iterative rounds with fine-tuning from the same trained model; null: none. */
+  iterative: { targetSparsity: number; rounds: number; finetuneEpochs: number } | null;
+  /** N:M patterns, one-shot with no fine-tuning, for the criteria that can choose N:M masks. */
+  nm: Array<{ n: number; m: number }>;
+}
+
+export interface SweepPoint {
+  /** Measured sparsity of the prunable weights. */
+  sparsity: number;
+  accuracy: number;
+  macroF1: number;
+  /** The N:M pattern of an 'nm' point ("2:4"). */
+  nm?: string;
+}
+
+/** One criterion's points: one-shot (no fine-tuning), iterative (fine-tuned each round), or its N:M points. */
+export interface SweepCurve {
+  criterion: string;
+  mode: 'oneshot' | 'iterative' | 'nm';
+  /** Sorted by sparsity. */
+  points: SweepPoint[];
+}
+
+export type SweepEvent =
+  | { type: 'progress'; done: number; total: number; label: string }
+  | { type: 'baseline'; entry: RoundEntry }
+  /** A curve with one more point (the whole curve so far). */
+  | { type: 'curve'; curve: SweepCurve }
+  /** A criterion left out of a mode, with why. */
+  | ({ type: 'skipped' } & SweepSkip);
+
+/**
+ * A criterion left out of a mode: 'refused' by the engine's config check (the combination makes
+ * no sense, e.g. movement without fine-tuning), 'unavailable' (the run was refused as a config the
+ * build cannot run, e.g. a criterion with no scoring module yet), or 'failed' (any other error).
+ */
+export interface SweepSkip {
+  criterion: string;
+  mode: SweepCurve['mode'];
+  nm?: string;
+  stage: 'refused' | 'unavailable' | 'failed';
+  error: LabFailure;
+}
+
+export type SweepOutcome =
+  | { kind: 'done'; baseline: RoundEntry; curves: SweepCurve[]; skipped: SweepSkip[] }
+  | { kind: 'refused'; error: LabFailure }
+  | { kind: 'lost'; error: LabFailure };
+
 export interface LabApi {
   /** Acquires the GPU device (once); refuses with 'no-webgpu' / 'no-adapter' and the help text. */
   init(): Promise<{ ok: true; adapter: AdapterSummary } | ({ ok: false } & LabFailure)>;
@@ -123,6 +185,8 @@ export interface LabApi {
    * of the current or last run, each with its frame latency (upload → class on the CPU).
    */
   infer(pixels: Float32Array): Promise<Prediction[]>;
+  /** Trains one baseline and compares the criteria on it (one job at a time, like start; abort() stops it). */
+  sweep(options: SweepOptions, onEvent: (e: SweepEvent) => void): Promise<SweepOutcome>;
   /** The engine's CSV of a report: one row per round (src/lab/report.ts's reportToCsv). */
   csv(report: Report): Promise<string>;
   /** Destroys the device, as a lost GPU would (for testing the recovery path). */

@@ -16,7 +16,8 @@ import { reportToCsv, type Report, type RoundEntry } from '../lab/report.js';
 import type { LayerValues, Network } from '../nn/network.js';
 import type { ModelPlan } from '../nn/spec.js';
 import type { AdapterSummary } from '../gpu/device.js';
-import type { ConfigCheck, LabApi, LabEvent, LabFailure, Prediction, RunOutcome, StartOptions } from './api.js';
+import type { ConfigCheck, LabApi, LabEvent, LabFailure, Prediction, RunOutcome, StartOptions, SweepEvent, SweepOptions, SweepOutcome } from './api.js';
+import { checkSweep, runSweep } from './sweep.js';
 import { failure, Gate, ModelSlot, PROGRESS_EVERY_MS, roundModel, measurePaths, firstLinear } from './lab-models.js';
 
 interface Device {
@@ -99,19 +100,8 @@ class LabWorker implements LabApi {
     } catch (e) {
       return { kind: 'refused', error: failure(e, 'dataUrl') };
     }
-    this.running = true;
-    this.aborter = new AbortController();
-    this.gate = new Gate();
-    const signal = this.aborter.signal;
+    const { signal, lost, lostCb } = this.begin((f) => onEvent({ type: 'device-lost', reason: 'lost', message: f.message }));
     let lastReport: Report | null = null;
-    let lostReject: (f: LabFailure) => void = () => {};
-    const lost = new Promise<never>((_, reject) => (lostReject = reject));
-    lost.catch(() => {});
-    const lostCb = (f: LabFailure): void => {
-      onEvent({ type: 'device-lost', reason: 'lost', message: f.message });
-      lostReject(f);
-    };
-    this.onLost.push(lostCb);
     try {
       onEvent({ type: 'phase', phase: 'loading' });
       let device: Device;
@@ -174,11 +164,31 @@ class LabWorker implements LabApi {
       }
       return { kind: 'refused', error: failure(e) };
     } finally {
-      this.onLost = this.onLost.filter((cb) => cb !== lostCb);
-      this.running = false;
-      this.aborter = null;
-      this.gate.open();
+      this.end(lostCb);
     }
+  }
+
+  /** A job starts: running, a fresh abort signal and pause gate, and a promise that rejects when the device is lost (after `onLoss`). */
+  private begin(onLoss: (f: LabFailure) => void): { signal: AbortSignal; lost: Promise<never>; lostCb: (f: LabFailure) => void } {
+    this.running = true;
+    this.aborter = new AbortController();
+    this.gate = new Gate();
+    let lostReject: (f: LabFailure) => void = () => {};
+    const lost = new Promise<never>((_, reject) => (lostReject = reject));
+    lost.catch(() => {});
+    const lostCb = (f: LabFailure): void => {
+      onLoss(f);
+      lostReject(f);
+    };
+    this.onLost.push(lostCb);
+    return { signal: this.aborter.signal, lost, lostCb };
+  }
+
+  private end(lostCb: (f: LabFailure) => void): void {
+    this.onLost = this.onLost.filter((cb) => cb !== lostCb);
+    this.running = false;
+    this.aborter = null;
+    this.gate.open();
   }
 
   /** After a round: keep a copy of the model for inference, send fc1, and time each inference path. */
@@ -232,6 +242,32 @@ class LabWorker implements LabApi {
       }
       return out;
     });
+  }
+
+  async sweep(options: SweepOptions, onEvent: (e: SweepEvent) => void): Promise<SweepOutcome> {
+    if (this.running) return { kind: 'refused', error: { code: 'invalid-argument', message: 'a run is already in progress: abort it first', field: 'run' } };
+    if (this.lostInfo) return { kind: 'refused', error: this.lostInfo };
+    let config;
+    try {
+      checkSweep(options);
+      config = validateConfig({ ...options.config, prune: { schedule: 'oneshot', targetSparsity: 0, rounds: 1, finetuneEpochs: 0 } });
+      new URL(options.dataUrl);
+    } catch (e) {
+      return { kind: 'refused', error: failure(e, 'dataUrl') };
+    }
+    const { signal, lost, lostCb } = this.begin(() => {});
+    try {
+      const [device, raw] = await Promise.race([Promise.all([this.acquire(), this.loadData(options.dataUrl)]), lost]);
+      const data = labData(config, raw.train, raw.test);
+      const r = await Promise.race([runSweep(device.ctx, device.adapter, options, data, { signal, onEvent, betweenSteps: () => this.gate.wait(() => {}, () => {}) }), lost]);
+      return { kind: 'done', ...r };
+    } catch (e) {
+      const lostNow = this.lostInfo as LabFailure | null;
+      if (lostNow) return { kind: 'lost', error: lostNow };
+      return { kind: 'refused', error: failure(e) };
+    } finally {
+      this.end(lostCb);
+    }
   }
 
   async csv(report: Report): Promise<string> {

@@ -205,6 +205,62 @@ describe('ui', { concurrency: false }, () => {
     });
   });
 
+  describe('the "which criterion wins?" demo (demos/which-criterion/)', () => {
+    it('trains once and draws a curve per criterion the build can run (one-shot, iterative); the others are named, none failed', async (t) => {
+      const { context, page, errors } = await openPage();
+      try {
+        await page.goto(`${base}demos/which-criterion/`);
+        await page.waitForFunction(() => {
+          const el = document.querySelector('prune-criteria-sweep');
+          return el?.controller?.adapter != null || el?.controller?.deviceError != null;
+        }, null, { timeout: 120000 });
+        const criteria = ['magnitude', 'random', 'taylor', 'snip', 'synflow', 'lamp', 'wanda', 'sparsegpt', 'movement'];
+        const result = await page.evaluate(async (names) => {
+          const el = document.querySelector('prune-criteria-sweep');
+          const tiny = { 'train-samples': '300', 'validation-samples': '100', 'test-samples': '200', epochs: '1', 'batch-size': '50',
+            criteria: names.join(' '), sparsities: '0.5 0.9', rounds: '2', 'iterative-target': '0.9', 'finetune-epochs': '1', nm: '2:4' };
+          for (const [k, v] of Object.entries(tiny)) el.setAttribute(k, v);
+          await el.updateComplete;
+          const r = await el.run();
+          await el.updateComplete;
+          const chart = el.shadowRoot.querySelector('prune-sparsity-chart');
+          await chart.updateComplete;
+          return { r, series: chart.series.map((s) => ({ label: s.label, style: s.style, n: s.points.length })), drawn: chart.chart?.series.length ?? 0 };
+        }, criteria);
+        const { r, series } = result;
+        t.diagnostic(`drawn: ${r.curves.map((c) => `${c.criterion}/${c.mode}`).join(', ')}; left out: ${r.skipped.map((x) => `${x.criterion}/${x.nm ?? x.mode} (${x.stage}: ${x.error.message})`).join('; ')}`);
+        assert.equal(r.skipped.filter((s) => s.stage === 'failed').length, 0, JSON.stringify(r.skipped.filter((s) => s.stage === 'failed')));
+        const oneshot = new Set(r.curves.filter((c) => c.mode === 'oneshot').map((c) => c.criterion));
+        for (const name of criteria) {
+          const skip = r.skipped.find((s) => s.criterion === name && s.mode === 'oneshot');
+          if (oneshot.has(name)) {
+            // Drawn: both sparsities, as a solid line on the chart.
+            assert.equal(skip, undefined, `${name} both drawn and skipped`);
+            assert.deepEqual(series.find((s) => s.label === `${name} · one-shot`), { label: `${name} · one-shot`, style: 'solid', n: 2 }, name);
+          } else {
+            assert.ok(skip && ['refused', 'unavailable'].includes(skip.stage) && /^prune\./.test(skip.error.field ?? ''), `${name}: neither drawn nor named (${JSON.stringify(skip)})`);
+          }
+        }
+        for (const name of ['magnitude', 'random', 'lamp']) {
+          assert.ok(oneshot.has(name), `${name} one-shot drawn`);
+          assert.deepEqual(series.find((s) => s.label === `${name} · iterative, fine-tuned`), { label: `${name} · iterative, fine-tuned`, style: 'dashed', n: 2 }, name);
+        }
+        // N:M points, where the build selects N:M masks: marks alone, at exactly 50%.
+        for (const c of r.curves.filter((x) => x.mode === 'nm')) {
+          assert.deepEqual(c.points.map((p) => [p.nm, p.sparsity]), [['2:4', 0.5]], c.criterion);
+          assert.equal(series.find((s) => s.label === `${c.criterion} · N:M`).style, 'points');
+        }
+        // Every curve is a uPlot series (plus x).
+        assert.equal(result.drawn, r.curves.length + 1);
+        assert.equal(series.length, r.curves.length);
+        assert.ok(r.baseline.accuracy > 0.5, `baseline accuracy ${r.baseline.accuracy}`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  });
+
   describe('the embed page and the tree lab under a strict CSP (dist/, from `npm run build`)', () => {
     // PRUNE_LAB_DIST serves another build of the same pages (e.g. one made with `vite build --outDir`).
     const dist = process.env.PRUNE_LAB_DIST ?? join(root, 'dist');

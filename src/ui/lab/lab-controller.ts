@@ -6,13 +6,15 @@
 // Worker (a new GPU device) after the device was lost.
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AdapterSummary, ConfigCheck, LabApi, LabEvent, LabFailure, Prediction, Report, RunOutcome, StartOptions } from '../../worker/api.js';
+import type { AdapterSummary, ConfigCheck, LabApi, LabEvent, LabFailure, Prediction, Report, RunOutcome, StartOptions, SweepEvent, SweepOptions, SweepOutcome } from '../../worker/api.js';
 
 export type LabWorkerFactory = () => Worker;
 
 /** The Worker beside this module, resolved against it (so a built library finds its own). */
 export const defaultLabWorker: LabWorkerFactory = () =>
   new Worker(new URL('../../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'prune-lab' });
+
+type Refused = { kind: 'refused'; error: LabFailure };
 
 export type RunStatus = 'idle' | 'pending' | 'paused' | 'complete' | 'error' | 'lost';
 
@@ -134,49 +136,69 @@ export class LabController implements ReactiveController {
   }
 
   /**
-   * Runs one experiment; events go to onEvent on the main thread. Resolves with how
-   * it ended (the host disconnecting meanwhile ends it as 'refused' with code 'aborted').
+   * One job in the Worker (a run or a sweep): status pending until it settles, its events
+   * relayed to the main thread, and the host disconnecting (refused, 'aborted') or the
+   * Worker failing (lost) end the wait. Null when the Worker is not there.
    */
-  async start(options: StartOptions, onEvent: (e: LabEvent) => void): Promise<RunOutcome> {
+  private async job<E, O>(invoke: (api: Comlink.Remote<LabApi>, relay: (e: E) => void) => Promise<O>, onEvent: (e: E) => void,
+    lost: (error: LabFailure) => O, status: (out: O | Refused) => { status: RunStatus; error: LabFailure | null }): Promise<O | Refused> {
     const api = this.api;
     const signal = this.aborter.signal;
     if (!api || signal.aborted) return { kind: 'refused', error: { code: 'aborted', message: 'the lab is not connected' } };
     this.status = 'pending';
     this.error = null;
     this.host.requestUpdate();
-    const gone = new Promise<RunOutcome>((resolve) =>
+    const gone = new Promise<Refused>((resolve) =>
       signal.addEventListener('abort', () => resolve({ kind: 'refused', error: { code: 'aborted', message: 'the lab was disconnected or restarted during the run' } }), { once: true }));
-    const relay = Comlink.proxy((e: LabEvent) => {
+    const relay = Comlink.proxy((e: E) => {
       if (signal.aborted) return;
-      if (e.type === 'phase' && (e.phase === 'paused' || e.phase === 'running')) this.status = e.phase === 'paused' ? 'paused' : 'pending';
-      if (e.type === 'device-lost') this.status = 'lost';
       onEvent(e);
       this.host.requestUpdate();
     });
-    const crashed = this.crashed.then((error): RunOutcome => ({ kind: 'lost', report: null, error }));
-    let out: RunOutcome;
+    const crashed = this.crashed.then(lost);
+    let out: O | Refused;
     try {
-      out = await Promise.race([api.start(options, relay), gone, crashed]);
+      out = await Promise.race([invoke(api, relay), gone, crashed]);
     } catch (e) {
       out = { kind: 'refused', error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } };
     }
     if (!signal.aborted) {
-      // A device lost while idle shows only when the next run is refused for it.
-      if (out.kind === 'lost' || (out.kind === 'refused' && out.error.code === 'device-lost')) {
-        this.status = 'lost';
-        this.error = out.error;
-      } else if (out.kind === 'refused') {
-        this.status = 'error';
-        this.error = out.error;
-      } else if (out.report.status === 'complete') {
-        this.status = 'complete';
-      } else {
-        this.status = 'error';
-        this.error = out.report.error ?? { code: out.report.status === 'aborted' ? 'aborted' : 'internal', message: out.report.status === 'aborted' ? 'the run was stopped' : 'the run failed' };
-      }
+      ({ status: this.status, error: this.error } = status(out));
       this.host.requestUpdate();
     }
     return out;
+  }
+
+  /**
+   * Runs one experiment; events go to onEvent on the main thread. Resolves with how
+   * it ended (the host disconnecting meanwhile ends it as 'refused' with code 'aborted').
+   */
+  start(options: StartOptions, onEvent: (e: LabEvent) => void): Promise<RunOutcome> {
+    return this.job<LabEvent, RunOutcome>((api, relay) => api.start(options, relay), (e) => {
+      if (e.type === 'phase' && (e.phase === 'paused' || e.phase === 'running')) this.status = e.phase === 'paused' ? 'paused' : 'pending';
+      if (e.type === 'device-lost') this.status = 'lost';
+      onEvent(e);
+    }, (error) => ({ kind: 'lost', report: null, error }), (out) => {
+      // A device lost while idle shows only when the next run is refused for it.
+      if (out.kind === 'lost' || (out.kind === 'refused' && out.error.code === 'device-lost')) return { status: 'lost', error: out.error };
+      if (out.kind === 'refused') return { status: 'error', error: out.error };
+      if (out.report.status === 'complete') return { status: 'complete', error: null };
+      return {
+        status: 'error',
+        error: out.report.error ?? { code: out.report.status === 'aborted' ? 'aborted' : 'internal', message: out.report.status === 'aborted' ? 'the run was stopped' : 'the run failed' },
+      };
+    });
+  }
+
+  /**
+   * Compares the criteria on one trained model (LabApi.sweep); events go to onEvent on the
+   * main thread. Status as for a run: pending, then complete, error or lost.
+   */
+  sweep(options: SweepOptions, onEvent: (e: SweepEvent) => void): Promise<SweepOutcome> {
+    return this.job<SweepEvent, SweepOutcome>((api, relay) => api.sweep(options, relay), onEvent, (error) => ({ kind: 'lost', error }), (out) => {
+      if (out.kind === 'done') return { status: 'complete', error: null };
+      return { status: out.kind === 'lost' || out.error.code === 'device-lost' ? 'lost' : 'error', error: out.error };
+    });
   }
 
   pause(): void {
