@@ -13,6 +13,10 @@ import { randomScores, layerSeed } from '../../src/ref/criteria/random.js';
 import { topkMasksRef } from '../../src/ref/topk.js';
 import { pruneCount } from '../../src/ref/mask.js';
 import { Rng } from '../../src/rng.js';
+import { train } from '../../src/nn/train.js';
+import { epochPermutation } from '../../src/data/batches.js';
+import { networkRef } from '../../src/ref/network.js';
+import { sgdRef } from '../../src/ref/sgd.js';
 import { expectClose, expectEqualArrays } from '../helpers/compare.js';
 import { expectArgError, refusal } from '../helpers/errors.js';
 import { gpu, readF32 } from '../helpers/gpu.js';
@@ -228,5 +232,48 @@ describe('ScorePruner', () => {
     net.destroy();
     expect(synflowTargets(0.9, 3)[2]).to.equal(0.9);
     expect(synflowTargets(0.9, 2)[0]).to.be.closeTo(1 - Math.sqrt(0.1), 1e-12);
+  });
+});
+
+describe('movement from the training loop', () => {
+  it("MovementScores.step in train's afterStep: S = −Σ_t lr·g_t⊙W^(t+1) of a CPU replay of the SGD run (dW is the step's gradient there)", async () => {
+    const ctx = await gpu();
+    const spec: ModelSpec = { input: { C: 1, H: 1, W: 17 }, layers: [{ type: 'linear', units: 5 }, { type: 'relu' }, { type: 'linear', units: 3 }] };
+    const plan = planModel(spec);
+    const rng = new Rng(5);
+    const n = 12;
+    const B = 4;
+    const data = { images: rng.uniformArray(n * 17, 0, 1), labels: Uint8Array.from({ length: n }, () => rng.int(3)), shape: spec.input, numClasses: 3, n };
+    const net = Network.create(ctx, plan, { seed: 1 });
+    const values0 = await net.readValues();
+    const m = await MovementScores.create(net, [0, 1]);
+    const lr = 0.2;
+    await train(net, data, { epochs: 2, batchSize: B, optimizer: { type: 'sgd', lr }, seed: 3, afterStep: () => m.step(lr) });
+    // CPU replay: the same batches, plain SGD, S −= lr·g⊙W after the update.
+    const w = values0.map((v) => Float32Array.from(v.w));
+    const S = plan.params.map((q) => new Float64Array(q.weightCount));
+    for (let e = 0; e < 2; e++) {
+      const order = epochPermutation(n, 3, e);
+      for (let s = 0; s < n / B; s++) {
+        const idx = order.subarray(s * B, (s + 1) * B);
+        const x = new Float32Array(B * 17);
+        const y = new Uint32Array(B);
+        idx.forEach((k, r) => { x.set(data.images.subarray(k * 17, (k + 1) * 17), r * 17); y[r] = data.labels[k]!; });
+        const g = networkRef(plan, values0.map((v, i) => ({ ...v, w: w[i]! })), x, y, B).grads;
+        w.forEach((wi, i) => {
+          sgdRef(wi, g[i]!.w, new Float32Array(wi.length), { lr, momentum: 0, weightDecay: 0 });
+          S[i]!.forEach((_, j) => { S[i]![j]! -= lr * g[i]!.w[j]! * wi[j]!; });
+        });
+        values0.forEach((v, i) => sgdRef(v.b, g[i]!.b, new Float32Array(v.b.length), { lr, momentum: 0, weightDecay: 0 }));
+      }
+    }
+    expect(m.steps).to.equal(6);
+    const got = await Promise.all(m.s.map((b, i) => readF32(ctx, b, plan.params[i]!.weightCount)));
+    got.forEach((s, i) => {
+      const top = S[i]!.reduce((t, x) => Math.max(t, Math.abs(x)), 0);
+      expectClose(s, S[i]!, { atol: 1e-4 * top + 1e-9, rtol: 1e-3 }, `S layer ${i}`);
+    });
+    m.release();
+    net.destroy();
   });
 });
