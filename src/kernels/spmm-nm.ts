@@ -4,27 +4,27 @@ import nmSrc from '../../shaders/spmm-nm.wgsl';
 import { check, checkDim } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
-import { checkNmPattern, nmIndexBits, type NmMatrix } from '../layout/nm.js';
+import { checkNmPattern, nmIndexBits, nmPerWord, type NmMatrix } from '../layout/nm.js';
 import { checkBuffer, checkDistinct } from './args.js';
 import { bindKernel, foldGrid, type ShaderDef } from './kernel.js';
 import { chain, type KernelChain } from './spmm.js';
 
 /** What the kernel needs to know of an N:M matrix (the arrays stay on the CPU). */
-export type NmShape = Pick<NmMatrix, 'n' | 'm' | 'rows' | 'cols' | 'slots' | 'words'>;
+export type NmShape = Pick<NmMatrix, 'n' | 'm' | 'rows' | 'cols' | 'slots' | 'quads' | 'words'>;
 
 /** The format on the GPU. */
 export interface NmBuffers {
-  /** slots·R f32. */
+  /** quads·4·R f32 (a vec4 per quad of slots). */
   values: GPUBuffer;
   /** words·R u32 of packed in-group indices. */
   index: GPUBuffer;
 }
 
-const DEF: ShaderDef<'M' | 'K' | 'R' | 'S' | 'W' | 'POS'> = {
+const DEF: ShaderDef<'M' | 'K' | 'R' | 'S' | 'Q' | 'POS'> = {
   label: 'spmm-nm',
   code: nmSrc,
   bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage'],
-  uniforms: uniformLayout([['M', 'u32'], ['K', 'u32'], ['R', 'u32'], ['S', 'u32'], ['W', 'u32'], ['POS', 'u32']] as const),
+  uniforms: uniformLayout([['M', 'u32'], ['K', 'u32'], ['R', 'u32'], ['S', 'u32'], ['Q', 'u32'], ['POS', 'u32']] as const),
 };
 
 /** Uploads the format's two arrays. */
@@ -59,8 +59,9 @@ export async function prepareSpmmNm(ctx: GpuContext, a: SpmmNmArgs): Promise<Ker
   checkDim(f.rows, 'format.rows');
   checkDim(f.cols, 'format.cols');
   check(f.cols % f.m === 0, 'format.cols', `a multiple of m = ${f.m}`, f.cols);
-  const per = Math.floor(32 / nmIndexBits(f.m));
+  const per = nmPerWord(f.m);
   check(f.slots === (f.cols / f.m) * f.n, 'format.slots', `(cols / m)·n = ${(f.cols / f.m) * f.n}`, f.slots);
+  check(f.quads === Math.ceil(f.slots / 4), 'format.quads', `ceil(slots / 4) = ${Math.ceil(f.slots / 4)}`, f.quads);
   check(f.words === Math.ceil(f.slots / per), 'format.words', `ceil(slots / ${per}) = ${Math.ceil(f.slots / per)}`, f.words);
   checkDim(a.M, 'M');
   const pos = a.pos ?? 1;
@@ -72,7 +73,7 @@ export async function prepareSpmmNm(ctx: GpuContext, a: SpmmNmArgs): Promise<Ker
   checkBuffer(a.x, 'x', a.M * K * 4, 'M·K·4');
   checkBuffer(a.y, 'y', a.M * R * 4, 'M·R·4');
   if (a.bias !== undefined) checkBuffer(a.bias, 'bias', R * 4, 'R·4');
-  checkBuffer(a.buffers.values, 'buffers.values', f.slots * R * 4, 'slots·R·4');
+  checkBuffer(a.buffers.values, 'buffers.values', f.quads * R * 16, 'quads·R·16');
   checkBuffer(a.buffers.index, 'buffers.index', f.words * R * 4, 'words·R·4');
   checkDistinct({ x: a.x, y: a.y, bias: a.bias, values: a.buffers.values, index: a.buffers.index });
   const wgx = Math.min(64, Math.max(4, 2 ** Math.ceil(Math.log2(R))));
@@ -80,8 +81,8 @@ export async function prepareSpmmNm(ctx: GpuContext, a: SpmmNmArgs): Promise<Ker
   const label = a.label ?? `spmm-nm ${f.n}:${f.m} ${a.M}×${K}·${R}`;
   const k = await bindKernel(ctx, DEF, {
     label,
-    constants: { WG_X: wgx, WG_Y: wgy, MT: mt, NK: f.n, GM: f.m, BITS: nmIndexBits(f.m), HAS_BIAS: a.bias !== undefined, RELU: !!a.relu },
-    params: { M: a.M, K, R, S: f.slots, W: f.words, POS: pos },
+    constants: { WG_X: wgx, WG_Y: wgy, MT: mt, NK: f.n, GM: f.m, BITS: nmIndexBits(f.m), PER: per, PADDED: f.slots % 4 !== 0, HAS_BIAS: a.bias !== undefined, RELU: !!a.relu },
+    params: { M: a.M, K, R, S: f.slots, Q: f.quads, POS: pos },
     grid: foldGrid(Math.ceil(R / wgx), Math.ceil(a.M / (mt * wgy))),
     buffers: [a.x, a.buffers.values, a.buffers.index, a.bias ?? ctx.dummy, a.y],
   });

@@ -5,11 +5,14 @@
 // Each group keeps at most n weights; it is stored as exactly n slots (a group with
 // fewer kept is padded with value 0 at in-group index 0), so every output has the
 // same S = G·n slots and every thread the same work.
-//   values: f32, slot s of output r at s·R + r (neighbouring outputs, neighbouring
-//           words: coalesced when one thread runs one output).
+//   values: f32 in quads of 4 slots (a vec4 the kernel loads at once; the last quad
+//           of a row padded with 0): slot s of output r at ((s div 4)·R + r)·4 + s mod 4
+//           (neighbouring outputs, neighbouring 16-byte quads: coalesced when one
+//           thread runs one output).
 //   index:  the in-group position t (0…m−1) of each slot in `bits` = ⌈log2 m⌉ bits
-//           (2 for m = 4), `perWord` = ⌊32 / bits⌋ slots to a u32 word, low bits
-//           first; a slot never straddles two words. Word w of output r at w·R + r.
+//           (2 for m = 4), `perWord` slots to a u32 word, low bits first: ⌊32 / bits⌋
+//           rounded down to a multiple of 4 (16 for 2 bits, 8 for 3 or 4), so a quad
+//           never straddles two words. Word w of output r at w·R + r.
 // Slot s of output r holds the weight at input column ⌊s/n⌋·m + t.
 import { check, PruneLabError, type ErrorCode } from '../errors.js';
 import type { WeightLayout } from './weights.js';
@@ -27,12 +30,13 @@ export interface NmMatrix extends NmPattern {
   /** Bits per in-group index, and indices per u32 word. */
   bits: number;
   perWord: number;
-  /** Slots per output (G·n) and index words per output. */
+  /** Slots per output (G·n), their quads (⌈slots/4⌉) and index words per output. */
   slots: number;
+  quads: number;
   words: number;
   /** Kept weights (mask 1), before padding. */
   kept: number;
-  /** slots·R f32 values. */
+  /** quads·4·R f32 values. */
   values: Float32Array;
   /** words·R u32 words of packed indices. */
   index: Uint32Array;
@@ -44,6 +48,11 @@ export const NM_MAX_M = 16;
 /** Bits per in-group index for groups of m: ⌈log2 m⌉ (at least 1). */
 export function nmIndexBits(m: number): number {
   return Math.max(1, Math.ceil(Math.log2(m)));
+}
+
+/** Indices per u32 word: ⌊32 / bits⌋ rounded down to a multiple of 4 (a quad of slots shares a word). */
+export function nmPerWord(m: number): number {
+  return Math.floor(32 / nmIndexBits(m) / 4) * 4;
 }
 
 /**
@@ -69,8 +78,7 @@ export function checkNmShape(inDim: number, m: number, field: string, code: Erro
 /** Bytes of the format for R outputs × K inputs at n:m (values and packed indices; the bias apart). */
 export function nmBytes(R: number, K: number, p: NmPattern): { values: number; index: number } {
   const slots = (K / p.m) * p.n;
-  const words = Math.ceil(slots / Math.floor(32 / nmIndexBits(p.m)));
-  return { values: slots * R * 4, index: words * R * 4 };
+  return { values: Math.ceil(slots / 4) * 4 * R * 4, index: Math.ceil(slots / nmPerWord(p.m)) * R * 4 };
 }
 
 /**
@@ -87,11 +95,12 @@ export function buildNm(w: Float32Array, mask: Uint8Array, rows: number, cols: n
   check(mask.length === rows * cols, 'mask', `a Uint8Array of rows·cols = ${rows * cols}`, mask.length);
   check(layout === 'in-out' || layout === 'out-in', 'layout', "'in-out' or 'out-in'", layout);
   const bits = nmIndexBits(m);
-  const perWord = Math.floor(32 / bits);
+  const perWord = nmPerWord(m);
   const G = cols / m;
   const slots = G * n;
+  const quads = Math.ceil(slots / 4);
   const words = Math.ceil(slots / perWord);
-  const values = new Float32Array(slots * rows);
+  const values = new Float32Array(quads * 4 * rows);
   const index = new Uint32Array(words * rows);
   let kept = 0;
   for (let r = 0; r < rows; r++) {
@@ -103,13 +112,13 @@ export function buildNm(w: Float32Array, mask: Uint8Array, rows: number, cols: n
         if (!mask[i]) continue;
         check(j < n, 'mask', `at most n = ${n} kept in every group of m = ${m} (output ${r}, inputs ${g * m}…${g * m + m - 1} keep more)`);
         const s = g * n + j++;
-        values[s * rows + r] = w[i]!;
+        values[(Math.floor(s / 4) * rows + r) * 4 + (s % 4)] = w[i]!;
         index[Math.floor(s / perWord) * rows + r]! |= t << ((s % perWord) * bits);
         kept++;
       }
     }
   }
-  return { n, m, rows, cols, bits, perWord, slots, words, kept, values, index };
+  return { n, m, rows, cols, bits, perWord, slots, quads, words, kept, values, index };
 }
 
 /** Kept weights in group g (inputs g·m … g·m+m−1) of output r. */

@@ -68,7 +68,7 @@ export function nmMatmulRef(
         const word = f.index[Math.floor(s / perWord) * R + r]!;
         const t = (word >>> ((s % perWord) * bits)) & ((1 << bits) - 1);
         const c = Math.floor(s / n) * m + t;
-        acc += f.values[s * R + r]! * x[row * K + c]!;
+        acc += f.values[(Math.floor(s / 4) * R + r) * 4 + (s % 4)]! * x[row * K + c]!;
       }
       if (opts.bias) acc += opts.bias[r]!;
       if (opts.relu) acc = Math.max(acc, 0);

@@ -110,7 +110,7 @@ describe('spmm-nm (N:M format) against the dense masked matmul', () => {
 });
 
 describe('the N:M format', () => {
-  it('packs n slots per group with ⌈log2 m⌉-bit indices; sizes as nmBytes says; refuses a group keeping more than n', async () => {
+  it('packs n slots per group (quads of 4 values) with ⌈log2 m⌉-bit indices; sizes as nmBytes says; refuses a group keeping more than n', async () => {
     // Output 0 of a 2-output Linear (in-out, K = 8): groups keep inputs {1, 3} and {4}.
     const w = Float32Array.from({ length: 16 }, (_, i) => i + 1);
     const mask = new Uint8Array(16);
@@ -118,8 +118,9 @@ describe('the N:M format', () => {
     for (const k of [0, 2, 5, 7]) mask[k * 2 + 1] = 1;
     const f = buildNm(w, mask, 2, 8, 'in-out', { n: 2, m: 4 });
     expect([f.bits, f.perWord, f.slots, f.words, f.kept]).to.deep.equal([2, 16, 4, 1, 7]);
-    // values[s·R + r]: output 0 = w(1,0), w(3,0), w(4,0), pad; output 1 = w(0,1), w(2,1), w(5,1), w(7,1).
-    expect(Array.from(f.values)).to.deep.equal([3, 2, 7, 6, 9, 12, 0, 16]);
+    // One quad per output, at (q·R + r)·4: output 0 = w(1,0), w(3,0), w(4,0), pad; output 1 = w(0,1), w(2,1), w(5,1), w(7,1).
+    expect(f.quads).to.equal(1);
+    expect(Array.from(f.values)).to.deep.equal([3, 7, 9, 0, 2, 6, 12, 16]);
     // Indices, 2 bits each: output 0 = 1, 3, 0, 0(pad); output 1 = 0, 2, 1, 3.
     expect(Array.from(f.index)).to.deep.equal([1 | (3 << 2), 0 | (2 << 2) | (1 << 4) | (3 << 6)]);
     const b = nmBytes(300, 784, { n: 2, m: 4 });
@@ -127,6 +128,8 @@ describe('the N:M format', () => {
     const big = buildNm(new Float32Array(300 * 784), nmMaskRef(new Float32Array(300 * 784), 300, 784, 'in-out', 2, 4), 300, 784, 'in-out', { n: 2, m: 4 });
     expect([big.values.byteLength, big.index.byteLength]).to.deep.equal([b.values, b.index]);
     expect(nmIndexBits(8)).to.equal(3);
+    // 3-bit indices: 8 to a word (not 10), so a quad of slots never straddles two words.
+    expect(buildNm(new Float32Array(2 * 16), new Uint8Array(32), 2, 16, 'out-in', { n: 3, m: 8 }).perWord).to.equal(8);
     expect(buildNm(new Float32Array(2 * 30), new Uint8Array(60), 2, 30, 'out-in', { n: 1, m: 10 }).perWord).to.equal(8);
     mask[0] = 1; // output 0's first group now keeps 3
     await expectArgError(() => buildNm(w, mask, 2, 8, 'in-out', { n: 2, m: 4 }), 'mask');
@@ -159,6 +162,7 @@ describe('the N:M format', () => {
     await expectArgError(() => prepareSpmmNm(ctx, { ...base, y: x }), 'y');
     await expectArgError(() => prepareSpmmNm(ctx, { ...base, rowsPerThread: 2 as 1 }), 'rowsPerThread');
     await expectArgError(() => prepareSpmmNm(ctx, { ...base, format: { ...f, slots: f.slots + 1 } }), 'format.slots');
+    await expectArgError(() => prepareSpmmNm(ctx, { ...base, format: { ...f, quads: f.quads + 1 } }), 'format.quads');
     await expectArgError(() => prepareSpmmNm(ctx, { ...base, format: { ...f, m: 3 } }), 'format.cols');
     const tiny = ctx.pool.storage('tiny', 16);
     await expectArgError(() => prepareSpmmNm(ctx, { ...base, buffers: { ...up, index: tiny } }), 'buffers.index');
