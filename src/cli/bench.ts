@@ -43,6 +43,8 @@ benchmark's paths (dense, masked, sparse, int8, auto, fused), structured shrink
 and plain-JS floor, without TF.js. Trains the model briefly on a seeded MNIST
 subset, prunes it by global magnitude (GPU top-k) at each sparsity, then times
 frames (one image to a class on the CPU; p50/p95) and batch-${BENCH_BATCH} throughput.
+Then N:M: magnitude 2:4 masks, the 'nm' path against dense and against sparse
+(sliced-ELL) on the same masks: p50/p95, GPU time and model bytes.
 
   --model NAME          ${MODELS.join(' | ')} (default ${BENCH_DEFAULTS.model})
   --sparsities LIST     comma list of fractions in (0, 1) (default ${BENCH_DEFAULTS.sparsities.join(',')}; 0 is always run)

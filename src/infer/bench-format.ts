@@ -1,9 +1,10 @@
 // The latency benchmark as text: one table per model (every path at every
-// sparsity, with the crossover marked) and the issue's targets checked against the
+// sparsity, with the crossover marked), the N:M comparison (2:4 on 'nm' against
+// dense and against sliced-ELL on the same masks), and the issue's targets checked against the
 // figures, in the same words for the page benchmark (scripts/bench.mjs) and
 // `prune-lab bench`.
 import type { AdapterSummary } from '../gpu/device.js';
-import type { LatencyEntry, LatencyReport } from './bench.js';
+import type { LatencyEntry, LatencyModelReport, LatencyReport } from './bench.js';
 
 const f = (x: number | null | undefined, d = 3): string => (x === null || x === undefined ? '—' : Number(x).toFixed(d));
 const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
@@ -22,7 +23,8 @@ export function formatLatency(L: LatencyReport, adapter: AdapterSummary): string
   say("GPU ms: the frame's dispatches alone (timestamp queries), without upload, submit, map and the browser's completion polling");
   say("wait: how frames awaited their class: map, or nudge (Chromium's completion check prodded; picked when GPU work is under 1 ms: src/gpu/completion.ts)");
   for (const m of L.models) {
-    const rows = L.entries.filter((e) => e.model === m.model);
+    const all = L.entries.filter((e) => e.model === m.model);
+    const rows = all.filter((e) => e.masks === undefined);
     const get = (path: string, sp: number): LatencyEntry | undefined => rows.find((e) => e.path === path && e.sparsity === sp);
     const dense = get('dense', 0)!;
     const cross = m.crossover;
@@ -33,6 +35,12 @@ export function formatLatency(L: LatencyReport, adapter: AdapterSummary): string
       const mark = e.path === 'sparse' && cross !== null && e.sparsity >= cross && !rows.some((o) => o.path === 'sparse' && o.sparsity < e.sparsity && o.sparsity >= cross) ? '  ◀ crossover' : '';
       const picks = e.picks ? `${e.picks.map((p) => p[0]).join('')} / ${(e.picksBatch256 ?? []).map((p) => p[0]).join('')}` : '';
       say(`${e.path.padEnd(13)} | ${pct(e.sparsity).padStart(8)} | ${f(e.p50Ms, 2).padStart(7)} | ${f(e.p95Ms, 2).padStart(7)} | ${(e.gpuMs === undefined ? '—' : f(e.gpuMs, 3)).padStart(6)} | ${(e.completion ?? '—').padEnd(5)} | ${f(e.throughput, 0).padStart(13)} | ${kb(e.bytes).padStart(11)} | ${f(e.firstFrameMs, 1).padStart(8)} | ${f(e.accuracy, 3)} | ${(e.agreeWithMasked === undefined ? '—' : pct(e.agreeWithMasked)).padStart(8)} | ${picks}${mark}`);
+    }
+    const nmRows = all.filter((e) => e.masks !== undefined);
+    if (m.nm && nmRows.length > 0) {
+      say();
+      for (const line of formatNm(m.nm, dense, nmRows)) say(line);
+      say();
     }
     if (m.tfjs) say(`TF.js webgpu predict (dense weights): p50 ${f(m.tfjs.p50Ms, 2)} ms, p95 ${f(m.tfjs.p95Ms, 2)} ms; same classes as ours dense on ${pct(m.tfjs.agreeWithDense)} of images`);
     say(`crossover (sparse p50 below dense p50): ${cross === null ? 'none on this grid' : pct(cross)}${m.fusedCrossover === undefined ? '' : `; fused: ${m.fusedCrossover === null ? 'none on this grid' : pct(m.fusedCrossover)}`}`);
@@ -61,4 +69,22 @@ export function formatLatency(L: LatencyReport, adapter: AdapterSummary): string
     if (last) say(`  chooser @${pct(last.sparsity)} (B=1): ${last.layers.map((c) => `${c.layer} ${c.picked} (dense ${f(c.denseMs, 3)} ms, sparse ${f(c.sparseMs, 3)} ms)`).join('; ')}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The N:M comparison: dense (all weights) and, on the same N:M masks, masked, sliced-ELL sparse and nm; then the ratios. */
+export function formatNm(nm: NonNullable<LatencyModelReport['nm']>, dense: LatencyEntry, rows: readonly LatencyEntry[]): string[] {
+  const out: string[] = [];
+  out.push(`N:M ${nm.pattern} (magnitude, GPU selection; ${pct(nm.sparsity)} of prunable weights pruned${nm.unpruned.length ? `; left unpruned, inputs not a multiple of m: ${nm.unpruned.join(', ')}` : ''}), same adapter, same run:`);
+  out.push('path          | masks | sparsity | p50 ms  | p95 ms  | GPU ms | model bytes | on the GPU  | acc   | = masked');
+  for (const e of [dense, ...rows]) {
+    out.push(`${e.path.padEnd(13)} | ${(e.masks ?? 'dense').padEnd(5)} | ${pct(e.sparsity).padStart(8)} | ${f(e.p50Ms, 2).padStart(7)} | ${f(e.p95Ms, 2).padStart(7)} | ${(e.gpuMs === undefined ? '—' : f(e.gpuMs, 3)).padStart(6)} | ${kb(e.bytes).padStart(11)} | ${(e.modelGpuBytes === undefined ? '—' : kb(e.modelGpuBytes)).padStart(11)} | ${f(e.accuracy, 3)} | ${(e.agreeWithMasked === undefined ? '—' : pct(e.agreeWithMasked)).padStart(8)}`);
+  }
+  const nmE = rows.find((e) => e.path === 'nm');
+  const sp = rows.find((e) => e.path === 'sparse');
+  if (nmE) {
+    const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || b === 0 ? '—' : f(a / b, 3));
+    out.push(`  nm / dense: p50 ${ratio(nmE.p50Ms, dense.p50Ms)}, GPU ${ratio(nmE.gpuMs, dense.gpuMs)}, model bytes ${ratio(nmE.bytes, dense.bytes)}`);
+    if (sp) out.push(`  nm / sparse (sliced-ELL, same masks): p50 ${ratio(nmE.p50Ms, sp.p50Ms)}, GPU ${ratio(nmE.gpuMs, sp.gpuMs)}, model bytes ${ratio(nmE.bytes, sp.bytes)}`);
+  }
+  return out;
 }

@@ -3,7 +3,9 @@
 // Node): global magnitude masks (GPU top-k) at each sparsity of a grid, every
 // inference path at batch 1 (frames: p50/p95 over ≥ 200 after a warm-up, the
 // first apart) and at batch 256 (throughput), the plain-JS forward pass (the
-// floor), and a structurally shrunk model (50% of hidden units).
+// floor), a structurally shrunk model (50% of hidden units), and N:M: magnitude
+// 2:4 masks (GPU, src/prune/nm.ts) run on the 'nm' path against dense and against
+// the sliced-ELL sparse path on the same masks (the same 50% sparsity).
 import type { GpuContext } from '../gpu/context.js';
 import type { CompletionWait } from '../gpu/completion.js';
 import type { ImageDataset } from '../data/dataset.js';
@@ -15,6 +17,8 @@ import { pruneCount } from '../layout/mask.js';
 import { measureFrames, measureThroughput, MIN_FRAMES, type FrameLatency } from '../metrics/latency.js';
 import { modelSize, type ModelSize } from '../metrics/size.js';
 import { prepareInference, type InferencePath } from './plan.js';
+import { prepareNmMasks, nmLayerShape } from '../prune/nm.js';
+import { nmBytes, type NmPattern } from '../layout/nm.js';
 import { chooseLayers, crossover, timeChain, type LayerChoice } from './chooser.js';
 import { shrinkNetwork, keepByNorm } from './shrink.js';
 import { CpuForward } from './cpu.js';
@@ -57,6 +61,17 @@ export interface LatencyEntry {
   /** structured: the fraction of hidden units removed (its sparsity is the fraction of weights), and the units per layer left. */
   unitsRemoved?: number;
   units?: number[];
+  /** The N:M comparison's rows ('nm', and 'masked'/'sparse' on the same masks): the pattern of their masks. */
+  masks?: string;
+}
+
+/** The N:M comparison of one model: what was pruned at which pattern, and the layers left dense. */
+export interface NmBenchReport {
+  pattern: string;
+  /** Fraction of the prunable weights pruned. */
+  sparsity: number;
+  /** Layers whose inputs per output are not a multiple of m (left unpruned; on 'nm' they run at 1:1). */
+  unpruned: string[];
 }
 
 export interface LatencyModelReport {
@@ -77,6 +92,8 @@ export interface LatencyModelReport {
   structured: { keptFraction: number; units: number[]; flops: number; denseFlops: number; params: number; denseParams: number };
   /** The page benchmark only: TF.js WebGPU `predict` of the dense weights. */
   tfjs?: { p50Ms: number; p95Ms: number; agreeWithDense: number };
+  /** N:M at 2:4 (its rows are the entries with `masks`). */
+  nm?: NmBenchReport;
 }
 
 export interface LatencyReport {
@@ -117,6 +134,28 @@ export async function magnitudeValues(ctx: GpuContext, plan: ModelPlan, dense: L
   const v = await net.readValues();
   net.destroy();
   return v.map((l) => ({ ...l, w: l.w.map((x, j) => (l.mask[j] ? x : 0)) }));
+}
+
+/**
+ * Magnitude N:M masks from `dense` on the GPU (prepareNmMasks over |w|), pruned
+ * weights set to 0; layers whose inputs per output m does not divide stay unpruned.
+ */
+export async function nmMagnitudeValues(ctx: GpuContext, plan: ModelPlan, dense: LayerValues[], p: NmPattern): Promise<{ values: LayerValues[]; unpruned: string[] }> {
+  const net = Network.create(ctx, plan, { values: dense });
+  const fit = net.layers.filter((l) => nmLayerShape(l.op).cols % p.m === 0);
+  const unpruned = net.layers.filter((l) => !fit.includes(l)).map((l) => l.op.name);
+  if (fit.length > 0) {
+    const sel = await prepareNmMasks(ctx, fit.map((l) => ({ scores: l.w, mask: l.mask, ...nmLayerShape(l.op) })), p.n, p.m);
+    const enc = ctx.device.createCommandEncoder({ label: 'bench N:M masks' });
+    const pass = enc.beginComputePass();
+    sel.encode(pass);
+    pass.end();
+    ctx.device.queue.submit([enc.finish()]);
+    sel.release();
+  }
+  const v = await net.readValues();
+  net.destroy();
+  return { values: v.map((l) => ({ ...l, w: l.w.map((x, j) => (l.mask[j] ? x : 0)) })), unpruned };
 }
 
 interface Measured {
@@ -165,11 +204,18 @@ async function measureJs(f: CpuForward, test: ImageDataset, n: number, frames: n
   return { frames: latency, throughput, pred: f.predict(test.images.subarray(0, n * D), n) };
 }
 
-function bytesFor(path: BenchPath, size: ModelSize, weights: number, picks: string[] | undefined): number {
+/** Bytes of a layer in the N:M format (values and packed indices). */
+const nmBytesOf = (rows: number, cols: number, p: NmPattern): number => {
+  const b = nmBytes(rows, cols, p);
+  return b.values + b.index;
+};
+
+function bytesFor(path: BenchPath, size: ModelSize, weights: number, picks: string[] | undefined, nm?: ReadonlyArray<NmPattern | undefined>): number {
   if (path === 'dense' || path === 'js-dense' || path === 'structured' || path === 'structured-r4') return size.denseF32;
   if (path === 'masked') return size.denseF32 + weights;
   if (path === 'sparse' || path === 'js-sparse' || path === 'fused') return size.sparse;
   if (path === 'int8') return size.sparseInt8;
+  if (path === 'nm') return size.layers.reduce((t, l, i) => t + (nm?.[i] ? nmBytesOf(l.rows, l.cols, nm[i]!) + 4 * l.biases : l.denseF32), 0);
   return size.layers.reduce((t, l, i) => t + (picks?.[i] === 'sparse' ? l.sparse : l.denseF32), 0);
 }
 
@@ -238,6 +284,22 @@ export async function benchModelLatency(
     const js = await measureJs(new CpuForward(plan, values, true), test, n, frames);
     say(base('js-sparse', sp, js, bytesFor('js-sparse', size, weights, undefined), flopsOf(() => true), masked.pred));
   }
+
+  // N:M at 2:4 (magnitude masks on the GPU): masked (the reference), 'nm' and sliced-ELL 'sparse' on the same masks; dense is the row above.
+  const pattern: NmPattern = { n: 2, m: 4 };
+  const nmName = `${pattern.n}:${pattern.m}`;
+  const nmMasks = await nmMagnitudeValues(ctx, plan, dense, pattern);
+  net.writeValues(nmMasks.values);
+  const nmSize = modelSize(plan, nmMasks.values);
+  const layerNm = plan.params.map((op) => (nmMasks.unpruned.includes(op.name) ? { n: 1, m: 1 } : pattern));
+  const nmFlops = 2 * nmSize.layers.reduce((t, l, i) => t + l.nnz * plan.params[i]!.usesPerWeight, 0);
+  const nmRef = await measureGpuPath(net, nmMasks.values, 'masked', test, n, frames);
+  say({ ...base('masked', nmSize.sparsity, nmRef, bytesFor('masked', nmSize, weights, undefined), plan.flopsPerSample, nmRef.pred), masks: nmName });
+  for (const path of ['nm', 'sparse'] as const) {
+    const m = await measureGpuPath(net, nmMasks.values, path, test, n, frames);
+    say({ ...base(path, nmSize.sparsity, m, bytesFor(path, nmSize, weights, undefined, layerNm), nmFlops, nmRef.pred), masks: nmName });
+  }
+  const nmReport: NmBenchReport = { pattern: nmName, sparsity: nmSize.sparsity, unpruned: nmMasks.unpruned };
   net.destroy();
 
   // Structured: half of every hidden layer's units (by L1 norm) removed from the dense trained model;
@@ -259,7 +321,7 @@ export async function benchModelLatency(
   const report: LatencyModelReport = {
     model: name, trainSamples: o.trainSamples, epochs: o.epochs, testImages: n, sparsities: [...sparsities],
     crossover: crossover(curve, denseP50), ...(fusedCurve.length ? { fusedCrossover: crossover(fusedCurve, denseP50) } : {}), chooser, layerCrossover, sizes,
-    structured: structured!,
+    structured: structured!, nm: nmReport,
   };
   return { entries, report, denseClasses };
 }

@@ -1,6 +1,6 @@
 // The latency table's target checks, on a made-up report whose ratios are known:
-// meets/MISSES per target, and the real-GPU throughput check only on an adapter
-// that is not a CPU emulation.
+// meets/MISSES per target, the real-GPU throughput check only on an adapter
+// that is not a CPU emulation, and the N:M comparison's rows and ratios.
 import { expect } from '@esm-bundle/chai';
 import { formatLatency, isSoftwareAdapter } from '../../src/infer/bench-format.js';
 import type { LatencyEntry, LatencyReport } from '../../src/infer/bench.js';
@@ -48,5 +48,24 @@ describe('latency table', () => {
     expect(text).not.to.contain('JS floor at batch 256: 5.00×');
     const real = formatLatency({ ...report, entries: report.entries.map((e) => (e.path === 'dense' ? { ...e, throughput: 5_000 } : e)) }, adapter('nvidia', 'hopper'));
     expect(real).to.contain('MISSES  ours dense throughput / JS floor at batch 256: 5.00× (target ≥ 10× on a real GPU)');
+  });
+});
+
+describe('latency table: the N:M comparison', () => {
+  it('puts the N:M rows in their own table (not the main one) with nm against dense and against sparse on the same masks', () => {
+    const nm = (path: LatencyEntry['path'], p50Ms: number, gpuMs: number, bytes: number): LatencyEntry => ({ ...entry(path, 0.5, p50Ms, 1), gpuMs, bytes, modelGpuBytes: bytes + 16, masks: '2:4' });
+    const r: LatencyReport = {
+      ...report,
+      entries: [...report.entries.map((e) => (e.path === 'dense' ? { ...e, gpuMs: 0.5 } : e)), nm('masked', 3, 0.6, 2000), nm('nm', 1, 0.25, 600), nm('sparse', 4, 1, 800)],
+      models: [{ ...report.models[0]!, nm: { pattern: '2:4', sparsity: 0.5, unpruned: ['conv1'] } }],
+    };
+    const text = formatLatency(r, adapter('google', 'swiftshader'));
+    expect(text).to.contain('N:M 2:4 (magnitude, GPU selection; 50% of prunable weights pruned; left unpruned, inputs not a multiple of m: conv1), same adapter, same run:');
+    expect(text).to.match(/^nm +\| 2:4 +\| +50% \| +1\.00 \| +1\.20 \|  0\.250 \| +0\.6 KiB \| +0\.6 KiB \| 0\.900/m);
+    expect(text).to.match(/^dense +\| dense \| +0% \| +2\.00 \|/m);
+    expect(text).to.contain('  nm / dense: p50 0.500, GPU 0.500, model bytes 0.600');
+    expect(text).to.contain('  nm / sparse (sliced-ELL, same masks): p50 0.250, GPU 0.250, model bytes 0.750');
+    // The main table keeps its rows: the 2:4 masked row is not among them (one 'masked' line only, in the N:M table).
+    expect(text.match(/^masked /gm)).to.have.length(1);
   });
 });
