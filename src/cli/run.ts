@@ -15,7 +15,10 @@ import { predict } from '../nn/evaluate.js';
 import { createGpuContext } from '../gpu/context.js';
 import { labData, runExperiment, type LabData } from '../lab/run.js';
 import { checkRun } from '../lab/preflight.js';
-import { CRITERIA, METHODS, SCHEDULE_KINDS, resolveModel, validateConfig, type ExperimentConfig } from '../lab/config.js';
+import {
+  GRANULARITIES, METHODS, SCHEDULE_KINDS, SPARSEGPT_DEFAULTS, SYNFLOW_DEFAULTS, UNIT_CRITERIA, WEIGHT_CRITERIA, WHEN, DEFAULT_CALIBRATION_SAMPLES,
+  resolveModel, validateConfig, type CriterionName, type ExperimentConfig,
+} from '../lab/config.js';
 import { reportToCsv, type Report } from '../lab/report.js';
 import { FlagReader, parseFlags } from './args.js';
 import { EXIT, UsageError, usageError, withCliErrors, writeOut, type Subcommand } from './command.js';
@@ -32,7 +35,6 @@ export const DEFAULTS = {
   optimizer: 'adam',
   lr: { adam: 1e-3, sgd: 0.05 },
   momentum: 0.9,
-  method: 'global',
   schedule: 'iterative',
   targetSparsity: 0.9,
   rounds: 3,
@@ -64,12 +66,29 @@ Training
   --batch B                  batch size, integer in [1, 65536] (default ${DEFAULTS.batch})
   --seed N                   integer in [0, 2147483647] (default ${DEFAULTS.seed}): init, shuffles, subsets, random pruning
 Pruning
-  --method M                 ${METHODS.join(' | ')} (default ${DEFAULTS.method})
-  --criterion l1|l2          unit norm for --method structured (default l2)
-  --schedule S               ${SCHEDULE_KINDS.join(' | ')} (default ${DEFAULTS.schedule})
-  --target-sparsity S        final fraction of prunable weights at zero, in [0, 1) (default ${DEFAULTS.targetSparsity})
+  --granularity G            ${GRANULARITIES.join(' | ')}: single weights (default), whole units (neurons /
+                             filters, physically removed), or N:M groups (see --nm)
+  --criterion C              how weights are scored: ${WEIGHT_CRITERIA.join(', ')}
+                             (default magnitude); units: ${UNIT_CRITERIA.join(', ')} (default l2)
+  --scope global|local       one threshold over all prunable layers (default), or one per layer
+  --nm N:M                   keep N of every M consecutive weights along each output's inputs
+                             (1 ≤ N < M ≤ 16; implies --granularity nm; default 2:4 with it)
+  --when W                   ${WHEN.join(' | ')}: prune after training (default), at initialization
+                             (then train the sparse net for --epochs), or during fine-tuning
+                             (gradual schedule; criterion movement needs it)
+  --calibration-samples N    rows of the seeded calibration subset of the training split, for
+                             taylor, snip, wanda, sparsegpt (default ${DEFAULT_CALIBRATION_SAMPLES}, or the training rows if fewer)
+  --sparsegpt-block B        SparseGPT's columns per block, integer in [1, 65536] (default ${SPARSEGPT_DEFAULTS.blockSize})
+  --sparsegpt-damp X         SparseGPT's dampening, a fraction of mean(diag H) in (0, 1] (default ${SPARSEGPT_DEFAULTS.damp})
+  --synflow-iterations I     SynFlow's pruning rounds, integer in [1, 10000] (default ${SYNFLOW_DEFAULTS.iterations})
+  --method M                 the legacy shorthand: ${METHODS.join(' | ')} (global / local = magnitude at
+                             that scope, random = the random control, structured = --granularity unit)
+  --schedule S               ${SCHEDULE_KINDS.join(' | ')} (default ${DEFAULTS.schedule}; oneshot with --nm or --when init,
+                             gradual with --when during)
+  --target-sparsity S        final fraction of prunable weights at zero, in [0, 1) (default ${DEFAULTS.targetSparsity};
+                             with --nm it is 1 − N/M)
   --rounds R                 integer in [1, 100] (default ${DEFAULTS.rounds}; 1 with oneshot); gradual: mask updates
-  --finetune-epochs F        epochs after each round, integer in [0, 1000] (default ${DEFAULTS.finetuneEpochs})
+  --finetune-epochs F        epochs after each round, integer in [0, 1000] (default ${DEFAULTS.finetuneEpochs}; 0 with --when init)
   --rewind [ITER]            lottery-ticket rewinding: reset survivors to their weights at
                              training step ITER (default 0, the initialization)
 Input and output
@@ -104,7 +123,15 @@ const OPTIONS = {
   batch: { type: 'string' },
   seed: { type: 'string' },
   method: { type: 'string' },
+  granularity: { type: 'string' },
   criterion: { type: 'string' },
+  scope: { type: 'string' },
+  nm: { type: 'string' },
+  when: { type: 'string' },
+  'calibration-samples': { type: 'string' },
+  'sparsegpt-block': { type: 'string' },
+  'sparsegpt-damp': { type: 'string' },
+  'synflow-iterations': { type: 'string' },
   schedule: { type: 'string' },
   'target-sparsity': { type: 'string' },
   rounds: { type: 'string' },
@@ -118,6 +145,9 @@ const OPTIONS = {
   adapter: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** Every criterion name, weights then the unit-only ones. */
+const CRITERION_NAMES: readonly CriterionName[] = [...WEIGHT_CRITERIA, ...UNIT_CRITERIA.filter((c) => !(WEIGHT_CRITERIA as readonly string[]).includes(c))];
 
 const ACCEPTS: Record<string, string> = {
   model: `${Object.keys(PRESETS).join(' | ')} | a model spec JSON file`,
@@ -135,7 +165,15 @@ const ACCEPTS: Record<string, string> = {
   batch: 'an integer in [1, 65536]',
   seed: 'an integer in [0, 2147483647]',
   method: METHODS.join(' | '),
-  criterion: CRITERIA.join(' | '),
+  granularity: GRANULARITIES.join(' | '),
+  criterion: CRITERION_NAMES.join(' | '),
+  scope: 'global | local',
+  nm: 'N:M, integers with 1 ≤ N < M ≤ 16 (2:4, 4:8, 1:4)',
+  when: WHEN.join(' | '),
+  'calibration-samples': 'an integer in [1, 10000000] (at most the training rows)',
+  'sparsegpt-block': 'an integer in [1, 65536]',
+  'sparsegpt-damp': 'a number in (0, 1]',
+  'synflow-iterations': 'an integer in [1, 10000]',
   schedule: SCHEDULE_KINDS.join(' | '),
   'target-sparsity': 'a number in [0, 1)',
   rounds: 'an integer in [1, 100]',
@@ -157,7 +195,20 @@ const FIELD_FLAGS: Record<string, string> = {
   'train.optimizer.type': 'optimizer',
   'train.optimizer.lr': 'lr',
   'prune.method': 'method',
+  'prune.granularity': 'granularity',
   'prune.criterion': 'criterion',
+  'prune.scope': 'scope',
+  'prune.nm': 'nm',
+  'prune.nm.n': 'nm',
+  'prune.nm.m': 'nm',
+  'prune.when': 'when',
+  'prune.calibration': 'calibration-samples',
+  'prune.calibration.samples': 'calibration-samples',
+  'prune.sparsegpt': 'sparsegpt-block',
+  'prune.sparsegpt.blockSize': 'sparsegpt-block',
+  'prune.sparsegpt.damp': 'sparsegpt-damp',
+  'prune.synflow': 'synflow-iterations',
+  'prune.synflow.iterations': 'synflow-iterations',
   'prune.schedule': 'schedule',
   'prune.targetSparsity': 'target-sparsity',
   'prune.rounds': 'rounds',
@@ -187,8 +238,8 @@ function configToUsage(e: unknown, a: { load?: string }): unknown {
 }
 
 /** An engine validation error, said with the flag that caused it (exit 2). */
-function asUsage(e: PruneLabError, modelFlag = 'model'): UsageError {
-  const flag = flagOf(e.field);
+function asUsage(e: PruneLabError, modelFlag = 'model', given: Record<string, string> = {}): UsageError {
+  const flag = (e.field !== undefined && Object.hasOwn(given, e.field) ? given[e.field] : undefined) ?? flagOf(e.field);
   const shown = flag === 'model' ? modelFlag : flag;
   return new UsageError(shown ? `--${shown}: ${e.message}` : e.message);
 }
@@ -233,9 +284,19 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
   const optimizerType = f.oneOf(values.optimizer, 'optimizer', ['sgd', 'adam'] as const) ?? DEFAULTS.optimizer;
   const lr = f.num(values.lr, 'lr', (x) => x > 0 && x <= 10) ?? DEFAULTS.lr[optimizerType];
   const optimizer: OptimizerConfig = optimizerType === 'sgd' ? { type: 'sgd', lr, momentum: DEFAULTS.momentum } : { type: 'adam', lr };
-  const schedule = f.oneOf(values.schedule, 'schedule', SCHEDULE_KINDS) ?? DEFAULTS.schedule;
-  const method = f.oneOf(values.method, 'method', METHODS) ?? DEFAULTS.method;
-  const criterion = f.oneOf(values.criterion, 'criterion', CRITERIA);
+  const method = f.oneOf(values.method, 'method', METHODS);
+  const nm = nmFlag(values.nm);
+  const granularity = f.oneOf(values.granularity, 'granularity', GRANULARITIES) ?? (nm ? 'nm' : undefined);
+  const criterion = f.oneOf(values.criterion, 'criterion', CRITERION_NAMES);
+  const scope = f.oneOf(values.scope, 'scope', ['global', 'local'] as const);
+  const when = f.oneOf(values.when, 'when', WHEN);
+  const calibrationSamples = f.int(values['calibration-samples'], 'calibration-samples', 1, 1e7 + 1);
+  const blockSize = f.int(values['sparsegpt-block'], 'sparsegpt-block', 1, 65537);
+  const damp = f.num(values['sparsegpt-damp'], 'sparsegpt-damp', (x) => x > 0 && x <= 1);
+  const iterations = f.int(values['synflow-iterations'], 'synflow-iterations', 1, 10001);
+  // Defaults that follow the axes: N:M and pruning at init are one-shot, during training is gradual.
+  const schedule = f.oneOf(values.schedule, 'schedule', SCHEDULE_KINDS) ?? (granularity === 'nm' || when === 'init' ? 'oneshot' : when === 'during' ? 'gradual' : DEFAULTS.schedule);
+  const targetSparsity = f.num(values['target-sparsity'], 'target-sparsity', (x) => x >= 0 && x < 1);
   const rounds = f.int(values.rounds, 'rounds', 1, 101) ?? (schedule === 'oneshot' ? 1 : DEFAULTS.rounds);
   const rewind = f.int(values.rewind, 'rewind', 0, 1e8 + 1);
   const subsets: NonNullable<ExperimentConfig['subsets']> = {};
@@ -256,14 +317,22 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
       optimizer,
     },
     prune: {
-      method,
+      ...(method !== undefined ? { method } : {}),
+      ...(granularity !== undefined ? { granularity } : {}),
       ...(criterion !== undefined ? { criterion } : {}),
+      ...(scope !== undefined ? { scope } : {}),
+      ...(nm ? { nm } : {}),
+      ...(when !== undefined ? { when } : {}),
+      ...(calibrationSamples !== undefined ? { calibration: { samples: calibrationSamples } } : {}),
+      ...(blockSize !== undefined || damp !== undefined ? { sparsegpt: { ...(blockSize !== undefined ? { blockSize } : {}), ...(damp !== undefined ? { damp } : {}) } } : {}),
+      ...(iterations !== undefined ? { synflow: { iterations } } : {}),
       schedule,
-      targetSparsity: f.num(values['target-sparsity'], 'target-sparsity', (x) => x >= 0 && x < 1) ?? DEFAULTS.targetSparsity,
+      // N:M sets its own sparsity (1 − N/M); a given --target-sparsity must agree with it.
+      ...(targetSparsity !== undefined || granularity !== 'nm' ? { targetSparsity: targetSparsity ?? DEFAULTS.targetSparsity } : {}),
       rounds,
-      finetuneEpochs: f.int(values['finetune-epochs'], 'finetune-epochs', 0, 1001) ?? DEFAULTS.finetuneEpochs,
+      finetuneEpochs: f.int(values['finetune-epochs'], 'finetune-epochs', 0, 1001) ?? (when === 'init' ? 0 : DEFAULTS.finetuneEpochs),
       ...(rewind !== undefined ? { rewind } : {}),
-    },
+    } as ExperimentConfig['prune'],
     seed: f.int(values.seed, 'seed', 0, 2 ** 31) ?? DEFAULTS.seed,
     ...(Object.keys(subsets).length > 0 ? { subsets } : {}),
   };
@@ -271,7 +340,8 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
   try {
     validated = validateConfig(config);
   } catch (e) {
-    if (e instanceof PruneLabError) throw asUsage(e);
+    // prune.sparsegpt is set by two flags: name the one given.
+    if (e instanceof PruneLabError) throw asUsage(e, 'model', blockSize === undefined ? { 'prune.sparsegpt': 'sparsegpt-damp' } : {});
     throw e;
   }
   const out: RunArgs = {
@@ -299,6 +369,14 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
   // Listing the adapters runs nothing else, but the other flags are still checked first.
   if (out.adapter === 'list') return { list: true };
   return out;
+}
+
+/** --nm N:M as { n, m } (the ranges are validateConfig's, said with the flag). */
+function nmFlag(v: string | undefined): { n: number; m: number } | undefined {
+  if (v === undefined) return undefined;
+  const g = /^(\d{1,2}):(\d{1,2})$/.exec(v);
+  if (!g) usageError('nm', ACCEPTS.nm!, v);
+  return { n: Number(g[1]), m: Number(g[2]) };
 }
 
 async function readModelFile(path: string): Promise<ModelSpec> {
@@ -366,8 +444,9 @@ export function roundsTable(r: Report): string {
   const fmt = (row: string[]): string => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const c = r.config;
   const p = c.prune;
+  const axes = `${p.criterion} ${p.granularity === 'nm' && p.nm ? `${p.nm.n}:${p.nm.m}` : p.granularity} ${p.scope}${p.when === 'init' ? ' at init' : p.when === 'during' ? ' during fine-tuning' : ''}`;
   const lines = [
-    `${r.model.name}: ${p.method} ${p.schedule} pruning to ${p.targetSparsity} in ${p.rounds} round${p.rounds === 1 ? '' : 's'}; ` +
+    `${r.model.name}: ${axes} ${p.schedule} pruning to ${p.targetSparsity} in ${p.rounds} round${p.rounds === 1 ? '' : 's'}; ` +
       `${r.data.train} training, ${r.data.test} test images; ${c.train.epochs} + ${p.finetuneEpochs}/round epochs, ${c.train.optimizer.type} lr ${c.train.optimizer.lr}, batch ${c.train.batchSize}, seed ${c.seed}`,
     `adapter: ${r.adapter.description || r.adapter.architecture || r.adapter.vendor || 'unknown'} (${r.adapter.backend}); status ${r.status}; ${(r.timeMs / 1000).toFixed(1)} s`,
     '',

@@ -48,7 +48,18 @@ describe('prune-lab run: flag validation (exit 2, nothing run)', { concurrency: 
     [['--test-samples', 'all'], /--test-samples got "all"; it accepts an integer ≥ 1/],
     [['--rewind', 'x'], /--rewind got "x"; it accepts an integer ≥ 0/],
     [['--method', 'magnitude'], /--method got "magnitude"; it accepts global \| local \| random \| structured/],
-    [['--criterion', 'l3'], /--criterion got "l3"; it accepts l1 \| l2/],
+    [['--criterion', 'l3'], /--criterion got "l3"; it accepts magnitude \| random \| taylor \| snip \| synflow \| lamp \| wanda \| sparsegpt \| movement \| l1 \| l2 \| norm-product/],
+    [['--granularity', 'row'], /--granularity got "row"; it accepts weight \| unit \| nm/],
+    [['--scope', 'all'], /--scope got "all"; it accepts global \| local/],
+    [['--when', 'before'], /--when got "before"; it accepts after \| init \| during/],
+    [['--nm', '2/4'], /--nm got "2\/4"; it accepts N:M, integers with 1 ≤ N < M ≤ 16/],
+    [['--nm', '2:'], /--nm got "2:"; it accepts N:M/],
+    [['--nm', ''], /--nm got ""; it accepts N:M/],
+    [['--calibration-samples', '0'], /--calibration-samples got "0"; it accepts an integer in \[1, 10000000\]/],
+    [['--sparsegpt-block', '0'], /--sparsegpt-block got "0"; it accepts an integer in \[1, 65536\]/],
+    [['--sparsegpt-damp', '0'], /--sparsegpt-damp got "0"; it accepts a number in \(0, 1\]/],
+    [['--sparsegpt-damp', '1.5'], /--sparsegpt-damp got "1.5"; it accepts a number in \(0, 1\]/],
+    [['--synflow-iterations', '10001'], /--synflow-iterations got "10001"; it accepts an integer in \[1, 10000\]/],
     [['--schedule', 'linear'], /--schedule got "linear"; it accepts oneshot \| iterative \| gradual/],
     [['--optimizer', 'rmsprop'], /--optimizer got "rmsprop"; it accepts sgd \| adam/],
     [['--dataset', 'cifar10'], /--dataset got "cifar10"; it accepts mnist/],
@@ -56,7 +67,27 @@ describe('prune-lab run: flag validation (exit 2, nothing run)', { concurrency: 
     [['--adapter', ''], /--adapter got ""; it accepts "list" or \(part of\) an adapter name/],
     [['stray'], /unexpected argument.*'stray'/],
     // Cross-flag rules, said with the flag at fault.
-    [['--criterion', 'l1'], /--criterion: prune.criterion must be given only with method 'structured'/],
+    [['--criterion', 'l1'], /--criterion: prune.criterion must be one of magnitude, .* with granularity 'weight' \(got "l1"\)/],
+    [['--method', 'global', '--criterion', 'lamp'], /--criterion: prune.criterion must be 'magnitude' with method 'global'/],
+    [['--method', 'structured', '--granularity', 'weight'], /--granularity: prune.granularity must be 'unit' with method 'structured'/],
+    [['--method', 'local', '--scope', 'global'], /--scope: prune.scope must be 'local' with method 'local'/],
+    [['--granularity', 'unit', '--criterion', 'wanda'], /--criterion: prune.criterion must be one of l1, l2, taylor, norm-product with granularity 'unit'/],
+    [['--nm', '4:4'], /--nm: prune.nm.n must be an integer in \[1, 3\] \(got 4\)/],
+    [['--nm', '1:17'], /--nm: prune.nm.m must be an integer in \[2, 16\] \(got 17\)/],
+    [['--nm', '2:4', '--target-sparsity', '0.9'], /--target-sparsity: prune.targetSparsity must be left out or 1 − n\/m = 0.5 with prune.nm 2:4/],
+    [['--nm', '2:4', '--granularity', 'weight'], /--nm: prune.nm must be given only with granularity 'nm'/],
+    [['--nm', '2:4', '--criterion', 'lamp'], /--criterion: prune.criterion must be one of magnitude, random, taylor, snip, wanda, sparsegpt with granularity 'nm'/],
+    [['--nm', '2:4', '--schedule', 'iterative'], /--schedule: prune.schedule must be 'oneshot' with granularity 'nm'/],
+    [['--nm', '2:4', '--scope', 'global'], /--scope: prune.scope must be 'local' or left out with granularity 'nm'/],
+    [['--when', 'init', '--criterion', 'wanda'], /--criterion: prune.criterion must be one of magnitude, random, snip, synflow with when 'init'/],
+    [['--when', 'init', '--finetune-epochs', '1'], /--finetune-epochs: prune.finetuneEpochs must be 0 with when 'init'/],
+    [['--when', 'init', '--rewind'], /--rewind: prune.rewind must be false with when 'init'/],
+    [['--when', 'during', '--schedule', 'iterative'], /--schedule: prune.schedule must be 'gradual' with when 'during'/],
+    [['--criterion', 'movement'], /--when: prune.when must be 'during' with criterion 'movement'/],
+    [['--calibration-samples', '100'], /--calibration-samples: prune.calibration must be given only with a criterion that scores from data \(taylor, snip, wanda, sparsegpt\)/],
+    [['--sparsegpt-block', '64', '--criterion', 'wanda'], /--sparsegpt-block: prune.sparsegpt must be given only with criterion 'sparsegpt'/],
+    [['--sparsegpt-damp', '0.1'], /--sparsegpt-damp: prune.sparsegpt must be given only with criterion 'sparsegpt'/],
+    [['--synflow-iterations', '5', '--criterion', 'snip'], /--synflow-iterations: prune.synflow must be given only with criterion 'synflow'/],
     [['--schedule', 'oneshot', '--rounds', '3'], /--rounds: prune.rounds must be 1 with schedule 'oneshot' \(got 3\)/],
     [['--method', 'structured', '--rewind', '5'], /--rewind: prune.rewind must be false with method 'structured'/],
     // A bare --rewind means step 0 (the init): the same rule fires with got 0.
@@ -79,6 +110,13 @@ describe('prune-lab run: flag validation (exit 2, nothing run)', { concurrency: 
   it('checks subset sizes against the data before any GPU work (--train-samples, --test-samples)', async () => {
     await usage(['--train-samples', '55001'], /--train-samples: subsets\.train must be an integer in \[1, 55000\] \(got 55001\)/);
     await usage(['--test-samples', '10001'], /--test-samples: subsets\.test must be an integer in \[1, 10000\] \(got 10001\)/);
+  });
+
+  it('checks the calibration subset and the N:M groups against the data and the model before the adapter (--calibration-samples, --nm)', async () => {
+    await usage(['--criterion', 'wanda', '--train-samples', '100', '--calibration-samples', '101'], /--calibration-samples: prune\.calibration\.samples must be at most the 100 training rows the subset is drawn from \(got 101\)/);
+    // lenet-300-100's fc2 has 300 inputs per output: groups of 8 do not tile them.
+    await usage(['--nm', '1:8', '--train-samples', '100'], /--nm: prune\.nm\.m: N:M groups of m = 8 need each layer's inputs per output to be a multiple of 8, and fc2 has 300/);
+    await usage(['--nm', '2:4', '--model', 'lenet-5', '--train-samples', '100'], /--nm: .*conv1 has 25 \(C·k·k\).*prune\.layers\.conv1\.exclude/);
   });
 
   it('checks the batch against the training rows before any training (--batch)', async () => {

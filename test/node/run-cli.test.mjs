@@ -36,12 +36,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('prune-lab run: a tiny global run on SwiftShader', () => {
   it('writes the report format with the exact nonzero counts of global pruning', () => {
     const r = first.report;
-    assert.equal(r.version, 1);
+    assert.equal(r.version, 2);
     assert.equal(r.status, 'complete');
     assert.equal(r.adapter.backend, 'dawn-node');
     assert.deepEqual(r.model, { name: 'lenet-300-100', paramCount: 266_610, prunableLayers: ['fc1', 'fc2', 'fc3'], excludedLayers: [] });
     assert.deepEqual(r.data, { train: 300, validation: 5000, test: TEST });
-    assert.deepEqual(r.config.prune, { method: 'global', schedule: 'iterative', targetSparsity: TARGET, rounds: ROUNDS, finetuneEpochs: 1, scope: 'global', rewind: false });
+    assert.deepEqual(r.config.prune, { method: 'global', schedule: 'iterative', targetSparsity: TARGET, rounds: ROUNDS, finetuneEpochs: 1, granularity: 'weight', criterion: 'magnitude', scope: 'global', when: 'after', rewind: false });
     assert.deepEqual(r.config.train, { epochs: 1, batchSize: 50, optimizer: { type: 'adam', lr: 0.001 } });
     assert.equal(r.config.seed, 3);
     assert.equal(r.baseline.round, 0);
