@@ -52,8 +52,14 @@ function plan(o: SweepOptions): Job[] {
     for (const s of o.sparsities) jobs.push({ criterion, mode: 'oneshot', prune: { ...base, criterion, targetSparsity: s } as Prune });
   }
   if (o.iterative) {
+    const it = o.iterative;
     for (const criterion of o.criteria) {
-      jobs.push({ criterion, mode: 'iterative', prune: { ...base, criterion, schedule: 'iterative', ...o.iterative } as Prune });
+      // Movement scores while fine-tuning: its fine-tuned curve is the gradual schedule to the same
+      // target over the same fine-tune epochs (rounds × finetuneEpochs), one point per epoch.
+      const prune = criterion === 'movement'
+        ? { ...base, criterion, when: 'during', schedule: 'gradual', targetSparsity: it.targetSparsity, rounds: it.rounds, finetuneEpochs: it.rounds * it.finetuneEpochs }
+        : { ...base, criterion, schedule: 'iterative', ...it };
+      jobs.push({ criterion, mode: 'iterative', prune: prune as Prune });
     }
   }
   for (const criterion of o.criteria.filter((c) => (NM_CRITERIA as readonly string[]).includes(c))) {
