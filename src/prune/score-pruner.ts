@@ -29,13 +29,14 @@ import type { Network } from '../nn/network.js';
 import type { ImageDataset } from '../data/dataset.js';
 import type { TopkResult } from '../kernels/topk.js';
 import { check, PruneLabError } from '../errors.js';
-import { MagnitudePruner, type LayerRule } from './magnitude.js';
+import { MagnitudePruner, pruneGroups, type LayerRule } from './magnitude.js';
 import { weightCriterion } from './criteria/index.js';
 import type { ScoreInput, WeightCriterion, WeightCriterionName } from './criteria/criterion.js';
 import type { MovementScores } from './criteria/movement.js';
 import { selectPerRow } from './criteria/wanda.js';
 import { prepareSynflow } from './criteria/synflow.js';
-import { nmLayerShape, prepareNmMasks } from './nm.js';
+import { checkNmShape, nmLayerShape, prepareNmMasks } from './nm.js';
+import { checkNmPattern } from '../layout/nm.js';
 import { readBuffer } from '../gpu/readback.js';
 import { maskBytes } from '../layout/mask.js';
 
@@ -101,10 +102,13 @@ export class ScorePruner {
     if (criterion.needs.calibration) check(o.calibration !== undefined && o.calibration.n >= 1, 'calibration', `calibration data for criterion '${o.criterion}'`, o.calibration);
     if (o.criterion === 'movement') check(o.movement !== undefined, 'movement', "the accumulated scores (MovementScores) for criterion 'movement'", o.movement);
     if (o.criterion === 'synflow') synflowTargets(0, o.synflow?.iterations ?? 100);
-    const probe = await MagnitudePruner.create(net, o.scope, o.rules, o.masks);
-    const layers = probe.groups.layers;
-    probe.release();
+    const layers = pruneGroups(net, o.scope, o.rules).layers;
     if (o.masks) check(o.masks.length === layers.length, 'masks', `one mask per participating layer (${layers.length})`, o.masks.length);
+    if (o.nm !== undefined) {
+      checkNmPattern(o.nm, 'prune.nm');
+      for (const i of layers) checkNmShape(nmLayerShape(net.layers[i]!.op).cols, o.nm.m, `prune.layers.${net.layers[i]!.op.name}`);
+    }
+    if (o.movement) check(o.movement.layers.length === layers.length && o.movement.layers.every((li, j) => li === layers[j]), 'movement.layers', `the pruner's layers (${layers.join(',')})`, o.movement.layers.join(','));
     const owned = o.criterion === 'magnitude' ? [] : layers.map((i) => net.ctx.pool.storage(`${net.layers[i]!.op.name} ${o.criterion} scores`, net.layers[i]!.op.weightCount * 4));
     const scores = o.criterion === 'magnitude' ? layers.map((i) => net.layers[i]!.w) : owned;
     const select = await MagnitudePruner.create(net, o.scope, o.rules, o.masks, scores);

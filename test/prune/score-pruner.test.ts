@@ -228,6 +228,13 @@ describe('ScorePruner', () => {
     const sp = await ScorePruner.create(net, { criterion: 'random', scope: 'local', batchSize: 1, seed: 1 });
     await expectArgError(() => sp.prune(0.5, { kept: [1] }), 'kept');
     await expectArgError(() => sp.prune(0.5, { kept: [1, 9] }), 'kept[1]');
+    // N:M: a Linear of 257 inputs does not tile into groups of 4; refused at create, naming the layer.
+    const nmErr = await refusal(() => ScorePruner.create(net, { criterion: 'magnitude', scope: 'global', nm: { n: 2, m: 4 }, batchSize: 1, seed: 1 }));
+    expect([nmErr.code, nmErr.field]).to.deep.equal(['invalid-config', 'prune.layers.fc1']);
+    await expectArgError(() => ScorePruner.create(net, { criterion: 'magnitude', scope: 'global', nm: { n: 4, m: 4 }, batchSize: 1, seed: 1 }), 'prune.nm');
+    const mv = await MovementScores.create(net, [0]);
+    await expectArgError(() => ScorePruner.create(net, { criterion: 'movement', scope: 'global', movement: mv, batchSize: 1, seed: 1 }), 'movement.layers');
+    mv.release();
     sp.release();
     net.destroy();
     expect(synflowTargets(0.9, 3)[2]).to.equal(0.9);
