@@ -9,7 +9,7 @@ import type { Report, RoundEntry } from '../../../src/lab/report.js';
 import { loadIdxPairFromUrls, mnistUrls } from '../../../src/data/mnist.js';
 import { PruneLabError } from '../../../src/errors.js';
 import { $, $$, mount, settle, unmountAll } from '../helpers.js';
-import { MAGNITUDE_REPORT } from '../fixtures.js';
+import { MAGNITUDE_REPORT, MAGNITUDE_REPORT_V1, RANDOM_REPORT } from '../fixtures.js';
 
 let dbSeq = 0;
 const db = (): string => `prune-lab-test-${Date.now()}-${dbSeq++}`;
@@ -494,6 +494,20 @@ describe('<prune-lab> stored runs', () => {
     expect(shown('run-partial')).to.equal('1/2 rounds');
     expect(shown('run-oneshot')).to.equal('1/1 round');
     expect(runProgress(gradual)).to.deep.include({ done: 2, total: 2, unit: 'epoch' });
+  });
+
+  it('names stored runs by their axes; a version-1 file is read through the migration', async () => {
+    const el = await lab();
+    const nm = {
+      ...RANDOM_REPORT, id: 'run-nm', rounds: RANDOM_REPORT.rounds.slice(0, 1), final: RANDOM_REPORT.rounds[0]!,
+      config: { ...RANDOM_REPORT.config, prune: { ...RANDOM_REPORT.config.prune, granularity: 'nm' as const, criterion: 'wanda' as const, nm: { n: 2, m: 4 }, scope: 'local' as const, schedule: 'oneshot' as const, rounds: 1, targetSparsity: 0.5 } },
+    };
+    await el.importReports(JSON.stringify([{ ...MAGNITUDE_REPORT_V1, id: 'run-v1' }, nm]), 'old.json');
+    await settle(el);
+    const axes = (id: string): string => $(el, `tr[data-run="${id}"] [data-axes]`).textContent!.trim();
+    expect(axes('run-v1')).to.equal('magnitude · weight · global · after');
+    expect(axes('run-nm')).to.equal('wanda · 2:4 · local · after');
+    expect(el.storedRuns.find((r) => r.id === 'run-v1')!.report.version).to.equal(2);
   });
 
   it('imports reports (listed, on the chart), refuses a bad file naming the field, and deletes', async () => {
