@@ -112,7 +112,9 @@ export interface ExperimentConfig {
      * Rank within each layer ('local') or across all prunable layers ('global', the
      * default; 'local' with method 'local'). For unit granularity, units are ranked per
      * layer or globally. For criterion 'random' it is the scope of the magnitude run whose
-     * per-layer counts the random masks take. N:M groups are always local.
+     * per-layer counts the random masks take. N:M groups, Wanda (which compares
+     * within each output row) and SparseGPT (layer by layer) are always local: each
+     * layer goes to the target (or its own rule), and 'global' is refused for them.
      */
     scope?: 'global' | 'local';
     /**
@@ -263,8 +265,14 @@ function validatePrune(p: ExperimentConfig['prune'], plan: ModelPlan): Normalize
     criterion = p.criterion ?? (granularity === 'unit' ? 'l2' : 'magnitude');
     if (p.scope !== undefined) oneOf(p.scope, 'prune.scope', ['global', 'local']);
   }
-  if (granularity === 'nm' && p.scope === 'global') bad('prune.scope', "'local' or left out with granularity 'nm' (each group of m keeps its n)", p.scope);
-  const scope = granularity === 'nm' ? 'local' : p.scope ?? (p.method === 'local' ? 'local' : 'global');
+  // N:M, Wanda (within each output row) and SparseGPT (layer by layer) take no threshold across layers.
+  const layerwise = granularity === 'nm' || ((criterion === 'wanda' || criterion === 'sparsegpt') && granularity === 'weight');
+  if (layerwise && p.scope === 'global') {
+    bad('prune.scope', granularity === 'nm'
+      ? "'local' or left out with granularity 'nm' (each group of m keeps its n)"
+      : `'local' or left out with criterion '${criterion}' (${criterion === 'wanda' ? 'it compares within each output row' : 'it prunes layer by layer'}, each layer to the target)`, p.scope);
+  }
+  const scope = layerwise ? 'local' : p.scope ?? (p.method === 'local' ? 'local' : 'global');
   const unit = granularity === 'unit';
 
   oneOf(p.schedule, 'prune.schedule', SCHEDULE_KINDS);

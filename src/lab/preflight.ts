@@ -10,6 +10,7 @@ import type { CubicSchedule } from '../prune/schedule.js';
 import { unitCount } from '../prune/structured.js';
 import { checkNmShape } from '../layout/nm.js';
 import { weightCriterion } from '../prune/criteria/index.js';
+import type { WeightCriterionName } from '../prune/criteria/criterion.js';
 import {
   validateConfig, resolveModel, CALIBRATED_CRITERIA, DEFAULT_CALIBRATION_SAMPLES,
   type ExperimentConfig, type NormalizedConfig,
@@ -94,19 +95,10 @@ export function checkRun(rawConfig: unknown, data: RunDataShape, limits?: Device
   return config;
 }
 
-/** The unit criteria structured.ts scores, and whether ScorePruner selects N:M groups, in this build. */
-const BUILT_UNIT_CRITERIA = ['l1', 'l2'];
-const NM_SELECTION_BUILT = false;
-
-/** The criterion has a scoring module in this build (the registry's refusal names prune.criterion). */
+/** A weight criterion has a scoring module in this build (the registry's refusal names prune.criterion); structured.ts scores every unit criterion. */
 function checkBuilt(config: NormalizedConfig): void {
   const p = config.prune;
-  if (p.granularity === 'unit') {
-    if (!BUILT_UNIT_CRITERIA.includes(p.criterion)) refuse('prune.criterion', `prune.criterion '${p.criterion}' for units has no scoring module in this build (built: ${BUILT_UNIT_CRITERIA.join(', ')})`);
-    return;
-  }
-  weightCriterion(p.criterion as Parameters<typeof weightCriterion>[0]);
-  if (p.granularity === 'nm' && !NM_SELECTION_BUILT) refuse('prune.granularity', "prune.granularity 'nm': N:M selection through the score pruner is not in this build yet");
+  if (p.granularity !== 'unit') weightCriterion(p.criterion as WeightCriterionName);
 }
 
 /** N:M: every participating layer's input dimension (Linear inputs, conv C·k·k) tiles into groups of m. */

@@ -15,9 +15,9 @@ import { evaluate, releaseExecutors } from '../nn/evaluate.js';
 import { pruneGroups } from '../prune/magnitude.js';
 import { ScorePruner, type ScorePrunerOptions } from '../prune/score-pruner.js';
 import { MovementScores } from '../prune/criteria/movement.js';
-import type { WeightCriterionName } from '../prune/criteria/criterion.js';
+import type { UnitCriterionName, WeightCriterionName } from '../prune/criteria/criterion.js';
 import { cloneNetwork, fixedKeptCounts } from '../prune/random.js';
-import { selectUnits, shrink, unitCount } from '../prune/structured.js';
+import { selectUnits, shrink, unitCount, unitTaylorSums } from '../prune/structured.js';
 import { iterativeTargets, cubicSparsity, isCubicUpdate } from '../prune/schedule.js';
 import { resolveModel, type ExperimentConfig } from './config.js';
 import { calibrationSize, checkRun, gradualSchedule, stepsPerEpoch, EVAL_BATCH } from './preflight.js';
@@ -285,7 +285,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
 
   /** Round r's pruning to sparsity s, by granularity and criterion. */
   async function pruneRound(s: number, r: number): Promise<Extras> {
-    if (p.granularity === 'unit') return { units: await structuredRound(s) };
+    if (p.granularity === 'unit') return { units: await structuredRound(s), calibrated: calibration !== undefined };
     if (randomWeights) {
       await randomRound(s, r);
       return {};
@@ -296,16 +296,14 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
 
   /** The score pruner's options for `target` with `criterion` (the config's settings). */
   function pruneOptions(criterion: WeightCriterionName, extra: Partial<ScorePrunerOptions> = {}): ScorePrunerOptions {
-    const o: ScorePrunerOptions = {
+    return {
       criterion, scope, rules: p.layers, batchSize: calSize?.batchSize ?? config.train.batchSize, seed: config.seed,
       ...(p.nm ? { nm: p.nm } : {}),
       ...(calibration ? { calibration } : {}),
       ...(p.synflow ? { synflow: p.synflow } : {}),
+      ...(p.sparsegpt ? { sparsegpt: p.sparsegpt } : {}),
       ...extra,
     };
-    // SparseGPT's settings travel as the contract names them (blockSize, damp), for the pruner that reads them.
-    if (p.sparsegpt) Object.assign(o, { sparsegpt: p.sparsegpt });
-    return o;
   }
 
   /** Creates a score pruner over `target`, runs `use` with it, and releases it. */
@@ -351,7 +349,9 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   async function structuredRound(s: number): Promise<RoundEntry['units']> {
     const plan: ModelPlan = net.plan;
     const values = await net.readValues();
-    const sel = selectUnits(plan, values, { fraction: s, criterion: p.criterion as 'l1' | 'l2', scope, ...(p.layers ? { rules: p.layers } : {}), original: originalUnits });
+    // Unit Taylor: Σ w·g per weight over the calibration batches, from the GPU gradients.
+    const taylor = p.criterion === 'taylor' ? await unitTaylorSums(net, calibration!, calSize!.batchSize, config.seed) : undefined;
+    const sel = selectUnits(plan, values, { fraction: s, criterion: p.criterion as UnitCriterionName, scope, ...(p.layers ? { rules: p.layers } : {}), original: originalUnits, ...(taylor ? { taylor } : {}) });
     const shrunk = shrink(plan, values, sel);
     const next = Network.create(ctx, planModel(shrunk.spec), { values: shrunk.values });
     releaseExecutors(net);

@@ -48,6 +48,7 @@ function keptByGlobalScore(scores: ArrayLike<number>[], s: number): number[] {
 }
 
 const counts = (e: { layers: { nonzero: number }[] }): number[] => e.layers.map((l) => l.nonzero);
+const pruned = (e: { layers: { params: number; nonzero: number }[] }): number => e.layers.reduce((t, l) => t + l.params - l.nonzero, 0);
 
 describe('runExperiment on the axes', () => {
   it("when 'init' (magnitude): round 0 is the untrained dense net, round 1 the init weights' magnitude mask, then trained", async () => {
@@ -163,4 +164,87 @@ describe('runExperiment on the axes', () => {
     expect(Array.from(a.images.subarray(0, 784 * 50))).to.not.deep.equal(Array.from(c.images.subarray(0, 784 * 50)));
     expect(calibrationSet(data.train, 400, 5)).to.equal(data.train);
   });
+
+  it('N:M 2:4 (magnitude): every group of 4 consecutive inputs of each output keeps its 2 largest baseline weights', async () => {
+    const ctx = await gpu();
+    const config = base({ granularity: 'nm', nm: { n: 2, m: 4 }, finetuneEpochs: 0, targetSparsity: undefined as unknown as number });
+    let baseline: Promise<LayerValues[]> | undefined;
+    const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config), {
+      onRound: (e, _r, net) => { if (e.round === 0) baseline = net.readValues(); },
+    });
+    const now = await network.readValues();
+    network.destroy();
+    expect(report.status, report.error?.message).to.equal('complete');
+    expect([report.config.prune.targetSparsity, report.config.prune.scope, report.rounds[0]!.sparsity]).to.deep.equal([0.5, 'local', 0.5]);
+    const before = await baseline!;
+    const plan = planModel(SMALL);
+    let groups = 0;
+    plan.params.forEach((q, i) => {
+      // Linear weights are stored K×N (inputs × outputs): a group runs down one column.
+      const K = q.in;
+      const O = q.weightCount / K;
+      for (let o = 0; o < O; o++) {
+        for (let g = 0; g < K; g += 4) {
+          const idx = [0, 1, 2, 3].map((t) => (g + t) * O + o);
+          const kept = idx.filter((j) => now[i]!.mask[j]);
+          const top = [...idx].sort((a, b) => Math.abs(before[i]!.w[b]!) - Math.abs(before[i]!.w[a]!) || a - b).slice(0, 2).sort((a, b) => a - b);
+          expect(kept, `${q.name} output ${o} group ${g / 4}`).to.deep.equal(top);
+          groups++;
+        }
+      }
+    });
+    expect(groups).to.equal(N / 4);
+  });
+
+  it('Wanda: each layer to the target (compared within rows), the calibration size recorded', async () => {
+    const ctx = await gpu();
+    const config = base({ criterion: 'wanda', targetSparsity: 0.6, finetuneEpochs: 0, calibration: { samples: 64 } });
+    const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config));
+    network.destroy();
+    expect(report.status, report.error?.message).to.equal('complete');
+    const r = report.rounds[0]!;
+    expect(r.calibration).to.deep.equal({ samples: 64, batchSize: 20 });
+    expect(r.layers.map((l) => l.params - l.nonzero)).to.deep.equal(r.layers.map((l) => Math.round(0.6 * l.params)));
+    expect(validateReport(JSON.parse(JSON.stringify(report)))).to.deep.equal(report);
+  });
+
+  it('Taylor (weights, global): exact count over the pooled layers, calibration defaulting to the training rows', async () => {
+    const ctx = await gpu();
+    const config = base({ criterion: 'taylor', targetSparsity: 0.8, finetuneEpochs: 0 });
+    const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config));
+    network.destroy();
+    expect(report.status, report.error?.message).to.equal('complete');
+    expect(report.rounds[0]!.calibration).to.deep.equal({ samples: 400, batchSize: 20 });
+    expect(pruned(report.rounds[0]!)).to.equal(Math.round(0.8 * N));
+  });
+
+  for (const criterion of ['snip', 'synflow'] as const) {
+    it(`${criterion} at init: round(s·N) removed before training, then trained`, async () => {
+      const ctx = await gpu();
+      const config = base({ criterion, when: 'init', finetuneEpochs: 0, targetSparsity: 0.9, ...(criterion === 'synflow' ? { synflow: { iterations: 5 } } : { calibration: { samples: 40 } }) });
+      const before = ctx.pool.liveBytes;
+      const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config));
+      network.destroy();
+      expect(report.status, report.error?.message).to.equal('complete');
+      const r = report.rounds[0]!;
+      expect(pruned(r)).to.equal(Math.round(0.9 * N));
+      expect(r.calibration).to.deep.equal(criterion === 'snip' ? { samples: 40, batchSize: 20 } : undefined);
+      expect(r.timeMs.finetune).to.be.above(0);
+      expect(ctx.pool.liveBytes).to.equal(before);
+    });
+  }
+
+  for (const criterion of ['taylor', 'norm-product'] as const) {
+    it(`units by ${criterion}: shrunk to the fraction per layer (local), the last layer kept`, async () => {
+      const ctx = await gpu();
+      const config = base({ granularity: 'unit', criterion, scope: 'local', targetSparsity: 0.5, finetuneEpochs: 0, ...(criterion === 'taylor' ? { calibration: { samples: 40 } } : {}) });
+      const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config));
+      network.destroy();
+      expect(report.status, report.error?.message).to.equal('complete');
+      const r = report.rounds[0]!;
+      expect(r.units).to.deep.equal({ fc1: { before: 32, after: 16 }, fc2: { before: 16, after: 8 }, fc3: { before: 10, after: 10 } });
+      expect(r.layers.map((l) => l.shape)).to.deep.equal([[784, 16], [16, 8], [8, 10]]);
+      expect(r.calibration).to.deep.equal(criterion === 'taylor' ? { samples: 40, batchSize: 20 } : undefined);
+    });
+  }
 });

@@ -102,6 +102,7 @@ export function axesProblem(c: ExperimentConfig): string | void {
   const unit = ['l1', 'l2', 'taylor', 'norm-product'].includes(p.criterion);
   const weight = !['l1', 'l2', 'norm-product'].includes(p.criterion);
   if (p.granularity === 'unit' ? !unit : !weight) return `criterion ${p.criterion} was accepted with granularity ${p.granularity}`;
+  if ((p.granularity === 'nm' || p.criterion === 'wanda' || p.criterion === 'sparsegpt') && p.scope !== 'local') return `scope ${p.scope} accepted with ${p.granularity} / ${p.criterion} (layer by layer)`;
   if (p.granularity === 'nm') {
     if (!p.nm || p.nm.n >= p.nm.m) return `granularity nm accepted with nm = ${show(p.nm)}`;
     if (Math.abs(p.targetSparsity - (1 - p.nm.n / p.nm.m)) > 1e-9) return `N:M ${p.nm.n}:${p.nm.m} accepted with targetSparsity ${p.targetSparsity}`;
