@@ -6,6 +6,7 @@ import { magnitude } from './magnitude.js';
 import { random } from './random.js';
 import { movement } from './movement.js';
 import { wanda } from './wanda.js';
+import { sparsegpt } from './sparsegpt.js';
 import { lamp } from './lamp.js';
 import { taylor } from './taylor.js';
 import { snip } from './snip.js';
@@ -16,6 +17,7 @@ const REGISTRY: Partial<Record<WeightCriterionName, WeightCriterion>> = {
   random,
   movement,
   wanda,
+  sparsegpt,
   lamp,
   taylor,
   snip,

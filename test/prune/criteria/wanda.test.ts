@@ -11,26 +11,12 @@ import { inputSumsqRef, layerInputsRef, rowTopkRef, wandaScoresRef } from '../..
 import { packMask, pruneCount } from '../../../src/ref/mask.js';
 import { readBuffer } from '../../../src/gpu/readback.js';
 import { Network } from '../../../src/nn/network.js';
-import { planModel, type ModelSpec } from '../../../src/nn/spec.js';
-import type { ImageDataset } from '../../../src/data/dataset.js';
+import { planModel } from '../../../src/nn/spec.js';
+import { CONV_NET, MLP, dataset } from './calibration-fixtures.js';
 import type { GpuContext } from '../../../src/gpu/context.js';
 import { Rng } from '../../../src/rng.js';
 import { expectClose, expectEqualArrays } from '../../helpers/compare.js';
 import { gpu, readF32, noGpuErrors } from '../../helpers/gpu.js';
-
-export const CONV_NET: ModelSpec = {
-  input: { C: 2, H: 7, W: 6 },
-  layers: [{ type: 'conv2d', filters: 3, kernel: 3 }, { type: 'relu' }, { type: 'maxpool2d', size: 2 }, { type: 'flatten' }, { type: 'linear', units: 5 }, { type: 'relu' }, { type: 'linear', units: 3 }],
-};
-export const MLP: ModelSpec = { input: { C: 1, H: 3, W: 11 }, layers: [{ type: 'linear', units: 17 }, { type: 'relu' }, { type: 'linear', units: 4 }] };
-
-export function dataset(spec: ModelSpec, n: number, seed: number): ImageDataset {
-  const rng = new Rng(seed);
-  const D = spec.input.C * spec.input.H * spec.input.W;
-  // Some inputs never active (pixel 0 of every image): their norm is 0.
-  const images = rng.uniformArray(n * D, 0, 1).map((v, i) => (i % D === 0 ? 0 : v));
-  return { images, labels: Uint8Array.from({ length: n }, () => rng.int(3)), shape: spec.input, numClasses: 3, n };
-}
 
 async function rowSelectGpu(ctx: GpuContext, scores: Float32Array, l: RowLayout, k: number, prior?: Uint8Array): Promise<Uint8Array> {
   const n = l.rows * l.cols;
