@@ -135,10 +135,24 @@ export class ScorePruner {
 
   /** Scores (with the criterion) and prunes to sparsity s; reads back only the result words. */
   async prune(s: number, opts: ScorePruneOptions = {}): Promise<TopkResult> {
+    return (await this.run(s, opts, true))!;
+  }
+
+  /**
+   * As prune, with no readback at all (the masks are written when the queued work
+   * runs): for mask updates inside a training loop (the gradual schedule's afterStep).
+   * Criteria that read data back while scoring (SynFlow's one weight readback for its
+   * scales, SparseGPT's Cholesky) still do so.
+   */
+  async submit(s: number, opts: ScorePruneOptions = {}): Promise<void> {
+    await this.run(s, opts, false);
+  }
+
+  private async run(s: number, opts: ScorePruneOptions, read: boolean): Promise<TopkResult | undefined> {
     check(!this.released, 'pruner', 'not released');
     check(Number.isFinite(s) && s >= 0 && s < 1, 'targetSparsity', 'a number in [0, 1)', s);
-    if (opts.kept) return this.pruneKept(opts.kept);
-    if (this.o.nm || this.o.criterion === 'wanda' || this.o.criterion === 'sparsegpt') return this.pruneLayerwise(s);
+    if (opts.kept) return this.pruneKept(opts.kept, read);
+    if (this.o.nm || this.o.criterion === 'wanda' || this.o.criterion === 'sparsegpt') return this.pruneLayerwise(s, read);
     if (this.o.criterion === 'synflow') {
       const targets = synflowTargets(s, this.o.synflow?.iterations ?? 100);
       const scorer = await prepareSynflow(this.input, this.scores);
@@ -151,10 +165,11 @@ export class ScorePruner {
       } finally {
         scorer.release();
       }
-      return this.select.prune(s);
+    } else if (this.o.criterion !== 'magnitude') {
+      await this.criterion.score(this.input, this.scores);
     }
-    if (this.o.criterion !== 'magnitude') await this.criterion.score(this.input, this.scores);
-    return this.select.prune(s);
+    await this.select.submitCounts(this.select.counts(s), `to ${s}`);
+    return read ? this.select.readResult() : undefined;
   }
 
   /** Each layer's ratio for target s (its own rule, else s). */
@@ -167,7 +182,7 @@ export class ScorePruner {
     return this.o.masks?.[j] ?? this.net.layers[this.layers[j]!]!.mask;
   }
 
-  private async pruneLayerwise(s: number): Promise<TopkResult> {
+  private async pruneLayerwise(s: number, read: boolean): Promise<TopkResult | undefined> {
     const { net, o } = this;
     const sparsity = this.layerSparsity(s);
     if (this.criterion.prune) {
@@ -192,6 +207,7 @@ export class ScorePruner {
       }
       if (!o.masks) await net.applyMasks();
     }
+    if (!read) return undefined;
     const kept = await Promise.all(this.layers.map(async (li, j) => {
       const n = net.layers[li]!.op.weightCount;
       const m = new Uint8Array(await readBuffer(net.ctx.device, this.masksOf(j), maskBytes(n)), 0, n);
@@ -202,7 +218,7 @@ export class ScorePruner {
     return { thresholds: [], k: [], ties: [], tiesPruned: [], kept };
   }
 
-  private async pruneKept(kept: readonly number[]): Promise<TopkResult> {
+  private async pruneKept(kept: readonly number[], read: boolean): Promise<TopkResult | undefined> {
     check(kept.length === this.layers.length, 'kept', `one count per participating layer (${this.layers.length})`, kept.length);
     const k = this.layers.map((li, j) => {
       const n = this.net.layers[li]!.op.weightCount;
@@ -211,7 +227,8 @@ export class ScorePruner {
     });
     this.perLayer ??= await MagnitudePruner.create(this.net, 'local', this.o.rules, this.o.masks, this.scores);
     if (this.o.criterion !== 'magnitude') await this.criterion.score(this.input, this.scores);
-    return this.perLayer.pruneCounts(k);
+    await this.perLayer.submitCounts(k);
+    return read ? this.perLayer.readResult() : undefined;
   }
 
   release(): void {

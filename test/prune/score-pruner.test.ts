@@ -142,6 +142,30 @@ describe('ScorePruner', () => {
     }
   });
 
+  it('submit (no readback) writes the same masks and zeroed weights as prune, for a threshold, a per-layer and an N:M path', async () => {
+    const ctx = await gpu();
+    const plan = planModel(SPEC_B);
+    for (const [criterion, extra, s] of [['lamp', {}, 0.65], ['random', {}, 0.5], ['magnitude', { nm: { n: 1, m: 3 } }, 0]] as const) {
+      const a = Network.create(ctx, plan, { seed: 8 });
+      const b = Network.create(ctx, plan, { seed: 8 });
+      // SPEC_B's inputs per output: 17, 15, 17: only 1:3 on fc2 tiles, so N:M excludes fc1 and fc3.
+      const rules = 'nm' in extra ? { fc1: { exclude: true }, fc3: { exclude: true } } : undefined;
+      const pa = await ScorePruner.create(a, { criterion, scope: 'global', rules, batchSize: 1, seed: 2, ...extra });
+      const pb = await ScorePruner.create(b, { criterion, scope: 'global', rules, batchSize: 1, seed: 2, ...extra });
+      await pa.prune(s);
+      await pb.submit(s);
+      const [va, vb] = [await values(a), await values(b)];
+      va.forEach((l, i) => {
+        expectEqualArrays(vb[i]!.mask, l.mask, `${criterion} mask ${i}`);
+        expectEqualArrays(vb[i]!.w, l.w, `${criterion} w ${i}`);
+      });
+      expect(va.reduce((t, l) => t + zeros(l.mask), 0)).to.be.greaterThan(0);
+      for (const x of [pa, pb]) x.release();
+      a.destroy();
+      b.destroy();
+    }
+  });
+
   it('rules: an excluded layer keeps all, a layer with its own ratio gets it exactly', async () => {
     const ctx = await gpu();
     const plan = planModel(SPEC_B);
