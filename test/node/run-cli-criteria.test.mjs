@@ -1,7 +1,8 @@
 // `prune-lab run` on the axes of #13, one small real run per path on Dawn (SwiftShader
 // when there is no GPU), a 784-32-16-10 MLP on 300 training images: a criterion
 // through the score pruner (--criterion lamp), pruning at initialization (--when
-// init), movement during fine-tuning (--criterion movement --when during). Each
+// init), movement during fine-tuning (--criterion movement --when during), N:M
+// (--nm 2:4) and a calibrated criterion (--criterion wanda). Each
 // report is version 2 with the normalized config, and the exact count of removed
 // weights, round(s·N).
 import { describe, it, before, after } from 'node:test';
@@ -61,6 +62,19 @@ describe('prune-lab run: the criteria and when flags, small real runs', { concur
     assert.equal(r.rounds.length, 2);
     assert.equal(r.rounds[1].targetSparsity, 0.6);
     assert.equal(pruned(r.rounds[1]), Math.round(0.6 * N));
+  });
+
+  it('--nm 2:4: one-shot at 1 − 2/4, exactly half of every layer removed, scope local', async () => {
+    const r = await run(['--nm', '2:4', '--finetune-epochs', '0']);
+    const p = r.config.prune;
+    assert.deepEqual([p.granularity, p.nm, p.targetSparsity, p.schedule, p.scope, p.criterion], ['nm', { n: 2, m: 4 }, 0.5, 'oneshot', 'local', 'magnitude']);
+    r.rounds[0].layers.forEach((l) => assert.equal(l.params - l.nonzero, l.params / 2, l.name));
+  });
+
+  it('--criterion wanda --calibration-samples 64: the calibration size in the round, each layer to the target', async () => {
+    const r = await run(['--criterion', 'wanda', '--calibration-samples', '64', '--schedule', 'oneshot', '--target-sparsity', '0.5', '--finetune-epochs', '0']);
+    assert.deepEqual(r.rounds[0].calibration, { samples: 64, batchSize: 30 });
+    r.rounds[0].layers.forEach((l) => assert.equal(l.params - l.nonzero, Math.round(0.5 * l.params), l.name));
   });
 
   it('says the axes in the table header', async () => {
