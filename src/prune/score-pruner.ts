@@ -35,6 +35,7 @@ import type { ScoreInput, WeightCriterion, WeightCriterionName } from './criteri
 import type { MovementScores } from './criteria/movement.js';
 import { selectPerRow } from './criteria/wanda.js';
 import { prepareSynflow } from './criteria/synflow.js';
+import { sparseGptPrune, SPARSEGPT_DEFAULTS } from './criteria/sparsegpt.js';
 import { checkNmShape, nmLayerShape, prepareNmMasks } from './nm.js';
 import { checkNmPattern } from '../layout/nm.js';
 import { readBuffer } from '../gpu/readback.js';
@@ -188,7 +189,7 @@ export class ScorePruner {
     if (this.criterion.prune) {
       await this.criterion.prune(this.input, sparsity);
     } else if (o.criterion === 'sparsegpt') {
-      throw new PruneLabError('invalid-config', "criterion 'sparsegpt' has no prune() in this build (the registry's module must provide it)", 'prune.criterion');
+      await sparseGptPrune(this.input, sparsity, { blockSize: o.sparsegpt?.blockSize ?? SPARSEGPT_DEFAULTS.blockSize, damp: o.sparsegpt?.damp ?? SPARSEGPT_DEFAULTS.damp, nm: o.nm });
     } else {
       if (o.criterion !== 'magnitude') await this.criterion.score(this.input, this.scores);
       if (o.nm) {

@@ -209,7 +209,7 @@ describe('ScorePruner', () => {
     net.destroy();
   });
 
-  it('layerwise paths: N:M 2:4 keeps 2 of every 4 inputs per output; wanda prunes round(s·N_j) per layer', async () => {
+  it('layerwise paths: N:M 2:4 keeps 2 of every 4 inputs per output; wanda and sparsegpt prune round(s·N_j) per layer', async () => {
     const ctx = await gpu();
     const spec: ModelSpec = { input: { C: 1, H: 1, W: 16 }, layers: [{ type: 'linear', units: 12 }, { type: 'relu' }, { type: 'linear', units: 3 }] };
     const plan = planModel(spec);
@@ -234,7 +234,7 @@ describe('ScorePruner', () => {
     });
     nm.release();
     net.destroy();
-    for (const criterion of ['wanda'] as const) {
+    for (const criterion of ['wanda', 'sparsegpt'] as const) {
       const n2 = Network.create(ctx, plan, { seed: 3 });
       const sp = await ScorePruner.create(n2, { criterion, scope: 'global', rules: { fc2: { sparsity: 0.25 } }, calibration, batchSize: 8, seed: 1 });
       const res = await sp.prune(0.6);
@@ -242,6 +242,12 @@ describe('ScorePruner', () => {
       sp.release();
       n2.destroy();
     }
+    // SparseGPT's own N:M variant (blockSize a multiple of m): half of every layer kept.
+    const n3 = Network.create(ctx, plan, { seed: 3 });
+    const sg = await ScorePruner.create(n3, { criterion: 'sparsegpt', scope: 'local', nm: { n: 2, m: 4 }, sparsegpt: { blockSize: 8 }, calibration, batchSize: 8, seed: 1 });
+    expect((await sg.prune(0.5)).kept).to.deep.equal([96, 18]);
+    sg.release();
+    n3.destroy();
   });
 
   it('refuses an unknown criterion and bad kept counts by name', async () => {
