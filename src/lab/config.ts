@@ -13,9 +13,6 @@ export const METHODS = ['global', 'local', 'random', 'structured'] as const;
 export type PruneMethod = (typeof METHODS)[number];
 export const SCHEDULE_KINDS = ['oneshot', 'iterative', 'gradual'] as const;
 export type PruneScheduleKind = (typeof SCHEDULE_KINDS)[number];
-/** @deprecated the unit criteria of method 'structured' before #13; UNIT_CRITERIA holds them all. */
-export const CRITERIA = ['l1', 'l2'] as const;
-export type StructuredCriterion = (typeof CRITERIA)[number];
 export { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN };
 export type { Granularity, WeightCriterionName, UnitCriterionName, PruneWhen };
 export type CriterionName = WeightCriterionName | UnitCriterionName;

@@ -247,4 +247,35 @@ describe('runExperiment on the axes', () => {
       expect(r.calibration).to.deep.equal(criterion === 'taylor' ? { samples: 40, batchSize: 20 } : undefined);
     });
   }
+
+  it('Taylor during fine-tuning (gradual): rescored from the calibration subset at each update, exact counts, the size in each entry', async () => {
+    const ctx = await gpu();
+    const config = base({ criterion: 'taylor', schedule: 'gradual', targetSparsity: 0.7, rounds: 2, finetuneEpochs: 2, gradualEvery: 15, calibration: { samples: 40 } });
+    const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config));
+    network.destroy();
+    expect(report.status, report.error?.message).to.equal('complete');
+    // Updates at steps 15 and 30; the epochs end at 20 and 40.
+    const sched = { initial: 0, final: 0.7, start: 0, every: 15, updates: 2 };
+    expect(report.rounds.map((e) => e.targetSparsity)).to.deep.equal([cubicSparsity(15, sched), 0.7]);
+    report.rounds.forEach((e) => {
+      expect(pruned(e)).to.equal(Math.round(e.targetSparsity * N));
+      expect(e.calibration).to.deep.equal({ samples: 40, batchSize: 20 });
+    });
+  });
+
+  it('random N:M 1:4: one kept in every group of 4, a different choice from magnitude', async () => {
+    const ctx = await gpu();
+    const cfg = (criterion: 'random' | 'magnitude'): ExperimentConfig => base({ granularity: 'nm', criterion, nm: { n: 1, m: 4 }, finetuneEpochs: 0, targetSparsity: 0.75 });
+    const data = await setup(cfg('random'));
+    const a = await runExperiment(ctx, ADAPTER, cfg('random'), data);
+    const b = await runExperiment(ctx, ADAPTER, cfg('magnitude'), data);
+    const [ma, mb] = [await a.network.readValues(), await b.network.readValues()];
+    a.network.destroy();
+    b.network.destroy();
+    expect(a.report.status, a.report.error?.message).to.equal('complete');
+    a.report.rounds[0]!.layers.forEach((l) => expect(l.nonzero, l.name).to.equal(l.params / 4));
+    const same = ma.reduce((t, l, i) => t + l.mask.reduce((u, m, j) => u + (m && mb[i]!.mask[j] ? 1 : 0), 0), 0);
+    // Chance agreement of 1-of-4 choices is a quarter of the N/4 kept.
+    expect(same).to.be.below(N / 4 / 2);
+  });
 });
