@@ -9,6 +9,15 @@ import { prepareMatmul, type MatmulVariant } from './kernels/matmul.js';
 import { prepareTopk, type PruneScope } from './kernels/topk.js';
 import { runKernels } from './kernels/kernel.js';
 import { packMask, pruneCount } from './layout/mask.js';
+import { checkNmPattern, checkNmShape } from './layout/nm.js';
+import { Network } from './nn/network.js';
+import { planModel } from './nn/spec.js';
+import type { ImageDataset } from './data/dataset.js';
+import { weightCriterion } from './prune/criteria/index.js';
+import type { WeightCriterionName } from './prune/criteria/criterion.js';
+import { selectPerRow } from './prune/criteria/wanda.js';
+import { sparseGptPrune, checkSparseGptOptions, SPARSEGPT_DEFAULTS } from './prune/criteria/sparsegpt.js';
+import { prepareNmMasks } from './prune/nm.js';
 
 export interface MagnitudeMaskOptions {
   scope?: PruneScope;
@@ -23,6 +32,64 @@ export interface MagnitudeMasks {
   masks: Uint8Array[];
 }
 
+/** How a layer's weights are laid out: 'in-out' = K×N row-major (the engine's Linear storage), 'out-in' = N×K (PyTorch's Linear weight, a conv's F × C·k·k). */
+export type WeightLayoutName = 'in-out' | 'out-in';
+
+/** A layer for the criterion calls: its weights and shape. A bare Float32Array is a layer of one output. */
+export interface ApiLayer {
+  weight: Float32Array;
+  /** K: inputs per output (Linear in; conv C·k·k). */
+  inputs: number;
+  /** N: outputs (Linear out; conv filters). */
+  outputs: number;
+  /** Default 'in-out'. */
+  layout?: WeightLayoutName;
+}
+
+/** The criteria the array API can score from arrays alone (those needing a loss or a training run need a network: use the lab). */
+export const API_CRITERIA = ['magnitude', 'random', 'lamp', 'wanda'] as const;
+export type ApiCriterion = (typeof API_CRITERIA)[number];
+
+export interface PruneMasksOptions {
+  criterion: ApiCriterion;
+  /** 'global' (one threshold over all layers) or 'local' (one per layer); wanda compares within each output row, so it takes 'local'. Default 'global' ('local' for wanda). */
+  scope?: PruneScope;
+  /** 'weight' (unstructured, default) or 'nm' (with `nm`). */
+  granularity?: 'weight' | 'nm';
+  /** N kept of every M consecutive inputs of each output (granularity 'nm'; sparsity must then be 1 − n/m). */
+  nm?: { n: number; m: number };
+  /** Per layer: its inputs X, row-major (samples × inputs), for wanda. */
+  calibration?: Float32Array[];
+  /** Current masks (1 = kept), in each layer's layout; pruned weights stay pruned and count. */
+  masks?: Uint8Array[];
+  /** Seed of the random criterion (layer j uses seed + j). Default 0. */
+  seed?: number;
+}
+
+export interface ScoresOptions {
+  criterion: ApiCriterion;
+  calibration?: Float32Array[];
+  seed?: number;
+}
+
+export interface SparseGptOptions {
+  /** Columns (inputs) per block, default 128. */
+  blockSize?: number;
+  /** λ: damping as a fraction of mean(diag H), default 0.01. */
+  damp?: number;
+  /** N:M instead of unstructured (sparsity must then be 1 − n/m). */
+  nm?: { n: number; m: number };
+  /** The current mask (1 = kept), in the layer's layout. */
+  mask?: Uint8Array;
+}
+
+export interface SparseGptResult {
+  /** The pruned and updated weights, in the layer's layout. */
+  weight: Float32Array;
+  /** 1 = kept. */
+  mask: Uint8Array;
+}
+
 export interface Engine {
   readonly device: GPUDevice;
   /** The adapter, when the engine acquired the device itself. */
@@ -34,6 +101,16 @@ export interface Engine {
   maskedMatmul(a: Float32Array, w: Float32Array, mask: Uint8Array, m: number, k: number, n: number): Promise<Float32Array>;
   /** Masks that prune exactly round(s·N) weights by magnitude, over all layers (global) or each (local). */
   magnitudeMasks(layers: Float32Array[], sparsity: number, opts?: MagnitudeMaskOptions): Promise<MagnitudeMasks>;
+  /**
+   * Masks (1 = kept) by any criterion of API_CRITERIA: exactly round(s·N) pruned per
+   * group (global: all layers; local: each layer; wanda: each layer, spread over its
+   * output rows), ties to the lowest index; or N:M groups along each output's inputs.
+   */
+  pruneMasks(layers: Array<ApiLayer | Float32Array>, sparsity: number, opts: PruneMasksOptions): Promise<Uint8Array[]>;
+  /** Per-weight scores of a criterion (larger = more important), in each layer's layout. */
+  scores(layers: Array<ApiLayer | Float32Array>, opts: ScoresOptions): Promise<Float32Array[]>;
+  /** SparseGPT on one layer from its inputs X (samples × inputs, row-major): pruned and OBS-updated weights. */
+  sparsegpt(layer: ApiLayer, inputs: Float32Array, sparsity: number, opts?: SparseGptOptions): Promise<SparseGptResult>;
   destroy(): void;
 }
 
@@ -46,6 +123,89 @@ function checkMask(v: unknown, field: string, length: number): asserts v is Uint
   check(v instanceof Uint8Array, field, 'a Uint8Array of 0/1', v);
   check(v.length === length, field, `of length ${length}`, v.length);
   for (let i = 0; i < v.length; i++) check(v[i] === 0 || v[i] === 1, `${field}[${i}]`, '0 or 1', v[i]);
+}
+
+function checkFiniteArray(v: Float32Array, field: string): void {
+  for (let j = 0; j < v.length; j++) check(Number.isFinite(v[j]), `${field}[${j}]`, 'a finite number', v[j]);
+}
+
+interface Shaped {
+  /** K×N (in × out) copy of the weights. */
+  w: Float32Array;
+  K: number;
+  N: number;
+  layout: WeightLayoutName;
+}
+
+/** K×N ↔ N×K. */
+function transpose<T extends Float32Array | Uint8Array>(a: T, rows: number, cols: number): T {
+  const out = new (a.constructor as new (n: number) => T)(a.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c]!;
+  return out;
+}
+
+function toInOut<T extends Float32Array | Uint8Array>(a: T, s: Shaped): T {
+  return s.layout === 'in-out' ? a : transpose(a, s.N, s.K);
+}
+
+function fromInOut<T extends Float32Array | Uint8Array>(a: T, s: Shaped): T {
+  return s.layout === 'in-out' ? a : transpose(a, s.K, s.N);
+}
+
+function checkLayer(v: unknown, field: string): Shaped {
+  if (v instanceof Float32Array) {
+    check(v.length > 0, field, 'a non-empty Float32Array or { weight, inputs, outputs, layout? }', v);
+    checkFiniteArray(v, field);
+    return { w: v, K: v.length, N: 1, layout: 'in-out' };
+  }
+  check(typeof v === 'object' && v !== null && !Array.isArray(v), field, 'a Float32Array or { weight, inputs, outputs, layout? }', v);
+  const l = v as Partial<ApiLayer>;
+  for (const k of Object.keys(l)) check(['weight', 'inputs', 'outputs', 'layout'].includes(k), `${field}.${k}`, 'not given (fields: weight, inputs, outputs, layout)', k);
+  checkDim(l.inputs, `${field}.inputs`);
+  checkDim(l.outputs, `${field}.outputs`);
+  const layout = l.layout ?? 'in-out';
+  check(layout === 'in-out' || layout === 'out-in', `${field}.layout`, "'in-out' or 'out-in'", layout);
+  check(l.weight instanceof Float32Array, `${field}.weight`, 'a Float32Array', l.weight);
+  check(l.weight.length === l.inputs * l.outputs, `${field}.weight`, `of length inputs·outputs = ${l.inputs * l.outputs}`, l.weight.length);
+  checkFiniteArray(l.weight, `${field}.weight`);
+  const s: Shaped = { w: l.weight, K: l.inputs, N: l.outputs, layout };
+  return { ...s, w: toInOut(l.weight, s) };
+}
+
+function checkCalibration(v: unknown, layers: readonly Shaped[], field: string, single = false): Float32Array[] {
+  check(Array.isArray(v) && v.length === layers.length, field, `an array of ${layers.length} Float32Array, each layer's inputs (samples × inputs)`, v);
+  return (v as unknown[]).map((x, j) => {
+    const K = layers[j]!.K;
+    const f = single ? field : `${field}[${j}]`;
+    check(x instanceof Float32Array && x.length >= K && x.length % K === 0, f, `a Float32Array of samples × ${K} inputs (a non-zero multiple of ${K})`, x);
+    checkFiniteArray(x, f);
+    return x;
+  });
+}
+
+function checkCriterion(name: unknown): WeightCriterionName {
+  check((API_CRITERIA as readonly unknown[]).includes(name), 'criterion', `one of ${API_CRITERIA.join(', ')} (sparsegpt: engine.sparsegpt; taylor, snip, synflow, movement need a network and a loss: use the lab)`, name);
+  try {
+    weightCriterion(name as WeightCriterionName);
+  } catch {
+    throw new PruneLabError('invalid-argument', `criterion '${String(name)}' has no scoring module in this build`, 'criterion');
+  }
+  return name as WeightCriterionName;
+}
+
+/** A calibration set of one layer's inputs, as the one-layer network's images. */
+function inputsAsDataset(x: Float32Array, K: number): ImageDataset {
+  const n = x.length / K;
+  return { images: x, labels: new Uint8Array(n), shape: { C: 1, H: 1, W: K }, numClasses: 1, n };
+}
+
+function checkSparsityValue(sparsity: unknown): asserts sparsity is number {
+  check(typeof sparsity === 'number' && Number.isFinite(sparsity) && sparsity >= 0 && sparsity < 1, 'sparsity', 'a number in [0, 1)', sparsity);
+}
+
+function checkNmSparsity(sparsity: number, nm: { n: number; m: number }): void {
+  const s = 1 - nm.n / nm.m;
+  check(Math.abs(sparsity - s) < 1e-9, 'sparsity', `1 − n/m = ${s} with nm ${nm.n}:${nm.m}`, sparsity);
 }
 
 export async function createEngine(device?: GPUDevice): Promise<Engine> {
@@ -81,6 +241,69 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       return new Float32Array(await readBuffer(device!, cb, m * n * 4));
     } finally {
       for (const x of [ab, bb, cb, mb]) if (x) ctx.pool.release(x);
+    }
+  }
+
+  function runEncoded(label: string, encode: (pass: GPUComputePassEncoder) => void): void {
+    const enc = device!.createCommandEncoder({ label });
+    const pass = enc.beginComputePass({ label });
+    encode(pass);
+    pass.end();
+    device!.queue.submit([enc.finish()]);
+  }
+
+  /** A real one-layer network (a Linear K → N) holding the layer, so that the lab's criteria and SparseGPT run on it unchanged. */
+  function oneLayerNet(l: Shaped, mask: Uint8Array | undefined): Network {
+    const plan = planModel({ input: { C: 1, H: 1, W: l.K }, layers: [{ type: 'linear', units: l.N }] });
+    return Network.create(ctx, plan, { values: [{ w: l.w, b: new Float32Array(l.N), mask: mask ?? new Uint8Array(l.w.length).fill(1) }] });
+  }
+
+  interface CriterionCall {
+    criterion: WeightCriterionName;
+    layers: Shaped[];
+    calibration: Float32Array[] | undefined;
+    seed: number;
+  }
+
+  function checkCriterionCall(layers: unknown, opts: unknown, method: string): CriterionCall {
+    check(typeof opts === 'object' && opts !== null && !Array.isArray(opts), 'opts', `an object { criterion, … } (${method})`, opts);
+    const o = opts as Partial<PruneMasksOptions>;
+    const allowed = method === 'scores' ? ['criterion', 'calibration', 'seed'] : ['criterion', 'scope', 'granularity', 'nm', 'calibration', 'masks', 'seed'];
+    for (const k of Object.keys(o)) check(allowed.includes(k), k, `not an option of ${method} (${allowed.join(', ')})`, k);
+    const criterion = checkCriterion(o.criterion);
+    check(Array.isArray(layers) && layers.length > 0, 'layers', 'a non-empty array of layers (Float32Array or { weight, inputs, outputs, layout? })', layers);
+    const shaped = (layers as unknown[]).map((l, i) => checkLayer(l, `layers[${i}]`));
+    shaped.forEach((l, i) => fits(l.w.length * 4, `layers[${i}]`, 'its weights (length·4 bytes)'));
+    let calibration: Float32Array[] | undefined;
+    if (criterion === 'wanda') {
+      calibration = checkCalibration(o.calibration, shaped, 'calibration');
+      calibration.forEach((x, i) => fits(Math.min(256 * shaped[i]!.K, x.length) * 4, `calibration[${i}]`, 'a batch of its inputs'));
+    } else {
+      check(o.calibration === undefined, 'calibration', "given only with criterion 'wanda' (the others score from the weights)", 'given');
+    }
+    const seed = o.seed ?? 0;
+    check(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, 'seed', 'an integer in [0, 2³²)', seed);
+    return { criterion, layers: shaped, calibration, seed };
+  }
+
+  /** Scores each layer on its own one-layer network, then hands nets and score buffers to `then`; releases everything after. */
+  async function withScores<T>(v: CriterionCall, prior: Uint8Array[] | undefined, then: (nets: Network[], scores: GPUBuffer[]) => Promise<T>): Promise<T> {
+    const crit = weightCriterion(v.criterion);
+    const nets: Network[] = [];
+    const bufs: GPUBuffer[] = [];
+    try {
+      for (const [j, l] of v.layers.entries()) {
+        const net = oneLayerNet(l, prior?.[j]);
+        nets.push(net);
+        const buf = ctx.pool.storage(`api scores ${j}`, l.w.length * 4);
+        bufs.push(buf);
+        const cal = v.calibration?.[j];
+        await crit.score({ ctx, net, layers: [0], calibration: cal ? inputsAsDataset(cal, l.K) : undefined, batchSize: cal ? Math.min(256, cal.length / l.K) : 1, seed: v.seed + j }, [buf]);
+      }
+      return await then(nets, bufs);
+    } finally {
+      for (const n of nets) n.destroy();
+      for (const b of bufs) ctx.pool.release(b);
     }
   }
 
@@ -146,6 +369,88 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
           ctx.pool.release(b.weights);
           ctx.pool.release(b.mask);
         }
+      }
+    },
+    async pruneMasks(layers, sparsity, opts) {
+      alive();
+      const v = checkCriterionCall(layers, opts, 'pruneMasks');
+      checkSparsityValue(sparsity);
+      const o = opts as PruneMasksOptions;
+      const granularity = o.granularity ?? 'weight';
+      check(granularity === 'weight' || granularity === 'nm', 'granularity', "'weight' or 'nm' (units are pruned, and shrunk, by the lab)", granularity);
+      const wandaRows = v.criterion === 'wanda' && granularity === 'weight';
+      const scope = o.scope ?? (wandaRows ? 'local' : 'global');
+      check(scope === 'global' || scope === 'local', 'scope', "'global' or 'local'", scope);
+      check(!(wandaRows && scope === 'global'), 'scope', "'local' with criterion 'wanda' (it compares scores within each output row, each layer at the sparsity)", scope);
+      if (granularity === 'nm') {
+        checkNmPattern(o.nm as { n: number; m: number }, 'nm');
+        v.layers.forEach((l, i) => checkNmShape(l.K, o.nm!.m, `layers[${i}]`, 'invalid-argument'));
+        checkNmSparsity(sparsity, o.nm!);
+      } else {
+        check(o.nm === undefined, 'nm', "given only with granularity 'nm'", 'given');
+      }
+      let prior: Uint8Array[] | undefined;
+      if (o.masks !== undefined) {
+        check(Array.isArray(o.masks) && o.masks.length === v.layers.length, 'masks', `an array of ${v.layers.length} Uint8Array, one per layer`, o.masks);
+        prior = o.masks.map((m, i) => (checkMask(m, `masks[${i}]`, v.layers[i]!.w.length), toInOut(m, v.layers[i]!)));
+      }
+      return withScores(v, prior, async (nets, scoreBufs) => {
+        const masks = nets.map((n) => n.layers[0]!.mask);
+        if (granularity === 'nm') {
+          const plan = await prepareNmMasks(ctx, v.layers.map((l, j) => ({ scores: scoreBufs[j]!, mask: masks[j]!, rows: l.N, cols: l.K, layout: 'in-out' as const })), o.nm!.n, o.nm!.m);
+          runEncoded('api N:M masks', (pass) => plan.encode(pass));
+          plan.release();
+        } else if (wandaRows) {
+          for (const [j, n] of nets.entries()) await selectPerRow(n, [0], [scoreBufs[j]!], [sparsity]);
+        } else {
+          const plan = await prepareTopk(ctx, v.layers.map((l, j) => ({ weights: scoreBufs[j]!, mask: masks[j]!, n: l.w.length })), scope);
+          plan.setK(plan.groupSizes.map((n) => pruneCount(sparsity, n)));
+          runEncoded('api criterion masks', (pass) => plan.encode(pass));
+          plan.release();
+        }
+        return Promise.all(masks.map(async (m, j) => fromInOut(new Uint8Array((await readBuffer(device!, m, m.size)).slice(0, v.layers[j]!.w.length)), v.layers[j]!)));
+      });
+    },
+    async scores(layers, opts) {
+      alive();
+      const v = checkCriterionCall(layers, opts, 'scores');
+      return withScores(v, undefined, async (_, scoreBufs) =>
+        Promise.all(scoreBufs.map(async (b, j) => fromInOut(new Float32Array(await readBuffer(device!, b, v.layers[j]!.w.length * 4)), v.layers[j]!))));
+    },
+    async sparsegpt(layer, inputs, sparsity, opts = {}) {
+      alive();
+      const l = checkLayer(layer, 'layer');
+      const [x] = checkCalibration([inputs], [l], 'inputs', true);
+      checkSparsityValue(sparsity);
+      check(typeof opts === 'object' && opts !== null, 'opts', 'an object { blockSize?, damp?, nm?, mask? }', opts);
+      for (const k of Object.keys(opts)) check(['blockSize', 'damp', 'nm', 'mask'].includes(k), k, 'not an option of sparsegpt (blockSize, damp, nm, mask)', k);
+      const o = { blockSize: opts.blockSize ?? SPARSEGPT_DEFAULTS.blockSize, damp: opts.damp ?? SPARSEGPT_DEFAULTS.damp, nm: opts.nm };
+      if (o.nm !== undefined) {
+        checkNmPattern(o.nm, 'nm');
+        checkNmShape(l.K, o.nm.m, 'layer', 'invalid-argument');
+        checkNmSparsity(sparsity, o.nm);
+      }
+      checkSparseGptOptions(o, [l.K], '');
+      let prior: Uint8Array | undefined;
+      if (opts.mask !== undefined) {
+        checkMask(opts.mask, 'mask', l.w.length);
+        prior = toInOut(opts.mask, l);
+      }
+      fits(l.K * l.K * 4, 'layer', "its Hessian (inputs²·4 bytes)");
+      fits(l.w.length * 4, 'layer', 'its weights (inputs·outputs·4 bytes)');
+      const net = oneLayerNet(l, prior);
+      try {
+        const input = { ctx, net, layers: [0], calibration: inputsAsDataset(x!, l.K), batchSize: Math.min(256, x!.length / l.K), seed: 0 };
+        try {
+          await sparseGptPrune(input, [sparsity], o);
+        } catch (e) {
+          if (e instanceof PruneLabError && e.field === 'sparsegpt.damp') throw new PruneLabError('invalid-argument', e.message.replace('sparsegpt.damp', 'damp'), 'damp');
+          throw e;
+        }
+        const [vals] = await net.readValues();
+        return { weight: fromInOut(vals!.w, l), mask: fromInOut(vals!.mask, l) };
+      } finally {
+        net.destroy();
       }
     },
     destroy() {
