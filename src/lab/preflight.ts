@@ -91,7 +91,20 @@ export function checkRun(rawConfig: unknown, data: RunDataShape, limits?: Device
   if (p.granularity === 'nm') checkNm(config, plan);
   checkBuilt(config);
   if (p.granularity === 'unit') checkStructured(config, plan);
-  if (limits) checkModelLimits(plan, limits, Math.max(config.train.batchSize, Math.min(EVAL_BATCH, evalN)));
+  if (limits) {
+    const rows = Math.max(config.train.batchSize, Math.min(EVAL_BATCH, evalN));
+    checkModelLimits(plan, limits, rows);
+    // The calibration batches run through the same executors (gradients, activations).
+    const cb = calibrationSize(config, data)?.batchSize ?? 0;
+    if (cb > rows) {
+      try {
+        checkModelLimits(plan, limits, cb);
+      } catch (e) {
+        if (!(e instanceof PruneLabError)) throw e;
+        refuse('prune.calibration.batchSize', `prune.calibration.batchSize ${cb}: ${e.message}`);
+      }
+    }
+  }
   return config;
 }
 

@@ -119,4 +119,14 @@ describe('checkRun', () => {
     const conv = refusal(() => checkRun({ ...nm(4), model: 'lenet-5' }, DATA));
     expect([conv.field, conv.message.includes('conv1 has 25 (C·k·k)')]).to.deep.equal(['prune.nm.m', true]);
   });
+
+  it("checks the calibration batch against the adapter's limits too, naming prune.calibration.batchSize", () => {
+    // The largest buffer takes 3,136 bytes a row (784 i32): the 500-row evaluation batch fits 2 MB, a 1,000-row calibration batch does not.
+    const tight = { ...LIMITS, maxStorageBufferBindingSize: 2e6, maxBufferSize: 2e6 };
+    const cfg = (calibration: ExperimentConfig['prune']['calibration']): ExperimentConfig => ({ ...base(), prune: { criterion: 'wanda', schedule: 'oneshot', targetSparsity: 0.5, rounds: 1, finetuneEpochs: 1, calibration } });
+    expect(checkRun(cfg({ samples: 1000, batchSize: 500 }), DATA, tight).prune.calibration).to.deep.equal({ samples: 1000, batchSize: 500 });
+    const e = refusal(() => checkRun(cfg({ samples: 1000, batchSize: 1000 }), DATA, tight));
+    expect([e.code, e.field]).to.deep.equal(['invalid-config', 'prune.calibration.batchSize']);
+    expect(e.message).to.match(/^prune\.calibration\.batchSize 1000: .*over this adapter's max\w+ of 2000000 bytes/);
+  });
 });
