@@ -215,10 +215,23 @@ export class Executor {
     for (const k of this.evalKernels) k.encode(pass);
   }
 
-  /** Queues the optimizer's uniforms for the next step and records one whole training step. */
-  encodeTrainStep(pass: GPUComputePassEncoder, lr: number): void {
+  /**
+   * Queues the optimizer's uniforms for the next step and records one whole training
+   * step; `beforeOptimizer` is recorded between the backward pass and the optimizer.
+   */
+  encodeTrainStep(pass: GPUComputePassEncoder, lr: number, beforeOptimizer?: (pass: GPUComputePassEncoder) => void): void {
     this.optimizer?.setStep(lr);
-    for (const k of this.trainKernels) k.encode(pass);
+    const opt = new Set<unknown>(this.optimizer?.kernels ?? []);
+    let hooked = !beforeOptimizer;
+    for (const k of this.trainKernels) {
+      // The gradients of this step are complete and the weights not yet updated: what movement pruning scores.
+      if (!hooked && opt.has(k)) {
+        beforeOptimizer!(pass);
+        hooked = true;
+      }
+      k.encode(pass);
+    }
+    if (!hooked) beforeOptimizer!(pass);
   }
 
   /** Zeroes the accumulated counts and loss (queued). */

@@ -46,6 +46,11 @@ export interface TrainOptions {
    * gradual pruning hooks in here. It may submit GPU work of its own.
    */
   afterStep?: (globalStep: number) => void | Promise<void>;
+  /**
+   * Recorded inside each training step, after the backward pass and before the
+   * optimizer (this step's dW complete, W not yet updated), with the step's lr.
+   */
+  beforeOptimizer?: (pass: GPUComputePassEncoder, lr: number) => void;
   /** Called after each whole epoch (validation runs here); may submit GPU work. */
   onEpochEnd?: (epoch: number, stats: { loss: number; accuracy: number }) => void | Promise<void>;
 }
@@ -136,7 +141,8 @@ export async function train(net: Network, data: ImageDataset, o: TrainOptions): 
         lr = learningRate(o.optimizer.lr, schedule, globalStep, totalSteps, stepsPerEpoch);
         const enc = device.createCommandEncoder({ label: `train step ${globalStep}` });
         const pass = enc.beginComputePass({ label: `train step ${globalStep}` });
-        ex.encodeTrainStep(pass, lr);
+        const hook = o.beforeOptimizer;
+        ex.encodeTrainStep(pass, lr, hook ? (p) => hook(p, lr) : undefined);
         pass.end();
         const sample = (s + 1) % every === 0 || s === stepsPerEpoch - 1;
         let slot = -1;

@@ -273,7 +273,7 @@ describe('ScorePruner', () => {
 });
 
 describe('movement from the training loop', () => {
-  it("MovementScores.step in train's afterStep: S = −Σ_t lr·g_t⊙W^(t+1) of a CPU replay of the SGD run (dW is the step's gradient there)", async () => {
+  it("MovementScores.encode in train's beforeOptimizer: S = −Σ_t lr·g_t⊙W^(t) of a CPU replay of the SGD run (the paper's W, before the step's update)", async () => {
     const ctx = await gpu();
     const spec: ModelSpec = { input: { C: 1, H: 1, W: 17 }, layers: [{ type: 'linear', units: 5 }, { type: 'relu' }, { type: 'linear', units: 3 }] };
     const plan = planModel(spec);
@@ -285,8 +285,8 @@ describe('movement from the training loop', () => {
     const values0 = await net.readValues();
     const m = await MovementScores.create(net, [0, 1]);
     const lr = 0.2;
-    await train(net, data, { epochs: 2, batchSize: B, optimizer: { type: 'sgd', lr }, seed: 3, afterStep: () => m.step(lr) });
-    // CPU replay: the same batches, plain SGD, S −= lr·g⊙W after the update.
+    await train(net, data, { epochs: 2, batchSize: B, optimizer: { type: 'sgd', lr }, seed: 3, beforeOptimizer: (pass, stepLr) => m.encode(pass, stepLr) });
+    // CPU replay: the same batches, plain SGD, S −= lr·g⊙W before the update.
     const w = values0.map((v) => Float32Array.from(v.w));
     const S = plan.params.map((q) => new Float64Array(q.weightCount));
     for (let e = 0; e < 2; e++) {
@@ -298,8 +298,8 @@ describe('movement from the training loop', () => {
         idx.forEach((k, r) => { x.set(data.images.subarray(k * 17, (k + 1) * 17), r * 17); y[r] = data.labels[k]!; });
         const g = networkRef(plan, values0.map((v, i) => ({ ...v, w: w[i]! })), x, y, B).grads;
         w.forEach((wi, i) => {
-          sgdRef(wi, g[i]!.w, new Float32Array(wi.length), { lr, momentum: 0, weightDecay: 0 });
           S[i]!.forEach((_, j) => { S[i]![j]! -= lr * g[i]!.w[j]! * wi[j]!; });
+          sgdRef(wi, g[i]!.w, new Float32Array(wi.length), { lr, momentum: 0, weightDecay: 0 });
         });
         values0.forEach((v, i) => sgdRef(v.b, g[i]!.b, new Float32Array(v.b.length), { lr, momentum: 0, weightDecay: 0 }));
       }

@@ -4,13 +4,11 @@
 //
 // MovementScores owns S (one f32 per weight of each participating layer, on the GPU)
 // and one prepared kernel per layer that adds −lr·dW⊙W (shaders/score-elementwise.wgsl
-// OP 1). The runner calls `step(lr)` from the training loop's afterStep hook (or
-// `encode(pass, lr)` inside a pass of its own): it is queued GPU work, no readback.
-// Where the gradient is read: train.ts's afterStep runs after the step's submit, so
-// dW (net.layers[i].dw, which the optimizer reads and does not change) is this step's
-// gradient, but W has already taken the optimizer step: the product uses W^(t+1)
-// = W^(t) − lr·(update), an O(lr) difference from the paper's W^(t). A hook in
-// Executor.encodeTrainStep between the backward pass and the optimizer would make it exact.
+// OP 1). The runner records `encode(pass, lr)` through train's `beforeOptimizer` hook,
+// inside the training step between the backward pass and the optimizer: dW is this
+// step's gradient and W is still W^(t), as in the paper. It is queued GPU work, no
+// readback. (`step(lr)` submits the same on its own, for callers outside a step: after
+// the step's submit W has already taken the update, an O(lr) difference.)
 //
 // S is signed; the top-k needs scores ≥ 0, so `score` writes S − min S (the minimum
 // over all participating layers, by an atomicMin of order-preserving u32 keys on
