@@ -278,4 +278,30 @@ describe('runExperiment on the axes', () => {
     // Chance agreement of 1-of-4 choices is a quarter of the N/4 kept.
     expect(same).to.be.below(N / 4 / 2);
   });
+
+  for (const nm of [undefined, { n: 2, m: 4 }] as const) {
+    it(`SparseGPT${nm ? ' 2:4' : ''}: each layer to the target, the kept weights updated (OBS), the calibration size recorded`, async () => {
+      const ctx = await gpu();
+      const config = base({ criterion: 'sparsegpt', finetuneEpochs: 0, calibration: { samples: 60 }, sparsegpt: { blockSize: 16 }, ...(nm ? { granularity: 'nm' as const, nm, targetSparsity: 0.5 } : { targetSparsity: 0.6 }) });
+      let baseline: Promise<LayerValues[]> | undefined;
+      const { report, network } = await runExperiment(ctx, ADAPTER, config, await setup(config), {
+        onRound: (e, _r, net) => { if (e.round === 0) baseline = net.readValues(); },
+      });
+      const now = await network.readValues();
+      network.destroy();
+      expect(report.status, report.error?.message).to.equal('complete');
+      expect(report.config.prune.sparsegpt).to.deep.equal({ blockSize: 16, damp: 0.01 });
+      const r = report.rounds[0]!;
+      const s = nm ? 0.5 : 0.6;
+      // The masks hold exactly round(s·N_j) pruned per layer; the report counts zeros, and SparseGPT also zeroes
+      // (without masking) the weights of inputs that are 0 over the whole calibration set (MNIST's border pixels).
+      expect(now.map((l) => l.mask.reduce((t, m) => t + (m ? 0 : 1), 0))).to.deep.equal(r.layers.map((l) => Math.round(s * l.params)));
+      r.layers.forEach((l) => expect(l.params - l.nonzero, l.name).to.be.at.least(Math.round(s * l.params)));
+      expect(r.calibration).to.deep.equal({ samples: 60, batchSize: 20 });
+      const before = await baseline!;
+      let changed = 0;
+      now.forEach((l, i) => l.w.forEach((x, j) => { if (l.mask[j] && x !== before[i]!.w[j]) changed++; }));
+      expect(changed).to.be.above((N * (1 - s)) / 2);
+    });
+  }
 });
