@@ -2,7 +2,7 @@
 // when there is no GPU), a 784-32-16-10 MLP on 300 training images: a criterion
 // through the score pruner (--criterion lamp), pruning at initialization (--when
 // init), movement during fine-tuning (--criterion movement --when during), N:M
-// (--nm 2:4) and a calibrated criterion (--criterion wanda). Each
+// (--nm 2:4) and calibrated criteria (--criterion wanda, sparsegpt). Each
 // report is version 2 with the normalized config, and the exact count of removed
 // weights, round(s·N).
 import { describe, it, before, after } from 'node:test';
@@ -75,6 +75,15 @@ describe('prune-lab run: the criteria and when flags, small real runs', { concur
     const r = await run(['--criterion', 'wanda', '--calibration-samples', '64', '--schedule', 'oneshot', '--target-sparsity', '0.5', '--finetune-epochs', '0']);
     assert.deepEqual(r.rounds[0].calibration, { samples: 64, batchSize: 30 });
     r.rounds[0].layers.forEach((l) => assert.equal(l.params - l.nonzero, Math.round(0.5 * l.params), l.name));
+  });
+
+  it('--criterion sparsegpt --nm 2:4 --sparsegpt-block 16: the settings in the config, half of every layer masked', async () => {
+    const r = await run(['--criterion', 'sparsegpt', '--nm', '2:4', '--sparsegpt-block', '16', '--calibration-samples', '60', '--finetune-epochs', '0']);
+    const p = r.config.prune;
+    assert.deepEqual([p.criterion, p.granularity, p.sparsegpt, p.calibration], ['sparsegpt', 'nm', { blockSize: 16, damp: 0.01 }, { samples: 60 }]);
+    assert.deepEqual(r.rounds[0].calibration, { samples: 60, batchSize: 30 });
+    // The masks remove half; SparseGPT also zeroes the weights of inputs never seen nonzero.
+    r.rounds[0].layers.forEach((l) => assert.ok(l.params - l.nonzero >= l.params / 2, l.name));
   });
 
   it('says the axes in the table header', async () => {
