@@ -62,7 +62,15 @@ export async function sparseGptPrune(input: ScoreInput, sparsity: readonly numbe
   check(sparsity.length === input.layers.length, 'sparsity', `one value per layer (${input.layers.length})`, sparsity.length);
   sparsity.forEach((s, j) => check(Number.isFinite(s) && s >= 0 && s < 1, `sparsity[${j}]`, 'a number in [0, 1)', s));
   checkSparseGptOptions(opts, input.layers.map((li) => rowLayout(net.layers[li]!.op).cols));
-  for (const [j, li] of input.layers.entries()) await pruneLayer(input, li, sparsity[j]!, opts);
+  // A later layer can still fail (a Hessian that damp does not make positive definite):
+  // then every layer gets its weights and masks back, so nothing is half-applied.
+  const saved = await net.readValues();
+  try {
+    for (const [j, li] of input.layers.entries()) await pruneLayer(input, li, sparsity[j]!, opts);
+  } catch (e) {
+    net.writeValues(saved);
+    throw e;
+  }
   await net.applyMasks();
 }
 

@@ -17,13 +17,14 @@ import { prepareRowTopk, type RowTopkPlan } from '../../kernels/row-topk.js';
 import { runKernels, type BoundKernel } from '../../kernels/kernel.js';
 import { check } from '../../errors.js';
 import type { Network } from '../../nn/network.js';
-import { accumulateInputStats, rowLayout } from './activations.js';
+import { accumulateInputStats, calibrationOf, rowLayout } from './activations.js';
 import type { ScoreInput, WeightCriterion } from './criterion.js';
 
 export const wanda: WeightCriterion = {
   name: 'wanda',
   needs: { calibration: true, gradients: false, activations: true, updatesWeights: false },
   async score(input: ScoreInput, out: readonly GPUBuffer[]): Promise<void> {
+    calibrationOf(input, 'wanda');
     check(out.length === input.layers.length, 'out', `one score buffer per layer (${input.layers.length})`, out.length);
     const { ctx, net } = input;
     const stats = await accumulateInputStats(input, input.layers, 'sumsq');

@@ -20,6 +20,8 @@ import { sliceDataset, type ImageDataset } from '../../../src/data/dataset.js';
 import { Rng } from '../../../src/rng.js';
 import { expectClose, expectEqualArrays } from '../../helpers/compare.js';
 import { gpu, readF32, noGpuErrors } from '../../helpers/gpu.js';
+import { expectArgError } from '../../helpers/errors.js';
+import { wanda } from '../../../src/prune/criteria/wanda.js';
 import { CONV_NET, MLP, dataset } from './calibration-fixtures.js';
 
 const zeros = (m: Uint8Array): number => m.reduce((s, v) => s + (v === 0 ? 1 : 0), 0);
@@ -142,6 +144,44 @@ describe('sparsegpt', () => {
       expectEqualArrays(after[j]!.mask, want[j]!.mask, `${op.name} mask`);
       expectClose(after[j]!.w, want[j]!.w, { atol: 2e-5, rtol: 1e-3 }, `${op.name} weights`);
     });
+  });
+
+  it('refuses bad inputs by field before any work, and a Hessian that damp cannot fix leaves the net as it was', async () => {
+    const ctx = await gpu();
+    const net = Network.create(ctx, planModel(MLP), { seed: 2 });
+    const cal = dataset(MLP, 19, 23);
+    const input = { ctx, net, layers: [0, 1], calibration: cal, batchSize: 6, seed: 1 };
+    const before = await net.readValues();
+    const o = { blockSize: 8, damp: 0.01 };
+    await expectArgError(() => sparseGptPrune({ ...input, calibration: undefined }, [0.5, 0.5], o), 'calibration');
+    await expectArgError(() => sparseGptPrune(input, [0.5], o), 'sparsity');
+    await expectArgError(() => sparseGptPrune(input, [0.5, 1], o), 'sparsity[1]');
+    await expectArgError(() => sparseGptPrune(input, [0.5, 0.5], { ...o, blockSize: 0 }), 'sparsegpt.blockSize');
+    await expectArgError(() => sparseGptPrune(input, [0.5, 0.5], { ...o, damp: Number.NaN }), 'sparsegpt.damp');
+    await expectArgError(() => sparseGptPrune(input, [0.5, 0.5], { ...o, nm: { n: 2, m: 4 }, blockSize: 6 }), 'sparsegpt.blockSize');
+    await expectArgError(() => sparseGptPrune(input, [0.5, 0.5], { ...o, nm: { n: 2, m: 4 } }), 'layers[0]');
+    // 19 samples for fc1's 33 inputs: H is singular, and with damp 0 it has no Cholesky factor.
+    await expectArgError(() => sparseGptPrune(input, [0.5, 0.5], { ...o, damp: 0 }), 'sparsegpt.damp');
+    const after = await net.readValues();
+    before.forEach((l, j) => {
+      expectEqualArrays(after[j]!.w, l.w, `layer ${j} weights unchanged`);
+      expectEqualArrays(after[j]!.mask, l.mask, `layer ${j} mask unchanged`);
+    });
+    await expectArgError(() => wanda.score({ ...input, calibration: undefined }, []), 'calibration');
+    net.destroy();
+  });
+
+  it('a later layer that fails restores the layers already pruned', async () => {
+    const ctx = await gpu();
+    // fc1: 8 inputs, 40 samples (H positive definite); fc2: 64 inputs from 40 samples (singular at damp 0).
+    const spec: ModelSpec = { input: { C: 1, H: 2, W: 4 }, layers: [{ type: 'linear', units: 64 }, { type: 'relu' }, { type: 'linear', units: 3 }] };
+    const net = Network.create(ctx, planModel(spec), { seed: 2 });
+    const before = await net.readValues();
+    const input = { ctx, net, layers: [0, 1], calibration: dataset(spec, 40, 24), batchSize: 16, seed: 1 };
+    await expectArgError(() => sparseGptPrune(input, [0.5, 0.5], { blockSize: 8, damp: 0 }), 'sparsegpt.damp');
+    const after = await net.readValues();
+    before.forEach((l, j) => expectEqualArrays(after[j]!.w, l.w, `layer ${j} weights restored`));
+    net.destroy();
   });
 
   async function compareWithMagnitude(net: Network, cal: ImageDataset, what: string): Promise<void> {
