@@ -78,6 +78,19 @@ describe('scripting API: criteria', () => {
     expect(a.some((m, i) => m.some((v, j) => v !== c[i]![j]))).to.equal(true);
   });
 
+  it('pruneMasks wanda at 2:4: the N:M oracle over wanda scores', async () => {
+    const l = { weight: rng.uniformArray(12 * 5), inputs: 12, outputs: 5 };
+    const x = rng.uniformArray(9 * 12, 0, 1);
+    const [sc] = await engine.scores([l], { criterion: 'wanda', calibration: [x] });
+    const [m] = await engine.pruneMasks([l], 0.5, { criterion: 'wanda', granularity: 'nm', nm: { n: 2, m: 4 }, calibration: [x] });
+    expectEqualArrays(m!, nmMaskRef(sc!, 5, 12, 'in-out', 2, 4), 'wanda 2:4');
+  });
+
+  it('sparsegpt: a singular H at damp 0 is refused naming damp', async () => {
+    const l = { weight: rng.uniformArray(16 * 3), inputs: 16, outputs: 3 };
+    await expectArgError(() => engine.sparsegpt(l, rng.uniformArray(5 * 16, 0, 1), 0.5, { damp: 0 }), 'damp');
+  });
+
   it('sparsegpt: the float64 oracle on one layer, unstructured and 2:4, in either layout', async () => {
     const [K, N, n] = [24, 7, 30];
     const wOutIn = rng.uniformArray(N * K);

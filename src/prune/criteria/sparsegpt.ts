@@ -157,12 +157,17 @@ async function pruneLayer(input: ScoreInput, li: number, s: number, o: SparseGpt
 
 /**
  * The registry's entry: SparseGPT changes the weights it keeps, so it has no scores to
- * hand to a shared selection; the score pruner calls sparseGptPrune instead.
+ * hand to a shared selection; its prune() hook runs sparseGptPrune with the run's
+ * options (input.sparsegpt, input.nm; defaults SPARSEGPT_DEFAULTS).
  */
 export const sparsegpt: WeightCriterion = {
   name: 'sparsegpt',
   needs: { calibration: true, gradients: false, activations: true, updatesWeights: true },
   score(): Promise<void> {
     return Promise.reject(new PruneLabError('invalid-argument', "criterion 'sparsegpt' has no per-weight scores (it updates the weights it keeps): prune with sparseGptPrune", 'criterion'));
+  },
+  prune(input: ScoreInput, sparsity: readonly number[]): Promise<void> {
+    const o = input.sparsegpt ?? {};
+    return sparseGptPrune(input, sparsity, { blockSize: o.blockSize ?? SPARSEGPT_DEFAULTS.blockSize, damp: o.damp ?? SPARSEGPT_DEFAULTS.damp, nm: input.nm });
   },
 };

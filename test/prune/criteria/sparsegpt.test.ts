@@ -22,6 +22,7 @@ import { expectClose, expectEqualArrays } from '../../helpers/compare.js';
 import { gpu, readF32, noGpuErrors } from '../../helpers/gpu.js';
 import { expectArgError } from '../../helpers/errors.js';
 import { wanda } from '../../../src/prune/criteria/wanda.js';
+import { weightCriterion } from '../../../src/prune/criteria/index.js';
 import { CONV_NET, MLP, dataset } from './calibration-fixtures.js';
 
 const zeros = (m: Uint8Array): number => m.reduce((s, v) => s + (v === 0 ? 1 : 0), 0);
@@ -129,6 +130,22 @@ describe('sparsegpt', () => {
       });
     });
   }
+
+  it("the registry's prune() hook is sparseGptPrune with the run's options", async () => {
+    const spec = MLP;
+    const cal = dataset(spec, 19, 25);
+    const o = { blockSize: 8, damp: 0.02 };
+    const { after } = await prunedNet(spec, 11, cal, [0, 1], [0.5, 0.5], o);
+    const ctx = await gpu();
+    const net = Network.create(ctx, planModel(spec), { seed: 11 });
+    await weightCriterion('sparsegpt').prune!({ ctx, net, layers: [0, 1], calibration: cal, batchSize: 6, seed: 1, sparsegpt: o }, [0.5, 0.5]);
+    const hooked = await net.readValues();
+    after.forEach((l, j) => {
+      expectEqualArrays(hooked[j]!.mask, l.mask, `layer ${j} mask`);
+      expectEqualArrays(hooked[j]!.w, l.w, `layer ${j} weights`);
+    });
+    net.destroy();
+  });
 
   it('weights already pruned stay pruned and count towards the layer\'s exact count', async () => {
     const spec = MLP;
