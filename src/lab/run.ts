@@ -7,7 +7,6 @@ import { splitMnist } from '../data/mnist.js';
 import { selectRows, type ImageDataset } from '../data/dataset.js';
 import { identityOrder } from '../data/batches.js';
 import { Rng } from '../rng.js';
-import { learningRate } from '../nn/optim.js';
 import { planModel, type ModelPlan } from '../nn/spec.js';
 import { Network, type LayerValues } from '../nn/network.js';
 import { train, type TrainProgress, type TrainResult } from '../nn/train.js';
@@ -110,7 +109,7 @@ export function calibrationSet(train: ImageDataset, samples: number, seed: numbe
  * train.epochs (with the baseline's batch order; its timeMs.finetune is that training).
  * when 'during' (schedule 'gradual'): the baseline, then the masks follow the cubic
  * schedule while fine-tuning, one entry per fine-tune epoch; criterion 'movement'
- * accumulates its scores at every fine-tune step (after the optimizer step).
+ * accumulates its scores at every fine-tune step (train's beforeOptimizer: W^(t), as in the paper).
  */
 export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummary, 'vendor' | 'architecture' | 'description' | 'backend'>, rawConfig: unknown, data: LabData, hooks: RunHooks = {}): Promise<RunResult> {
   const config = checkRun(rawConfig, data, ctx.device.limits);
@@ -372,23 +371,20 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     // checkRun has made sure every update fits into the fine-tune steps.
     const sched = gradualSchedule(config, spe);
     const movement = p.criterion === 'movement' ? await MovementScores.create(net, pruneGroups(net, scope, p.layers).layers) : undefined;
-    const lrSchedule = config.train.schedule ?? { type: 'constant' as const };
-    const totalSteps = p.finetuneEpochs * spe;
     // The target of the last mask update applied (0 before the first): what each epoch's entry reports.
     let applied = 0;
     let pruneMs = 0;
     let epochStart = performance.now();
     try {
       await scorePrune(net, p.criterion as WeightCriterionName, (pruner) => runTraining('finetune', 1, p.finetuneEpochs, {
+        // Movement: S += −lr·dW⊙W inside each step, between the backward pass and the optimizer (W^(t), the step's lr).
+        ...(movement ? { beforeOptimizer: (pass: GPUComputePassEncoder, lr: number) => movement.encode(pass, lr) } : {}),
         afterStep: async (t: number) => {
+          if (!isCubicUpdate(t, sched)) return;
           const tp = performance.now();
-          // Movement: S += −lr·dW⊙W with the learning rate of the step just taken.
-          movement?.step(learningRate(config.train.optimizer.lr, lrSchedule, t - 1, totalSteps, spe));
-          if (isCubicUpdate(t, sched)) {
-            const s = cubicSparsity(t, sched);
-            await pruner.prune(s);
-            applied = s;
-          }
+          const s = cubicSparsity(t, sched);
+          await pruner.prune(s);
+          applied = s;
           pruneMs += performance.now() - tp;
         },
         onEpochEnd: async (e: number, stats: { loss: number }) => {

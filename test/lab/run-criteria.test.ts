@@ -150,6 +150,14 @@ describe('runExperiment on the axes', () => {
     report.rounds.forEach((e) => expect(e.layers.reduce((t, l) => t + l.params - l.nonzero, 0)).to.equal(Math.round(e.targetSparsity * N)));
     expect(last.reduce((t, l) => t + l.mask.reduce((u, m) => u + (m ? 0 : 1), 0), 0)).to.equal(Math.round(0.8 * N));
     expect(ctx.pool.liveBytes).to.equal(before);
+    // The scores did accumulate: not all tied (which would prune fc1's first weights in index order), and not magnitude's choice.
+    const fc1 = last[0]!.mask;
+    expect(fc1.subarray(0, Math.round(0.8 * N)).some((m) => m === 1)).to.equal(true);
+    const mag = await runExperiment(ctx, ADAPTER, { ...config, prune: { ...config.prune, criterion: 'magnitude' } }, await setup(config));
+    const magMasks = await mag.network.readValues();
+    mag.network.destroy();
+    const differ = last.reduce((t, l, i) => t + l.mask.reduce((u, m, j) => u + (m !== magMasks[i]!.mask[j] ? 1 : 0), 0), 0);
+    expect(differ).to.be.above(0.05 * N);
   });
 
   it('the calibration subset: seeded, without repeats, in the training order, the whole split when it asks for all', async () => {
