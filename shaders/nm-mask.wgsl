@@ -2,7 +2,7 @@
 // weights along an output's input dimension, the NK highest scores are kept. Two
 // dispatches per layer in one pass: SELECT writes the new mask into `fresh` from
 // the scores and the current mask (never rewriting what other threads still read);
-// COPY then writes `fresh` over the mask.
+// COPY then writes `fresh` over the mask and adds the weights it keeps to kept[keptAt].
 //
 // Letters: R outputs × C inputs (C a multiple of GM); IN_OUT: a Linear stored C×R
 // (in × out), weight (r, c) at c·R + r; else a conv stored R×C, at r·C + c.
@@ -13,18 +13,19 @@
 // Each thread owns one u32 word of the mask (4 weights).
 //
 // Bindings: 0 uniform Params, 1 scores f32[R·C], 2 mask u32[ceil(R·C/4)] (u8 per
-// weight; read by SELECT, written by COPY), 3 fresh u32[ceil(R·C/4)].
+// weight; read by SELECT, written by COPY), 3 fresh u32[ceil(R·C/4)], 4 kept u32 per layer.
 // Dispatch: grid1d(ceil(R·C/4), WG), rowStride = its x size.
 
 override WG: u32 = 256u;
 override COPY: bool = false;
 
-struct Params { count: u32, R: u32, C: u32, NK: u32, GM: u32, inOut: u32, rowStride: u32 }
+struct Params { count: u32, R: u32, C: u32, NK: u32, GM: u32, inOut: u32, rowStride: u32, keptAt: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> scores: array<f32>;
 @group(0) @binding(2) var<storage, read_write> mask: array<u32>;
 @group(0) @binding(3) var<storage, read_write> fresh: array<u32>;
+@group(0) @binding(4) var<storage, read_write> kept: array<atomic<u32>>;
 
 fn at(r: u32, c: u32) -> u32 {
   if (p.inOut != 0u) { return c * p.R + r; }
@@ -41,7 +42,10 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let word = (wid.y * p.rowStride + wid.x) * WG + lid.x;
   if (word * 4u >= p.count) { return; }
   if (COPY) {
-    mask[word] = fresh[word];
+    let v = fresh[word];
+    mask[word] = v;
+    // Mask bytes are 0 or 1: the set bits are the kept weights.
+    if (v != 0u) { atomicAdd(&kept[p.keptAt], countOneBits(v)); }
     return;
   }
   var out = 0u;

@@ -1,5 +1,6 @@
 // Wrapper for shaders/nm-mask.wgsl: N:M mask selection of one layer from a score
-// per weight (two dispatches: select into scratch, then copy over the mask).
+// per weight (two dispatches: select into scratch, then copy over the mask and count
+// the kept weights).
 import nmMaskSrc from '../../shaders/nm-mask.wgsl';
 import { check, checkDim } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
@@ -11,11 +12,11 @@ import { checkBuffer, checkDistinct } from './args.js';
 import { bindKernel, grid1d, type BoundKernel, type ShaderDef } from './kernel.js';
 
 const WG = 256;
-const DEF: ShaderDef<'count' | 'R' | 'C' | 'NK' | 'GM' | 'inOut' | 'rowStride'> = {
+const DEF: ShaderDef<'count' | 'R' | 'C' | 'NK' | 'GM' | 'inOut' | 'rowStride' | 'keptAt'> = {
   label: 'nm-mask',
   code: nmMaskSrc,
-  bindings: ['uniform', 'read', 'storage', 'storage'],
-  uniforms: uniformLayout([['count', 'u32'], ['R', 'u32'], ['C', 'u32'], ['NK', 'u32'], ['GM', 'u32'], ['inOut', 'u32'], ['rowStride', 'u32']] as const),
+  bindings: ['uniform', 'read', 'storage', 'storage', 'storage'],
+  uniforms: uniformLayout([['count', 'u32'], ['R', 'u32'], ['C', 'u32'], ['NK', 'u32'], ['GM', 'u32'], ['inOut', 'u32'], ['rowStride', 'u32'], ['keptAt', 'u32']] as const),
 };
 
 export interface NmMaskArgs {
@@ -25,6 +26,9 @@ export interface NmMaskArgs {
   mask: GPUBuffer;
   /** Scratch of at least maskBytes(rows·cols) bytes for the new mask. */
   scratch: GPUBuffer;
+  /** u32 counters: the kept weights of the new mask are added to word `keptAt` (zero it first). */
+  kept: GPUBuffer;
+  keptAt: number;
   /** Outputs, and inputs per output (a multiple of m). */
   rows: number;
   cols: number;
@@ -45,11 +49,13 @@ export async function prepareNmMaskKernels(ctx: GpuContext, a: NmMaskArgs): Prom
   checkBuffer(a.scores, 'scores', count * 4, 'rows·cols·4');
   checkBuffer(a.mask, 'mask', maskBytes(count), 'maskBytes(rows·cols)');
   checkBuffer(a.scratch, 'scratch', maskBytes(count), 'maskBytes(rows·cols)');
-  checkDistinct({ scores: a.scores, mask: a.mask, scratch: a.scratch });
+  check(Number.isInteger(a.keptAt) && a.keptAt >= 0, 'keptAt', 'an integer ≥ 0', a.keptAt);
+  checkBuffer(a.kept, 'kept', (a.keptAt + 1) * 4, '(keptAt + 1)·4');
+  checkDistinct({ scores: a.scores, mask: a.mask, scratch: a.scratch, kept: a.kept });
   const grid = grid1d(Math.ceil(count / 4), WG);
   const label = a.label ?? `nm-mask ${a.pattern.n}:${a.pattern.m} ${a.rows}×${a.cols}`;
-  const params = { count, R: a.rows, C: a.cols, NK: a.pattern.n, GM: a.pattern.m, inOut: a.layout === 'in-out' ? 1 : 0, rowStride: grid[0] };
-  const buffers = [a.scores, a.mask, a.scratch];
+  const params = { count, R: a.rows, C: a.cols, NK: a.pattern.n, GM: a.pattern.m, inOut: a.layout === 'in-out' ? 1 : 0, rowStride: grid[0], keptAt: a.keptAt };
+  const buffers = [a.scores, a.mask, a.scratch, a.kept];
   const select = await bindKernel(ctx, DEF, { label: `${label} select`, constants: { WG, COPY: false }, params, buffers, grid });
   const copy = await bindKernel(ctx, DEF, { label: `${label} copy`, constants: { WG, COPY: true }, params, buffers, grid });
   return [select, copy];

@@ -16,6 +16,7 @@ import type { WeightLayout } from '../layout/weights.js';
 import type { ParamOp } from '../nn/spec.js';
 import { prepareNmMaskKernels } from '../kernels/nm-mask.js';
 import type { BoundKernel } from '../kernels/kernel.js';
+import { readBuffer } from '../gpu/readback.js';
 
 export { checkNmShape } from '../layout/nm.js';
 
@@ -39,8 +40,14 @@ export function nmLayerShape(op: ParamOp): Pick<NmLayer, 'rows' | 'cols' | 'layo
 }
 
 export interface NmMaskPlan {
-  /** Records the selection of every layer into an open compute pass (masks rewritten in place). */
+  /**
+   * Records the selection of every layer into an open compute pass (masks rewritten
+   * in place), and queues the zeroing of the kept counters (so submit the pass's
+   * commands before encoding again).
+   */
   encode(pass: GPUComputePassEncoder): void;
+  /** Per layer, the weights the new masks keep (read after the submit that ran `encode`). */
+  readKept(): Promise<number[]>;
   release(): void;
 }
 
@@ -59,23 +66,30 @@ export async function prepareNmMasks(ctx: GpuContext, layers: readonly NmLayer[]
     check(l.layout === 'in-out' || l.layout === 'out-in', `layers[${i}].layout`, "'in-out' or 'out-in'", l.layout);
   });
   const scratch = ctx.pool.storage('nm-mask scratch', Math.max(16, ...layers.map((l) => maskBytes(l.rows * l.cols))));
+  const kept = ctx.pool.storage('nm-mask kept counts', Math.max(16, layers.length * 4));
   const kernels: BoundKernel[] = [];
-  try {
-    for (const [i, l] of layers.entries()) {
-      kernels.push(...await prepareNmMaskKernels(ctx, { ...l, scratch, pattern: { n, m }, label: `nm-mask ${n}:${m} layers[${i}]` }));
-    }
-  } catch (e) {
+  const release = (): void => {
     for (const k of kernels) k.release();
     ctx.pool.release(scratch);
+    ctx.pool.release(kept);
+  };
+  try {
+    for (const [i, l] of layers.entries()) {
+      kernels.push(...await prepareNmMaskKernels(ctx, { ...l, scratch, kept, keptAt: i, pattern: { n, m }, label: `nm-mask ${n}:${m} layers[${i}]` }));
+    }
+  } catch (e) {
+    release();
     throw e;
   }
+  const zeros = new Uint32Array(layers.length);
   return {
     encode(pass) {
+      ctx.device.queue.writeBuffer(kept, 0, zeros);
       for (const k of kernels) k.encode(pass);
     },
-    release() {
-      for (const k of kernels) k.release();
-      ctx.pool.release(scratch);
+    async readKept() {
+      return Array.from(new Uint32Array(await readBuffer(ctx.device, kept, layers.length * 4)));
     },
+    release,
   };
 }

@@ -26,6 +26,13 @@ function makeCase(rng: Rng, rows: number, cols: number, layout: WeightLayout, op
 }
 
 async function runGpu(ctx: GpuContext, cases: Case[], n: number, m: number): Promise<Uint8Array[]> {
+  const { masks, kept } = await runGpuKept(ctx, cases, n, m);
+  // The kept counts the plan reads back are the new masks' ones.
+  expect(kept).to.deep.equal(masks.map((mk) => mk.reduce((t, v) => t + v, 0)));
+  return masks;
+}
+
+async function runGpuKept(ctx: GpuContext, cases: Case[], n: number, m: number): Promise<{ masks: Uint8Array[]; kept: number[] }> {
   const bufs = cases.map((c) => ({ scores: ctx.pool.upload('scores', c.scores), mask: ctx.pool.upload('mask', packMask(c.mask)) }));
   const layers: NmLayer[] = cases.map((c, i) => ({ ...bufs[i]!, rows: c.rows, cols: c.cols, layout: c.layout }));
   const out = await noGpuErrors(ctx, async () => {
@@ -35,8 +42,10 @@ async function runGpu(ctx: GpuContext, cases: Case[], n: number, m: number): Pro
     plan.encode(pass);
     pass.end();
     ctx.device.queue.submit([enc.finish()]);
+    const kept = await plan.readKept();
     plan.release();
-    return Promise.all(bufs.map(async (b, i) => new Uint8Array(await readBuffer(ctx.device, b.mask, b.mask.size)).slice(0, cases[i]!.scores.length)));
+    const masks = await Promise.all(bufs.map(async (b, i) => new Uint8Array(await readBuffer(ctx.device, b.mask, b.mask.size)).slice(0, cases[i]!.scores.length)));
+    return { masks, kept };
   });
   for (const b of bufs) {
     ctx.pool.release(b.scores);
@@ -101,6 +110,30 @@ describe('N:M masks (GPU) against the oracle', () => {
     const unmasked = groupCounts(c.mask, c, 5);
     expect(groupCounts(got[0]!, c, 5)).to.deep.equal(unmasked.map((u) => Math.min(3, u)));
     expect(unmasked.some((u) => u < 3)).to.equal(true);
+  });
+
+  it('a plan run twice: the second run keeps the same masks (masked count as lowest) and its kept counts start from 0', async () => {
+    const ctx = await gpu();
+    const c = makeCase(new Rng(21), 10, 24, 'in-out');
+    const scores = ctx.pool.upload('scores', c.scores);
+    const mask = ctx.pool.upload('mask', packMask(c.mask));
+    const plan = await prepareNmMasks(ctx, [{ scores, mask, rows: 10, cols: 24, layout: 'in-out' }], 1, 4);
+    const runs: Array<{ kept: number[]; mask: Uint8Array }> = [];
+    for (let r = 0; r < 2; r++) {
+      const enc = ctx.device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      plan.encode(pass);
+      pass.end();
+      ctx.device.queue.submit([enc.finish()]);
+      runs.push({ kept: await plan.readKept(), mask: new Uint8Array(await readBuffer(ctx.device, mask, 240)) });
+    }
+    plan.release();
+    expect(runs[0]!.kept).to.deep.equal([60]);
+    expect(runs[1]!.kept).to.deep.equal([60]);
+    expect(Array.from(runs[1]!.mask)).to.deep.equal(Array.from(runs[0]!.mask));
+    expect(Array.from(runs[0]!.mask)).to.deep.equal(Array.from(nmMaskRef(c.scores, 10, 24, 'in-out', 1, 4)));
+    ctx.pool.release(scores);
+    ctx.pool.release(mask);
   });
 
   it('refuses a pattern, a shape or a layout by name before any GPU work', async () => {
