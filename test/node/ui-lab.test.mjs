@@ -231,6 +231,11 @@ describe('ui', { concurrency: false }, () => {
         t.diagnostic(`drawn: ${r.curves.map((c) => `${c.criterion}/${c.mode}`).join(', ')}; left out: ${r.skipped.map((x) => `${x.criterion}/${x.nm ?? x.mode} (${x.stage}: ${x.error.message})`).join('; ')}`);
         assert.equal(r.skipped.filter((s) => s.stage === 'failed').length, 0, JSON.stringify(r.skipped.filter((s) => s.stage === 'failed')));
         const oneshot = new Set(r.curves.filter((c) => c.mode === 'oneshot').map((c) => c.criterion));
+        // The exact-count guarantee, for every criterion: round(s·N) of the N = 266,200 prunable weights
+        // removed (per layer for the layer-by-layer ones: at most one weight per layer off), and no more.
+        const off = r.curves.filter((c) => c.mode === 'oneshot').flatMap((c) => c.points.map((p, i) => [c.criterion, [0.5, 0.9][i], p.sparsity]))
+          .filter(([, want, got]) => Math.abs(got - want) > 1e-5);
+        assert.deepEqual(off, [], 'one-shot points whose measured sparsity is not the target');
         for (const name of criteria) {
           const skip = r.skipped.find((s) => s.criterion === name && s.mode === 'oneshot');
           if (oneshot.has(name)) {
