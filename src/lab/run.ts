@@ -32,7 +32,7 @@ export type LabPhase = 'train' | 'prune' | 'finetune' | 'evaluate';
 
 export interface LabProgress {
   phase: LabPhase;
-  /** 0 during baseline training, then 1…rounds. */
+  /** 0 during baseline training, then 1…rounds (when 'init': the sparse network's training is round 1). */
   round: number;
   rounds: number;
   epoch: number;
