@@ -91,7 +91,9 @@ export interface ExperimentConfig {
      * pruned at init and trained. 'during': the masks follow a gradual schedule while
      * fine-tuning (schedule 'gradual'; criteria magnitude, lamp, taylor, wanda, movement;
      * movement needs 'during'). Schedule 'gradual' implies 'during' and the default is
-     * then 'during'.
+     * then 'during'. SNIP and SynFlow are defined at initialization, but scoring a
+     * trained network with them ('after') is legitimate and allowed; Wanda and SparseGPT
+     * are refused at 'init' (their scores need trained weights to mean anything).
      */
     when?: PruneWhen;
     /**

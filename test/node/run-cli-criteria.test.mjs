@@ -86,9 +86,13 @@ describe('prune-lab run: the criteria and when flags, small real runs', { concur
     r.rounds[0].layers.forEach((l) => assert.ok(l.params - l.nonzero >= l.params / 2, l.name));
   });
 
-  it('says the axes in the table header', async () => {
+  it('says the axes (and the calibration size) in the table header', async () => {
     const r = await cliAsync(['run', '--model', model, '--train-samples', '60', '--test-samples', '50', '--epochs', '0', '--batch', '30', '--when', 'init', '--criterion', 'random', '--target-sparsity', '0.5']);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^custom: random weight global at init oneshot pruning to 0\.5 in 1 round;/m);
+    assert.doesNotMatch(r.out, /^calibration:/m);
+    const w = await cliAsync(['run', '--model', model, '--train-samples', '60', '--test-samples', '50', '--epochs', '0', '--batch', '30', '--criterion', 'wanda', '--calibration-samples', '40', '--schedule', 'oneshot', '--finetune-epochs', '0']);
+    assert.equal(w.code, 0, w.err);
+    assert.match(w.out, /^custom: wanda weight local oneshot pruning to 0\.9 in 1 round;.*\n.*\ncalibration: 40 training rows, batches of 30$/m);
   });
 });
