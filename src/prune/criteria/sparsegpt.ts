@@ -95,7 +95,6 @@ async function pruneLayer(input: ScoreInput, li: number, s: number, o: SparseGpt
   const w = new Float32Array(w0);
   const prior = new Uint8Array(m0, 0, n);
   const at = (r: number, c: number): number => r * rowStride + c * colStride;
-  for (let c = 0; c < K; c++) if (f.dead[c]) for (let r = 0; r < rows; r++) w[at(r, c)] = 0;
   const B = o.blockSize;
   const starts: number[] = [];
   for (let i1 = 0; i1 < K; i1 += B) starts.push(i1);
@@ -130,7 +129,7 @@ async function pruneLayer(input: ScoreInput, li: number, s: number, o: SparseGpt
           pr[r * count + c] = prior[at(r, i1 + c)] ? 1 : 0;
         }
       }
-      const res = sparseGptBlock({ w: blk, rows, count, i1, K, U: f.U, prior: pr, tie: at, k: quotas[bi], nm: o.nm });
+      const res = sparseGptBlock({ w: blk, rows, count, i1, K, U: f.U, prior: pr, tie: at, k: quotas[bi], nm: o.nm, dead: f.dead });
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < count; c++) {
           const t = at(r, i1 + c);

@@ -163,6 +163,34 @@ describe('sparsegpt', () => {
     });
   });
 
+  it('dead inputs (0 over the calibration set) are pruned first within the exact count, and the dead weights it keeps keep their values', async () => {
+    const spec = MLP;
+    const cal = dataset(spec, 19, 23);
+    const D = 33;
+    const dead = [0, 1, 2, 10, 11, 21, 31, 32];
+    for (let r = 0; r < cal.n; r++) for (const c of dead) cal.images[r * D + c] = 0;
+    const o = { blockSize: 8, damp: 0.01 };
+    // 10% of fc1 is 56 weights: fewer than the 8 × 17 = 136 dead ones.
+    const { before, after, plan } = await prunedNet(spec, 11, cal, [0], [0.1], o);
+    const want = sparseGptNetRef(spec, before, cal, [0.1], o);
+    const op = plan.params[0]!;
+    const k = pruneCount(0.1, op.weightCount);
+    expect(zeros(after[0]!.mask)).to.equal(k);
+    expect(after[0]!.w.reduce((t, x) => t + (x === 0 ? 1 : 0), 0), 'exactly-zero weights').to.equal(k);
+    const { rowStride, colStride } = rowLayout(op);
+    let keptDead = 0;
+    for (let r = 0; r < op.out; r++) for (const c of dead) {
+      const i = r * rowStride + c * colStride;
+      if (after[0]!.mask[i]) {
+        keptDead++;
+        expect(after[0]!.w[i], `dead weight (${r}, ${c})`).to.equal(before[0]!.w[i]);
+      }
+    }
+    expect(keptDead).to.equal(dead.length * op.out - k);
+    expectEqualArrays(after[0]!.mask, want[0]!.mask, 'mask');
+    expectClose(after[0]!.w, want[0]!.w, { atol: 2e-5, rtol: 1e-3 }, 'weights');
+  });
+
   it('refuses bad inputs by field before any work, and a Hessian that damp cannot fix leaves the net as it was', async () => {
     const ctx = await gpu();
     const net = Network.create(ctx, planModel(MLP), { seed: 2 });
