@@ -68,27 +68,32 @@ Training
 Pruning
   --granularity G            ${GRANULARITIES.join(' | ')}: single weights (default), whole units (neurons /
                              filters, physically removed), or N:M groups (see --nm)
-  --criterion C              how weights are scored: ${WEIGHT_CRITERIA.join(', ')}
-                             (default magnitude); units: ${UNIT_CRITERIA.join(', ')} (default l2)
+  --criterion C              how weights are scored: ${WEIGHT_CRITERIA.slice(0, 5).join(', ')},
+                             ${WEIGHT_CRITERIA.slice(5).join(', ')} (default magnitude);
+                             units: ${UNIT_CRITERIA.join(', ')} (default l2)
   --scope global|local       one threshold over all prunable layers (default), or one per layer
   --nm N:M                   keep N of every M consecutive weights along each output's inputs
                              (1 ≤ N < M ≤ 16; implies --granularity nm; default 2:4 with it)
-  --when W                   ${WHEN.join(' | ')}: prune after training (default), at initialization
-                             (then train the sparse net for --epochs), or during fine-tuning
-                             (gradual schedule; criterion movement needs it)
-  --calibration-samples N    rows of the seeded calibration subset of the training split, for
-                             taylor, snip, wanda, sparsegpt (default ${DEFAULT_CALIBRATION_SAMPLES}, or the training rows if fewer)
+  --when W                   ${WHEN.join(' | ')}: prune after training (default), at
+                             initialization (then train the sparse net for --epochs), or
+                             during fine-tuning (gradual schedule; movement needs it)
+  --calibration-samples N    rows of the seeded calibration subset of the training split,
+                             for taylor, snip, wanda, sparsegpt (default ${DEFAULT_CALIBRATION_SAMPLES}, or the
+                             training rows if fewer)
   --sparsegpt-block B        SparseGPT's columns per block, integer in [1, 65536] (default ${SPARSEGPT_DEFAULTS.blockSize})
-  --sparsegpt-damp X         SparseGPT's dampening, a fraction of mean(diag H) in (0, 1] (default ${SPARSEGPT_DEFAULTS.damp})
+  --sparsegpt-damp X         SparseGPT's dampening, a fraction of mean(diag H), in (0, 1]
+                             (default ${SPARSEGPT_DEFAULTS.damp})
   --synflow-iterations I     SynFlow's pruning rounds, integer in [1, 10000] (default ${SYNFLOW_DEFAULTS.iterations})
-  --method M                 the legacy shorthand: ${METHODS.join(' | ')} (global / local = magnitude at
-                             that scope, random = the random control, structured = --granularity unit)
-  --schedule S               ${SCHEDULE_KINDS.join(' | ')} (default ${DEFAULTS.schedule}; oneshot with --nm or --when init,
-                             gradual with --when during)
+  --method M                 the legacy shorthand: ${METHODS.join(' | ')}
+                             (global / local: magnitude at that scope; random: the random
+                             control; structured: --granularity unit)
+  --schedule S               ${SCHEDULE_KINDS.join(' | ')} (default ${DEFAULTS.schedule}; oneshot with
+                             --nm or --when init, gradual with --when during)
   --target-sparsity S        final fraction of prunable weights at zero, in [0, 1) (default ${DEFAULTS.targetSparsity};
                              with --nm it is 1 − N/M)
   --rounds R                 integer in [1, 100] (default ${DEFAULTS.rounds}; 1 with oneshot); gradual: mask updates
-  --finetune-epochs F        epochs after each round, integer in [0, 1000] (default ${DEFAULTS.finetuneEpochs}; 0 with --when init)
+  --finetune-epochs F        epochs after each round, integer in [0, 1000] (default ${DEFAULTS.finetuneEpochs};
+                             0 with --when init)
   --rewind [ITER]            lottery-ticket rewinding: reset survivors to their weights at
                              training step ITER (default 0, the initialization)
 Input and output
