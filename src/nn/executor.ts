@@ -14,7 +14,7 @@ import { prepareArgmax, argmaxCountWords } from '../kernels/argmax.js';
 import { prepareSgd, type SgdParam } from '../kernels/sgd.js';
 import { prepareAdam, adamParams, type AdamParam } from '../kernels/adam.js';
 import type { BoundKernel } from '../kernels/kernel.js';
-import { checkDim } from '../errors.js';
+import { check, checkDim } from '../errors.js';
 import type { Network } from './network.js';
 import type { OptimizerConfig } from './optim.js';
 import type { Conv2dShape } from '../layout/conv2d.js';
@@ -205,6 +205,12 @@ export class Executor {
   }
 
   /** Records the forward pass (logits only). */
+  /** The buffer holding op i's input after the forward pass: the batch input for op 0, else op i−1's output. */
+  opInput(i: number): GPUBuffer {
+    check(Number.isInteger(i) && i >= 0 && i < this.net.plan.ops.length, 'i', `an op index in [0, ${this.net.plan.ops.length})`, i);
+    return i === 0 ? this.input : this.acts[i - 1]!;
+  }
+
   encodeForward(pass: GPUComputePassEncoder): void {
     for (const k of this.forward) k.encode(pass);
   }

@@ -53,14 +53,6 @@ export function calibrationOf(input: ScoreInput, who: string): NonNullable<Score
   return cal;
 }
 
-/**
- * The buffer holding op i's input in `ex` after its forward pass: the batch input for
- * the first op, else the previous op's output. Executor keeps its activations private;
- * this reads them by name (a public accessor on Executor would be the clean seam).
- */
-function opInput(ex: Executor, i: number): GPUBuffer {
-  return i === 0 ? ex.input : (ex as unknown as { acts: GPUBuffer[] }).acts[i - 1]!;
-}
 
 /**
  * Runs the network (as it is now, masks applied) over the calibration set and
@@ -86,7 +78,7 @@ export async function accumulateInputStats(input: ScoreInput, layers: readonly n
       const { cols } = rowLayout(op);
       const perSample = rowsPerSample(op);
       const n = cal.n * perSample;
-      let x = opInput(ex, opIndex);
+      let x = ex.opInput(opIndex);
       let im2col: BatchedKernel<string> | undefined;
       if (op.conv) {
         const c = op.conv;
