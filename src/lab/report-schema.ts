@@ -294,5 +294,6 @@ export function validateReport(raw: unknown, field = 'report'): Report {
     need(JSON.stringify(r.final) === JSON.stringify(last), `${field}.final`, `the last entry (round ${(last as Obj).round})`, r.final);
   }
   duration(r.timeMs, `${field}.timeMs`);
-  return r as unknown as Report;
+  // The config as validateConfig normalizes it (every axis filled), in a copy: the input is left as it was.
+  return { ...r, config } as unknown as Report;
 }

@@ -191,6 +191,16 @@ describe('version 1 → 2: the legacy method onto the axes', () => {
     }
   });
 
+  it('returns the config normalized: a version-2 report without an axis gets it filled, the input left as it was', () => {
+    const v2 = migrateV1(clone(MAGNITUDE_REPORT) as unknown as Record<string, unknown>) as unknown as Report;
+    const bare = clone(v2);
+    for (const k of ['granularity', 'criterion', 'scope', 'when'] as const) delete (bare.config.prune as Partial<typeof bare.config.prune>)[k];
+    const kept = clone(bare);
+    const got = validateReport(bare);
+    expect(got.config).to.deep.equal(v2.config);
+    expect(bare).to.deep.equal(kept);
+  });
+
   it('checks the version-2 round fields: calibration and timeMs.score', () => {
     const v2 = migrateV1(clone(MAGNITUDE_REPORT) as unknown as Record<string, unknown>) as unknown as Report;
     const ok = changed(v2, (x) => {
