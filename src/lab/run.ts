@@ -186,7 +186,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     return r;
   };
 
-  interface Extras { units?: RoundEntry['units']; calibrated?: boolean }
+  interface Extras { units?: RoundEntry['units']; calibrated?: boolean; scoreMs?: number }
   const entry = async (round: number, target: number, times: { prune: number; finetune: number }, loss: number | null, extras: Extras = {}): Promise<RoundEntry> => {
     progress('evaluate', round, null);
     const te = performance.now();
@@ -209,7 +209,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
       perClass: { precision: ev.precision, recall: ev.recall, f1: ev.f1 }, confusion: ev.confusion, loss,
       params: { total: plan.paramCount, nonzero: nonzeroWeights + biasNonzero },
       flops: { dense: plan.flopsPerSample, effective }, compressionRatio: originalTotal / Math.max(1, nonzeroWeights),
-      timeMs: { ...times, evaluate: performance.now() - te },
+      timeMs: { ...times, evaluate: performance.now() - te, ...(extras.scoreMs !== undefined ? { score: extras.scoreMs } : {}) },
     };
     if (extras.units) e.units = extras.units;
     if (extras.calibrated && calSize) e.calibration = { ...calSize };
@@ -289,8 +289,11 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
       await randomRound(s, r);
       return {};
     }
-    await scorePrune(net, p.criterion as WeightCriterionName, (pr) => pr.prune(s));
-    return { calibrated: calibration !== undefined };
+    const scoreMs = await scorePrune(net, p.criterion as WeightCriterionName, async (pr) => {
+      await pr.prune(s);
+      return pr.lastScoreMs;
+    });
+    return { calibrated: calibration !== undefined, scoreMs };
   }
 
   /** The score pruner's options for `target` with `criterion` (the config's settings). */
@@ -383,7 +386,8 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
           if (!isCubicUpdate(t, sched)) return;
           const tp = performance.now();
           const s = cubicSparsity(t, sched);
-          await pruner.prune(s);
+          // No readback inside the training loop: the masks are written when the queued work runs.
+          await pruner.submit(s);
           applied = s;
           pruneMs += performance.now() - tp;
         },

@@ -35,7 +35,6 @@ import type { ScoreInput, WeightCriterion, WeightCriterionName } from './criteri
 import type { MovementScores } from './criteria/movement.js';
 import { selectPerRow } from './criteria/wanda.js';
 import { prepareSynflow } from './criteria/synflow.js';
-import { sparseGptPrune, SPARSEGPT_DEFAULTS } from './criteria/sparsegpt.js';
 import { checkNmShape, nmLayerShape, prepareNmMasks } from './nm.js';
 import { checkNmPattern } from '../layout/nm.js';
 import { readBuffer } from '../gpu/readback.js';
@@ -83,6 +82,13 @@ export class ScorePruner {
   private readonly owned: GPUBuffer[];
   private readonly o: ScorePrunerOptions;
   private released = false;
+  /**
+   * Milliseconds the last prune() spent scoring, to the GPU's completion: the
+   * criterion's scores (SynFlow: all its rounds; the layer-by-layer criteria with a
+   * prune() of their own, i.e. SparseGPT: the whole layer-by-layer pass); 0 for
+   * magnitude, whose scores are the weights. submit() leaves it alone (no waiting there).
+   */
+  lastScoreMs = 0;
 
   private constructor(net: Network, criterion: WeightCriterion, select: MagnitudePruner, scores: readonly GPUBuffer[], owned: GPUBuffer[], o: ScorePrunerOptions) {
     this.net = net;
@@ -154,6 +160,12 @@ export class ScorePruner {
     check(Number.isFinite(s) && s >= 0 && s < 1, 'targetSparsity', 'a number in [0, 1)', s);
     if (opts.kept) return this.pruneKept(opts.kept, read);
     if (this.o.nm || this.o.criterion === 'wanda' || this.o.criterion === 'sparsegpt') return this.pruneLayerwise(s, read);
+    const t0 = performance.now();
+    const scored = async (): Promise<void> => {
+      if (!read) return;
+      await this.net.ctx.device.queue.onSubmittedWorkDone();
+      this.lastScoreMs = performance.now() - t0;
+    };
     if (this.o.criterion === 'synflow') {
       const targets = synflowTargets(s, this.o.synflow?.iterations ?? 100);
       const scorer = await prepareSynflow(this.input, this.scores);
@@ -163,11 +175,15 @@ export class ScorePruner {
           await this.select.submitCounts(this.select.counts(targets[r]!), `synflow round ${r + 1}`);
         }
         scorer.run();
+        await scored();
       } finally {
         scorer.release();
       }
     } else if (this.o.criterion !== 'magnitude') {
       await this.criterion.score(this.input, this.scores);
+      await scored();
+    } else if (read) {
+      this.lastScoreMs = 0;
     }
     await this.select.submitCounts(this.select.counts(s), `to ${s}`);
     return read ? this.select.readResult() : undefined;
@@ -186,12 +202,20 @@ export class ScorePruner {
   private async pruneLayerwise(s: number, read: boolean): Promise<TopkResult | undefined> {
     const { net, o } = this;
     const sparsity = this.layerSparsity(s);
+    const t0 = performance.now();
+    const scored = async (): Promise<void> => {
+      if (!read) return;
+      await net.ctx.device.queue.onSubmittedWorkDone();
+      this.lastScoreMs = performance.now() - t0;
+    };
     if (this.criterion.prune) {
+      // SparseGPT: scoring, selection and the OBS update are one layer-by-layer pass.
       await this.criterion.prune(this.input, sparsity);
-    } else if (o.criterion === 'sparsegpt') {
-      await sparseGptPrune(this.input, sparsity, { blockSize: o.sparsegpt?.blockSize ?? SPARSEGPT_DEFAULTS.blockSize, damp: o.sparsegpt?.damp ?? SPARSEGPT_DEFAULTS.damp, nm: o.nm });
+      await scored();
     } else {
       if (o.criterion !== 'magnitude') await this.criterion.score(this.input, this.scores);
+      if (o.criterion !== 'magnitude') await scored();
+      else if (read) this.lastScoreMs = 0;
       if (o.nm) {
         const plan = await prepareNmMasks(net.ctx, this.layers.map((li, j) => ({ scores: this.scores[j]!, mask: this.masksOf(j), ...nmLayerShape(net.layers[li]!.op) })), o.nm.n, o.nm.m);
         try {

@@ -126,6 +126,7 @@ describe('runExperiment on the axes', () => {
     expect(report.status, report.error?.message).to.equal('complete');
     expect(report.config.prune.criterion).to.equal('lamp');
     const r = report.rounds[0]!;
+    expect(r.timeMs.score).to.be.a('number').above(0);
     expect(r.layers.reduce((t, l) => t + l.nonzero, 0)).to.equal(N - Math.round(0.9 * N));
     const want = keptByGlobalScore((await baseline!).map((v) => lampScores(v.w)), 0.9);
     // f32 scores on the GPU against f64 here: a near-tie may fall on the other side (≤ 2 weights a layer).
@@ -212,6 +213,9 @@ describe('runExperiment on the axes', () => {
     expect(report.status, report.error?.message).to.equal('complete');
     const r = report.rounds[0]!;
     expect(r.calibration).to.deep.equal({ samples: 64, batchSize: 20 });
+    // The scoring time is recorded, and is part of the round's pruning time.
+    expect(r.timeMs.score).to.be.a('number').above(0);
+    expect(r.timeMs.score!).to.be.at.most(r.timeMs.prune);
     expect(r.layers.map((l) => l.params - l.nonzero)).to.deep.equal(r.layers.map((l) => Math.round(0.6 * l.params)));
     expect(validateReport(JSON.parse(JSON.stringify(report)))).to.deep.equal(report);
   });
