@@ -48,7 +48,8 @@ export function validateSchedule(s: unknown, field = 'schedule'): LrSchedule {
   if (!SCHEDULES.includes(c.type as 'step')) bad(`${field}.type`, `one of ${SCHEDULES.join(', ')}`, c.type);
   checkFields(c, field, c.type === 'step' ? ['type', 'everyEpochs', 'gamma'] : c.type === 'cosine' ? ['type', 'minLr'] : ['type']);
   if (c.type === 'step') {
-    if (typeof c.everyEpochs !== 'number' || !Number.isInteger(c.everyEpochs) || c.everyEpochs < 1) bad(`${field}.everyEpochs`, 'an integer ≥ 1', c.everyEpochs);
+    // As many epochs as a run can have (train.epochs ≤ 1000).
+    if (typeof c.everyEpochs !== 'number' || !Number.isInteger(c.everyEpochs) || c.everyEpochs < 1 || c.everyEpochs > 1000) bad(`${field}.everyEpochs`, 'an integer in [1, 1000]', c.everyEpochs);
     num(c.gamma, `${field}.gamma`, 0, 1, true);
   }
   if (c.type === 'cosine' && c.minLr !== undefined) num(c.minLr, `${field}.minLr`, 0, 10);

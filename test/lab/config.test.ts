@@ -39,6 +39,7 @@ describe('validateConfig: unknown and misplaced fields', () => {
     ['a label on the mnist dataset', 'dataset.label', 'x', 'dataset.label'],
     ['a prototype key as preset name', 'model', 'constructor', 'model'],
     ['prune.layers as an array', 'prune.layers', [], 'prune.layers'],
+    ['a step schedule every 2^32 + 1 epochs', 'train.schedule', { type: 'step', everyEpochs: 4294967297, gamma: 0.5 }, 'train.schedule.everyEpochs'],
   ];
   for (const [what, path, value, field] of cases) {
     it(`refuses ${what}, naming ${field}`, async () => {

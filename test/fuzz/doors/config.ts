@@ -58,7 +58,7 @@ const FIELDS: Record<string, (v: unknown) => boolean> = {
   'train.optimizer.momentum': num(0, 1, false, true), 'train.optimizer.weightDecay': num(0, 1), 'train.optimizer.nesterov': bool,
   'train.optimizer.beta1': num(0, 1, false, true), 'train.optimizer.beta2': num(0, 1, false, true), 'train.optimizer.eps': num(0, 1, true),
   'train.optimizer.decoupled': bool,
-  'train.schedule': obj, 'train.schedule.type': among('constant', 'step', 'cosine'), 'train.schedule.everyEpochs': int(1, 2 ** 31),
+  'train.schedule': obj, 'train.schedule.type': among('constant', 'step', 'cosine'), 'train.schedule.everyEpochs': int(1, 1000),
   'train.schedule.gamma': num(0, 1, true), 'train.schedule.minLr': num(0, 10),
   prune: obj, 'prune.method': among('global', 'local', 'random', 'structured'), 'prune.scope': among('global', 'local'),
   'prune.granularity': among('weight', 'unit', 'nm'),
