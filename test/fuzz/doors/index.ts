@@ -10,7 +10,8 @@ import { checkpointDoor } from './checkpoint.js';
 import { reportDoor } from './report.js';
 import { labElementDoor } from './lab-element.js';
 import { treeElementDoor } from './tree-element.js';
+import { engineDoor } from './engine.js';
 
 export const DOORS: ReadonlyArray<Door<FuzzCase>> = [
-  idxDoor, csvDoor, configDoor, configRunDoor, specDoor, checkpointDoor, reportDoor, labElementDoor, treeElementDoor,
+  idxDoor, csvDoor, configDoor, configRunDoor, specDoor, checkpointDoor, reportDoor, labElementDoor, treeElementDoor, engineDoor,
 ] as unknown as ReadonlyArray<Door<FuzzCase>>;
