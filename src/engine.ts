@@ -1,11 +1,11 @@
 // The scripting API: arrays in, arrays out, for page authors who want the kernels
 // without touching GPU buffers. Every argument is checked before anything is
 // submitted to the GPU.
-import { check, checkDim, PruneLabError } from './errors.js';
+import { check, checkDim, checkFields, PruneLabError } from './errors.js';
 import { acquireDevice, type AdapterSummary } from './gpu/device.js';
 import { createGpuContext, type GpuContext } from './gpu/context.js';
 import { readBuffer } from './gpu/readback.js';
-import { prepareMatmul, type MatmulVariant } from './kernels/matmul.js';
+import { prepareMatmul, MATMUL_VARIANTS, vec4Fits, type MatmulVariant } from './kernels/matmul.js';
 import { prepareTopk, type PruneScope } from './kernels/topk.js';
 import { runKernels } from './kernels/kernel.js';
 import { packMask, pruneCount } from './layout/mask.js';
@@ -318,8 +318,14 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       checkDim(n, 'n');
       checkF32(a, 'a', m * k, 'm·k');
       checkF32(b, 'b', k * n, 'k·n');
+      checkFields(opts as unknown, 'opts', ['variant'], 'invalid-argument', '');
+      const variant = opts.variant;
+      if (variant !== undefined) {
+        check(MATMUL_VARIANTS.includes(variant), 'variant', `one of ${MATMUL_VARIANTS.join(', ')}`, variant);
+        check(variant !== 'vec4' || vec4Fits(m, k, n), 'variant', "'naive' or 'blocked' for this shape ('vec4' needs k and n multiples of 4)", variant);
+      }
       for (const [bytes, f, what] of [[m * k * 4, 'a', 'm·k·4 bytes'], [k * n * 4, 'b', 'k·n·4 bytes'], [m * n * 4, 'm', 'C = m·n·4 bytes']] as const) fits(bytes, f, what);
-      return mm(a, b, m, k, n, undefined, opts.variant);
+      return mm(a, b, m, k, n, undefined, variant);
     },
     async maskedMatmul(a, w, mask, m, k, n) {
       alive();
@@ -328,12 +334,14 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       checkDim(n, 'n');
       checkF32(a, 'a', m * k, 'm·k');
       checkF32(w, 'w', k * n, 'k·n');
+      checkFiniteArray(w, 'w');
       checkMask(mask, 'mask', k * n);
       for (const [bytes, f, what] of [[m * k * 4, 'a', 'm·k·4 bytes'], [k * n * 4, 'w', 'k·n·4 bytes'], [m * n * 4, 'm', 'C = m·n·4 bytes']] as const) fits(bytes, f, what);
       return mm(a, w, m, k, n, mask, undefined);
     },
     async magnitudeMasks(layers, sparsity, opts = {}) {
       alive();
+      checkFields(opts as unknown, 'opts', ['scope', 'masks'], 'invalid-argument', '');
       const scope = opts.scope ?? 'global';
       check(scope === 'global' || scope === 'local', 'scope', "'global' or 'local'", scope);
       check(Array.isArray(layers) && layers.length > 0, 'layers', 'a non-empty array of Float32Array', layers);
@@ -383,6 +391,7 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       check(scope === 'global' || scope === 'local', 'scope', "'global' or 'local'", scope);
       check(!(wandaRows && scope === 'global'), 'scope', "'local' with criterion 'wanda' (it compares scores within each output row, each layer at the sparsity)", scope);
       if (granularity === 'nm') {
+        checkFields(o.nm as unknown, 'nm', ['n', 'm'], 'invalid-argument');
         checkNmPattern(o.nm as { n: number; m: number }, 'nm');
         v.layers.forEach((l, i) => checkNmShape(l.K, o.nm!.m, `layers[${i}]`, 'invalid-argument'));
         checkNmSparsity(sparsity, o.nm!);
@@ -422,15 +431,15 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       const l = checkLayer(layer, 'layer');
       const [x] = checkCalibration([inputs], [l], 'inputs', true);
       checkSparsityValue(sparsity);
-      check(typeof opts === 'object' && opts !== null, 'opts', 'an object { blockSize?, damp?, nm?, mask? }', opts);
-      for (const k of Object.keys(opts)) check(['blockSize', 'damp', 'nm', 'mask'].includes(k), k, 'not an option of sparsegpt (blockSize, damp, nm, mask)', k);
+      checkFields(opts as unknown, 'opts', ['blockSize', 'damp', 'nm', 'mask'], 'invalid-argument', '');
       const o = { blockSize: opts.blockSize ?? SPARSEGPT_DEFAULTS.blockSize, damp: opts.damp ?? SPARSEGPT_DEFAULTS.damp, nm: opts.nm };
       if (o.nm !== undefined) {
+        checkFields(o.nm as unknown, 'nm', ['n', 'm'], 'invalid-argument');
         checkNmPattern(o.nm, 'nm');
         checkNmShape(l.K, o.nm.m, 'layer', 'invalid-argument');
         checkNmSparsity(sparsity, o.nm);
       }
-      checkSparseGptOptions(o, [l.K], '');
+      checkSparseGptOptions(o, [l.K], '', () => 'layer');
       let prior: Uint8Array | undefined;
       if (opts.mask !== undefined) {
         checkMask(opts.mask, 'mask', l.w.length);

@@ -40,16 +40,17 @@ export interface SparseGptPruneOptions {
 export const SPARSEGPT_DEFAULTS = { blockSize: 128, damp: 0.01 } as const;
 
 /** Checks the options against the layers (before any GPU work); `prefix` names the fields. */
-export function checkSparseGptOptions(o: SparseGptPruneOptions, cols: readonly number[], prefix = 'sparsegpt.'): void {
+export function checkSparseGptOptions(o: SparseGptPruneOptions, cols: readonly number[], prefix = 'sparsegpt.', layerField: (j: number) => string = (j) => `layers[${j}]`): void {
   check(Number.isInteger(o.blockSize) && o.blockSize >= 1 && o.blockSize <= 65535, `${prefix}blockSize`, 'an integer from 1 to 65535', o.blockSize);
-  check(typeof o.damp === 'number' && Number.isFinite(o.damp) && o.damp >= 0, `${prefix}damp`, 'a finite number ≥ 0', o.damp);
+  // A fraction of mean(diag H): far above 1, H⁻¹'s factor underflows in f32.
+  check(typeof o.damp === 'number' && Number.isFinite(o.damp) && o.damp >= 0 && o.damp <= 1, `${prefix}damp`, 'a number in [0, 1]', o.damp);
   if (o.nm !== undefined) {
     checkNmPattern(o.nm, 'nm');
     const m = o.nm.m;
     check(o.blockSize % m === 0, `${prefix}blockSize`, `a multiple of nm.m = ${m} (N:M groups must not straddle blocks)`, o.blockSize);
-    cols.forEach((c, j) => checkNmShape(c, m, `layers[${j}]`, 'invalid-argument'));
+    cols.forEach((c, j) => checkNmShape(c, m, layerField(j), 'invalid-argument'));
   }
-  cols.forEach((c, j) => check(c <= 65535, `layers[${j}]`, 'a layer of at most 65535 inputs per row', c));
+  cols.forEach((c, j) => check(c <= 65535, layerField(j), 'a layer of at most 65535 inputs per row', c));
 }
 
 /**
