@@ -4,7 +4,7 @@ import { PruneLabError, checkFields } from '../errors.js';
 import { planModel, PRESETS, type ModelPlan, type ModelSpec } from '../nn/spec.js';
 import { validateOptimizer, validateSchedule, type LrSchedule, type OptimizerConfig } from '../nn/optim.js';
 import {
-  GRANULARITIES, UNIT_CRITERIA, WEIGHT_CRITERIA, WHEN,
+  GRANULARITIES, SPARSEGPT_DEFAULTS, UNIT_CRITERIA, WEIGHT_CRITERIA, WHEN,
   type Granularity, type PruneWhen, type UnitCriterionName, type WeightCriterionName,
 } from '../prune/criteria/criterion.js';
 
@@ -27,7 +27,7 @@ export const DURING_CRITERIA = ['magnitude', 'lamp', 'taylor', 'wanda', 'movemen
 export const CALIBRATED_CRITERIA = ['taylor', 'snip', 'wanda', 'sparsegpt'] as const satisfies readonly CriterionName[];
 /** Calibration rows when prune.calibration.samples is left out (or the training rows, if fewer). */
 export const DEFAULT_CALIBRATION_SAMPLES = 1024;
-export const SPARSEGPT_DEFAULTS = { blockSize: 128, damp: 0.01 } as const;
+export { SPARSEGPT_DEFAULTS };
 export const SYNFLOW_DEFAULTS = { iterations: 100 } as const;
 /** The legacy method as axes. */
 export const METHOD_AXES: Readonly<Record<PruneMethod, { granularity: Granularity; criterion?: CriterionName; scope?: 'global' | 'local' }>> = {

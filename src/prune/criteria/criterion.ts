@@ -25,6 +25,9 @@ export type Granularity = (typeof GRANULARITIES)[number];
 export const WHEN = ['after', 'init', 'during'] as const;
 export type PruneWhen = (typeof WHEN)[number];
 
+/** SparseGPT's columns per block and dampening (a fraction of mean(diag H)) when not given. */
+export const SPARSEGPT_DEFAULTS = { blockSize: 128, damp: 0.01 } as const;
+
 /** What a criterion needs from the run before it can score. */
 export interface CriterionNeeds {
   /** Calibration batches (a seeded subset of the training split). */

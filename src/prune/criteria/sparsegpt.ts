@@ -26,7 +26,7 @@ import { checkNmPattern, checkNmShape } from '../../layout/nm.js';
 import { prepareSparseGptUpdate } from '../../kernels/sparsegpt-update.js';
 import { blockQuotas, inverseFactor, sparseGptBlock } from '../../ref/criteria/sparsegpt.js';
 import { accumulateInputStats, calibrationOf, rowLayout } from './activations.js';
-import type { ScoreInput, WeightCriterion } from './criterion.js';
+import { SPARSEGPT_DEFAULTS, type ScoreInput, type WeightCriterion } from './criterion.js';
 
 export interface SparseGptPruneOptions {
   /** Columns per block (default 128). */
@@ -37,7 +37,7 @@ export interface SparseGptPruneOptions {
   nm?: { n: number; m: number } | undefined;
 }
 
-export const SPARSEGPT_DEFAULTS = { blockSize: 128, damp: 0.01 } as const;
+export { SPARSEGPT_DEFAULTS };
 
 /** Checks the options against the layers (before any GPU work); `prefix` names the fields. */
 export function checkSparseGptOptions(o: SparseGptPruneOptions, cols: readonly number[], prefix = 'sparsegpt.', layerField: (j: number) => string = (j) => `layers[${j}]`): void {
