@@ -7,7 +7,7 @@ import { uniformLayout } from '../gpu/uniforms.js';
 import { checkNmPattern, nmIndexBits, nmPerWord, type NmMatrix } from '../layout/nm.js';
 import { checkBuffer, checkDistinct } from './args.js';
 import { bindKernel, foldGrid, type ShaderDef } from './kernel.js';
-import { chain, type KernelChain } from './spmm.js';
+import { chain, checkSparseRows, type KernelChain } from './spmm.js';
 
 /** What the kernel needs to know of an N:M matrix (the arrays stay on the CPU). */
 export type NmShape = Pick<NmMatrix, 'n' | 'm' | 'rows' | 'cols' | 'slots' | 'quads' | 'words'>;
@@ -63,12 +63,7 @@ export async function prepareSpmmNm(ctx: GpuContext, a: SpmmNmArgs): Promise<Ker
   check(f.slots === (f.cols / f.m) * f.n, 'format.slots', `(cols / m)·n = ${(f.cols / f.m) * f.n}`, f.slots);
   check(f.quads === Math.ceil(f.slots / 4), 'format.quads', `ceil(slots / 4) = ${Math.ceil(f.slots / 4)}`, f.quads);
   check(f.words === Math.ceil(f.slots / per), 'format.words', `ceil(slots / ${per}) = ${Math.ceil(f.slots / per)}`, f.words);
-  checkDim(a.M, 'M');
-  const pos = a.pos ?? 1;
-  checkDim(pos, 'pos');
-  check(a.M % pos === 0, 'M', `a multiple of pos = ${pos}`, a.M);
-  const mt = a.rowsPerThread ?? (a.M >= 4 ? 4 : 1);
-  check(mt === 1 || mt === 4, 'rowsPerThread', '1 or 4', mt);
+  const { pos, mt } = checkSparseRows(a);
   const { rows: R, cols: K } = f;
   checkBuffer(a.x, 'x', a.M * K * 4, 'M·K·4');
   checkBuffer(a.y, 'y', a.M * R * 4, 'M·R·4');

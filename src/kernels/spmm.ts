@@ -122,15 +122,21 @@ function checkFormat(f: SellShape): void {
   check(Number.isInteger(f.groups) && f.groups >= 0, 'format.groups', 'an integer ≥ 0', f.groups);
 }
 
-async function bindSpmm(ctx: GpuContext, a: SpmmArgs, int8: Int8Variant | undefined): Promise<KernelChain> {
-  const f = a.format;
-  checkFormat(f);
+/** The batch arguments every sparse product shares: M rows (a multiple of pos) and 1 or 4 rows per thread. */
+export function checkSparseRows(a: { M: number; pos?: number | undefined; rowsPerThread?: number | undefined }): { pos: number; mt: number } {
   checkDim(a.M, 'M');
   const pos = a.pos ?? 1;
   checkDim(pos, 'pos');
   check(a.M % pos === 0, 'M', `a multiple of pos = ${pos}`, a.M);
   const mt = a.rowsPerThread ?? (a.M >= 4 ? 4 : 1);
   check(mt === 1 || mt === 4, 'rowsPerThread', '1 or 4', mt);
+  return { pos, mt };
+}
+
+async function bindSpmm(ctx: GpuContext, a: SpmmArgs, int8: Int8Variant | undefined): Promise<KernelChain> {
+  const f = a.format;
+  checkFormat(f);
+  const { pos, mt } = checkSparseRows(a);
   const K = f.cols;
   const R = f.rows;
   const P = f.pieces;
