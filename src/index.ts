@@ -19,3 +19,4 @@ export { saveCheckpoint, decodeCheckpoint, loadNetwork } from './nn/checkpoint.j
 export { runExperiment, labData, type LabProgress, type RunHooks } from './lab/run.js';
 export { validateConfig, type ExperimentConfig } from './lab/config.js';
 export { reportToCsv, REPORT_VERSION, type Report, type RoundEntry } from './lab/report.js';
+export { parseReports, validateReport, migrateReport } from './lab/report-schema.js';

@@ -4,38 +4,18 @@ import { PruneLabError, checkFields } from '../errors.js';
 import { planModel, PRESETS, type ModelPlan, type ModelSpec } from '../nn/spec.js';
 import { validateOptimizer, validateSchedule, type LrSchedule, type OptimizerConfig } from '../nn/optim.js';
 import {
-  GRANULARITIES, SPARSEGPT_DEFAULTS, UNIT_CRITERIA, WEIGHT_CRITERIA, WHEN,
-  type Granularity, type PruneWhen, type UnitCriterionName, type WeightCriterionName,
-} from '../prune/criteria/criterion.js';
+  METHODS, SCHEDULE_KINDS, GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN, NM_CRITERIA, INIT_CRITERIA, DURING_CRITERIA,
+  CALIBRATED_CRITERIA, DEFAULT_CALIBRATION_SAMPLES, SPARSEGPT_DEFAULTS, SYNFLOW_DEFAULTS, METHOD_AXES,
+  type PruneMethod, type PruneScheduleKind, type Granularity, type WeightCriterionName, type UnitCriterionName,
+  type PruneWhen, type CriterionName,
+} from './axes.js';
 
-/** The legacy shorthand for the axes (still accepted; see PruneAxes for what each one means). */
-export const METHODS = ['global', 'local', 'random', 'structured'] as const;
-export type PruneMethod = (typeof METHODS)[number];
-export const SCHEDULE_KINDS = ['oneshot', 'iterative', 'gradual'] as const;
-export type PruneScheduleKind = (typeof SCHEDULE_KINDS)[number];
-export { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN };
-export type { Granularity, WeightCriterionName, UnitCriterionName, PruneWhen };
-export type CriterionName = WeightCriterionName | UnitCriterionName;
-
-/** Weight criteria that can pick N:M masks (n highest scores in every group of m). */
-export const NM_CRITERIA = ['magnitude', 'random', 'taylor', 'snip', 'wanda', 'sparsegpt'] as const satisfies readonly WeightCriterionName[];
-/** Weight criteria that can prune at initialization (before any training). */
-export const INIT_CRITERIA = ['magnitude', 'random', 'snip', 'synflow'] as const satisfies readonly WeightCriterionName[];
-/** Weight criteria that can update the masks during training (schedule 'gradual'). */
-export const DURING_CRITERIA = ['magnitude', 'lamp', 'taylor', 'wanda', 'movement'] as const satisfies readonly WeightCriterionName[];
-/** Criteria that score from calibration batches (prune.calibration applies to them only). */
-export const CALIBRATED_CRITERIA = ['taylor', 'snip', 'wanda', 'sparsegpt'] as const satisfies readonly CriterionName[];
-/** Calibration rows when prune.calibration.samples is left out (or the training rows, if fewer). */
-export const DEFAULT_CALIBRATION_SAMPLES = 1024;
-export { SPARSEGPT_DEFAULTS };
-export const SYNFLOW_DEFAULTS = { iterations: 100 } as const;
-/** The legacy method as axes. */
-export const METHOD_AXES: Readonly<Record<PruneMethod, { granularity: Granularity; criterion?: CriterionName; scope?: 'global' | 'local' }>> = {
-  global: { granularity: 'weight', criterion: 'magnitude', scope: 'global' },
-  local: { granularity: 'weight', criterion: 'magnitude', scope: 'local' },
-  random: { granularity: 'weight', criterion: 'random' },
-  structured: { granularity: 'unit' },
+// The axes' vocabulary lives in ./axes.ts (data only); re-exported here for the engine's callers.
+export {
+  METHODS, SCHEDULE_KINDS, GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN, NM_CRITERIA, INIT_CRITERIA, DURING_CRITERIA,
+  CALIBRATED_CRITERIA, DEFAULT_CALIBRATION_SAMPLES, SPARSEGPT_DEFAULTS, SYNFLOW_DEFAULTS, METHOD_AXES,
 };
+export type { PruneMethod, PruneScheduleKind, Granularity, WeightCriterionName, UnitCriterionName, PruneWhen, CriterionName };
 
 export interface LayerOverride {
   /** Leave this layer dense. */
@@ -47,7 +27,11 @@ export interface LayerOverride {
 export interface ExperimentConfig {
   /** A preset name ('lenet-300-100', 'lenet-5') or a model spec. */
   model: string | ModelSpec;
-  dataset: { name: 'mnist' } | { name: 'idx'; label?: string };
+  /**
+   * 'csv' (tabular): the training file's label, the target column, and the test file's
+   * label when one was given (else the test rows are held out of the training file).
+   */
+  dataset: { name: 'mnist' } | { name: 'idx'; label?: string } | { name: 'csv'; label?: string; target: string; test?: string };
   train: {
     epochs: number;
     batchSize: number;
@@ -192,10 +176,14 @@ export function validateConfig(raw: unknown): NormalizedConfig {
   checkFields(raw, 'config', CONFIG_FIELDS, 'invalid-config', '');
   const c = raw as unknown as ExperimentConfig;
   const plan = planModel(resolveModel(c.model));
-  if (typeof c.dataset !== 'object' || c.dataset === null) bad('dataset', "{ name: 'mnist' } or { name: 'idx' }", c.dataset);
-  oneOf(c.dataset.name, 'dataset.name', ['mnist', 'idx']);
-  checkFields(c.dataset, 'dataset', c.dataset.name === 'idx' ? ['name', 'label'] : ['name']);
-  if (c.dataset.name === 'idx' && c.dataset.label !== undefined && typeof c.dataset.label !== 'string') bad('dataset.label', 'a string', c.dataset.label);
+  if (typeof c.dataset !== 'object' || c.dataset === null) bad('dataset', "{ name: 'mnist' }, { name: 'idx' } or { name: 'csv', target }", c.dataset);
+  oneOf(c.dataset.name, 'dataset.name', ['mnist', 'idx', 'csv']);
+  checkFields(c.dataset, 'dataset', c.dataset.name === 'idx' ? ['name', 'label'] : c.dataset.name === 'csv' ? ['name', 'label', 'target', 'test'] : ['name']);
+  if (c.dataset.name !== 'mnist' && c.dataset.label !== undefined && typeof c.dataset.label !== 'string') bad('dataset.label', 'a string', c.dataset.label);
+  if (c.dataset.name === 'csv') {
+    if (typeof c.dataset.target !== 'string' || c.dataset.target === '') bad('dataset.target', 'the name of the target column (a non-empty string)', c.dataset.target);
+    if (c.dataset.test !== undefined && typeof c.dataset.test !== 'string') bad('dataset.test', 'a string (the test file\'s label)', c.dataset.test);
+  }
   if (typeof c.train !== 'object' || c.train === null) bad('train', 'an object { epochs, batchSize, optimizer }', c.train);
   checkFields(c.train, 'train', ['epochs', 'batchSize', 'optimizer', 'schedule']);
   int(c.train.epochs, 'train.epochs', 0, 1000);

@@ -13,40 +13,10 @@
 // key is refused, and the config's own keys are validateConfig's to judge.
 import { PruneLabError } from '../errors.js';
 import { planModel, type ModelPlan } from '../nn/spec.js';
-import { METHOD_AXES, resolveModel, validateConfig, type NormalizedConfig, type PruneMethod } from './config.js';
-import { REPORT_VERSION, type Report } from './report.js';
-
-/** Upgrades a report of version v (the key) to version v + 1. */
-export type ReportMigration = (report: Record<string, unknown>) => Record<string, unknown>;
-
-/**
- * Version 1 → 2 (issue #13): the config's prune section gains its axes, from the
- * legacy method (METHOD_AXES): granularity, criterion (structured: its criterion or
- * l2), scope and when ('during' for schedule 'gradual', else 'after'). A version-1
- * runner ranked locally whenever method was 'local' or scope was 'local' (method
- * 'global' with scope 'local' ran local), so such a pair becomes method 'local', scope
- * 'local': what ran. Anything the step cannot read is left for validateReport to name.
- */
-export function migrateV1(r: Record<string, unknown>): Record<string, unknown> {
-  const c = r.config;
-  const p = isObj(c) ? c.prune : undefined;
-  if (!isObj(c) || !isObj(p) || typeof p.method !== 'string' || !Object.hasOwn(METHOD_AXES, p.method)) return { ...r, version: 2 };
-  const method = p.method as PruneMethod;
-  const axes = METHOD_AXES[method];
-  const local = method === 'local' || (method === 'global' && p.scope === 'local');
-  const prune: Record<string, unknown> = {
-    ...p,
-    ...(method === 'global' || method === 'local' ? { method: local ? 'local' : 'global', scope: local ? 'local' : 'global' } : {}),
-    granularity: axes.granularity,
-    criterion: method === 'structured' ? p.criterion ?? 'l2' : axes.criterion,
-    when: p.schedule === 'gradual' ? 'during' : 'after',
-  };
-  prune.scope ??= 'global';
-  return { ...r, version: 2, config: { ...c, prune } };
-}
-
-/** The migration chain: REPORT_MIGRATIONS[v] upgrades version v to v + 1. */
-export const REPORT_MIGRATIONS: Readonly<Record<number, ReportMigration>> = { 1: migrateV1 };
+import { resolveModel, validateConfig, type NormalizedConfig } from './config.js';
+import { fail, isObj, migrateReport, need, type Obj } from './report-migrate.js';
+export { migrateReport, migrateV1, REPORT_MIGRATIONS, type ReportMigration } from './report-migrate.js';
+import type { Report } from './report.js';
 
 const STATUSES = ['complete', 'aborted', 'error', 'running'] as const;
 // Metric tolerance: hand-written or rounded reports carry 6 decimals.
@@ -54,24 +24,6 @@ const METRIC_TOL = 1e-5;
 // Ratios the runner computes from counts: equal up to float rounding.
 const COUNT_TOL = 1e-9;
 
-type Obj = Record<string, unknown>;
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (Array.isArray(v)) return `array(${v.length})`;
-  if (typeof v === 'object' && v !== null) return 'object';
-  return String(v);
-}
-
-function fail(field: string, message: string): never {
-  throw new PruneLabError('invalid-data', `${field} ${message}`, field);
-}
-
-function need(ok: boolean, field: string, expected: string, got?: unknown): asserts ok {
-  if (!ok) fail(field, `must be ${expected}${got === undefined ? '' : ` (got ${describe(got)})`}`);
-}
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isFinite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const near = (a: number, b: number, tol: number): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
@@ -110,19 +62,6 @@ function strings(v: unknown, field: string): string[] {
 }
 const mean = (a: number[]): number => a.reduce((s, x) => s + x, 0) / a.length;
 
-/** Upgrades `raw` step by step to REPORT_VERSION; refuses versions it cannot read. */
-export function migrateReport(raw: Obj, field = 'report', migrations: Readonly<Record<number, ReportMigration>> = REPORT_MIGRATIONS): Obj {
-  const oldest = Math.min(REPORT_VERSION, ...Object.keys(migrations).map(Number));
-  const readable = oldest === REPORT_VERSION ? `${REPORT_VERSION}` : `an integer in [${oldest}, ${REPORT_VERSION}]`;
-  need(Number.isInteger(raw.version) && (raw.version as number) >= oldest && (raw.version as number) <= REPORT_VERSION,
-    `${field}.version`, `${readable} (the report versions this lab reads)`, raw.version);
-  let r = raw;
-  for (let v = raw.version as number; v < REPORT_VERSION; v++) {
-    r = migrations[v]!({ ...r });
-    need(r.version === v + 1, `${field}.version`, `${v + 1} after migrating from version ${v}`, r.version);
-  }
-  return r;
-}
 
 /** What the runner knows about the model before the first round: the checks' reference. */
 interface Expect {
@@ -243,6 +182,33 @@ function checkEntry(raw: unknown, f: string, x: Expect): Obj {
 }
 
 /**
+ * report.data.tabular (optional, version 2 reports of CSV runs): a feature name per
+ * model input, a label per class (at most the model's outputs), and a finite mean and
+ * a finite positive scale per feature; constant features are named features of scale 1.
+ */
+function checkTabular(raw: unknown, f: string, plan: ModelPlan): void {
+  const t = object(raw, f, 'an object { target, features, classes, standardization }', ['target', 'features', 'classes', 'standardization']);
+  text(t.target, `${f}.target`, true);
+  const inputs = plan.input.C * plan.input.H * plan.input.W;
+  const features = strings(t.features, `${f}.features`);
+  need(features.length === inputs, `${f}.features`, `${inputs} names (the model's inputs)`, t.features);
+  need(new Set(features).size === features.length, `${f}.features`, 'distinct names', t.features);
+  const classes = strings(t.classes, `${f}.classes`);
+  need(classes.length >= 2 && classes.length <= plan.classes, `${f}.classes`, `2 to ${plan.classes} labels (the model's outputs)`, t.classes);
+  need(new Set(classes).size === classes.length, `${f}.classes`, 'distinct labels', t.classes);
+  const s = object(t.standardization, `${f}.standardization`, 'an object { mean, scale, constant }', ['mean', 'scale', 'constant']);
+  const mean = array(s.mean, `${f}.standardization.mean`, `an array of ${inputs} numbers`, inputs);
+  mean.forEach((v, i) => need(isFinite(v), `${f}.standardization.mean[${i}]`, 'a finite number', v));
+  const scale = array(s.scale, `${f}.standardization.scale`, `an array of ${inputs} numbers`, inputs);
+  scale.forEach((v, i) => need(isFinite(v) && v > 0, `${f}.standardization.scale[${i}]`, 'a finite number > 0', v));
+  strings(s.constant, `${f}.standardization.constant`).forEach((name, i) => {
+    const at = features.indexOf(name);
+    need(at >= 0, `${f}.standardization.constant[${i}]`, 'one of the features', name);
+    need(scale[at] === 1, `${f}.standardization.scale[${at}]`, `1 (${name} is constant)`, scale[at]);
+  });
+}
+
+/**
  * Checks that `raw` is a report this lab can list, chart and export again, after
  * migrating an older version, and returns it typed. `field` names it in errors
  * ("report", or the file's name).
@@ -269,8 +235,9 @@ export function validateReport(raw: unknown, field = 'report'): Report {
   const prunable = plan.params.map((q) => q.name).filter((n) => !excluded.has(n));
   need(JSON.stringify(strings(m.prunableLayers, `${field}.model.prunableLayers`)) === JSON.stringify(prunable), `${field}.model.prunableLayers`, `[${prunable.join(', ')}] (the config's model less its excluded layers)`, m.prunableLayers);
   need(JSON.stringify(strings(m.excludedLayers, `${field}.model.excludedLayers`)) === JSON.stringify([...excluded]), `${field}.model.excludedLayers`, `[${[...excluded].join(', ')}] (config.prune.layers)`, m.excludedLayers);
-  const d = object(r.data, `${field}.data`, 'an object { train, validation, test }', ['train', 'validation', 'test']);
+  const d = object(r.data, `${field}.data`, 'an object { train, validation, test, tabular? }', ['train', 'validation', 'test', 'tabular']);
   const data = { train: count(d.train, `${field}.data.train`), validation: count(d.validation, `${field}.data.validation`), test: count(d.test, `${field}.data.test`) };
+  if (d.tabular !== undefined) checkTabular(d.tabular, `${field}.data.tabular`, plan);
   const x: Expect = { plan, config, excluded, data };
 
   need(r.baseline === null || isObj(r.baseline), `${field}.baseline`, 'a round entry or null', r.baseline);
@@ -296,4 +263,17 @@ export function validateReport(raw: unknown, field = 'report'): Report {
   duration(r.timeMs, `${field}.timeMs`);
   // The config as validateConfig normalizes it (every axis filled), in a copy: the input is left as it was.
   return { ...r, config } as unknown as Report;
+}
+
+/** Parses an imported file: one report or an array of reports, each checked (and migrated) by validateReport before any is returned, so a file is taken whole or not at all. Throws PruneLabError naming the first bad field. */
+export function parseReports(text: string, name = 'file'): Report[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new PruneLabError('invalid-data', `${name} must be JSON: a report or an array of reports (${e instanceof Error ? e.message : String(e)})`, name);
+  }
+  const list = Array.isArray(v) ? v : [v];
+  need(list.length > 0, name, 'a report or a non-empty array of reports', v);
+  return list.map((r, i) => validateReport(r, Array.isArray(v) ? `${name}[${i}]` : name));
 }

@@ -2,9 +2,7 @@
 // when, and the N:M pattern), read from the normalized config a report stores
 // (version 2). An older report is read only through the engine's migration chain
 // (src/lab/report-schema.ts), never parsed here.
-import type { ExperimentConfig, Report } from '../worker/api.js';
-import { migrateReport } from '../lab/report-schema.js';
-import { REPORT_VERSION } from '../lab/report.js';
+import { migrateReport, REPORT_VERSION, type ExperimentConfig, type Report } from '../worker/api.js';
 
 /** "magnitude · weight · global · after"; N:M: "wanda · 2:4 · local · after". */
 export function axesLabel(p: ExperimentConfig['prune']): string {

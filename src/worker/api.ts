@@ -12,6 +12,11 @@ export type { LabPhase, LabProgress } from '../lab/run.js';
 export type { LayerEntry, Report, RoundEntry } from '../lab/report.js';
 export type { AdapterSummary } from '../gpu/device.js';
 export type { ModelSpec } from '../nn/spec.js';
+// The contract's vocabulary, data only (no validator, model planner or optimizer comes with it):
+// the values the config's axes take, and the upgrade of a stored report to the current version.
+export { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN, NM_CRITERIA, INIT_CRITERIA, DURING_CRITERIA } from '../lab/axes.js';
+export { migrateReport } from '../lab/report-migrate.js';
+export { REPORT_VERSION } from '../lab/report.js';
 
 /**
  * Frame latency of one inference path at one sparsity: the time for one 28×28 input
@@ -61,6 +66,7 @@ export interface LabFailure {
 }
 
 export type ConfigCheck = { ok: true; config: ExperimentConfig } | ({ ok: false } & LabFailure);
+export type ReportsCheck = { ok: true; reports: Report[] } | ({ ok: false } & LabFailure);
 
 export interface StartOptions {
   config: ExperimentConfig;
@@ -189,6 +195,12 @@ export interface LabApi {
   sweep(options: SweepOptions, onEvent: (e: SweepEvent) => void): Promise<SweepOutcome>;
   /** The engine's CSV of a report: one row per round (src/lab/report.ts's reportToCsv). */
   csv(report: Report): Promise<string>;
+  /**
+   * The reports of an imported JSON file (one report or an array), each migrated and checked
+   * against the full report schema (src/lab/report-schema.ts's parseReports); a file is taken
+   * whole or refused with the first field it cannot use (`file.json[2].rounds[1].flops`).
+   */
+  readReports(text: string, name: string): Promise<ReportsCheck>;
   /** Destroys the device, as a lost GPU would (for testing the recovery path). */
   loseDevice(): Promise<void>;
 }

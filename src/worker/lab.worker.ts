@@ -13,10 +13,11 @@ import { validateConfig } from '../lab/config.js';
 import { labData, runExperiment, type LabProgress } from '../lab/run.js';
 import { checkRun } from '../lab/preflight.js';
 import { reportToCsv, type Report, type RoundEntry } from '../lab/report.js';
+import { parseReports } from '../lab/report-schema.js';
 import type { LayerValues, Network } from '../nn/network.js';
 import type { ModelPlan } from '../nn/spec.js';
 import type { AdapterSummary } from '../gpu/device.js';
-import type { ConfigCheck, LabApi, LabEvent, LabFailure, Prediction, RunOutcome, StartOptions, SweepEvent, SweepOptions, SweepOutcome } from './api.js';
+import type { ConfigCheck, ReportsCheck, LabApi, LabEvent, LabFailure, Prediction, RunOutcome, StartOptions, SweepEvent, SweepOptions, SweepOutcome } from './api.js';
 import { checkSweep, runSweep } from './sweep.js';
 import { failure, Gate, ModelSlot, PROGRESS_EVERY_MS, roundModel, measurePaths, firstLinear } from './lab-models.js';
 
@@ -272,6 +273,14 @@ class LabWorker implements LabApi {
 
   async csv(report: Report): Promise<string> {
     return reportToCsv(report);
+  }
+
+  async readReports(text: string, name: string): Promise<ReportsCheck> {
+    try {
+      return { ok: true, reports: parseReports(text, name) };
+    } catch (e) {
+      return { ok: false, ...failure(e) };
+    }
   }
 
   async loseDevice(): Promise<void> {

@@ -4,9 +4,9 @@
 // break; an older version migrates; and no mutation of any field ends in anything
 // but a PruneLabError or a report that exports again.
 import { expect } from '@esm-bundle/chai';
-import { validateReport, migrateReport, migrateV1, type ReportMigration } from '../../src/lab/report-schema.js';
+import { validateReport, migrateReport, migrateV1, parseReports, type ReportMigration } from '../../src/lab/report-schema.js';
 import { reportToCsv, type Report } from '../../src/lab/report.js';
-import { parseReports, reportJson } from '../../src/ui/lab/report-io.js';
+import { reportJson } from '../../src/ui/lab/report-io.js';
 import { PruneLabError } from '../../src/errors.js';
 import { validateConfig } from '../../src/lab/config.js';
 import { expectRefused } from '../data/helpers.js';

@@ -7,7 +7,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { PruneLabError, type ErrorCode } from '../../errors.js';
 import type { ExperimentConfig, LabFailure, RoundEntry, SweepCurve, SweepEvent, SweepOptions, SweepSkip } from '../../worker/api.js';
-import { WEIGHT_CRITERIA } from '../../lab/config.js';
+import { WEIGHT_CRITERIA } from '../../worker/api.js';
 import { emit, percent, theme } from '../theme.js';
 import type { SparsityCurve } from '../sparsity-chart.js';
 import '../sparsity-chart.js';

@@ -4,6 +4,6 @@ export { PruneLab, entrySizes, type RunErrorDetail } from './prune-lab.js';
 export { PruneCriteriaSweep, sweepCurves, type SweepResultDetail } from './criteria-sweep.js';
 export { LabController, defaultLabWorker, type LabWorkerFactory, type RunStatus } from './lab-controller.js';
 export { RunStore, type RunRecord, type RunState } from './run-store.js';
-export { parseReports, checkReport, reportJson } from './report-io.js';
+export { reportJson, reportFileName } from './report-io.js';
 export { CONTROLS, DEFAULTS, VIEWS, buildConfig, type LabControls, type LabView } from './lab-config.js';
 export { PruneTrainingChart, type TrainingPoint, type RoundMark } from '../training-chart.js';

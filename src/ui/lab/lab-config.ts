@@ -4,7 +4,7 @@
 // what never reaches it is checked: numbers that did not parse, custom-spec JSON,
 // an N:M pattern that is not "N:M".
 import type { ExperimentConfig, LabFailure, ModelSpec } from '../../worker/api.js';
-import { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN, NM_CRITERIA, INIT_CRITERIA, DURING_CRITERIA } from '../../lab/config.js';
+import { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN, NM_CRITERIA, INIT_CRITERIA, DURING_CRITERIA } from '../../worker/api.js';
 
 export const MODELS = ['lenet-300-100', 'lenet-5', 'custom'] as const;
 export const DATASETS = ['mnist', 'idx'] as const;

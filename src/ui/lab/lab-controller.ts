@@ -6,7 +6,8 @@
 // Worker (a new GPU device) after the device was lost.
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AdapterSummary, ConfigCheck, LabApi, LabEvent, LabFailure, Prediction, Report, RunOutcome, StartOptions, SweepEvent, SweepOptions, SweepOutcome } from '../../worker/api.js';
+import type { AdapterSummary, ConfigCheck, ReportsCheck, LabApi, LabEvent, LabFailure, Prediction, Report, RunOutcome, StartOptions, SweepEvent, SweepOptions, SweepOutcome } from '../../worker/api.js';
+import { PruneLabError, type ErrorCode } from '../../errors.js';
 
 export type LabWorkerFactory = () => Worker;
 
@@ -217,6 +218,14 @@ export class LabController implements ReactiveController {
   async csv(report: Report): Promise<string> {
     if (!this.api) throw new Error('the lab is not connected');
     return this.unlessCrashed(this.api.csv(report));
+  }
+
+  /** An imported file's reports, checked and migrated by the engine in the Worker; throws PruneLabError naming the first bad field. */
+  async readReports(text: string, name: string): Promise<Report[]> {
+    if (!this.api) throw new Error('the lab is not connected');
+    const r = await this.unlessCrashed<ReportsCheck>(this.api.readReports(text, name));
+    if (!r.ok) throw new PruneLabError(r.code as ErrorCode, r.message, r.field);
+    return r.reports;
   }
 
   /** Destroys the Worker's device, as a lost GPU would. */

@@ -27,7 +27,7 @@ import { LabController, defaultLabWorker, type LabWorkerFactory } from './lab-co
 import { CONTROLS, DEFAULTS, VIEWS, buildConfig, controlOf, criterionOptions, parseViews, type ControlSpec, type LabControls, type LabView } from './lab-config.js';
 import { decodeHash, encodeHash } from './hash-state.js';
 import { DB_NAME, RunStore, holdRunLock, type RunRecord, type RunState } from './run-store.js';
-import { download, parseReports, reportFileName, reportJson } from './report-io.js';
+import { download, reportFileName, reportJson } from './report-io.js';
 import { labStyles } from './lab-styles.js';
 
 /** Detail of `run-error`. */
@@ -456,7 +456,7 @@ export class PruneLab extends LitElement {
 
   /** Stores reports from a JSON file's text (one report or an array); throws PruneLabError naming the first bad field. */
   async importReports(text: string, name = 'file'): Promise<Report[]> {
-    const reports = parseReports(text, name);
+    const reports = await this.controller.readReports(text, name);
     const store = await this.openStore();
     if (!store) throw new PruneLabError('invalid-argument', "db-name must name a database to import into (it is 'none')", 'db-name');
     for (const r of reports) {

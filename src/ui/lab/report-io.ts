@@ -1,30 +1,8 @@
 // Reports in and out of the lab as files: JSON in the engine's report format (one
-// report, or an array of them), CSV through reportToCsv's layout, and a check of
-// an imported file against the full report schema (src/lab/report-schema.ts) that
-// names the first field it cannot use.
+// report, or an array of them) and CSV through reportToCsv's layout. Reading a file
+// back is the engine's (src/lab/report-schema.ts's parseReports, through the
+// Worker's readReports), which checks it against the full report schema.
 import type { Report } from '../../worker/api.js';
-import { check, PruneLabError } from '../../errors.js';
-// The one schema of the report format, pure CPU code shared with every face.
-import { validateReport } from '../../lab/report-schema.js';
-
-/** Checks that `r` is a report the lab can list, chart and export again (the full schema: validateReport). */
-export function checkReport(r: unknown, field = 'report'): asserts r is Report {
-  validateReport(r, field);
-}
-
-/** Parses an imported file: one report or an array of reports. Throws PruneLabError naming the first bad field. */
-export function parseReports(text: string, name = 'file'): Report[] {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new PruneLabError('invalid-data', `${name} must be JSON: a report or an array of reports (${e instanceof Error ? e.message : String(e)})`, name);
-  }
-  const list = Array.isArray(v) ? v : [v];
-  check(list.length > 0, name, 'a report or a non-empty array of reports', v);
-  // Every report is checked (and migrated) before any is returned: a file is taken whole or not at all.
-  return list.map((r, i) => validateReport(r, Array.isArray(v) ? `${name}[${i}]` : name));
-}
 
 /** The JSON file of a report (what import reads back). */
 export function reportJson(r: Report): string {

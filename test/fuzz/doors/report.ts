@@ -1,12 +1,14 @@
-// Door: imported report JSON, through the UI's import path (src/ui/lab/report-io.ts
-// parseReports, which the stored-runs list, the charts and the CSV export rely on).
+// Door: imported report JSON, through the lab's import path (src/lab/report-schema.ts
+// parseReports, which the Worker's readReports runs for the page's import, and which
+// the stored-runs list, the charts and the CSV export rely on).
 // Valid seeds: the magnitude and random fixture reports, alone or as an array.
 // Mutations: each field removed, junk, out of range, unknown; broken JSON; an
 // empty array; random text.
 // Documented acceptance: a change the report schema allows (an optional field
 // removed, a number still in range, an unknown extra field). The accepted
 // reports must then export again: reportToCsv works and the exported JSON imports.
-import { parseReports, reportJson } from '../../../src/ui/lab/report-io.js';
+import { parseReports } from '../../../src/lab/report-schema.js';
+import { reportJson } from '../../../src/ui/lab/report-io.js';
 import { reportToCsv } from '../../../src/lab/report.js';
 import type { Door, FuzzCase } from '../harness.js';
 import { MAGNITUDE_REPORT, RANDOM_REPORT } from '../../ui/fixtures.js';
