@@ -3,6 +3,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
 import { wgsl } from './scripts/wgsl-plugin.mjs';
+import { cjsPlugin } from './scripts/cjs-plugin.mjs';
 import { mnistKoaMiddleware } from './scripts/mnist-plugin.mjs';
 import { chromiumPath, chromiumArgs } from './scripts/chromium.mjs';
 
@@ -19,7 +20,7 @@ export default {
   // Tests fetch /data/mnist/<file> like the page does.
   middleware: [mnistKoaMiddleware()],
   mimeTypes: { '**/*.wgsl': 'js' },
-  plugins: [wgslPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  plugins: [cjsPlugin(), wgslPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -1,0 +1,605 @@
+// ONNX import: a .onnx file's bytes → a prune-lab model spec and its weights, so the
+// lab evaluates, fine-tunes and prunes the model like one it trained itself. The graph
+// must be one chain from its input to its output of the operators in SUPPORTED_OPS
+// (opsets 9–18); BatchNormalization is folded into the Conv/Gemm before it, Dropout and
+// Identity are dropped, a trailing Softmax/LogSoftmax is stripped, and each of these is
+// listed in the result's notes. Everything read is checked first; every refusal is a
+// PruneLabError('invalid-data') naming the node or tensor. A pure function over bytes:
+// no DOM and no GPU, so it runs in the Worker and in Node.
+import { PruneLabError } from '../errors.js';
+import { planModel, type LayerSpec, type ModelSpec, type Padding } from '../nn/spec.js';
+import type { LayerValues } from '../nn/network.js';
+import { onnx, int64, type Int64, type ITensorProto, type INodeProto, type IAttributeProto, type ModelProto, type AttributeType } from './proto.js';
+import { bad, readSparseTensor, readTensor, type Tensor } from './import-tensor.js';
+
+export const SUPPORTED_OPS = [
+  'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'MaxPool', 'Flatten', 'Reshape', 'BatchNormalization', 'Dropout', 'Identity', 'Softmax', 'LogSoftmax', 'Constant',
+] as const;
+export const MIN_OPSET = 9;
+export const MAX_OPSET = 18;
+/** Files above this size are refused before decoding. */
+export const MAX_ONNX_BYTES = 512 * 2 ** 20;
+const MAX_NODES = 10000;
+
+export interface ImportNote {
+  /** The ONNX node's name (or `#index (Op)` when it has none). */
+  node: string;
+  op: string;
+  action: 'folded' | 'dropped' | 'stripped';
+  /** folded: the node it was folded into. */
+  into?: string;
+}
+
+export interface ImportedLayer {
+  /** The plan's name of the layer (fc1, conv1, …). */
+  name: string;
+  /** The ONNX node that holds its weight. */
+  node: string;
+  weight: string;
+  bias?: string;
+}
+
+export interface OnnxImport {
+  spec: ModelSpec;
+  /** One entry per prunable layer, as Network.create and checkpoints take them. */
+  values: LayerValues[];
+  layers: ImportedLayer[];
+  notes: ImportNote[];
+  opset: number;
+  /** producer_name and producer_version, as the file gives them. */
+  producer: string;
+  input: { name: string; layout: 'nchw' | 'flat' };
+  output: { name: string };
+}
+
+export interface ImportOptions {
+  /** The spec's name (default: the graph's name, else 'onnx'). */
+  name?: string;
+  /**
+   * 'zeros' (default): a dense weight that is exactly 0 is masked (pruned), and a weight from a
+   * sparse_initializer is kept where it is listed; 'none': every weight is kept.
+   */
+  masks?: 'zeros' | 'none';
+}
+
+type Shape = { kind: 'image'; C: number; H: number; W: number } | { kind: 'flat'; F: number };
+
+interface ParamLayer {
+  type: 'linear' | 'conv2d';
+  /** Output units (linear) or filters (conv2d). */
+  out: number;
+  kernel: number;
+  padding: Padding;
+  w: Float32Array;
+  b: Float32Array;
+  /** Listed positions when the weight came from a sparse initializer. */
+  listed?: Uint8Array;
+  node: string;
+  weight: string;
+  bias?: string;
+}
+
+type Built = ParamLayer | { type: 'maxpool2d'; size: number } | { type: 'relu' } | { type: 'flatten' };
+
+function nodeLabel(n: INodeProto, i: number): string {
+  return n.name ? n.name : `#${i} (${n.opType ?? '?'})`;
+}
+
+/** A node's attributes by name, each read with its type checked. */
+class Attrs {
+  private readonly map = new Map<string, IAttributeProto>();
+  constructor(node: INodeProto, private readonly label: string, allowed: readonly string[]) {
+    for (const a of node.attribute ?? []) {
+      const name = a.name ?? '';
+      if (!allowed.includes(name)) bad(`node ${label} (${node.opType}) has attribute '${name}', which prune-lab does not read (${node.opType} attributes: ${allowed.join(', ') || 'none'})`, label);
+      if (this.map.has(name)) bad(`node ${label} has attribute '${name}' twice`, label);
+      this.map.set(name, a);
+    }
+  }
+
+  private get(name: string, type: AttributeType, what: string): IAttributeProto | undefined {
+    const a = this.map.get(name);
+    if (a && a.type && a.type !== type) bad(`node ${this.label} attribute '${name}' must be ${what} (got type ${onnx.AttributeProto.AttributeType[a.type] ?? a.type})`, this.label);
+    return a;
+  }
+
+  int(name: string, dflt: number): number {
+    const a = this.get(name, onnx.AttributeProto.AttributeType.INT, 'an INT');
+    if (!a) return dflt;
+    const v = int64(a.i as Int64);
+    if (!Number.isSafeInteger(v)) bad(`node ${this.label} attribute '${name}' is not a safe integer`, this.label);
+    return v;
+  }
+
+  ints(name: string): number[] | undefined {
+    const a = this.get(name, onnx.AttributeProto.AttributeType.INTS, 'INTS');
+    if (!a) return undefined;
+    const v = (a.ints ?? []).map((x) => int64(x as Int64));
+    if (v.some((x) => !Number.isSafeInteger(x))) bad(`node ${this.label} attribute '${name}' holds a value that is not a safe integer`, this.label);
+    return v;
+  }
+
+  float(name: string, dflt: number): number {
+    const a = this.get(name, onnx.AttributeProto.AttributeType.FLOAT, 'a FLOAT');
+    if (!a) return dflt;
+    const v = a.f ?? 0;
+    if (!Number.isFinite(v)) bad(`node ${this.label} attribute '${name}' is ${v}; it must be finite`, this.label);
+    return v;
+  }
+
+  string(name: string, dflt: string): string {
+    const a = this.get(name, onnx.AttributeProto.AttributeType.STRING, 'a STRING');
+    if (!a) return dflt;
+    return new TextDecoder().decode(a.s ?? new Uint8Array());
+  }
+
+  tensor(name: string): ITensorProto | undefined {
+    return this.get(name, onnx.AttributeProto.AttributeType.TENSOR, 'a TENSOR')?.t ?? undefined;
+  }
+
+  has(name: string): boolean {
+    return this.map.has(name);
+  }
+}
+
+function checkBytes(bytes: unknown): Uint8Array {
+  let u8: Uint8Array;
+  if (bytes instanceof Uint8Array) u8 = bytes;
+  else if (bytes instanceof ArrayBuffer) u8 = new Uint8Array(bytes);
+  else throw new PruneLabError('invalid-argument', `bytes must be a Uint8Array or an ArrayBuffer holding a .onnx file (got ${bytes === null ? 'null' : typeof bytes})`, 'bytes');
+  if (u8.length === 0) bad('the file is empty', 'bytes');
+  if (u8.length > MAX_ONNX_BYTES) bad(`the file holds ${u8.length} bytes; at most ${MAX_ONNX_BYTES} are read`, 'bytes');
+  return u8;
+}
+
+function decodeModel(u8: Uint8Array): ModelProto {
+  try {
+    return onnx.ModelProto.decode(u8);
+  } catch (e) {
+    // protobufjs throws plain Errors (and deep nesting a RangeError) on truncated or garbage bytes.
+    bad(`the bytes are not an ONNX model: the protobuf could not be decoded (${e instanceof Error ? e.message : String(e)})`, 'bytes');
+  }
+}
+
+function readOpset(m: ModelProto): number {
+  const ir = int64(m.irVersion as Int64);
+  if (!(ir >= 3)) bad(`ir_version is ${String(ir)}; an ONNX model has ir_version ≥ 3 (is this an ONNX file?)`, 'ir_version');
+  const ai = (m.opsetImport ?? []).filter((o) => !o.domain || o.domain === 'ai.onnx');
+  if (ai.length !== 1) bad(`opset_import must name the default ONNX domain once (got ${ai.length})`, 'opset_import');
+  const v = int64(ai[0]!.version as Int64);
+  if (!(v >= MIN_OPSET && v <= MAX_OPSET)) bad(`the model uses ONNX opset ${String(v)}; prune-lab reads opsets ${MIN_OPSET}–${MAX_OPSET}`, 'opset_import');
+  return v;
+}
+
+/** Same float32 rounding everywhere a folded weight is computed. */
+const f32 = Math.fround;
+
+/** Decodes an ONNX model and maps it onto a prune-lab spec plus weights. */
+export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptions = {}): OnnxImport {
+  if (typeof options !== 'object' || options === null) throw new PruneLabError('invalid-argument', 'options must be an object { name?, masks? }', 'options');
+  for (const k of Object.keys(options)) if (k !== 'name' && k !== 'masks') throw new PruneLabError('invalid-argument', `options.${k} is not an option of importOnnx (options: name, masks)`, `options.${k}`);
+  const masks = options.masks ?? 'zeros';
+  if (masks !== 'zeros' && masks !== 'none') throw new PruneLabError('invalid-argument', `options.masks must be 'zeros' or 'none' (got ${JSON.stringify(masks)})`, 'options.masks');
+  if (options.name !== undefined && typeof options.name !== 'string') throw new PruneLabError('invalid-argument', 'options.name must be a string', 'options.name');
+
+  const model = decodeModel(checkBytes(bytes));
+  const opset = readOpset(model);
+  const g = model.graph;
+  if (!g) bad('the model has no graph', 'graph');
+  const nodes = g.node ?? [];
+  if (nodes.length === 0) bad('the graph has no nodes', 'graph');
+  if (nodes.length > MAX_NODES) bad(`the graph has ${nodes.length} nodes; at most ${MAX_NODES} are read`, 'graph');
+
+  // Constants: initializers, sparse initializers and Constant nodes, by tensor name (decoded when used).
+  const consts = new Map<string, { proto?: ITensorProto; tensor?: Tensor & { listed?: Uint8Array }; what: string }>();
+  const addConst = (name: string, c: { proto?: ITensorProto; tensor?: Tensor & { listed?: Uint8Array }; what: string }) => {
+    if (!name) bad(`${c.what} has no name`, c.what);
+    if (consts.has(name)) bad(`tensor '${name}' is defined twice (${consts.get(name)!.what} and ${c.what})`, name);
+    consts.set(name, c);
+  };
+  for (const t of g.initializer ?? []) addConst(t.name ?? '', { proto: t, what: 'an initializer' });
+  for (const s of g.sparseInitializer ?? []) {
+    const t = readSparseTensor(s);
+    addConst(t.name, { tensor: t, what: 'a sparse_initializer' });
+  }
+
+  // Graph input: the one input that is not an initializer (IR < 4 lists initializers as inputs too).
+  const inputs = (g.input ?? []).filter((v) => !consts.has(v.name ?? ''));
+  if (inputs.length !== 1) bad(`the graph must have one data input (got ${inputs.length}: ${inputs.map((v) => v.name).join(', ') || 'none'})`, 'graph.input');
+  const inputInfo = inputs[0]!;
+  const inputName = inputInfo.name ?? '';
+  if (!inputName) bad('the graph input has no name', 'graph.input');
+  const tt = inputInfo.type?.tensorType;
+  if (!tt) bad(`graph input '${inputName}' is not a tensor`, inputName);
+  if (tt.elemType !== onnx.TensorProto.DataType.FLOAT) bad(`graph input '${inputName}' has element type ${tt.elemType}; it must be FLOAT (1)`, inputName);
+  // A symbolic or missing size reads as -1.
+  const dims = (tt.shape?.dim ?? []).map((d) => { const v = int64(d.dimValue as Int64); return v > 0 ? v : -1; });
+  const known = (i: number, what: string): number => {
+    const v = dims[i]!;
+    if (!(Number.isSafeInteger(v) && v >= 1 && v <= 1 << 24)) bad(`graph input '${inputName}' needs a fixed ${what} (dim ${i}); got ${v < 0 ? 'a symbolic or missing size' : String(v)}`, inputName);
+    return v;
+  };
+  let shape: Shape;
+  if (dims.length === 4) shape = { kind: 'image', C: known(1, 'channel count'), H: known(2, 'height'), W: known(3, 'width') };
+  else if (dims.length === 2) shape = { kind: 'flat', F: known(1, 'feature count') };
+  else bad(`graph input '${inputName}' has ${dims.length} dims; prune-lab reads images [N, C, H, W] or feature vectors [N, F]`, inputName);
+  const staticBatch = dims[0]! >= 1 ? dims[0]! : undefined;
+  const input: OnnxImport['input'] = { name: inputName, layout: shape.kind === 'image' ? 'nchw' : 'flat' };
+  const specInput = shape.kind === 'image' ? { C: shape.C, H: shape.H, W: shape.W } : { C: 1, H: 1, W: shape.F };
+
+  const outputs = g.output ?? [];
+  if (outputs.length !== 1 || !outputs[0]!.name) bad(`the graph must have one named output (got ${outputs.length})`, 'graph.output');
+  const outputName = outputs[0]!.name!;
+
+  // Nodes: domains, producers (each tensor made once), dangling inputs, cycles.
+  const labels = nodes.map(nodeLabel);
+  const producer = new Map<string, number>();
+  nodes.forEach((n, i) => {
+    if (n.domain && n.domain !== 'ai.onnx') bad(`node ${labels[i]} (${n.opType}) is from operator domain '${n.domain}'; prune-lab reads the default ONNX domain (operators: ${SUPPORTED_OPS.join(', ')})`, labels[i]!);
+    if (!n.opType) bad(`node ${labels[i]} has no op_type`, labels[i]!);
+    for (const o of n.output ?? []) {
+      if (!o) continue;
+      if (o === inputName || consts.has(o) || producer.has(o)) bad(`tensor '${o}' is produced by node ${labels[i]} but is already ${o === inputName ? 'the graph input' : consts.has(o) ? 'a constant' : `the output of node ${labels[producer.get(o)!]}`}`, o);
+      producer.set(o, i);
+    }
+  });
+  const indegree = nodes.map(() => 0);
+  const users = new Map<string, number[]>();
+  nodes.forEach((n, i) => {
+    for (const x of n.input ?? []) {
+      if (!x) continue;
+      if (x !== inputName && !consts.has(x) && !producer.has(x)) bad(`node ${labels[i]} (${n.opType}) reads tensor '${x}', which no node, initializer or graph input produces`, labels[i]!);
+      if (producer.has(x)) indegree[i]!++;
+      users.set(x, [...(users.get(x) ?? []), i]);
+    }
+  });
+  if (outputName !== inputName && !producer.has(outputName)) bad(`graph output '${outputName}' is not produced by any node`, outputName);
+  {
+    const queue = indegree.flatMap((d, i) => (d === 0 ? [i] : []));
+    const left = [...indegree];
+    let done = 0;
+    while (queue.length) {
+      const i = queue.pop()!;
+      done++;
+      for (const o of nodes[i]!.output ?? []) for (const u of (o ? users.get(o) : undefined) ?? []) if (--left[u]! === 0) queue.push(u);
+    }
+    if (done !== nodes.length) bad(`the graph has a cycle through node ${labels[left.findIndex((d) => d > 0)]}`, labels[left.findIndex((d) => d > 0)]!);
+  }
+
+  // Constant nodes become constants.
+  nodes.forEach((n, i) => {
+    if (n.opType !== 'Constant') return;
+    const a = new Attrs(n, labels[i]!, ['value', 'value_float', 'value_floats', 'value_int', 'value_ints']);
+    const out = n.output?.[0];
+    if (!out || (n.output?.length ?? 0) !== 1) bad(`Constant node ${labels[i]} must have one output`, labels[i]!);
+    const what = `the value of Constant node ${labels[i]}`;
+    const t = a.tensor('value');
+    if (t) addConst(out, { proto: { ...t, name: out }, what });
+    else if (a.has('value_float')) addConst(out, { tensor: { name: out, dims: [], f32: Float32Array.of(a.float('value_float', 0)) }, what });
+    else if (a.has('value_int')) addConst(out, { tensor: { name: out, dims: [], ints: [a.int('value_int', 0)] }, what });
+    else if (a.has('value_ints')) { const v = a.ints('value_ints')!; addConst(out, { tensor: { name: out, dims: [v.length], ints: v }, what }); }
+    else if (a.has('value_floats')) {
+      const fa = (n.attribute ?? []).find((x) => x.name === 'value_floats')!;
+      const v = Float32Array.from(fa.floats ?? []);
+      if (v.some((x) => !Number.isFinite(x))) bad(`${what} holds a value that is not finite`, labels[i]!);
+      addConst(out, { tensor: { name: out, dims: [v.length], f32: v }, what });
+    } else bad(`Constant node ${labels[i]} has no value (prune-lab reads value, value_float(s), value_int(s))`, labels[i]!);
+  });
+
+  const constant = (name: string, want: 'float' | 'int' | 'bool', forNode: string): Tensor & { listed?: Uint8Array } => {
+    const c = consts.get(name);
+    if (!c) {
+      const p = producer.get(name);
+      bad(`node ${forNode} needs tensor '${name}' to be a constant (an initializer or a Constant node), but it is computed${p !== undefined ? ` by node ${labels[p]} (${nodes[p]!.opType})` : ' from the graph input'}`, forNode);
+    }
+    if (!c.tensor) c.tensor = readTensor(c.proto!, want, c.what === 'an initializer' ? 'initializer' : c.what);
+    const t = c.tensor;
+    if (want === 'float' && !t.f32) bad(`node ${forNode} needs tensor '${name}' to hold floats (it holds integers)`, name);
+    if (want !== 'float' && !t.ints) bad(`node ${forNode} needs tensor '${name}' to hold integers (it holds floats)`, name);
+    return t;
+  };
+
+  const built: Built[] = [];
+  const notes: ImportNote[] = [];
+  const visited = new Set<number>();
+  let cur = inputName;
+  const lastParam = (label: string, op: string): ParamLayer => {
+    const l = built[built.length - 1];
+    if (!l || (l.type !== 'linear' && l.type !== 'conv2d')) bad(`node ${label} (${op}) must directly follow a Gemm, MatMul or Conv to be folded into it`, label);
+    return l;
+  };
+  const sizeOf = (s: Shape): number => (s.kind === 'image' ? s.C * s.H * s.W : s.F);
+  const noUse = (n: INodeProto, label: string, from: number) => {
+    for (const o of (n.output ?? []).slice(from)) if (o && (users.get(o)?.length || o === outputName)) bad(`node ${label} (${n.opType}) output '${o}' is used; prune-lab reads only its first output`, label);
+  };
+  /** The length-N vector a bias-like constant broadcasts to (scalar, [N], [1, N], or [N, 1, 1] / [1, N, 1, 1] on images). */
+  const perChannel = (t: Tensor, N: number, image: boolean, label: string): Float32Array => {
+    const count = t.f32!.length;
+    if (count === 1) return new Float32Array(N).fill(t.f32![0]!);
+    const d = t.dims;
+    const ok = count === N && (image ? (d.length === 3 && d[0] === N) || (d.length === 4 && d[1] === N) : d.length === 1 || (d.length === 2 && d[0] === 1));
+    if (!ok) bad(`node ${label}: tensor '${t.name}' has dims [${d.join(', ')}]; it must hold one value per ${image ? 'channel ([N, 1, 1] or [1, N, 1, 1])' : 'unit ([N] or [1, N])'}, N = ${N}`, label);
+    return t.f32!;
+  };
+
+  for (let steps = 0; cur !== outputName; steps++) {
+    const us = (users.get(cur) ?? []).filter((i) => nodes[i]!.opType !== 'Constant');
+    const from = cur === inputName ? `graph input '${cur}'` : `tensor '${cur}'`;
+    if (us.length === 0) bad(`${from} is not used by any node and is not the graph output '${outputName}'`, cur);
+    if (us.length > 1) bad(`${from} feeds ${us.length} nodes (${us.map((i) => labels[i]).join(', ')}); prune-lab imports a chain of layers (no branches or skip connections)`, cur);
+    const i = us[0]!;
+    if (visited.has(i) || steps > nodes.length) bad(`the graph has a cycle through node ${labels[i]}`, labels[i]!);
+    visited.add(i);
+    const n = nodes[i]!;
+    const label = labels[i]!;
+    const op = n.opType!;
+    const ins = n.input ?? [];
+    const out = n.output?.[0];
+    if (!out) bad(`node ${label} (${op}) has no output`, label);
+    const dataAt = ins.indexOf(cur);
+    if (ins.filter((x) => x === cur).length !== 1) bad(`node ${label} (${op}) reads ${from} more than once`, label);
+    for (const [j, x] of ins.entries()) {
+      if (j !== dataAt && x && !consts.has(x)) {
+        bad(`node ${label} (${op}) input ${j} '${x}' is computed by node ${labels[producer.get(x) ?? -1] ?? '?'}; prune-lab imports a chain of layers whose other inputs are constants (no branches or skip connections)`, label);
+      }
+    }
+    const arg = (j: number): string | undefined => (ins[j] ? ins[j] : undefined);
+    const wantData = (j: number) => {
+      if (dataAt !== j) bad(`node ${label} (${op}) must take the data as input ${j} (got it as input ${dataAt})`, label);
+    };
+    const flat = (): number => {
+      if (shape.kind !== 'flat') bad(`node ${label} (${op}) needs a 2-D [N, F] input but gets a [N, ${shape.C}, ${shape.H}, ${shape.W}] image; put a Flatten before it`, label);
+      return shape.F;
+    };
+    const image = (): { C: number; H: number; W: number } => {
+      if (shape.kind !== 'image') bad(`node ${label} (${op}) needs an image [N, C, H, W] input but gets a flat [N, ${shape.F}] vector`, label);
+      return shape;
+    };
+
+    switch (op) {
+      case 'Gemm':
+      case 'MatMul': {
+        wantData(0);
+        const a = op === 'Gemm' ? new Attrs(n, label, ['alpha', 'beta', 'transA', 'transB']) : new Attrs(n, label, []);
+        if (op === 'Gemm' && a.int('transA', 0) !== 0) bad(`node ${label} (Gemm) has transA = 1 on its data input; prune-lab reads Gemm with transA = 0 (rows are samples)`, label);
+        const transB = op === 'Gemm' ? a.int('transB', 0) : 0;
+        if (transB !== 0 && transB !== 1) bad(`node ${label} (Gemm) attribute transB must be 0 or 1 (got ${transB})`, label);
+        const alpha = op === 'Gemm' ? a.float('alpha', 1) : 1;
+        const beta = op === 'Gemm' ? a.float('beta', 1) : 1;
+        const K = flat();
+        const bName = arg(1);
+        if (!bName) bad(`node ${label} (${op}) has no weight input B`, label);
+        const B = constant(bName, 'float', label);
+        if (B.dims.length !== 2) bad(`node ${label} (${op}) weight '${bName}' must be 2-D (got dims [${B.dims.join(', ')}])`, bName);
+        const N = transB ? B.dims[0]! : B.dims[1]!;
+        const BK = transB ? B.dims[1]! : B.dims[0]!;
+        if (BK !== K) bad(`node ${label} (${op}) weight '${bName}' has dims [${B.dims.join(', ')}]${transB ? ' (transB = 1: N×K)' : ' (K×N)'}, so K = ${BK}, but its input has ${K} features`, bName);
+        if (N < 1) bad(`node ${label} (${op}) weight '${bName}' has no output units`, bName);
+        // Our Linear stores K×N (in × out); Gemm with transB = 1 stores N×K.
+        const w = new Float32Array(K * N);
+        const listed = B.listed ? new Uint8Array(K * N) : undefined;
+        for (let k = 0; k < K; k++) {
+          for (let j = 0; j < N; j++) {
+            const at = transB ? j * K + k : k * N + j;
+            w[k * N + j] = alpha === 1 ? B.f32![at]! : f32(alpha * B.f32![at]!);
+            if (listed) listed[k * N + j] = B.listed![at]!;
+          }
+        }
+        let b = new Float32Array(N);
+        const cName = op === 'Gemm' ? arg(2) : undefined;
+        if (op === 'MatMul' && ins.length > 2) bad(`node ${label} (MatMul) has ${ins.length} inputs; MatMul takes 2`, label);
+        if (cName) {
+          const C = constant(cName, 'float', label);
+          const c = perChannel(C, N, false, label);
+          b = beta === 1 ? Float32Array.from(c) : c.map((v) => f32(beta * v));
+        }
+        built.push({ type: 'linear', out: N, kernel: 0, padding: 'valid', w, b, ...(listed ? { listed } : {}), node: label, weight: bName, ...(cName ? { bias: cName } : {}) });
+        shape = { kind: 'flat', F: N };
+        break;
+      }
+      case 'Add': {
+        new Attrs(n, label, []);
+        const l = lastParam(label, op);
+        const cName = ins[1 - dataAt];
+        if (ins.length !== 2 || !cName) bad(`node ${label} (Add) must add a constant to the data`, label);
+        const t = constant(cName, 'float', label);
+        const c = perChannel(t, l.out, l.type === 'conv2d', label);
+        l.b = l.b.map((v, j) => f32(v + c[j]!));
+        if (!l.bias) l.bias = cName;
+        notes.push({ node: label, op, action: 'folded', into: l.node });
+        break;
+      }
+      case 'Conv': {
+        wantData(0);
+        const a = new Attrs(n, label, ['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides']);
+        const s = image();
+        const wName = arg(1);
+        if (!wName) bad(`node ${label} (Conv) has no weight input W`, label);
+        const W = constant(wName, 'float', label);
+        if (W.dims.length !== 4) bad(`node ${label} (Conv) weight '${wName}' has dims [${W.dims.join(', ')}]; prune-lab reads 2-D convolutions (W: [F, C, k, k])`, wName);
+        const [F, C, kh, kw] = W.dims as [number, number, number, number];
+        if (a.int('group', 1) !== 1) bad(`node ${label} (Conv) has group = ${a.int('group', 1)}; prune-lab reads group = 1 only (no grouped or depthwise convolutions)`, label);
+        if (C !== s.C) bad(`node ${label} (Conv) weight '${wName}' expects ${C} input channels but its input has ${s.C}`, wName);
+        if (kh !== kw || kh < 1) bad(`node ${label} (Conv) kernel is ${kh}×${kw}; prune-lab reads square kernels only`, label);
+        const ks = a.ints('kernel_shape');
+        if (ks && (ks.length !== 2 || ks[0] !== kh || ks[1] !== kw)) bad(`node ${label} (Conv) kernel_shape [${ks.join(', ')}] does not match weight '${wName}' dims [${W.dims.join(', ')}]`, label);
+        const dil = a.ints('dilations');
+        if (dil && (dil.length !== 2 || dil.some((d) => d !== 1))) bad(`node ${label} (Conv) has dilations [${dil.join(', ')}]; prune-lab reads dilations 1 only`, label);
+        const st = a.ints('strides');
+        if (st && (st.length !== 2 || st.some((d) => d !== 1))) bad(`node ${label} (Conv) has strides [${st.join(', ')}]; prune-lab reads stride 1 only (supported: strides [1, 1])`, label);
+        const k = kh;
+        const autoPad = a.string('auto_pad', 'NOTSET');
+        const pads = a.ints('pads');
+        let padding: Padding;
+        if (autoPad === 'VALID' || ((autoPad === 'NOTSET') && (!pads || pads.every((p) => p === 0)))) {
+          if (autoPad === 'VALID' && pads && pads.some((p) => p !== 0)) bad(`node ${label} (Conv) has auto_pad VALID and pads [${pads.join(', ')}]; give one of them`, label);
+          padding = 'valid';
+        } else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+          if (pads && pads.some((p) => p !== 0)) bad(`node ${label} (Conv) has auto_pad ${autoPad} and pads [${pads.join(', ')}]; give one of them`, label);
+          if (k % 2 === 0) bad(`node ${label} (Conv) has auto_pad ${autoPad} with an even kernel ${k}, which pads unevenly; prune-lab's 'same' padding needs an odd kernel`, label);
+          padding = 'same';
+        } else if (autoPad === 'NOTSET') {
+          if (pads!.length !== 4 || k % 2 === 0 || pads!.some((p) => p !== (k - 1) / 2)) {
+            bad(`node ${label} (Conv) has pads [${pads!.join(', ')}] with a ${k}×${k} kernel; prune-lab reads pads 0 (valid) or (k−1)/2 = ${(k - 1) / 2} on every side with an odd kernel (same)`, label);
+          }
+          padding = 'same';
+        } else {
+          bad(`node ${label} (Conv) has auto_pad '${autoPad}'; it must be NOTSET, VALID, SAME_UPPER or SAME_LOWER`, label);
+        }
+        const OH = padding === 'same' ? s.H : s.H - k + 1;
+        const OW = padding === 'same' ? s.W : s.W - k + 1;
+        if (OH < 1 || OW < 1) bad(`node ${label} (Conv) kernel ${k} is larger than its ${s.H}×${s.W} input`, label);
+        const bName = arg(2);
+        const b = bName ? Float32Array.from(perChannel(constant(bName, 'float', label), F, false, label)) : new Float32Array(F);
+        if (bName && consts.get(bName)!.tensor!.dims.length !== 1) bad(`node ${label} (Conv) bias '${bName}' must be 1-D [${F}]`, bName);
+        built.push({ type: 'conv2d', out: F, kernel: k, padding, w: Float32Array.from(W.f32!), b, ...(W.listed ? { listed: W.listed } : {}), node: label, weight: wName, ...(bName ? { bias: bName } : {}) });
+        shape = { kind: 'image', C: F, H: OH, W: OW };
+        break;
+      }
+      case 'Relu':
+        new Attrs(n, label, []);
+        built.push({ type: 'relu' });
+        break;
+      case 'MaxPool': {
+        const a = new Attrs(n, label, ['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'storage_order', 'strides']);
+        const s = image();
+        noUse(n, label, 1);
+        const ks = a.ints('kernel_shape');
+        if (!ks || ks.length !== 2) bad(`node ${label} (MaxPool) needs a 2-D kernel_shape (got ${ks ? `[${ks.join(', ')}]` : 'none'})`, label);
+        const p = ks[0]!;
+        if (ks[1] !== p || p < 1) bad(`node ${label} (MaxPool) kernel_shape [${ks.join(', ')}]; prune-lab reads square pooling windows only`, label);
+        const st = a.ints('strides') ?? [1, 1];
+        if (st.length !== 2 || st.some((x) => x !== p)) bad(`node ${label} (MaxPool) has kernel_shape [${ks.join(', ')}] and strides [${st.join(', ')}]; prune-lab reads pooling with stride = kernel only`, label);
+        const pads = a.ints('pads');
+        if (pads && pads.some((x) => x !== 0)) bad(`node ${label} (MaxPool) has pads [${pads.join(', ')}]; prune-lab reads unpadded pooling only (pads 0)`, label);
+        const autoPad = a.string('auto_pad', 'NOTSET');
+        if (autoPad !== 'NOTSET' && autoPad !== 'VALID') bad(`node ${label} (MaxPool) has auto_pad '${autoPad}'; prune-lab reads NOTSET or VALID (no padding)`, label);
+        const dil = a.ints('dilations');
+        if (dil && dil.some((d) => d !== 1)) bad(`node ${label} (MaxPool) has dilations [${dil.join(', ')}]; prune-lab reads dilations 1 only`, label);
+        const ceil = a.int('ceil_mode', 0);
+        if (ceil !== 0 && (s.H % p !== 0 || s.W % p !== 0)) bad(`node ${label} (MaxPool) has ceil_mode = 1 on a ${s.H}×${s.W} input that ${p} does not divide; prune-lab's pooling rounds down (ceil_mode 0)`, label);
+        const OH = Math.floor(s.H / p);
+        const OW = Math.floor(s.W / p);
+        if (OH < 1 || OW < 1) bad(`node ${label} (MaxPool) window ${p} is larger than its ${s.H}×${s.W} input`, label);
+        built.push({ type: 'maxpool2d', size: p });
+        shape = { kind: 'image', C: s.C, H: OH, W: OW };
+        break;
+      }
+      case 'Flatten': {
+        const a = new Attrs(n, label, ['axis']);
+        const axis = a.int('axis', 1);
+        const ok = shape.kind === 'image' ? axis === 1 || axis === -3 : axis === 1 || axis === -1;
+        if (!ok) bad(`node ${label} (Flatten) has axis ${axis}; prune-lab reads axis 1 (keep the batch, flatten the rest)`, label);
+        if (shape.kind === 'image') built.push({ type: 'flatten' });
+        shape = { kind: 'flat', F: sizeOf(shape) };
+        break;
+      }
+      case 'Reshape': {
+        wantData(0);
+        const a = new Attrs(n, label, ['allowzero']);
+        const allowzero = a.int('allowzero', 0);
+        const sName = arg(1);
+        if (!sName) bad(`node ${label} (Reshape) has no shape input`, label);
+        const t = constant(sName, 'int', label);
+        const v = t.ints!;
+        const F = sizeOf(shape);
+        const first = v[0];
+        const okFirst = first === -1 || (first === 0 && allowzero === 0) || (staticBatch !== undefined && first === staticBatch);
+        const ok = t.dims.length === 1 && v.length === 2 && okFirst && (v[1] === F || (v[1] === -1 && first !== -1));
+        if (!ok) bad(`node ${label} (Reshape) to shape [${v.join(', ')}] is not read; prune-lab reads Reshape that flattens to [N, ${F}] (shape [-1, ${F}], [0, -1], [0, ${F}]${staticBatch ? `, [${staticBatch}, -1]` : ''})`, label);
+        if (shape.kind === 'image') built.push({ type: 'flatten' });
+        shape = { kind: 'flat', F };
+        break;
+      }
+      case 'BatchNormalization': {
+        wantData(0);
+        const a = new Attrs(n, label, ['epsilon', 'momentum', 'training_mode', 'spatial']);
+        if (a.int('training_mode', 0) !== 0) bad(`node ${label} (BatchNormalization) has training_mode = 1; prune-lab folds inference-mode batch norm only (export in eval mode)`, label);
+        if (a.int('spatial', 1) !== 1) bad(`node ${label} (BatchNormalization) has spatial = 0; prune-lab folds per-channel batch norm only`, label);
+        noUse(n, label, 1);
+        const eps = a.float('epsilon', 1e-5);
+        if (!(eps >= 0)) bad(`node ${label} (BatchNormalization) epsilon must be ≥ 0 (got ${eps})`, label);
+        const l = lastParam(label, op);
+        if (ins.length !== 5 || ins.slice(1).some((x) => !x)) bad(`node ${label} (BatchNormalization) needs 5 inputs (X, scale, B, mean, var)`, label);
+        const [scale, bias, mean, variance] = ins.slice(1).map((x) => perChannel(constant(x, 'float', label), l.out, false, label)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+        const per = l.type === 'conv2d' ? l.w.length / l.out : 1;
+        for (let c = 0; c < l.out; c++) {
+          const v = variance[c]! + eps;
+          if (!(v > 0)) bad(`node ${label} (BatchNormalization) variance + epsilon of channel ${c} is ${v}; it must be > 0`, label);
+          const g = scale[c]! / Math.sqrt(v);
+          if (l.type === 'conv2d') for (let j = 0; j < per; j++) l.w[c * per + j] = f32(l.w[c * per + j]! * g);
+          else for (let k = 0; k < l.w.length / l.out; k++) l.w[k * l.out + c] = f32(l.w[k * l.out + c]! * g);
+          l.b[c] = f32((l.b[c]! - mean[c]!) * g + bias[c]!);
+        }
+        notes.push({ node: label, op, action: 'folded', into: l.node });
+        break;
+      }
+      case 'Dropout': {
+        wantData(0);
+        const a = new Attrs(n, label, ['ratio', 'seed', 'is_test']);
+        a.float('ratio', 0.5);
+        noUse(n, label, 1);
+        const tm = arg(2);
+        if (tm && constant(tm, 'bool', label).ints!.some((x) => x !== 0)) bad(`node ${label} (Dropout) has training_mode true; prune-lab drops inference-mode Dropout only (export in eval mode)`, label);
+        notes.push({ node: label, op, action: 'dropped' });
+        break;
+      }
+      case 'Identity':
+        new Attrs(n, label, []);
+        notes.push({ node: label, op, action: 'dropped' });
+        break;
+      case 'Softmax':
+      case 'LogSoftmax': {
+        const a = new Attrs(n, label, ['axis']);
+        if (out !== outputName) bad(`node ${label} (${op}) is not the last node; prune-lab strips a trailing ${op} only (its loss applies softmax)`, label);
+        flat();
+        const axis = a.int('axis', opset >= 13 ? -1 : 1);
+        if (axis !== 1 && axis !== -1) bad(`node ${label} (${op}) has axis ${axis}; prune-lab strips a softmax over the classes (axis 1 or -1) only`, label);
+        notes.push({ node: label, op, action: 'stripped' });
+        break;
+      }
+      default:
+        bad(`node ${label} has op type ${op}, which prune-lab does not import (supported: ${SUPPORTED_OPS.join(', ')})`, label);
+    }
+    if ((n.output?.length ?? 0) > 1 && !['MaxPool', 'BatchNormalization', 'Dropout'].includes(op)) bad(`node ${label} (${op}) has ${n.output!.length} outputs; it has one`, label);
+    cur = out;
+  }
+  const off = nodes.findIndex((n, i) => !visited.has(i) && n.opType !== 'Constant');
+  if (off >= 0) bad(`node ${labels[off]} (${nodes[off]!.opType}) is not on the path from graph input '${inputName}' to graph output '${outputName}'; prune-lab imports a chain of layers`, labels[off]!);
+  if (users.get(outputName)?.length) bad(`graph output '${outputName}' is also read by node ${labels[users.get(outputName)![0]!]}`, outputName);
+
+  const layers: LayerSpec[] = built.map((b) =>
+    b.type === 'linear' ? { type: 'linear', units: b.out }
+      : b.type === 'conv2d' ? { type: 'conv2d', filters: b.out, kernel: b.kernel, padding: b.padding }
+        : b.type === 'maxpool2d' ? { type: 'maxpool2d', size: b.size }
+          : { type: b.type });
+  const name = options.name ?? (g.name ? g.name : 'onnx');
+  const spec: ModelSpec = { name, input: specInput, layers };
+  let plan;
+  try {
+    plan = planModel(spec);
+  } catch (e) {
+    if (e instanceof PruneLabError) bad(`the graph's layers do not make a prune-lab model: ${e.message}`, e.field ?? 'graph');
+    throw e;
+  }
+  const params = built.filter((b): b is ParamLayer => b.type === 'linear' || b.type === 'conv2d');
+  const values: LayerValues[] = params.map((p) => ({
+    w: p.w,
+    b: p.b,
+    mask: masks === 'none' ? new Uint8Array(p.w.length).fill(1) : p.listed ? Uint8Array.from(p.listed) : Uint8Array.from(p.w, (v) => (v === 0 ? 0 : 1)),
+  }));
+  values.forEach((v, i) => {
+    const op = plan.params[i]!;
+    if (v.w.length !== op.weightCount || v.b.length !== op.biasCount) bad(`layer ${op.name} got ${v.w.length} weights and ${v.b.length} biases; its plan has ${op.weightCount} and ${op.biasCount}`, params[i]!.node);
+  });
+  return {
+    spec,
+    values,
+    layers: params.map((p, i) => ({ name: plan.params[i]!.name, node: p.node, weight: p.weight, ...(p.bias ? { bias: p.bias } : {}) })),
+    notes,
+    opset,
+    producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
+    input,
+    output: { name: outputName },
+  };
+}
