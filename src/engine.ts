@@ -1,6 +1,7 @@
 // The scripting API: arrays in, arrays out, for page authors who want the kernels
 // without touching GPU buffers. Every argument is checked before anything is
-// submitted to the GPU.
+// submitted to the GPU. The criteria that need a network and a loss (taylor, snip,
+// synflow, movement) take the layers as one chain: src/engine/criteria-net.ts.
 import { check, checkDim, checkFields, PruneLabError } from './errors.js';
 import { acquireDevice, type AdapterSummary } from './gpu/device.js';
 import { createGpuContext, type GpuContext } from './gpu/context.js';
@@ -10,14 +11,20 @@ import { prepareTopk, type PruneScope } from './kernels/topk.js';
 import { runKernels } from './kernels/kernel.js';
 import { packMask, pruneCount } from './layout/mask.js';
 import { checkNmPattern, checkNmShape } from './layout/nm.js';
-import { Network } from './nn/network.js';
+import { Network, type LayerValues } from './nn/network.js';
 import { planModel } from './nn/spec.js';
 import type { ImageDataset } from './data/dataset.js';
 import { weightCriterion } from './prune/criteria/index.js';
 import type { WeightCriterionName } from './prune/criteria/criterion.js';
 import { selectPerRow } from './prune/criteria/wanda.js';
-import { sparseGptPrune, checkSparseGptOptions, SPARSEGPT_DEFAULTS } from './prune/criteria/sparsegpt.js';
+import { sparseGptPrune, checkSparseGptOptions, SPARSEGPT_DEFAULTS, type SparseGptPruneOptions } from './prune/criteria/sparsegpt.js';
 import { prepareNmMasks } from './prune/nm.js';
+import {
+  checkFiniteArray, checkNetCall, isNetCriterion, netMasks, netScores,
+  type LabeledCalibration, type MovementApiOptions, type NetCall, type Shaped, type SynflowApiOptions, type WeightLayoutName,
+} from './engine/criteria-net.js';
+
+export { NET_CRITERIA, type LabeledCalibration, type MovementApiOptions, type SynflowApiOptions, type WeightLayoutName } from './engine/criteria-net.js';
 
 export interface MagnitudeMaskOptions {
   scope?: PruneScope;
@@ -32,9 +39,6 @@ export interface MagnitudeMasks {
   masks: Uint8Array[];
 }
 
-/** How a layer's weights are laid out: 'in-out' = K×N row-major (the engine's Linear storage), 'out-in' = N×K (PyTorch's Linear weight, a conv's F × C·k·k). */
-export type WeightLayoutName = 'in-out' | 'out-in';
-
 /** A layer for the criterion calls: its weights and shape. A bare Float32Array is a layer of one output. */
 export interface ApiLayer {
   weight: Float32Array;
@@ -46,30 +50,50 @@ export interface ApiLayer {
   layout?: WeightLayoutName;
 }
 
-/** The criteria the array API can score from arrays alone (those needing a loss or a training run need a network: use the lab). */
-export const API_CRITERIA = ['magnitude', 'random', 'lamp', 'wanda'] as const;
+/**
+ * Every weight criterion of the lab. magnitude, random, lamp, wanda and sparsegpt score
+ * each layer on its own; taylor, snip, synflow and movement (NET_CRITERIA) take the
+ * layers as one chain (layer j+1's inputs = layer j's outputs, ReLU between, none after
+ * the last) with a softmax cross-entropy loss (synflow: R = 1ᵀ∏|W|1, data-free).
+ */
+export const API_CRITERIA = ['magnitude', 'random', 'lamp', 'wanda', 'sparsegpt', 'taylor', 'snip', 'synflow', 'movement'] as const;
 export type ApiCriterion = (typeof API_CRITERIA)[number];
+/** The criteria with per-weight scores (sparsegpt chooses its masks block by block while it updates the weights). */
+export type ScoreCriterion = Exclude<ApiCriterion, 'sparsegpt'>;
 
 export interface PruneMasksOptions {
   criterion: ApiCriterion;
-  /** 'global' (one threshold over all layers) or 'local' (one per layer); wanda compares within each output row, so it takes 'local'. Default 'global' ('local' for wanda). */
+  /** 'global' (one threshold over all layers) or 'local' (one per layer); wanda compares within each output row and sparsegpt prunes layer by layer, so they take 'local'. Default 'global' ('local' for wanda and sparsegpt). */
   scope?: PruneScope;
   /** 'weight' (unstructured, default) or 'nm' (with `nm`). */
   granularity?: 'weight' | 'nm';
   /** N kept of every M consecutive inputs of each output (granularity 'nm'; sparsity must then be 1 − n/m). */
   nm?: { n: number; m: number };
-  /** Per layer: its inputs X, row-major (samples × inputs), for wanda. */
-  calibration?: Float32Array[];
+  /**
+   * wanda, sparsegpt: per layer, its inputs X, row-major (samples × inputs).
+   * taylor, snip, movement: the chain's { inputs (n × layers[0].inputs), labels (n), batchSize? }.
+   */
+  calibration?: Float32Array[] | LabeledCalibration;
   /** Current masks (1 = kept), in each layer's layout; pruned weights stay pruned and count. */
   masks?: Uint8Array[];
-  /** Seed of the random criterion (layer j uses seed + j). Default 0. */
+  /** Seed of the random criterion (layer j uses seed + j) and of movement's batch order. Default 0. */
   seed?: number;
+  /** taylor, snip, movement: the chain's biases, biases[j] of layers[j].outputs (default zeros). */
+  biases?: Float32Array[];
+  /** synflow: its rounds. */
+  synflow?: SynflowApiOptions;
+  /** movement (required with it): the fine-tuning run its scores accumulate over. */
+  movement?: MovementApiOptions;
+  /** sparsegpt: columns per block (default 128) and damping λ (default 0.01), as engine.sparsegpt. */
+  sparsegpt?: { blockSize?: number; damp?: number };
 }
 
 export interface ScoresOptions {
-  criterion: ApiCriterion;
-  calibration?: Float32Array[];
+  criterion: ScoreCriterion;
+  calibration?: Float32Array[] | LabeledCalibration;
   seed?: number;
+  biases?: Float32Array[];
+  movement?: MovementApiOptions;
 }
 
 export interface SparseGptOptions {
@@ -104,10 +128,19 @@ export interface Engine {
   /**
    * Masks (1 = kept) by any criterion of API_CRITERIA: exactly round(s·N) pruned per
    * group (global: all layers; local: each layer; wanda: each layer, spread over its
-   * output rows), ties to the lowest index; or N:M groups along each output's inputs.
+   * output rows; sparsegpt: each layer, engine.sparsegpt's masks), ties to the lowest
+   * index (layer order, then K×N element order); or N:M groups along each output's
+   * inputs. taylor, snip, synflow and movement take the layers as one chain (see
+   * API_CRITERIA); synflow prunes in `synflow.iterations` rounds of the exponential
+   * schedule; movement's masks come from its scores after `movement.steps` SGD steps on
+   * a copy (the caller's arrays are never changed).
    */
   pruneMasks(layers: Array<ApiLayer | Float32Array>, sparsity: number, opts: PruneMasksOptions): Promise<Uint8Array[]>;
-  /** Per-weight scores of a criterion (larger = more important), in each layer's layout. */
+  /**
+   * Per-weight scores of a criterion (larger = more important), in each layer's layout:
+   * |w|, a seeded uniform, LAMP's, Wanda's |W_ij|·‖X_j‖₂, taylor |Σ_b w·g_b|, snip
+   * Σ_b |w·g_b|, synflow θ⊙∂R/∂θ (one round), movement S − min S after its steps.
+   */
   scores(layers: Array<ApiLayer | Float32Array>, opts: ScoresOptions): Promise<Float32Array[]>;
   /** SparseGPT on one layer from its inputs X (samples × inputs, row-major): pruned and OBS-updated weights. */
   sparsegpt(layer: ApiLayer, inputs: Float32Array, sparsity: number, opts?: SparseGptOptions): Promise<SparseGptResult>;
@@ -123,18 +156,6 @@ function checkMask(v: unknown, field: string, length: number): asserts v is Uint
   check(v instanceof Uint8Array, field, 'a Uint8Array of 0/1', v);
   check(v.length === length, field, `of length ${length}`, v.length);
   for (let i = 0; i < v.length; i++) check(v[i] === 0 || v[i] === 1, `${field}[${i}]`, '0 or 1', v[i]);
-}
-
-function checkFiniteArray(v: Float32Array, field: string): void {
-  for (let j = 0; j < v.length; j++) check(Number.isFinite(v[j]), `${field}[${j}]`, 'a finite number', v[j]);
-}
-
-interface Shaped {
-  /** K×N (in × out) copy of the weights. */
-  w: Float32Array;
-  K: number;
-  N: number;
-  layout: WeightLayoutName;
 }
 
 /** K×N ↔ N×K. */
@@ -183,8 +204,9 @@ function checkCalibration(v: unknown, layers: readonly Shaped[], field: string, 
   });
 }
 
-function checkCriterion(name: unknown): WeightCriterionName {
-  check((API_CRITERIA as readonly unknown[]).includes(name), 'criterion', `one of ${API_CRITERIA.join(', ')} (sparsegpt: engine.sparsegpt; taylor, snip, synflow, movement need a network and a loss: use the lab)`, name);
+function checkCriterion(name: unknown, method: string): WeightCriterionName {
+  const names = method === 'scores' ? API_CRITERIA.filter((c) => c !== 'sparsegpt') : API_CRITERIA;
+  check((names as readonly unknown[]).includes(name), 'criterion', `one of ${names.join(', ')}${method === 'scores' ? " (sparsegpt has no scores: it picks its masks while it updates the weights; use pruneMasks or engine.sparsegpt)" : ''}`, name);
   try {
     weightCriterion(name as WeightCriterionName);
   } catch {
@@ -261,29 +283,65 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
   interface CriterionCall {
     criterion: WeightCriterionName;
     layers: Shaped[];
+    /** wanda, sparsegpt: each layer's inputs. */
     calibration: Float32Array[] | undefined;
     seed: number;
+    /** taylor, snip, synflow, movement: the chain. */
+    net: NetCall | undefined;
   }
 
-  function checkCriterionCall(layers: unknown, opts: unknown, method: string): CriterionCall {
+  function checkCriterionCall(layers: unknown, opts: unknown, method: 'pruneMasks' | 'scores'): CriterionCall {
     check(typeof opts === 'object' && opts !== null && !Array.isArray(opts), 'opts', `an object { criterion, … } (${method})`, opts);
-    const o = opts as Partial<PruneMasksOptions>;
-    const allowed = method === 'scores' ? ['criterion', 'calibration', 'seed'] : ['criterion', 'scope', 'granularity', 'nm', 'calibration', 'masks', 'seed'];
+    const o = opts as Record<string, unknown>;
+    const allowed = method === 'scores'
+      ? ['criterion', 'calibration', 'seed', 'biases', 'movement']
+      : ['criterion', 'scope', 'granularity', 'nm', 'calibration', 'masks', 'seed', 'biases', 'synflow', 'movement', 'sparsegpt'];
     for (const k of Object.keys(o)) check(allowed.includes(k), k, `not an option of ${method} (${allowed.join(', ')})`, k);
-    const criterion = checkCriterion(o.criterion);
+    const criterion = checkCriterion(o.criterion, method);
     check(Array.isArray(layers) && layers.length > 0, 'layers', 'a non-empty array of layers (Float32Array or { weight, inputs, outputs, layout? })', layers);
     const shaped = (layers as unknown[]).map((l, i) => checkLayer(l, `layers[${i}]`));
     shaped.forEach((l, i) => fits(l.w.length * 4, `layers[${i}]`, 'its weights (length·4 bytes)'));
+    const seed = o.seed ?? 0;
+    check(typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, 'seed', 'an integer in [0, 2³²)', seed);
+    if (isNetCriterion(criterion)) return { criterion, layers: shaped, calibration: undefined, seed, net: checkNetCall(criterion, shaped, o, seed, limits, method) };
+    for (const k of ['biases', 'synflow', 'movement'] as const) check(o[k] === undefined, k, `given only with criterion ${k === 'biases' ? "'taylor', 'snip' or 'movement'" : `'${k}'`}`, 'given');
+    if (criterion !== 'sparsegpt') check(o.sparsegpt === undefined, 'sparsegpt', "given only with criterion 'sparsegpt'", 'given');
     let calibration: Float32Array[] | undefined;
-    if (criterion === 'wanda') {
+    if (criterion === 'wanda' || criterion === 'sparsegpt') {
       calibration = checkCalibration(o.calibration, shaped, 'calibration');
       calibration.forEach((x, i) => fits(Math.min(256 * shaped[i]!.K, x.length) * 4, `calibration[${i}]`, 'a batch of its inputs'));
     } else {
-      check(o.calibration === undefined, 'calibration', "given only with criterion 'wanda' (the others score from the weights)", 'given');
+      check(o.calibration === undefined, 'calibration', "given only with criteria 'wanda', 'sparsegpt' (each layer's inputs) and 'taylor', 'snip', 'movement' (the chain's inputs and labels)", 'given');
     }
-    const seed = o.seed ?? 0;
-    check(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, 'seed', 'an integer in [0, 2³²)', seed);
-    return { criterion, layers: shaped, calibration, seed };
+    return { criterion, layers: shaped, calibration, seed, net: undefined };
+  }
+
+  /** The checked options of SparseGPT on one layer (engine.sparsegpt's, or pruneMasks' opts.sparsegpt): fields `${prefix}blockSize`, `${prefix}damp`. */
+  function checkSparseGpt(o: { blockSize?: unknown; damp?: unknown }, nm: { n: number; m: number } | undefined, ls: readonly Shaped[], prefix: string, layerField: (j: number) => string): SparseGptPruneOptions {
+    const out = { blockSize: o.blockSize ?? SPARSEGPT_DEFAULTS.blockSize, damp: o.damp ?? SPARSEGPT_DEFAULTS.damp, nm } as SparseGptPruneOptions;
+    checkSparseGptOptions(out, ls.map((l) => l.K), prefix, layerField);
+    ls.forEach((l, j) => {
+      fits(l.K * l.K * 4, layerField(j), 'its Hessian (inputs²·4 bytes)');
+      fits(l.w.length * 4, layerField(j), 'its weights (inputs·outputs·4 bytes)');
+    });
+    return out;
+  }
+
+  /** SparseGPT on one checked layer: its pruned, updated K×N weights and mask; a singular H is refused naming `dampField`. */
+  async function sparseGptLayer(l: Shaped, x: Float32Array, sparsity: number, o: SparseGptPruneOptions, prior: Uint8Array | undefined, dampField: string): Promise<LayerValues> {
+    const net = oneLayerNet(l, prior);
+    try {
+      const input = { ctx, net, layers: [0], calibration: inputsAsDataset(x, l.K), batchSize: Math.min(256, x.length / l.K), seed: 0 };
+      try {
+        await sparseGptPrune(input, [sparsity], o);
+      } catch (e) {
+        if (e instanceof PruneLabError && e.field === 'sparsegpt.damp' && dampField !== e.field) throw new PruneLabError('invalid-argument', e.message.replace('sparsegpt.damp', dampField), dampField);
+        throw e;
+      }
+      return (await net.readValues())[0]!;
+    } finally {
+      net.destroy();
+    }
   }
 
   /** Scores each layer on its own one-layer network, then hands nets and score buffers to `then`; releases everything after. */
@@ -387,9 +445,10 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       const granularity = o.granularity ?? 'weight';
       check(granularity === 'weight' || granularity === 'nm', 'granularity', "'weight' or 'nm' (units are pruned, and shrunk, by the lab)", granularity);
       const wandaRows = v.criterion === 'wanda' && granularity === 'weight';
-      const scope = o.scope ?? (wandaRows ? 'local' : 'global');
+      const layerwise = wandaRows || v.criterion === 'sparsegpt';
+      const scope = o.scope ?? (layerwise ? 'local' : 'global');
       check(scope === 'global' || scope === 'local', 'scope', "'global' or 'local'", scope);
-      check(!(wandaRows && scope === 'global'), 'scope', "'local' with criterion 'wanda' (it compares scores within each output row, each layer at the sparsity)", scope);
+      check(!(layerwise && scope === 'global'), 'scope', `'local' with criterion '${v.criterion}' (${v.criterion === 'wanda' ? 'it compares scores within each output row' : 'it prunes layer by layer'}, each layer at the sparsity)`, scope);
       if (granularity === 'nm') {
         checkFields(o.nm as unknown, 'nm', ['n', 'm'], 'invalid-argument');
         checkNmPattern(o.nm as { n: number; m: number }, 'nm');
@@ -398,11 +457,22 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       } else {
         check(o.nm === undefined, 'nm', "given only with granularity 'nm'", 'given');
       }
+      let sgOpts: SparseGptPruneOptions | undefined;
+      if (v.criterion === 'sparsegpt') {
+        if (o.sparsegpt !== undefined) checkFields(o.sparsegpt as unknown, 'sparsegpt', ['blockSize', 'damp'], 'invalid-argument');
+        sgOpts = checkSparseGpt(o.sparsegpt ?? {}, granularity === 'nm' ? o.nm : undefined, v.layers, 'sparsegpt.', (j) => `layers[${j}]`);
+      }
       let prior: Uint8Array[] | undefined;
       if (o.masks !== undefined) {
         check(Array.isArray(o.masks) && o.masks.length === v.layers.length, 'masks', `an array of ${v.layers.length} Uint8Array, one per layer`, o.masks);
         prior = o.masks.map((m, i) => (checkMask(m, `masks[${i}]`, v.layers[i]!.w.length), toInOut(m, v.layers[i]!)));
       }
+      if (sgOpts) {
+        const out: Uint8Array[] = [];
+        for (const [j, l] of v.layers.entries()) out.push(fromInOut((await sparseGptLayer(l, v.calibration![j]!, sparsity, sgOpts, prior?.[j], 'sparsegpt.damp')).mask, l));
+        return out;
+      }
+      if (v.net) return (await netMasks(ctx, v.net, sparsity, scope, granularity === 'nm' ? o.nm : undefined, prior)).map((m, j) => fromInOut(m, v.layers[j]!));
       return withScores(v, prior, async (nets, scoreBufs) => {
         const masks = nets.map((n) => n.layers[0]!.mask);
         if (granularity === 'nm') {
@@ -423,6 +493,7 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
     async scores(layers, opts) {
       alive();
       const v = checkCriterionCall(layers, opts, 'scores');
+      if (v.net) return (await netScores(ctx, v.net)).map((sc, j) => fromInOut(sc, v.layers[j]!));
       return withScores(v, undefined, async (_, scoreBufs) =>
         Promise.all(scoreBufs.map(async (b, j) => fromInOut(new Float32Array(await readBuffer(device!, b, v.layers[j]!.w.length * 4)), v.layers[j]!))));
     },
@@ -432,35 +503,20 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       const [x] = checkCalibration([inputs], [l], 'inputs', true);
       checkSparsityValue(sparsity);
       checkFields(opts as unknown, 'opts', ['blockSize', 'damp', 'nm', 'mask'], 'invalid-argument', '');
-      const o = { blockSize: opts.blockSize ?? SPARSEGPT_DEFAULTS.blockSize, damp: opts.damp ?? SPARSEGPT_DEFAULTS.damp, nm: opts.nm };
-      if (o.nm !== undefined) {
-        checkFields(o.nm as unknown, 'nm', ['n', 'm'], 'invalid-argument');
-        checkNmPattern(o.nm, 'nm');
-        checkNmShape(l.K, o.nm.m, 'layer', 'invalid-argument');
-        checkNmSparsity(sparsity, o.nm);
+      if (opts.nm !== undefined) {
+        checkFields(opts.nm as unknown, 'nm', ['n', 'm'], 'invalid-argument');
+        checkNmPattern(opts.nm, 'nm');
+        checkNmShape(l.K, opts.nm.m, 'layer', 'invalid-argument');
+        checkNmSparsity(sparsity, opts.nm);
       }
-      checkSparseGptOptions(o, [l.K], '', () => 'layer');
+      const o = checkSparseGpt(opts, opts.nm, [l], '', () => 'layer');
       let prior: Uint8Array | undefined;
       if (opts.mask !== undefined) {
         checkMask(opts.mask, 'mask', l.w.length);
         prior = toInOut(opts.mask, l);
       }
-      fits(l.K * l.K * 4, 'layer', "its Hessian (inputs²·4 bytes)");
-      fits(l.w.length * 4, 'layer', 'its weights (inputs·outputs·4 bytes)');
-      const net = oneLayerNet(l, prior);
-      try {
-        const input = { ctx, net, layers: [0], calibration: inputsAsDataset(x!, l.K), batchSize: Math.min(256, x!.length / l.K), seed: 0 };
-        try {
-          await sparseGptPrune(input, [sparsity], o);
-        } catch (e) {
-          if (e instanceof PruneLabError && e.field === 'sparsegpt.damp') throw new PruneLabError('invalid-argument', e.message.replace('sparsegpt.damp', 'damp'), 'damp');
-          throw e;
-        }
-        const [vals] = await net.readValues();
-        return { weight: fromInOut(vals!.w, l), mask: fromInOut(vals!.mask, l) };
-      } finally {
-        net.destroy();
-      }
+      const vals = await sparseGptLayer(l, x!, sparsity, o, prior, 'damp');
+      return { weight: fromInOut(vals.w, l), mask: fromInOut(vals.mask, l) };
     },
     destroy() {
       if (destroyed) return;
