@@ -1,26 +1,29 @@
-// CART: grows a classification tree the way scikit-learn's DecisionTreeClassifier
-// (splitter='best') does, so that its trees, and therefore its pruning paths, are
+// CART: grows a tree the way scikit-learn's DecisionTreeClassifier / Regressor
+// (splitter='best') do, so that its trees, and therefore its pruning paths, are
 // the same: f32 features, midpoint thresholds, values closer than 1e-7 treated as
 // equal, strict-improvement ties (first feature, first threshold wins), depth-first
 // preorder ids, best-first growth for maxLeafNodes with the same heap discipline.
+// What a node's value, impurity and split score are is a SplitRule: the class
+// counts rule lives here, the regression rules in regress-criteria.ts; the growth
+// (stopping rules, scans over presorted columns, partitioning, heap) is shared.
 //
 // Speed comes from presorting: each feature's row order is sorted once, and every
 // split partitions those orders stably, so no node sorts again. A feature found
 // constant in a node is dropped for its whole subtree (as scikit-learn does).
 import { PruneLabError, check } from '../errors.js';
 import type { Rng } from '../rng.js';
-import { checkTreeData } from './data.js';
+import { checkFeatureRows, checkLabels, checkTreeData } from './data.js';
 import { resolveTreeParams, type ResolvedTreeParams, type TreeParams } from './params.js';
-import type { Criterion, DecisionTree, TreeData } from './tree.js';
+import type { Criterion, DecisionTree, FeatureRows, TreeData, TreeTask } from './tree.js';
 
 /** Values closer than this are one value (scikit-learn's FEATURE_THRESHOLD). */
-const FEATURE_THRESHOLD = 1e-7;
+export const FEATURE_THRESHOLD = 1e-7;
 /** Impurities and improvements within this of zero count as zero (double epsilon). */
 const EPSILON = 2.220446049250313e-16;
 
 /** The data transposed to columns and each column's row order, sorted once. */
 export interface Presorted {
-  readonly data: TreeData;
+  readonly data: FeatureRows;
   /** Column-major features: xCol[f·n + i]. */
   readonly xCol: Float32Array;
   /** order[f·n + k] = row with the k-th smallest value of feature f. */
@@ -29,8 +32,9 @@ export interface Presorted {
   readonly varying: Int32Array;
 }
 
-export function presort(data: TreeData): Presorted {
-  checkTreeData(data);
+/** Validates the features and sorts every column once (targets are not looked at). */
+export function presort(data: FeatureRows): Presorted {
+  checkFeatureRows(data);
   const { n, numFeatures: d, x } = data;
   const xCol = new Float32Array(n * d);
   for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) xCol[f * n + i] = x[i * d + f]!;
@@ -116,15 +120,60 @@ export interface FitOptions {
   sampleWeight?: ArrayLike<number>;
   /** Draws the features tried at each split when maxFeatures is set. */
   rng?: Rng;
-  /** Reuse a presort of the same data (forests fit many trees on one presort). */
+  /**
+   * Reuse a presort of the same features (forests fit many trees on one presort;
+   * boosting fits every stage's targets on one): presorted.data.x must be data.x.
+   */
   presorted?: Presorted;
 }
 
-/** Grows a tree on `data`. Every parameter and every row is validated first. */
+/**
+ * What growth needs from a criterion. A rule is stateful: node() starts a node
+ * (rows samples[start, end)) and the scan and improvement calls that follow are
+ * about that node.
+ */
+export interface SplitRule {
+  /** Entries of DecisionTree.value per node. */
+  readonly width: number;
+  /**
+   * Pushes the node's value (width numbers) onto `value` and returns its impurity.
+   * `inherited` is the impurity the parent's split computed for this child (NaN at
+   * the root); a rule may keep it, as scikit-learn does for regression.
+   */
+  node(samples: Int32Array, start: number, end: number, w: Float64Array, weight: number, value: number[], inherited: number): number;
+  /**
+   * Scores every boundary between distinct values of one feature's sorted rows
+   * order[base+start .. base+end) (values vals[…]) by the criterion's proxy; writes a
+   * better one than best[0] into best = [proxy, pos, threshold] and returns whether it did.
+   */
+  scan(order: Int32Array, vals: Float32Array, base: number, start: number, end: number, w: Float64Array, weight: number, minLeaf: number, best: Float64Array): boolean;
+  /**
+   * The improvement of the split at `pos` (rows order[base+start .. base+pos) go left),
+   * used by minImpurityDecrease and best-first growth; sets impurityLeft/Right.
+   */
+  improvement(order: Int32Array, base: number, start: number, pos: number, end: number, w: Float64Array, weight: number, impurity: number, totalWeight: number): number;
+  readonly impurityLeft: number;
+  readonly impurityRight: number;
+}
+
+/** Grows a classification tree on `data`. Every parameter and every row is validated first. */
 export function fitTree(data: TreeData, params: TreeParams = {}, options: FitOptions = {}): DecisionTree {
   const p = resolveTreeParams(params, data.numFeatures);
-  if (options.presorted) check(options.presorted.data === data, 'options.presorted', 'the presort of this same data object');
+  if (options.presorted) checkLabels(data);
   else checkTreeData(data);
+  return growTree(data, p, options, new ClassRule(data.y, data.numClasses, p.criterion as Criterion), 'classification');
+}
+
+/**
+ * The shared part of fitting: sample weights, the presort, the grower. `p` was
+ * resolved and the targets checked by the caller (fitTree, fitRegressor); the
+ * features are checked here (by presort) unless a presort is given.
+ */
+export function growTree(data: FeatureRows, p: ResolvedTreeParams, options: FitOptions, rule: SplitRule, task: TreeTask): DecisionTree {
+  if (options.presorted) {
+    const pre = options.presorted;
+    check(pre.data.x === data.x && pre.data.n === data.n && pre.data.numFeatures === data.numFeatures, 'options.presorted', 'the presort of these same features (data.x)');
+  }
   const w = new Float64Array(data.n);
   if (options.sampleWeight === undefined) {
     w.fill(1);
@@ -144,7 +193,7 @@ export function fitTree(data: TreeData, params: TreeParams = {}, options: FitOpt
     check(options.rng !== undefined, 'options.rng', 'an Rng when maxFeatures is below the number of features');
   }
   const pre = options.presorted ?? presort(data);
-  return new Grower(pre, p, w, options.rng).grow();
+  return new Grower(pre, p, w, options.rng, rule, task).grow();
 }
 
 interface Pending {
@@ -156,15 +205,15 @@ interface Pending {
   pos: number;
   improvement: number;
   childActive: Int32Array;
+  impurityLeft: number;
+  impurityRight: number;
 }
 
 class Grower {
   private readonly n: number;
   private readonly m: number;
   private readonly d: number;
-  private readonly c: number;
   private readonly xCol: Float32Array;
-  private readonly y: Int32Array;
   private readonly w: Float64Array;
   private readonly order: Int32Array;
   /** vals[q] = the feature value of row order[q]: scans read values in sequence, not scattered. */
@@ -174,9 +223,6 @@ class Grower {
   private readonly scratch: Int32Array;
   private readonly scratchVals: Float32Array;
   private readonly isConstant: Uint8Array;
-  private readonly counts: Float64Array;
-  private readonly cntL: Float64Array;
-  private readonly cntR: Float64Array;
   /** A scan's best so far: proxy, position, threshold. */
   private readonly best = new Float64Array(3);
   private readonly totalWeight: number;
@@ -199,13 +245,13 @@ class Grower {
     private readonly p: ResolvedTreeParams,
     w: Float64Array,
     private readonly rng: Rng | undefined,
+    private readonly rule: SplitRule,
+    private readonly task: TreeTask,
   ) {
     const { data } = pre;
     this.n = data.n;
     this.d = data.numFeatures;
-    this.c = data.numClasses;
     this.xCol = pre.xCol;
-    this.y = data.y;
     this.w = w;
     let m = 0;
     let total = 0;
@@ -237,9 +283,6 @@ class Grower {
     this.scratch = new Int32Array(m);
     this.scratchVals = new Float32Array(m);
     this.isConstant = new Uint8Array(this.d);
-    this.counts = new Float64Array(this.c);
-    this.cntL = new Float64Array(this.c);
-    this.cntR = new Float64Array(this.c);
   }
 
   grow(): DecisionTree {
@@ -247,8 +290,9 @@ class Grower {
     else this.growBestFirst(this.p.maxLeafNodes);
     const count = this.left.length;
     return {
+      task: this.task,
       numFeatures: this.d,
-      numClasses: this.c,
+      numClasses: this.rule.width,
       criterion: this.p.criterion,
       nodeCount: count,
       left: Int32Array.from(this.left),
@@ -265,21 +309,21 @@ class Grower {
   }
 
   private growDepthFirst(): void {
-    interface Job { start: number; end: number; depth: number; parent: number; isLeft: boolean; active: Int32Array }
-    const stack: Job[] = [{ start: 0, end: this.m, depth: 0, parent: -1, isLeft: false, active: this.rootActive }];
+    interface Job { start: number; end: number; depth: number; parent: number; isLeft: boolean; active: Int32Array; impurity: number }
+    const stack: Job[] = [{ start: 0, end: this.m, depth: 0, parent: -1, isLeft: false, active: this.rootActive, impurity: NaN }];
     while (stack.length > 0) {
       const j = stack.pop()!;
-      const node = this.makeNode(j.start, j.end, j.depth, j.parent, j.isLeft, j.active);
+      const node = this.makeNode(j.start, j.end, j.depth, j.parent, j.isLeft, j.active, j.impurity);
       if (node.pos >= 0) {
-        stack.push({ start: node.pos, end: j.end, depth: j.depth + 1, parent: node.id, isLeft: false, active: node.childActive });
-        stack.push({ start: j.start, end: node.pos, depth: j.depth + 1, parent: node.id, isLeft: true, active: node.childActive });
+        stack.push({ start: node.pos, end: j.end, depth: j.depth + 1, parent: node.id, isLeft: false, active: node.childActive, impurity: node.impurityRight });
+        stack.push({ start: j.start, end: node.pos, depth: j.depth + 1, parent: node.id, isLeft: true, active: node.childActive, impurity: node.impurityLeft });
       }
     }
   }
 
   private growBestFirst(maxLeafNodes: number): void {
     const heap: Pending[] = [];
-    heapPush(heap, this.makeNode(0, this.m, 0, -1, false, this.rootActive));
+    heapPush(heap, this.makeNode(0, this.m, 0, -1, false, this.rootActive, NaN));
     let splitsLeft = maxLeafNodes - 1;
     while (heap.length > 0) {
       const r = heapPop(heap);
@@ -288,8 +332,8 @@ class Grower {
         continue;
       }
       splitsLeft--;
-      heapPush(heap, this.makeNode(r.start, r.pos, r.depth + 1, r.id, true, r.childActive));
-      heapPush(heap, this.makeNode(r.pos, r.end, r.depth + 1, r.id, false, r.childActive));
+      heapPush(heap, this.makeNode(r.start, r.pos, r.depth + 1, r.id, true, r.childActive, r.impurityLeft));
+      heapPush(heap, this.makeNode(r.pos, r.end, r.depth + 1, r.id, false, r.childActive, r.impurityRight));
     }
   }
 
@@ -301,21 +345,16 @@ class Grower {
   }
 
   /** Adds the node for rows [start, end), finds its split and partitions it; pos = -1 if it stays a leaf. */
-  private makeNode(start: number, end: number, depth: number, parent: number, isLeft: boolean, active: Int32Array): Pending {
-    const { c, p } = this;
+  private makeNode(start: number, end: number, depth: number, parent: number, isLeft: boolean, active: Int32Array, inherited: number): Pending {
+    const { p, rule } = this;
     const id = this.left.length;
     if (parent >= 0) {
       if (isLeft) this.left[parent] = id;
       else this.right[parent] = id;
     }
-    const counts = this.counts.fill(0);
     let weight = 0;
-    for (let k = start; k < end; k++) {
-      const i = this.samples[k]!;
-      counts[this.y[i]!] += this.w[i]!;
-      weight += this.w[i]!;
-    }
-    const nodeImpurity = impurityOf(p.criterion, counts, 0, c, weight);
+    for (let k = start; k < end; k++) weight += this.w[this.samples[k]!]!;
+    const nodeImpurity = rule.node(this.samples, start, end, this.w, weight, this.value, inherited);
     this.left.push(-1);
     this.right.push(-1);
     this.parent.push(parent);
@@ -324,10 +363,9 @@ class Grower {
     this.impurity.push(nodeImpurity);
     this.nSamples.push(end - start);
     this.weighted.push(weight);
-    for (let k = 0; k < c; k++) this.value.push(counts[k]!);
     this.depth.push(depth);
 
-    const leaf: Pending = { id, start, end, depth, pos: -1, improvement: 0, childActive: active };
+    const leaf: Pending = { id, start, end, depth, pos: -1, improvement: 0, childActive: active, impurityLeft: 0, impurityRight: 0 };
     const n = end - start;
     if (depth >= p.maxDepth || n < p.minSamplesSplit || n < 2 * p.minSamplesLeaf || nodeImpurity <= EPSILON) return leaf;
 
@@ -336,29 +374,16 @@ class Grower {
       this.clearConstants(active);
       return leaf;
     }
-    // Children's impurities from the chosen boundary, then the weighted decrease.
-    const cntL = this.cntL.fill(0);
-    let wL = 0;
-    const base = split.feature * this.m;
-    for (let k = start; k < split.pos; k++) {
-      const i = this.order[base + k]!;
-      cntL[this.y[i]!] += this.w[i]!;
-      wL += this.w[i]!;
-    }
-    const cntR = this.cntR;
-    for (let k = 0; k < c; k++) cntR[k] = counts[k]! - cntL[k]!;
-    const wR = weight - wL;
-    const impL = impurityOf(p.criterion, cntL, 0, c, wL);
-    const impR = impurityOf(p.criterion, cntR, 0, c, wR);
-    const improvement = (weight / this.totalWeight) * (nodeImpurity - (wR / weight) * impR - (wL / weight) * impL);
+    const improvement = rule.improvement(this.order, split.feature * this.m, start, split.pos, end, this.w, weight, nodeImpurity, this.totalWeight);
     if (improvement + EPSILON < p.minImpurityDecrease) {
       this.clearConstants(active);
       return leaf;
     }
     this.feature[id] = split.feature;
     this.threshold[id] = split.threshold;
+    const { impurityLeft, impurityRight } = rule;
     const childActive = this.partition(start, end, split.feature, split.pos, active);
-    return { id, start, end, depth, pos: split.pos, improvement, childActive };
+    return { id, start, end, depth, pos: split.pos, improvement, childActive, impurityLeft, impurityRight };
   }
 
   private clearConstants(active: Int32Array): void {
@@ -367,14 +392,8 @@ class Grower {
 
   /** The best (feature, boundary) by scikit-learn's proxy improvement; pos = -1 if none is allowed. */
   private findSplit(start: number, end: number, active: Int32Array, weight: number): { feature: number; pos: number; threshold: number } {
-    const { c, m, p, vals, y, w, order } = this;
+    const { m, p, vals, w, order, rule } = this;
     const minLeaf = p.minSamplesLeaf;
-    const gini = p.criterion === 'gini';
-    const counts = this.counts;
-    const cntL = this.cntL;
-    const cntR = this.cntR;
-    let sqTotal = 0;
-    for (let k = 0; k < c; k++) sqTotal += counts[k]! * counts[k]!;
     const best = this.best;
     let bestProxy = -Infinity;
     let bestFeature = -1;
@@ -399,10 +418,7 @@ class Grower {
       }
       visited++;
       best[0] = bestProxy;
-      const found = gini
-        ? scanGini(order, vals, base, start, end, y, w, counts, cntL, cntR, c, weight, sqTotal, minLeaf, best)
-        : scanEntropy(order, vals, base, start, end, y, w, counts, cntL, cntR, c, weight, minLeaf, best);
-      if (found) {
+      if (rule.scan(order, vals, base, start, end, w, weight, minLeaf, best)) {
         bestProxy = best[0]!;
         bestFeature = f;
         bestPos = best[1]!;
@@ -433,6 +449,69 @@ class Grower {
     }
     return childActive;
   }
+}
+
+/** Classification: weighted class counts, Gini or entropy (bits). */
+class ClassRule implements SplitRule {
+  private readonly counts: Float64Array;
+  private readonly cntL: Float64Array;
+  private readonly cntR: Float64Array;
+  private sqTotal = 0;
+  impurityLeft = 0;
+  impurityRight = 0;
+
+  constructor(private readonly y: Int32Array, readonly width: number, private readonly criterion: Criterion) {
+    this.counts = new Float64Array(width);
+    this.cntL = new Float64Array(width);
+    this.cntR = new Float64Array(width);
+  }
+
+  node(samples: Int32Array, start: number, end: number, w: Float64Array, weight: number, value: number[]): number {
+    const { counts, width: c, y } = this;
+    counts.fill(0);
+    for (let k = start; k < end; k++) {
+      const i = samples[k]!;
+      counts[y[i]!] += w[i]!;
+    }
+    let sq = 0;
+    for (let k = 0; k < c; k++) {
+      sq += counts[k]! * counts[k]!;
+      value.push(counts[k]!);
+    }
+    this.sqTotal = sq;
+    return impurityOf(this.criterion, counts, 0, c, weight);
+  }
+
+  scan(order: Int32Array, vals: Float32Array, base: number, start: number, end: number, w: Float64Array, weight: number, minLeaf: number, best: Float64Array): boolean {
+    const { y, counts, cntL, cntR, width: c } = this;
+    return this.criterion === 'gini'
+      ? scanGini(order, vals, base, start, end, y, w, counts, cntL, cntR, c, weight, this.sqTotal, minLeaf, best)
+      : scanEntropy(order, vals, base, start, end, y, w, counts, cntL, cntR, c, weight, minLeaf, best);
+  }
+
+  improvement(order: Int32Array, base: number, start: number, pos: number, _end: number, w: Float64Array, weight: number, impurity: number, totalWeight: number): number {
+    const { y, counts, cntL, cntR, width: c } = this;
+    cntL.fill(0);
+    let wL = 0;
+    for (let k = start; k < pos; k++) {
+      const i = order[base + k]!;
+      cntL[y[i]!] += w[i]!;
+      wL += w[i]!;
+    }
+    for (let k = 0; k < c; k++) cntR[k] = counts[k]! - cntL[k]!;
+    this.impurityLeft = impurityOf(this.criterion, cntL, 0, c, wL);
+    this.impurityRight = impurityOf(this.criterion, cntR, 0, c, weight - wL);
+    return weightedDecrease(weight, wL, impurity, this.impurityLeft, this.impurityRight, totalWeight);
+  }
+}
+
+/**
+ * scikit-learn's Criterion.impurity_improvement: N_t/N · (impurity − N_tR/N_t · impurity_R
+ * − N_tL/N_t · impurity_L), weights in place of counts.
+ */
+export function weightedDecrease(weight: number, wL: number, impurity: number, impL: number, impR: number, totalWeight: number): number {
+  const wR = weight - wL;
+  return (weight / totalWeight) * (impurity - (wR / weight) * impR - (wL / weight) * impL);
 }
 
 /** Moves the rows of arr[from, to) that go left to the front, keeping order on both sides; vals move along. */
@@ -559,7 +638,7 @@ function scanEntropy(
 }
 
 /** scikit-learn's threshold: the sum of halves (no overflow), or the lower value if that rounds up to the upper. */
-function midpoint(lo: number, hi: number): number {
+export function midpoint(lo: number, hi: number): number {
   const t = lo / 2 + hi / 2;
   return t === hi || !Number.isFinite(t) ? lo : t;
 }

@@ -1,7 +1,7 @@
 // Growth (pre-pruning) parameters of CART, with scikit-learn's names, defaults and
 // meanings, and their validation: every field is checked before anything is fitted.
 import { check, PruneLabError } from '../errors.js';
-import type { Criterion } from './tree.js';
+import type { Criterion, RegressionCriterion, TreeTask } from './tree.js';
 
 export interface TreeParams {
   /** Split quality: Gini impurity or entropy (bits). Default 'gini'. */
@@ -24,8 +24,18 @@ export interface TreeParams {
   maxFeatures?: number | null;
 }
 
+/** The same parameters for a regression tree (scikit-learn's DecisionTreeRegressor); criterion default 'squared_error'. */
+export interface RegressorParams extends Omit<TreeParams, 'criterion'> {
+  /**
+   * squared_error: weighted variance, node value the weighted mean; friedman_mse: the same
+   * impurity and value, splits chosen by Friedman's improvement; absolute_error: mean
+   * absolute deviation from the weighted median, node value that median.
+   */
+  criterion?: RegressionCriterion;
+}
+
 export interface ResolvedTreeParams {
-  criterion: Criterion;
+  criterion: Criterion | RegressionCriterion;
   maxDepth: number;
   minSamplesSplit: number;
   minSamplesLeaf: number;
@@ -35,6 +45,7 @@ export interface ResolvedTreeParams {
 }
 
 export const CRITERIA: readonly Criterion[] = ['gini', 'entropy'];
+export const REGRESSION_CRITERIA: readonly RegressionCriterion[] = ['squared_error', 'friedman_mse', 'absolute_error'];
 
 const KEYS = ['criterion', 'maxDepth', 'minSamplesSplit', 'minSamplesLeaf', 'minImpurityDecrease', 'maxLeafNodes', 'maxFeatures'];
 
@@ -46,14 +57,18 @@ function intAtLeast(v: unknown, lo: number, field: string, nullable: boolean): v
   check(ok || (nullable && v === null), field, `an integer ≥ ${lo}${nullable ? ' or null (unlimited)' : ''}`, v);
 }
 
-/** Fills defaults and validates; throws PruneLabError naming the first bad field. */
-export function resolveTreeParams(p: TreeParams = {}, numFeatures?: number): ResolvedTreeParams {
+/**
+ * Fills defaults and validates; throws PruneLabError naming the first bad field.
+ * `task` picks the criteria allowed and the default (gini, or squared_error).
+ */
+export function resolveTreeParams(p: TreeParams | RegressorParams = {}, numFeatures?: number, task: TreeTask = 'classification'): ResolvedTreeParams {
   check(typeof p === 'object' && p !== null, 'params', 'an object', p);
   for (const k of Object.keys(p)) {
     if (!KEYS.includes(k)) throw new PruneLabError('invalid-argument', `params.${k} is not a tree parameter; allowed: ${KEYS.join(', ')}`, k);
   }
-  const criterion = p.criterion ?? 'gini';
-  check(CRITERIA.includes(criterion), 'criterion', `one of ${CRITERIA.join(', ')}`, criterion);
+  const allowed: readonly string[] = task === 'regression' ? REGRESSION_CRITERIA : CRITERIA;
+  const criterion = p.criterion ?? (task === 'regression' ? 'squared_error' : 'gini');
+  check(allowed.includes(criterion), 'criterion', `one of ${allowed.join(', ')}${task === 'regression' ? ' (regression)' : ''}`, criterion);
   if (p.maxDepth !== undefined) intAtLeast(p.maxDepth, 1, 'maxDepth', true);
   if (p.minSamplesSplit !== undefined) intAtLeast(p.minSamplesSplit, 2, 'minSamplesSplit', false);
   if (p.minSamplesLeaf !== undefined) intAtLeast(p.minSamplesLeaf, 1, 'minSamplesLeaf', false);

@@ -3,13 +3,20 @@
 // prediction, size, and copying a tree with some internal nodes cut to leaves.
 import { check } from '../errors.js';
 
+/** Classification criteria. */
 export type Criterion = 'gini' | 'entropy';
+/** Regression criteria, as scikit-learn's DecisionTreeRegressor. */
+export type RegressionCriterion = 'squared_error' | 'friedman_mse' | 'absolute_error';
+export type TreeTask = 'classification' | 'regression';
 
 /** Node ids are preorder for depth-first growth (left before right), as in scikit-learn. */
 export interface DecisionTree {
+  /** What `value` holds: weighted class counts (classification) or the node's prediction (regression). */
+  readonly task: TreeTask;
   readonly numFeatures: number;
+  /** Entries of `value` per node: the classes, or 1 for a regression tree. */
   readonly numClasses: number;
-  readonly criterion: Criterion;
+  readonly criterion: Criterion | RegressionCriterion;
   readonly nodeCount: number;
   /** Child ids; -1 for a leaf (both). */
   readonly left: Int32Array;
@@ -19,22 +26,31 @@ export interface DecisionTree {
   /** Split feature, -1 at leaves. A sample goes left when x[feature] ≤ threshold. */
   readonly feature: Int32Array;
   readonly threshold: Float64Array;
-  /** Node impurity under `criterion` (entropy in bits). */
+  /** Node impurity under `criterion` (entropy in bits; weighted variance for squared_error and friedman_mse; mean absolute deviation from the median for absolute_error). */
   readonly impurity: Float64Array;
   readonly nSamples: Int32Array;
   readonly weightedNSamples: Float64Array;
-  /** Weighted class counts, nodeCount × numClasses, row-major. */
+  /** Weighted class counts, nodeCount × numClasses, row-major; for regression one value per node: the weighted mean (median for absolute_error). */
   readonly value: Float64Array;
   readonly depth: Int32Array;
 }
 
-/** Rows of features, row-major n × numFeatures, with class indices. */
-export interface TreeData {
+/** Rows of features, row-major n × numFeatures (f32, as scikit-learn stores them). */
+export interface FeatureRows {
   readonly x: Float32Array;
-  readonly y: Int32Array;
   readonly n: number;
   readonly numFeatures: number;
+}
+
+/** Rows of features with class indices. */
+export interface TreeData extends FeatureRows {
+  readonly y: Int32Array;
   readonly numClasses: number;
+}
+
+/** Rows of features with real targets (f64, as scikit-learn's y). */
+export interface RegressionData extends FeatureRows {
+  readonly y: Float64Array;
 }
 
 /** A cut mask: cut[node] = 1 turns that internal node into a leaf (its subtree is pruned). */
@@ -75,16 +91,32 @@ function checkRows(tree: DecisionTree, x: ArrayLike<number>, cut?: Cut): number 
   return x.length / tree.numFeatures;
 }
 
+/** Refuses a regression tree where a class is needed (and the reverse), naming `field`. */
+export function checkTask(tree: DecisionTree, task: TreeTask, field = 'tree'): void {
+  check(tree.task === task, field, `a ${task} tree${task === 'regression' ? ' (fitRegressor)' : ' (fitTree)'}`, tree.task);
+}
+
 /** Predicted class of every row (x row-major, numFeatures columns). */
 export function predict(tree: DecisionTree, x: ArrayLike<number>, cut?: Cut): Int32Array {
+  checkTask(tree, 'classification');
   const n = checkRows(tree, x, cut);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = nodeClass(tree, leafOf(tree, x, i, cut));
   return out;
 }
 
+/** The regression tree's prediction for every row: its leaf's value (mean, or median for absolute_error). */
+export function predictValues(tree: DecisionTree, x: ArrayLike<number>, cut?: Cut): Float64Array {
+  checkTask(tree, 'regression');
+  const n = checkRows(tree, x, cut);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = tree.value[leafOf(tree, x, i, cut)]!;
+  return out;
+}
+
 /** Class probabilities (leaf class weights normalised), n × numClasses row-major. */
 export function predictProba(tree: DecisionTree, x: ArrayLike<number>, cut?: Cut): Float64Array {
+  checkTask(tree, 'classification');
   const n = checkRows(tree, x, cut);
   const c = tree.numClasses;
   const out = new Float64Array(n * c);
@@ -141,6 +173,7 @@ export function applyCut(tree: DecisionTree, cut: Cut): DecisionTree {
   const newId = new Int32Array(tree.nodeCount).fill(-1);
   order.forEach((old, i) => (newId[old] = i));
   const out = {
+    task: tree.task,
     numFeatures: tree.numFeatures,
     numClasses: c,
     criterion: tree.criterion,
