@@ -27,3 +27,4 @@ export type ISparseTensorProto = proto.onnx.ISparseTensorProto;
 export type INodeProto = proto.onnx.INodeProto;
 export type IAttributeProto = proto.onnx.IAttributeProto;
 export type AttributeType = proto.onnx.AttributeProto.AttributeType;
+export type IModelProto = proto.onnx.IModelProto;

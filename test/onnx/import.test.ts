@@ -1,0 +1,288 @@
+// ONNX import against PyTorch's own exporter: each committed fixture (torch 1.13
+// torch.onnx.export, opsets 11 and 17) is imported and run through our GPU forward
+// pass, and the logits must equal the exporter's within 1e-4 (max abs), with the same
+// predicted classes. Small graphs written here check each operator's mapping to our
+// layout exactly (CPU), and every malformed or unsupported file gets its named
+// PruneLabError('invalid-data').
+import { expect } from '@esm-bundle/chai';
+import { importOnnx, SUPPORTED_OPS, type OnnxImport } from '../../src/onnx/import.js';
+import { onnx } from '../../src/onnx/proto.js';
+import { planModel } from '../../src/nn/spec.js';
+import { Network } from '../../src/nn/network.js';
+import { Executor } from '../../src/nn/executor.js';
+import { networkRef } from '../../src/ref/network.js';
+import { gpu, readF32 } from '../helpers/gpu.js';
+import { expectRefused } from '../data/helpers.js';
+import { expectArgError, refusal } from '../helpers/errors.js';
+import { FIXTURES, buildModel, encode, fixture, floats, int64s, modelObject, node, tinyCnn, tinyMlp, weights, type GraphParts } from './build.js';
+
+/** Max abs difference on logits between our forward pass and the exporter's outputs. */
+const ATOL = 1e-4;
+
+async function gpuLogits(r: OnnxImport, input: Float32Array, rows: number): Promise<Float32Array> {
+  const ctx = await gpu();
+  const plan = planModel(r.spec);
+  const net = Network.create(ctx, plan, { values: r.values });
+  const ex = await Executor.create(net, rows, 'infer');
+  try {
+    ex.writeBatch(input, new Uint32Array(rows), rows);
+    const enc = ctx.device.createCommandEncoder({ label: 'onnx import test forward' });
+    const pass = enc.beginComputePass({ label: 'onnx import test forward' });
+    ex.encodeForward(pass);
+    pass.end();
+    ctx.device.queue.submit([enc.finish()]);
+    return await readF32(ctx, ex.logits, rows * plan.classes);
+  } finally {
+    ex.destroy();
+    net.destroy();
+  }
+}
+
+function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).to.equal(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+function argmaxRows(x: ArrayLike<number>, C: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < x.length / C; r++) {
+    let best = 0;
+    for (let c = 1; c < C; c++) if (x[r * C + c]! > x[r * C + best]!) best = c;
+    out.push(best);
+  }
+  return out;
+}
+
+function logSoftmax(x: ArrayLike<number>, C: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < x.length / C; r++) {
+    const row = Array.from({ length: C }, (_, c) => x[r * C + c]!);
+    const m = Math.max(...row);
+    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+    out.push(...row.map((v) => v - lse));
+  }
+  return out;
+}
+
+const refuse = (bytes: Uint8Array, field: string, message: RegExp) => expectRefused(() => importOnnx(bytes), 'invalid-data', field, message);
+
+describe('ONNX import: PyTorch fixtures through our GPU forward pass', () => {
+  for (const name of FIXTURES) {
+    it(`${name}: logits equal the exporter's within ${ATOL}, same classes`, async () => {
+      const { bytes, meta } = await fixture(name);
+      const r = importOnnx(bytes);
+      expect(r.opset).to.equal(meta.opset);
+      expect(r.producer).to.match(/^pytorch/);
+      const plan = planModel(r.spec);
+      const C = plan.classes;
+      const x = Float32Array.from(meta.input);
+      const ours = await gpuLogits(r, x, meta.rows);
+      const diff = maxAbs(ours, meta.logits);
+      expect(diff, `max abs ${diff}`).to.be.at.most(ATOL);
+      expect(argmaxRows(ours, C)).to.deep.equal(argmaxRows(meta.logits, C));
+      // The CPU oracle of the whole network agrees too (so the GPU is not the only witness).
+      expect(maxAbs(networkRef(plan, r.values, x, new Uint32Array(meta.rows), meta.rows).logits, meta.logits)).to.be.at.most(ATOL);
+      if (meta.ops.includes('LogSoftmax')) {
+        expect(r.notes).to.deep.include({ node: '/LogSoftmax', op: 'LogSoftmax', action: 'stripped' });
+        expect(maxAbs(logSoftmax(ours, C), meta.output)).to.be.at.most(ATOL);
+      }
+    });
+  }
+
+  it('maps each fixture onto the layers it holds, and lists what was folded, dropped and stripped', async () => {
+    const mlp = importOnnx((await fixture('mlp-opset17')).bytes);
+    expect(mlp.spec.input).to.deep.equal({ C: 1, H: 1, W: 20 });
+    expect(mlp.input.layout).to.equal('flat');
+    expect(mlp.spec.layers.map((l) => l.type)).to.deep.equal(['linear', 'relu', 'linear', 'relu', 'linear']);
+    expect(mlp.layers.map((l) => [l.name, l.weight])).to.deep.equal([['fc1', 'fc1.weight'], ['fc2', 'fc2.weight'], ['fc3', 'fc3.weight']]);
+    const cnn = importOnnx((await fixture('cnn-reshape-opset11')).bytes);
+    expect(cnn.spec.input).to.deep.equal({ C: 1, H: 12, W: 12 });
+    expect(cnn.spec.layers).to.deep.equal([
+      { type: 'conv2d', filters: 4, kernel: 3, padding: 'same' }, { type: 'relu' }, { type: 'maxpool2d', size: 2 },
+      { type: 'conv2d', filters: 6, kernel: 3, padding: 'valid' }, { type: 'relu' }, { type: 'maxpool2d', size: 2 },
+      { type: 'flatten' }, { type: 'linear', units: 16 }, { type: 'relu' }, { type: 'linear', units: 10 },
+    ]);
+    expect(cnn.notes).to.deep.equal([]);
+    const bn = importOnnx((await fixture('bn-opset17')).bytes);
+    expect(bn.notes.map((n) => [n.op, n.action, n.into ?? ''])).to.deep.equal([
+      ['BatchNormalization', 'folded', '/c1/Conv'], ['Dropout', 'dropped', ''], ['Identity', 'dropped', ''], ['BatchNormalization', 'folded', '/fc1/Gemm'],
+    ]);
+    // Dense fixtures have no exact zeros: every weight kept.
+    for (const v of [...mlp.values, ...cnn.values, ...bn.values]) expect(v.mask.every((m) => m === 1)).to.equal(true);
+  });
+});
+
+describe('ONNX import: operators onto our layout (CPU, exact)', () => {
+  it('Gemm transB = 1 (N×K) becomes our K×N; transB = 0 with alpha and beta is scaled', () => {
+    const r = importOnnx(buildModel(tinyMlp(6, 5, 3)));
+    const w1 = weights(30, 1);
+    for (let k = 0; k < 6; k++) for (let n = 0; n < 5; n++) expect(r.values[0]!.w[k * 5 + n]).to.equal(w1[n * 6 + k]);
+    expect(Array.from(r.values[0]!.b)).to.deep.equal(Array.from(weights(5, 2)));
+    const p = tinyMlp(6, 5, 3);
+    p.nodes[0] = node('Gemm', ['x', 'w1', 'b1'], ['h'], 'fc1', { alpha: { float: 2 }, beta: { float: 0.5 } });
+    p.initializers![0] = floats('w1', [6, 5], w1);
+    const s = importOnnx(buildModel(p));
+    expect(Array.from(s.values[0]!.w)).to.deep.equal(Array.from(w1, (v) => Math.fround(2 * v)));
+    expect(Array.from(s.values[0]!.b)).to.deep.equal(Array.from(weights(5, 2), (v) => Math.fround(0.5 * v)));
+  });
+
+  it('MatMul followed by Add is one linear layer with that bias; a bias [1, N] broadcasts', () => {
+    const p = tinyMlp(4, 3, 2);
+    p.nodes.splice(0, 1, node('MatMul', ['x', 'w1'], ['m'], 'mm1'), node('Add', ['b1', 'm'], ['h'], 'add1'));
+    p.initializers![0] = floats('w1', [4, 3], weights(12, 9));
+    p.initializers![1] = floats('b1', [1, 3], [0.25, -0.5, 1]);
+    const r = importOnnx(buildModel(p));
+    expect(r.spec.layers.map((l) => l.type)).to.deep.equal(['linear', 'relu', 'linear']);
+    expect(Array.from(r.values[0]!.w)).to.deep.equal(Array.from(weights(12, 9)));
+    expect(Array.from(r.values[0]!.b)).to.deep.equal([0.25, -0.5, 1]);
+    expect(r.notes).to.deep.equal([{ node: 'add1', op: 'Add', action: 'folded', into: 'mm1' }]);
+  });
+
+  it('Conv pads and auto_pad: (k−1)/2 and SAME_* read as same, 0 and VALID as valid', () => {
+    const padding = (attrs: Record<string, number[] | string>) => {
+      const p = tinyCnn();
+      p.nodes[0] = node('Conv', ['x', 'cw', 'cb'], ['c'], 'conv1', attrs);
+      const valid = Object.values(attrs).includes('VALID') || (Array.isArray(attrs.pads) && attrs.pads.every((v) => v === 0));
+      if (valid) p.initializers![2] = floats('w', [3, 8], weights(24, 7)); // 2×4×4 → pool → 2×2×2
+      const l = importOnnx(buildModel(p)).spec.layers[0]!;
+      return l.type === 'conv2d' ? l.padding : undefined;
+    };
+    expect(padding({ pads: [1, 1, 1, 1] })).to.equal('same');
+    expect(padding({ auto_pad: 'SAME_UPPER' })).to.equal('same');
+    expect(padding({ auto_pad: 'SAME_LOWER' })).to.equal('same');
+    expect(padding({ auto_pad: 'VALID' })).to.equal('valid');
+    expect(padding({ pads: [0, 0, 0, 0] })).to.equal('valid');
+  });
+
+  it('nodes and Constant nodes in any order; raw_data, float_data, DOUBLE and FLOAT16 give the same weights', () => {
+    const p = tinyCnn();
+    const reshape = [node('Reshape', ['p', 'shape'], ['f'], 'reshape1'), node('Constant', [], ['shape'], 'const1')];
+    reshape[1]!.attribute = [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: int64s('', [-1, 18]) }];
+    p.nodes.splice(3, 1, ...reshape);
+    p.nodes.reverse();
+    p.initializers = p.initializers!.map((t) => floats(t.name!, t.dims as number[], t.floatData!, true));
+    const raw = importOnnx(buildModel(p));
+    const plain = importOnnx(buildModel(tinyCnn()));
+    expect(raw.spec).to.deep.equal(plain.spec);
+    raw.values.forEach((v, i) => expect(Array.from(v.w)).to.deep.equal(Array.from(plain.values[i]!.w)));
+    const q = tinyCnn();
+    const cw = q.initializers![0]!;
+    q.initializers![0] = { name: 'cw', dims: cw.dims, dataType: onnx.TensorProto.DataType.DOUBLE, doubleData: cw.floatData };
+    expect(Array.from(importOnnx(buildModel(q)).values[0]!.w)).to.deep.equal(Array.from(plain.values[0]!.w));
+    // FLOAT16: 1.5 = 0x3e00, -2 = 0xc000, 2^-24 = 0x0001 (subnormal); in int32_data.
+    const h = tinyMlp(2, 1, 2);
+    h.initializers![0] = { name: 'w1', dims: [1, 2], dataType: onnx.TensorProto.DataType.FLOAT16, int32Data: [0x3e00, 0xc000] };
+    h.initializers![2] = { name: 'w2', dims: [2, 1], dataType: onnx.TensorProto.DataType.FLOAT16, int32Data: [0x0001, 0x3c00] };
+    const hv = importOnnx(buildModel(h)).values;
+    expect(Array.from(hv[0]!.w)).to.deep.equal([1.5, -2]);
+    expect(Array.from(hv[1]!.w)).to.deep.equal([Math.fround(2 ** -24), 1]);
+  });
+
+  it('masks: exact zeros are pruned (masks: "none" keeps all); a sparse_initializer keeps what it lists', () => {
+    const p = tinyMlp(3, 2, 2);
+    const w1 = [0, 1, 2, 0, 0, 3]; // N×K = 2×3
+    p.initializers![0] = floats('w1', [2, 3], w1);
+    expect(Array.from(importOnnx(buildModel(p)).values[0]!.mask)).to.deep.equal([0, 0, 1, 0, 1, 1]); // K×N
+    expect(Array.from(importOnnx(buildModel(p), { masks: 'none' }).values[0]!.mask)).to.deep.equal([1, 1, 1, 1, 1, 1]);
+    const s = tinyMlp(3, 2, 2);
+    s.initializers!.splice(0, 1);
+    // Listed: (0,1) = 1, (1,2) = 3, and (0,0) = 0 (an explicit zero, kept).
+    s.sparse = [{ dims: [2, 3], values: floats('w1', [3], [1, 3, 0]), indices: { name: 'w1_idx', dims: [3], dataType: onnx.TensorProto.DataType.INT64, int64Data: [1, 5, 0] } }];
+    const sv = importOnnx(buildModel(s)).values[0]!;
+    expect(Array.from(sv.w)).to.deep.equal([0, 0, 1, 0, 0, 3]);
+    expect(Array.from(sv.mask)).to.deep.equal([1, 0, 1, 0, 0, 1]);
+  });
+});
+
+describe('ONNX import: refusals name the node or tensor', () => {
+  it('an operator it does not read: names the node, its op type and the supported list', () => {
+    const p = tinyMlp();
+    p.nodes[1] = node('Sigmoid', ['h'], ['r'], 'act1');
+    refuse(buildModel(p), 'act1', new RegExp(`op type Sigmoid.*supported: ${SUPPORTED_OPS.join(', ')}`));
+    const q = tinyCnn();
+    q.nodes[2] = node('AveragePool', ['r'], ['p'], 'pool1', { kernel_shape: [2, 2], strides: [2, 2] });
+    refuse(buildModel(q), 'pool1', /AveragePool/);
+  });
+
+  it('Conv and MaxPool attributes outside what our layers compute', () => {
+    const conv = (attrs: Record<string, number | number[] | string>, re: RegExp) => {
+      const p = tinyCnn();
+      p.nodes[0] = node('Conv', ['x', 'cw', 'cb'], ['c'], 'conv1', attrs);
+      refuse(buildModel(p), 'conv1', re);
+    };
+    conv({ strides: [2, 2] }, /strides \[2, 2\].*stride 1 only/);
+    conv({ pads: [1, 1, 0, 0] }, /pads \[1, 1, 0, 0\]/);
+    conv({ dilations: [2, 2] }, /dilations/);
+    conv({ group: 2 }, /group = 2/);
+    conv({ foo: 1 }, /attribute 'foo'/);
+    const p = tinyCnn();
+    p.nodes[2] = node('MaxPool', ['r'], ['p'], 'pool1', { kernel_shape: [3, 3], strides: [2, 2] });
+    refuse(buildModel(p), 'pool1', /stride = kernel/);
+  });
+
+  it('truncated, garbage and empty bytes', async () => {
+    const { bytes } = await fixture('cnn-opset17');
+    for (const b of [bytes.slice(0, 1), bytes.slice(0, 7), bytes.slice(0, 100), bytes.slice(0, bytes.length - 3), new Uint8Array(0), Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 255)]) {
+      const e = await refusal(() => importOnnx(b));
+      expect(e.code, e.message).to.equal('invalid-data');
+      expect(e.message).to.match(/^onnx: /);
+      expect(e.field).to.be.a('string').and.not.equal('');
+    }
+    refuse(bytes.slice(0, 7), 'bytes', /could not be decoded/);
+    await expectArgError(() => importOnnx('model.onnx' as unknown as Uint8Array), 'bytes');
+  });
+
+  it('tensors: a size that does not match the dims, raw_data with float_data, a data type it does not read, NaN', () => {
+    const sized = tinyMlp();
+    sized.initializers![0] = floats('w1', [5, 6], weights(29, 1));
+    refuse(buildModel(sized), 'w1', /dims \[5, 6\] \(30 values\).*29/);
+    const both = tinyMlp();
+    both.initializers![0] = { ...floats('w1', [5, 6], weights(30, 1), true), floatData: Array.from(weights(30, 1)) };
+    refuse(buildModel(both), 'w1', /both raw_data and float_data/);
+    const int8 = tinyMlp();
+    int8.initializers![0] = { name: 'w1', dims: [5, 6], dataType: onnx.TensorProto.DataType.INT8, rawData: new Uint8Array(30) };
+    refuse(buildModel(int8), 'w1', /data type INT8/);
+    const nan = tinyMlp();
+    nan.initializers![1] = floats('b1', [5], [0, 1, NaN, 0, 0]);
+    refuse(buildModel(nan), 'b1', /value \[2\] is NaN/);
+    const shape = tinyMlp();
+    shape.initializers![0] = floats('w1', [5, 7], weights(35, 1));
+    refuse(buildModel(shape), 'w1', /K = 7, but its input has 6 features/);
+  });
+
+  it('graphs: a cycle, a dangling input, a branch, a node off the path, a missing opset, a Softmax before the end', () => {
+    const off = tinyMlp();
+    off.nodes.push(node('Relu', ['b1'], ['unused'], 'relu_off'));
+    refuse(buildModel(off), 'relu_off', /not on the path from graph input 'x' to graph output 'y'/);
+    const loop = tinyMlp();
+    loop.nodes[0] = node('Add', ['x', 'y'], ['h'], 'add0');
+    loop.nodes[2] = node('Relu', ['r'], ['y'], 'relu2');
+    refuse(buildModel(loop), 'add0', /cycle/);
+    const dangling = tinyMlp();
+    dangling.nodes[2] = node('Gemm', ['r', 'w_missing', 'b2'], ['y'], 'fc2', { transB: 1 });
+    refuse(buildModel(dangling), 'fc2', /tensor 'w_missing', which no node, initializer or graph input produces/);
+    const branch = tinyMlp();
+    branch.nodes.push(node('Relu', ['h'], ['r2'], 'relu_b'));
+    refuse(buildModel(branch), 'h', /feeds 2 nodes.*no branches/);
+    const opset = modelObject(tinyMlp());
+    opset.opsetImport = [{ domain: '', version: 7 }];
+    refuse(encode(opset), 'opset_import', /opset 7.*9–18/);
+    const soft = tinyMlp();
+    soft.nodes[1] = node('Softmax', ['h'], ['r'], 'sm1');
+    refuse(buildModel(soft), 'sm1', /not the last node/);
+    const bnFirst: GraphParts = { ...tinyMlp(), nodes: [node('Relu', ['x'], ['x2'], 'relu0'), node('BatchNormalization', ['x2', 's', 'b', 'm', 'v'], ['h'], 'bn0'), ...tinyMlp().nodes.slice(1)] };
+    bnFirst.initializers = [...tinyMlp().initializers!, ...['s', 'b', 'm', 'v'].map((n) => floats(n, [6], weights(6, 3)))];
+    refuse(buildModel(bnFirst), 'bn0', /must directly follow a Gemm, MatMul or Conv/);
+    const grouped = tinyCnn();
+    grouped.nodes[0]!.domain = 'com.microsoft';
+    refuse(buildModel(grouped), 'conv1', /domain 'com.microsoft'/);
+  });
+
+  it('a model that does not end in a linear layer', () => {
+    const p = tinyMlp();
+    p.nodes.push(node('Relu', ['y'], ['z'], 'relu_end'));
+    refuse(buildModel({ ...p, output: 'z' }), 'model.layers', /must end with a linear layer/);
+  });
+});
