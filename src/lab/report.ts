@@ -5,6 +5,7 @@
 // (report-schema.ts), which migrates older versions and checks every field here.
 import type { NormalizedConfig } from './config.js';
 import type { AdapterSummary } from '../gpu/device.js';
+import type { TabularInfo } from '../data/tabular.js';
 
 /**
  * 2 (issue #13): the config is stored normalized (prune.granularity, criterion, scope and
@@ -69,7 +70,12 @@ export interface Report {
   config: NormalizedConfig;
   adapter: Pick<AdapterSummary, 'vendor' | 'architecture' | 'description' | 'backend'>;
   model: { name: string; paramCount: number; prunableLayers: string[]; excludedLayers: string[] };
-  data: { train: number; validation: number; test: number };
+  /**
+   * Rows of each split. tabular (optional, CSV runs): the target, the features in input
+   * order, the class labels, and the standardisation x' = (x − mean) / scale taken from
+   * the training rows (src/data/tabular.ts), so that an export can apply or state it.
+   */
+  data: { train: number; validation: number; test: number; tabular?: TabularInfo };
   baseline: RoundEntry | null;
   rounds: RoundEntry[];
   final: RoundEntry | null;

@@ -21,11 +21,14 @@ import { iterativeTargets, cubicSparsity, isCubicUpdate } from '../prune/schedul
 import { resolveModel, type ExperimentConfig } from './config.js';
 import { calibrationSize, checkRun, gradualSchedule, stepsPerEpoch, EVAL_BATCH } from './preflight.js';
 import { REPORT_VERSION, type LayerEntry, type Report, type RoundEntry } from './report.js';
+import type { TabularInfo } from '../data/tabular.js';
 
 export interface LabData {
   train: ImageDataset;
   validation: ImageDataset;
   test: ImageDataset;
+  /** Tabular (CSV) data: its features, classes and standardisation, copied into report.data.tabular. */
+  tabular?: TabularInfo;
 }
 
 export type LabPhase = 'train' | 'prune' | 'finetune' | 'evaluate';
@@ -134,7 +137,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     config,
     adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description, backend: adapter.backend },
     model: { name: plan0.name, paramCount: plan0.paramCount, prunableLayers: plan0.params.map((q) => q.name).filter((n) => !excluded.includes(n)), excludedLayers: excluded },
-    data: { train: data.train.n, validation: data.validation.n, test: data.test.n },
+    data: { train: data.train.n, validation: data.validation.n, test: data.test.n, ...(data.tabular ? { tabular: structuredClone(data.tabular) } : {}) },
     baseline: null,
     rounds: [],
     final: null,
