@@ -303,9 +303,9 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
     shaped.forEach((l, i) => fits(l.w.length * 4, `layers[${i}]`, 'its weights (length·4 bytes)'));
     const seed = o.seed ?? 0;
     check(typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, 'seed', 'an integer in [0, 2³²)', seed);
+    if (criterion !== 'sparsegpt') check(o.sparsegpt === undefined, 'sparsegpt', "given only with criterion 'sparsegpt'", 'given');
     if (isNetCriterion(criterion)) return { criterion, layers: shaped, calibration: undefined, seed, net: checkNetCall(criterion, shaped, o, seed, limits, method) };
     for (const k of ['biases', 'synflow', 'movement'] as const) check(o[k] === undefined, k, `given only with criterion ${k === 'biases' ? "'taylor', 'snip' or 'movement'" : `'${k}'`}`, 'given');
-    if (criterion !== 'sparsegpt') check(o.sparsegpt === undefined, 'sparsegpt', "given only with criterion 'sparsegpt'", 'given');
     let calibration: Float32Array[] | undefined;
     if (criterion === 'wanda' || criterion === 'sparsegpt') {
       calibration = checkCalibration(o.calibration, shaped, 'calibration');

@@ -228,6 +228,7 @@ describe('scripting API: network criteria (a chain of layers)', () => {
     await expectArgError(m({ criterion: 'sparsegpt', calibration: xs, sparsegpt: { damp: 2 } }), 'sparsegpt.damp');
     await expectArgError(m({ criterion: 'sparsegpt', calibration: xs, sparsegpt: { what: 1 } }), 'sparsegpt.what');
     await expectArgError(m({ criterion: 'magnitude', sparsegpt: {} }), 'sparsegpt');
+    await expectArgError(m({ criterion: 'synflow', sparsegpt: {} }), 'sparsegpt');
     const c8 = chain(rng, [8, 4, 3], false);
     await expectArgError(m({ criterion: 'sparsegpt', calibration: [new Float32Array(4 * 8).fill(0.5)], granularity: 'nm', nm: { n: 2, m: 4 }, sparsegpt: { blockSize: 6 } }, c8.layers.slice(0, 1)), 'sparsegpt.blockSize');
     // N:M shape of a chain layer (7 inputs).

@@ -5,6 +5,16 @@
 // criterion/scope/granularity/layout/variant names, bad N:M patterns and shapes,
 // blockSize/damp out of range, empty layer lists, prototype keys as option names or
 // values, unknown option fields.
+// The network criteria (taylor, snip, synflow, movement) are seeded on chains of
+// layers (8→4→3, 4→3, 8→4→4→2, mixed layouts) with labelled calibration, biases,
+// movement's { steps, lr, batchSize } and synflow's iterations; sparsegpt as a
+// criterion of pruneMasks with each layer's inputs and opts.sparsegpt. Their
+// mutations: a chain that does not chain, calibration inputs/labels/batchSize that do
+// not fit (labels out of [0, N_last), non-integer, wrong length or type; non-finite
+// inputs; unknown fields; the per-layer form where the labelled one is wanted),
+// biases of the wrong count/length/values or given to synflow, movement's steps/lr/
+// batchSize out of range or missing, synflow's iterations out of range, sparsegpt's
+// options out of range, each option given to a criterion that does not take it.
 // The refusal must be a PruneLabError('invalid-argument') whose `field` is (or lies
 // under) the mutated argument, thrown before the engine asks for any GPU buffer or
 // pipeline (the engine's pool and pipeline cache are counted). The one documented
@@ -95,6 +105,28 @@ function seedLayers(rng: Rng): LayerArg[] {
   return all.slice(0, n);
 }
 
+const NET = ['taylor', 'snip', 'synflow', 'movement'];
+const isNet = (c: unknown): boolean => NET.includes(c as string);
+
+/** A chain for the network criteria (layer j+1's inputs = layer j's outputs), inputs multiples of 4 for N:M, mixed layouts. */
+function seedChain(rng: Rng): Lay[] {
+  const dims = pick(rng, [[8, 4, 3], [4, 3], [8, 4, 4, 2]]);
+  return dims.slice(1).map((N, j) => {
+    const K = dims[j]!;
+    return { weight: rng.uniformArray(K * N), inputs: K, outputs: N, ...(rng.next() < 0.4 ? { layout: 'out-in' as const } : {}) };
+  });
+}
+
+/** Labelled calibration of a chain: n rows of its first inputs, labels in [0, N_last), sometimes a batch size. */
+function seedLabelled(rng: Rng, layers: Lay[], movement: boolean): Opts {
+  const n = 3 + rng.int(5);
+  const classes = layers[layers.length - 1]!.outputs;
+  const labels = Array.from({ length: n }, () => rng.int(classes));
+  const cal: Opts = { inputs: rng.uniformArray(n * layers[0]!.inputs, -1, 1), labels: pick(rng, [Int32Array.from(labels), Uint8Array.from(labels), labels]) };
+  if (!movement && rng.next() < 0.5) cal.batchSize = 1 + rng.int(n);
+  return cal;
+}
+
 /** A prior mask with one pruned weight. */
 function priorMask(rng: Rng, len: number): Uint8Array {
   const m = new Uint8Array(len).fill(1);
@@ -140,17 +172,30 @@ function seedCall(rng: Rng, method: Method): unknown[] {
     }
     return [layer, x, s, opts];
   }
-  const layers = seedLayers(rng);
-  const criterion = pick(rng, ['magnitude', 'random', 'lamp', 'wanda']);
+  const criterion = pick(rng, ['magnitude', 'random', 'lamp', 'wanda', 'taylor', 'snip', 'synflow', 'movement', ...(method === 'pruneMasks' ? ['sparsegpt'] : [])]);
+  const chain = isNet(criterion) ? seedChain(rng) : undefined;
+  const layers: LayerArg[] = chain ?? seedLayers(rng);
   const opts: Opts = { criterion };
   if (criterion === 'wanda') opts.calibration = layers.map((l) => rng.uniformArray(3 * dimsOf(l).K, 0, 1));
-  if (criterion === 'random' && rng.next() < 0.5) opts.seed = rng.int(1000);
+  if (criterion === 'sparsegpt') {
+    opts.calibration = layers.map((l) => rng.uniformArray(10 * dimsOf(l).K, 0.05, 1));
+    if (rng.next() < 0.6) opts.sparsegpt = { blockSize: pick(rng, [4, 8, 128]), ...(rng.next() < 0.5 ? { damp: pick(rng, [0.01, 0.1]) } : {}) };
+  }
+  if (chain && criterion !== 'synflow') {
+    opts.calibration = seedLabelled(rng, chain, criterion === 'movement');
+    if (rng.next() < 0.5) opts.biases = chain.map((l) => rng.uniformArray(l.outputs, -0.3, 0.3));
+  }
+  if (criterion === 'movement') opts.movement = { steps: 1 + rng.int(4), lr: pick(rng, [0.05, 0.1, 0.5]), ...(rng.next() < 0.5 ? { batchSize: 1 + rng.int(3) } : {}) };
+  if ((criterion === 'random' || criterion === 'movement') && rng.next() < 0.5) opts.seed = rng.int(1000);
   if (method === 'scores') return [layers, opts];
+  if (criterion === 'synflow' && rng.next() < 0.6) opts.synflow = { iterations: pick(rng, [1, 2, 5]) };
   let s = pick(rng, [0, 0.25, 0.5, 0.9]);
   if (rng.next() < 0.3) {
     const nm = pick(rng, NM_OK);
     Object.assign(opts, { granularity: 'nm', nm: { ...nm } });
     s = 1 - nm.n / nm.m;
+  } else if (criterion === 'sparsegpt') {
+    if (s >= 0.5 && rng.next() < 0.4) opts.masks = layers.map((l) => priorMask(rng, lenOf(l)));
   } else if (criterion !== 'wanda') {
     const scope = pick(rng, [undefined, 'global', 'local']);
     if (scope) opts.scope = scope;
@@ -412,13 +457,110 @@ function mutateNm(rng: Rng, args: unknown[], opts: Opts, sparsityAt: number | un
   return { what: `sparsity ${v} with nm ${nm.n}:${nm.m}`, fields: ['sparsity'] };
 }
 
+/** Mutations of the network criteria's options (chain, labelled calibration, biases, movement, synflow) and of sparsegpt's. */
+function mutateNetOptions(rng: Rng, args: unknown[], method: 'pruneMasks' | 'scores'): Mutation {
+  const layers = args[0] as Lay[];
+  const opts = args[method === 'scores' ? 1 : 2] as Opts;
+  const c = opts.criterion as string;
+  if (c === 'sparsegpt') {
+    const k = rng.int(4);
+    const sg = { ...(opts.sparsegpt as Opts | undefined) };
+    if (k === 0) sg.blockSize = pick(rng, [0, -4, 1.5, 65536, NaN, '4', null]);
+    else if (k === 1) sg.damp = pick(rng, [-1, 2, NaN, Infinity, '0.01', null]);
+    else if (k === 2) setKey(sg, pick(rng, ['bogus', 'nm', 'mask', 'constructor', '__proto__']), 1);
+    opts.sparsegpt = k === 3 ? pick(rng, ['x', 3, [], null]) : sg;
+    const v = k === 0 ? sg.blockSize : k === 1 ? sg.damp : k === 3 ? opts.sparsegpt : 1;
+    return { what: `sparsegpt = ${describe(opts.sparsegpt)}`, fields: ['sparsegpt'], mode: nullMode(v) };
+  }
+  const r = rng.int(6);
+  const cal = opts.calibration as Opts | undefined;
+  const n = cal ? (cal.labels as ArrayLike<number>).length : 0;
+  if (r === 0) {
+    // A chain that does not chain: layer j's inputs are not layer j−1's outputs.
+    const j = layers.length >= 2 && rng.next() < 0.7 ? 1 + rng.int(layers.length - 1) : layers.length;
+    const want = layers[j - 1]!.outputs;
+    const K = want + pick(rng, [1, 2, want > 1 ? -1 : 3]);
+    const N = j < layers.length ? layers[j]!.outputs : 2;
+    const l: Lay = { weight: rng.uniformArray(K * N), inputs: K, outputs: N };
+    if (j < layers.length) layers[j] = l;
+    else layers.push(l);
+    return { what: `layers[${j}] of ${K} inputs after layers[${j - 1}]'s ${want} outputs`, fields: [`layers[${j}]`] };
+  }
+  if (r === 1) {
+    if (!cal) {
+      opts.calibration = pick(rng, [{ inputs: new Float32Array(3 * layers[0]!.inputs), labels: [0, 0, 0] }, layers.map((l) => new Float32Array(2 * l.inputs))]);
+      return { what: `calibration given with criterion ${show(c)}`, fields: ['calibration'] };
+    }
+    const classes = layers[layers.length - 1]!.outputs;
+    const k = rng.int(7);
+    if (k === 0) cal.inputs = withNonFinite(rng, cal.inputs as Float32Array);
+    else if (k === 1) cal.inputs = new Float32Array(pick(rng, [layers[0]!.inputs - 1, n * layers[0]!.inputs + 1, 0]));
+    else if (k === 2) cal.inputs = pick(rng, NOT_F32());
+    else if (k === 3) {
+      const labels = Array.from(cal.labels as ArrayLike<number>);
+      const r3 = rng.int(4);
+      if (r3 === 0) labels[rng.int(n)] = pick(rng, [classes, -1, 0.5, NaN, 300]);
+      else if (r3 === 1) labels.push(0);
+      cal.labels = r3 === 2 ? pick(rng, [new Float32Array(n), 'x', null, undefined, new Int16Array(n)]) : r3 === 3 ? labels.map(String) : labels;
+    } else if (k === 4) cal.batchSize = pick(rng, [0, n + 1, 1.5, '2', -1, NaN, ...(c === 'movement' ? [1] : [])]);
+    else if (k === 5) setKey(cal, pick(rng, [...UNKNOWN_KEYS, 'images', 'samples']), 1);
+    else opts.calibration = pick(rng, [null, 'x', undefined, layers.map((l) => new Float32Array(2 * l.inputs)), cal.inputs]);
+    return { what: `calibration mutation ${k}: ${describe(opts.calibration)}`, fields: ['calibration'] };
+  }
+  if (r === 2) {
+    if (c === 'synflow') {
+      opts.biases = layers.map((l) => new Float32Array(l.outputs));
+      return { what: 'biases given with synflow', fields: ['biases'] };
+    }
+    const j = rng.int(layers.length);
+    const b: Float32Array[] = layers.map((l) => new Float32Array(l.outputs));
+    const k = rng.int(4);
+    if (k === 0) b[j] = new Float32Array(layers[j]!.outputs + 1);
+    else if (k === 1) b[j] = withNonFinite(rng, b[j]!);
+    else if (k === 2) b[j] = pick(rng, NOT_F32()) as Float32Array;
+    opts.biases = k === 3 ? pick(rng, [b.slice(1), [...b, b[0]!], 'x', b[0]!]) : b;
+    return { what: `biases mutation ${k} at ${j}: ${describe(opts.biases)}`, fields: ['biases'] };
+  }
+  if (r === 3) {
+    if (c !== 'movement') {
+      opts.movement = { steps: 1, lr: 0.1 };
+      return { what: `movement given with criterion ${show(c)}`, fields: ['movement'] };
+    }
+    const mv = { ...(opts.movement as Opts) };
+    const k = rng.int(6);
+    if (k === 0) mv.steps = pick(rng, [0, -1, 1.5, 10001, NaN, '2', undefined]);
+    else if (k === 1) mv.lr = pick(rng, [0, -0.1, NaN, Infinity, 10.5, '0.1', undefined]);
+    else if (k === 2) mv.batchSize = pick(rng, [0, n + 1, 1.5, '2', null]);
+    else if (k === 3) setKey(mv, pick(rng, [...UNKNOWN_KEYS, 'momentum', 'epochs']), 1);
+    opts.movement = k === 4 ? pick(rng, ['x', 3, [], null]) : mv;
+    if (k === 5) delete opts.movement;
+    return { what: `movement = ${describe(opts.movement)}`, fields: ['movement'], mode: k === 2 ? nullMode(mv.batchSize) : undefined };
+  }
+  if (r === 4) {
+    if (c !== 'synflow' || method === 'scores') {
+      opts.synflow = { iterations: 2 };
+      return { what: `synflow given with criterion ${show(c)} to ${method}`, fields: ['synflow'] };
+    }
+    const k = rng.int(3);
+    const v = pick(rng, [0, -1, 1.5, 10001, NaN, '3', null]);
+    const sf: Opts = {};
+    if (k === 0) sf.iterations = v;
+    else if (k === 1) setKey(sf, pick(rng, [...UNKNOWN_KEYS, 'rounds']), 1);
+    opts.synflow = k === 2 ? pick(rng, ['x', 3, []]) : sf;
+    return { what: `synflow = ${describe(opts.synflow)}`, fields: ['synflow'], mode: k === 0 ? nullMode(v) : undefined };
+  }
+  opts.sparsegpt = { blockSize: 4 };
+  return { what: `sparsegpt given with criterion ${show(c)}`, fields: ['sparsegpt'] };
+}
+
 function mutateCriterion(rng: Rng, args: unknown[], method: 'pruneMasks' | 'scores'): Mutation {
   const layers = args[0] as LayerArg[];
   const optsAt = method === 'scores' ? 1 : 2;
   const opts = args[optsAt] as Opts;
+  if ((isNet(opts.criterion) || opts.criterion === 'sparsegpt') && rng.next() < 0.45) return mutateNetOptions(rng, args, method);
   const r = rng.int(method === 'scores' ? 8 : 14);
   if (r === 0) {
-    const v = pick(rng, ['taylor', 'sparsegpt', 'snip', 'Magnitude', ...BAD_NAME, undefined]);
+    const v = pick(rng, ['obd', 'grasp', 'Magnitude', 'SNIP', ...(method === 'scores' ? ['sparsegpt'] : []), ...BAD_NAME, undefined]);
     opts.criterion = v;
     return { what: `criterion = ${show(v)}`, fields: ['criterion'] };
   }
@@ -431,11 +573,12 @@ function mutateCriterion(rng: Rng, args: unknown[], method: 'pruneMasks' | 'scor
     const i = rng.int(layers.length);
     const { v, what, mode } = mutateLayer(rng, layers[i]!, `layers[${i}]`);
     layers[i] = v as LayerArg;
-    // A wanda calibration is sized by the layer's inputs: a changed `inputs` may be named there instead.
-    return { what, fields: [`layers[${i}]`, ...(opts.criterion === 'wanda' && /inputs/.test(what) ? [`calibration[${i}]`] : [])], mode };
+    // A wanda or sparsegpt calibration is sized by the layer's inputs: a changed `inputs` may be named there instead.
+    return { what, fields: [`layers[${i}]`, ...((opts.criterion === 'wanda' || opts.criterion === 'sparsegpt') && /inputs/.test(what) ? [`calibration[${i}]`] : [])], mode };
   }
   if (r === 4) {
-    if (opts.criterion !== 'wanda') {
+    if (isNet(opts.criterion)) return mutateNetOptions(rng, args, method);
+    if (opts.criterion !== 'wanda' && opts.criterion !== 'sparsegpt') {
       opts.calibration = layers.map((l) => new Float32Array(2 * dimsOf(l).K).fill(0.5));
       return { what: `calibration given with criterion ${show(opts.criterion)}`, fields: ['calibration'] };
     }
@@ -461,7 +604,7 @@ function mutateCriterion(rng: Rng, args: unknown[], method: 'pruneMasks' | 'scor
     return { what: `opts = ${show(v)}`, fields: ['opts'] };
   }
   if (r === 7) {
-    const key = pick(rng, [...UNKNOWN_KEYS, 'mask', 'criteria', ...(method === 'scores' ? ['scope', 'granularity', 'masks'] : [])]);
+    const key = pick(rng, [...UNKNOWN_KEYS, 'mask', 'criteria', 'bias', ...(method === 'scores' ? ['scope', 'granularity', 'masks', 'synflow', 'sparsegpt'] : [])]);
     setKey(opts, key, pick(rng, ['magnitude', 1, null]));
     return { what: `opts.${key} given (not an option of ${method})`, fields: [key, `opts.${key}`] };
   }
@@ -472,7 +615,8 @@ function mutateCriterion(rng: Rng, args: unknown[], method: 'pruneMasks' | 'scor
   if (r === 9) {
     const v = pick(rng, [...BAD_NAME, 'layer', 'GLOBAL']);
     if (opts.granularity === 'nm') delete opts.scope;
-    opts.scope = opts.criterion === 'wanda' && opts.granularity !== 'nm' && rng.next() < 0.5 ? 'global' : v;
+    const local = (opts.criterion === 'wanda' && opts.granularity !== 'nm') || opts.criterion === 'sparsegpt';
+    opts.scope = local && rng.next() < 0.5 ? 'global' : v;
     return { what: `scope = ${show(opts.scope)} (criterion ${show(opts.criterion)})`, fields: ['scope'], mode: nullMode(opts.scope) };
   }
   if (r === 10) {
@@ -676,7 +820,7 @@ function pruneMasksProblem(out: unknown, args: unknown[]): string | void {
       }
     }
   } else {
-    const groups = (opts.scope ?? 'global') === 'global' ? [layers.map((_, i) => i)] : layers.map((_, i) => [i]);
+    const groups = (opts.scope ?? (opts.criterion === 'sparsegpt' ? 'local' : 'global')) === 'global' ? [layers.map((_, i) => i)] : layers.map((_, i) => [i]);
     for (const g of groups) {
       const N = g.reduce((t, i) => t + lenOf(layers[i]!), 0);
       const z = g.reduce((t, i) => t + zerosOf(masks[i]!), 0);
