@@ -122,14 +122,14 @@ function batchOption(v: unknown, field: string, n: number, dflt: number): number
 }
 
 /** The chain's labelled calibration set as the network's dataset. */
-function checkLabeled(v: unknown, K0: number, classes: number, criterion: string): { data: ImageDataset; batchSize: number | undefined } {
+function checkLabeled(v: unknown, K0: number, classes: number, last: number, criterion: string): { data: ImageDataset; batchSize: number | undefined } {
   checkFields(v, 'calibration', ['inputs', 'labels', 'batchSize'], 'invalid-argument');
   const c = v as Partial<LabeledCalibration>;
   const x = c.inputs;
   check(x instanceof Float32Array && x.length >= K0 && x.length % K0 === 0, 'calibration.inputs', `a Float32Array of n × ${K0} (layers[0].inputs) values, n ≥ 1, for criterion '${criterion}'`, x);
   checkFiniteArray(x, 'calibration.inputs');
   const n = x.length / K0;
-  check(classes <= 256, `layers`, `a chain whose last layer has at most 256 outputs with criterion '${criterion}' (its labels are class indices, stored as bytes)`, classes);
+  check(classes <= 256, `layers[${last}].outputs`, `at most 256 with criterion '${criterion}' (the last layer's outputs are the classes of the labels, stored as bytes)`, classes);
   const labels = checkLabels(c.labels, n, classes, 'calibration.labels');
   const batchSize = c.batchSize === undefined ? undefined : batchOption(c.batchSize, 'calibration.batchSize', n, n);
   return { data: { images: x, labels, shape: { C: 1, H: 1, W: K0 }, numClasses: classes, n }, batchSize };
@@ -183,7 +183,7 @@ export function checkNetCall(criterion: NetCriterion, layers: Shaped[], o: Recor
     }
   } else {
     check(o.calibration !== undefined, 'calibration', `{ inputs, labels, batchSize? } with criterion '${criterion}'`, o.calibration);
-    const cal = checkLabeled(o.calibration, K0, classes, criterion);
+    const cal = checkLabeled(o.calibration, K0, classes, layers.length - 1, criterion);
     data = cal.data;
     if (criterion === 'movement') {
       check(cal.batchSize === undefined, 'calibration.batchSize', "not given with criterion 'movement' (its batch is movement.batchSize)", cal.batchSize);
