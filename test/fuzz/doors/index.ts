@@ -11,7 +11,8 @@ import { reportDoor } from './report.js';
 import { labElementDoor } from './lab-element.js';
 import { treeElementDoor } from './tree-element.js';
 import { engineDoor } from './engine.js';
+import { onnxDoor } from './onnx.js';
 
 export const DOORS: ReadonlyArray<Door<FuzzCase>> = [
-  idxDoor, csvDoor, configDoor, configRunDoor, specDoor, checkpointDoor, reportDoor, labElementDoor, treeElementDoor, engineDoor,
+  idxDoor, csvDoor, configDoor, configRunDoor, specDoor, checkpointDoor, reportDoor, labElementDoor, treeElementDoor, engineDoor, onnxDoor,
 ] as unknown as ReadonlyArray<Door<FuzzCase>>;
