@@ -233,6 +233,11 @@ describe('scripting API: network criteria (a chain of layers)', () => {
     await expectArgError(m({ criterion: 'sparsegpt', calibration: [new Float32Array(4 * 8).fill(0.5)], granularity: 'nm', nm: { n: 2, m: 4 }, sparsegpt: { blockSize: 6 } }, c8.layers.slice(0, 1)), 'sparsegpt.blockSize');
     // N:M shape of a chain layer (7 inputs).
     await expectArgError(m({ criterion: 'taylor', calibration: cal, granularity: 'nm', nm: { n: 2, m: 4 } }), 'layers[0]');
+    // A chain whose activations at the calibration batch (256 rows) exceed the adapter's storage binding limit: named by layer, before any buffer.
+    const wide = Math.ceil(engine.device.limits.maxStorageBufferBindingSize / (256 * 4)) + 1;
+    const big = [{ weight: new Float32Array(wide).fill(0.5), inputs: 1, outputs: wide }, { weight: new Float32Array(wide * 2).fill(0.5), inputs: wide, outputs: 2 }];
+    const bigCal = { inputs: new Float32Array(256).fill(0.5), labels: new Uint8Array(256) };
+    await expectArgError(m({ criterion: 'snip', calibration: bigCal }, big), 'layers[0]');
     expect(engine.ctx.pool.liveBytes).to.equal(live);
   });
 });
