@@ -88,6 +88,11 @@ export async function readBytes(path: string, field: string): Promise<Uint8Array
   }
 }
 
+/** A text file (UTF-8) a flag names, e.g. a CSV. */
+export async function readText(path: string, field: string): Promise<string> {
+  return new TextDecoder().decode(await readBytes(path, field));
+}
+
 /** One IDX image/label pair from disk; `.gz` files (or any gzip bytes) are inflated by the engine's decoder. */
 export async function readIdxPair(images: string, labels: string): Promise<ImageDataset> {
   const [ib, lb] = await Promise.all([readBytes(images, 'images'), readBytes(labels, 'labels')]);

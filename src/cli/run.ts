@@ -25,7 +25,9 @@ import { EXIT, UsageError, usageError, withCliErrors, writeOut, type Subcommand 
 import { openDevice, withAdapter } from './adapter.js';
 import { loseDeviceAfterSteps, lossMessage, stepHook, watchLoss } from './device-loss.js';
 import { ADAPTER_FLAG_HELP, printAdapterList } from './info.js';
-import { checkIdxPaths, checkInputFile, checkWritable, mnistPaths, readBytes, readIdxDatasets, type IdxPaths } from './node-data.js';
+import { checkIdxPaths, checkInputFile, checkWritable, mnistPaths, readBytes, readIdxDatasets, readText, type IdxPaths } from './node-data.js';
+import { parseCsv } from '../data/csv.js';
+import { tabularLabData, tabularModel } from '../lab/tabular.js';
 import { createProgress, type Progress } from './progress.js';
 
 export const DEFAULTS = {
@@ -59,6 +61,13 @@ Model and data
   --validation-samples N     validation rows: the last rows of the training file (default
                              min(5000, 10% of its rows); N up to its rows less one)
   --test-samples N           evaluate on the first N test images (default: all)
+  --csv FILE                 tabular data instead: a CSV with a header row, every column but the
+  --target COL                 target a numeric feature (standardised by the training rows'
+                             mean and scale); the default model is then tabular-mlp
+                             (F → 64 → 64 → classes); a --model spec needs input {C:1,H:1,W:F}
+  --test-csv FILE            the test rows from this file (the same columns) instead of a
+                             seeded stratified 20% of --csv; validation is a stratified 10% of
+                             --csv (--test-samples, --validation-samples set those counts)
 Training
   --epochs E                 baseline training epochs, integer in [0, 1000] (default ${DEFAULTS.epochs})
   --optimizer sgd|adam       default ${DEFAULTS.optimizer}; sgd uses momentum ${DEFAULTS.momentum}
@@ -100,7 +109,7 @@ Input and output
   --load FILE                start from a model saved with --save (weights + masks); its model
                              is the run's model, and --epochs 0 makes it the baseline as it is
   --json FILE|-              write the report (JSON) to FILE, or to stdout with -
-  --csv FILE                 write one CSV row per round
+  --rounds-csv FILE          write one CSV row per round
   --save FILE                save the final model: weights + masks (+ optimizer state), format PLCK v1
   --predictions FILE         write the final model's predicted class of each test image, one a line
 ${ADAPTER_FLAG_HELP}
@@ -145,6 +154,9 @@ const OPTIONS = {
   load: { type: 'string' },
   json: { type: 'string' },
   csv: { type: 'string' },
+  target: { type: 'string' },
+  'test-csv': { type: 'string' },
+  'rounds-csv': { type: 'string' },
   save: { type: 'string' },
   predictions: { type: 'string' },
   adapter: { type: 'string' },
@@ -186,7 +198,10 @@ const ACCEPTS: Record<string, string> = {
   rewind: 'an integer ≥ 0 (a training step; no value means 0, the initialization)',
   load: 'a file written by --save',
   json: 'a file path, or - for stdout',
-  csv: 'a file path',
+  csv: 'a CSV file path (with --target COL)',
+  target: 'the name of a header column of --csv',
+  'test-csv': 'a CSV file path with the columns of --csv',
+  'rounds-csv': 'a file path',
   save: 'a file path',
   predictions: 'a file path',
   adapter: '"list" or (part of) an adapter name',
@@ -253,10 +268,10 @@ export interface RunArgs {
   config: ExperimentConfig;
   /** Where the model came from: a preset or a spec file; undefined when --model was not given. */
   modelSource: string | undefined;
-  data: { kind: 'mnist' } | { kind: 'idx'; paths: IdxPaths };
+  data: { kind: 'mnist' } | { kind: 'idx'; paths: IdxPaths } | { kind: 'csv'; csv: string; target: string; testCsv?: string };
   load?: string;
   json?: string;
-  csv?: string;
+  roundsCsv?: string;
   save?: string;
   predictions?: string;
   adapter?: string;
@@ -285,6 +300,15 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
   if (given.length > 0 && given.length < 4) {
     throw new UsageError(`IDX data needs all four files; missing ${idxFlags.filter((k) => values[k] === undefined).map((k) => `--${k}`).join(', ')}`);
   }
+  const csvData = values.csv !== undefined;
+  if (csvData) {
+    const other = [...(values.dataset !== undefined ? ['--dataset'] : []), ...given.map((k) => `--${k}`)];
+    if (other.length > 0) throw new UsageError(`--csv and ${other.join(', ')} exclude each other; give one kind of data`);
+    if (values.target === undefined) throw new UsageError('--csv needs --target COL (the name of the class column); the per-round CSV output is --rounds-csv FILE');
+  } else {
+    if (values.target !== undefined) throw new UsageError('--target goes with --csv FILE');
+    if (values['test-csv'] !== undefined) throw new UsageError('--test-csv goes with --csv FILE --target COL');
+  }
 
   const optimizerType = f.oneOf(values.optimizer, 'optimizer', ['sgd', 'adam'] as const) ?? DEFAULTS.optimizer;
   const lr = f.num(values.lr, 'lr', (x) => x > 0 && x <= 10) ?? DEFAULTS.lr[optimizerType];
@@ -311,11 +335,14 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
   }
 
   const modelSource = values.model;
-  const model: ExperimentConfig['model'] = modelSource === undefined ? DEFAULTS.model : Object.hasOwn(PRESETS, modelSource) ? modelSource : await readModelFile(modelSource);
+  // A CSV run's default model is sized to its data once it is read (csvModel); this stand-in checks the flags.
+  const model: ExperimentConfig['model'] = modelSource === undefined ? (csvData ? tabularModel(1, 2) : DEFAULTS.model) : Object.hasOwn(PRESETS, modelSource) ? modelSource : await readModelFile(modelSource);
 
   const config: ExperimentConfig = {
     model,
-    dataset: given.length === 4 ? { name: 'idx', label: basename(values['train-images']!) } : { name: 'mnist' },
+    dataset: csvData
+      ? { name: 'csv', label: basename(values.csv!), target: values.target!, ...(values['test-csv'] !== undefined ? { test: basename(values['test-csv']) } : {}) }
+      : given.length === 4 ? { name: 'idx', label: basename(values['train-images']!) } : { name: 'mnist' },
     train: {
       epochs: f.int(values.epochs, 'epochs', 0, 1001) ?? DEFAULTS.epochs,
       batchSize: f.int(values.batch, 'batch', 1, 65537) ?? DEFAULTS.batch,
@@ -352,12 +379,16 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
   const out: RunArgs = {
     config: validated,
     modelSource,
-    data: given.length === 4
-      ? { kind: 'idx', paths: { trainImages: values['train-images']!, trainLabels: values['train-labels']!, testImages: values['test-images']!, testLabels: values['test-labels']! } }
-      : { kind: 'mnist' },
+    data: csvData
+      ? { kind: 'csv', csv: values.csv!, target: values.target!, ...(values['test-csv'] !== undefined ? { testCsv: values['test-csv'] } : {}) }
+      : given.length === 4
+        ? { kind: 'idx', paths: { trainImages: values['train-images']!, trainLabels: values['train-labels']!, testImages: values['test-images']!, testLabels: values['test-labels']! } }
+        : { kind: 'mnist' },
   };
-  for (const k of ['load', 'json', 'csv', 'save', 'predictions', 'adapter'] as const) if (values[k] !== undefined) out[k] = values[k];
-  const outs = (['json', 'csv', 'save', 'predictions'] as const).filter((k) => out[k] !== undefined && out[k] !== '-').map((k) => ({ flag: k, path: resolve(out[k]!) }));
+  for (const k of ['load', 'json', 'save', 'predictions', 'adapter'] as const) if (values[k] !== undefined) out[k] = values[k];
+  if (values['rounds-csv'] !== undefined) out.roundsCsv = values['rounds-csv'];
+  const outs = ([['json', out.json], ['rounds-csv', out.roundsCsv], ['save', out.save], ['predictions', out.predictions]] as const)
+    .filter(([, p]) => p !== undefined && p !== '-').map(([flag, p]) => ({ flag, path: resolve(p!) }));
   for (let i = 0; i < outs.length; i++) {
     for (let j = i + 1; j < outs.length; j++) if (outs[i]!.path === outs[j]!.path) throw new UsageError(`--${outs[i]!.flag} and --${outs[j]!.flag} name the same file ${outs[i]!.path}`);
   }
@@ -365,12 +396,13 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
     ...(out.load !== undefined ? [{ flag: 'load', path: out.load }] : []),
     ...(modelSource !== undefined && typeof model !== 'string' ? [{ flag: 'model', path: modelSource }] : []),
     ...(out.data.kind === 'idx' ? idxFlags.map((k) => ({ flag: k, path: values[k]! })) : []),
+    ...(out.data.kind === 'csv' ? (['csv', 'test-csv'] as const).filter((k) => values[k] !== undefined).map((k) => ({ flag: k, path: values[k]! })) : []),
   ];
   for (const i of inputs) {
     const o = outs.find((x) => x.path === resolve(i.path));
     if (o) throw new UsageError(`--${o.flag} names the --${i.flag} file ${o.path}, which the run reads; write elsewhere`);
   }
-  for (const k of ['csv', 'save', 'predictions'] as const) if (out[k] === '-') usageError(k, `${ACCEPTS[k]} (only --json writes to stdout)`, '-');
+  for (const [k, p] of [['rounds-csv', out.roundsCsv], ['save', out.save], ['predictions', out.predictions]] as const) if (p === '-') usageError(k, `${ACCEPTS[k]} (only --json writes to stdout)`, '-');
   // Listing the adapters runs nothing else, but the other flags are still checked first.
   if (out.adapter === 'list') return { list: true };
   return out;
@@ -464,6 +496,7 @@ export function roundsTable(r: Report): string {
 }
 
 async function loadData(a: RunArgs): Promise<LabData> {
+  if (a.data.kind === 'csv') return loadCsvData(a.config, a.data);
   const paths = a.data.kind === 'mnist' ? mnistPaths() : a.data.paths;
   await checkIdxPaths(paths, a.data.kind === 'idx');
   const raw = await readIdxDatasets(paths);
@@ -475,13 +508,38 @@ async function loadData(a: RunArgs): Promise<LabData> {
   }
 }
 
+/** --csv (and --test-csv): read, parsed, split and standardised (src/lab/tabular.ts); a bad --target or subset is a usage error. */
+async function loadCsvData(config: ExperimentConfig, d: { csv: string; target: string; testCsv?: string }): Promise<LabData> {
+  await checkInputFile(d.csv, 'csv', ACCEPTS.csv);
+  if (d.testCsv !== undefined) await checkInputFile(d.testCsv, 'test-csv', ACCEPTS['test-csv']);
+  const [text, testText] = await Promise.all([readText(d.csv, 'csv'), d.testCsv !== undefined ? readText(d.testCsv, 'test-csv') : undefined]);
+  try {
+    const train = parseCsv(text, { target: d.target, name: d.csv });
+    const test = testText !== undefined ? parseCsv(testText, { target: d.target, name: d.testCsv! }) : undefined;
+    return tabularLabData(config, train, d.target, test);
+  } catch (e) {
+    if (e instanceof PruneLabError && e.code === 'invalid-argument' && e.field === 'target') throw new UsageError(`--target: ${e.message}`);
+    if (e instanceof PruneLabError && e.field?.startsWith('subsets.')) throw asUsage(e);
+    throw e;
+  }
+}
+
+/**
+ * A CSV run without --model or --load trains tabular-mlp sized to the data (F inputs,
+ * one output per class of the training file); any other run keeps its config.
+ */
+function csvModel(a: RunArgs, config: ExperimentConfig, data: LabData, loaded: boolean): ExperimentConfig {
+  if (a.data.kind !== 'csv' || a.modelSource !== undefined || loaded) return config;
+  return validateConfig({ ...config, model: tabularModel(data.train.shape.W, data.train.numClasses) });
+}
+
 async function writeOutputs(a: RunArgs, r: Report, extra: { checkpoint?: ArrayBuffer; predictions?: Uint32Array }): Promise<void> {
   if (a.json !== undefined) {
     const text = `${JSON.stringify(r)}\n`;
     if (a.json === '-') await writeOut(process.stdout, text);
     else await writeFile(a.json, text);
   }
-  if (a.csv !== undefined) await writeFile(a.csv, reportToCsv(r));
+  if (a.roundsCsv !== undefined) await writeFile(a.roundsCsv, reportToCsv(r));
   if (a.save !== undefined && extra.checkpoint) await writeFile(a.save, new Uint8Array(extra.checkpoint));
   if (a.predictions !== undefined && extra.predictions) await writeFile(a.predictions, `${Array.from(extra.predictions).join('\n')}\n`);
 }
@@ -489,9 +547,10 @@ async function writeOutputs(a: RunArgs, r: Report, extra: { checkpoint?: ArrayBu
 /** Runs a parsed command; resolves to the exit code. */
 export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
   const loseAfter = loseDeviceAfterSteps();
-  await checkWritable({ json: a.json, csv: a.csv, save: a.save, predictions: a.predictions });
-  const { checkpoint, config } = await readCheckpoint(a);
-  const data = await loadData({ ...a, config });
+  await checkWritable({ json: a.json, 'rounds-csv': a.roundsCsv, save: a.save, predictions: a.predictions });
+  const { checkpoint, config: loaded } = await readCheckpoint(a);
+  const data = await loadData({ ...a, config: loaded });
+  const config = csvModel(a, loaded, data, checkpoint !== undefined);
   // Every check the data allows (batch vs. rows, rewind vs. steps, gradual fit, …), before the adapter is asked for.
   try {
     checkRun(config, data);
@@ -538,7 +597,7 @@ export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
     // The model and predictions are read back from the GPU too: a loss then still keeps the report.
     const post = await loss.race((async () => (usable
       ? {
-          ...(a.save !== undefined ? { checkpoint: await saveCheckpoint(network, { createdBy: 'prune-lab run', report: report.id, model: a.modelSource ?? (a.load ? `--load ${a.load}` : DEFAULTS.model) }) } : {}),
+          ...(a.save !== undefined ? { checkpoint: await saveCheckpoint(network, { createdBy: 'prune-lab run', report: report.id, model: a.modelSource ?? (a.load ? `--load ${a.load}` : a.data.kind === 'csv' ? 'tabular-mlp' : DEFAULTS.model) }) } : {}),
           ...(a.predictions !== undefined ? { predictions: await predict(network, data.test) } : {}),
         }
       : {}))());
@@ -559,9 +618,9 @@ export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
   }
 }
 
-/** A lost device: the report so far (status 'error', code 'device-lost') to --json/--csv, one message, exit 4. */
+/** A lost device: the report so far (status 'error', code 'device-lost') to --json/--rounds-csv, one message, exit 4. */
 async function reportLoss(a: RunArgs, partial: Report | null, l: { reason: string; message: string }): Promise<number> {
-  const targets = [a.json === '-' ? 'stdout' : a.json, a.csv].filter((x) => x !== undefined);
+  const targets = [a.json === '-' ? 'stdout' : a.json, a.roundsCsv].filter((x) => x !== undefined);
   let written: string;
   if (partial === null) {
     written = 'It was lost before the baseline was evaluated, so there is no report to write.';

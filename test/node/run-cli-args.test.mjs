@@ -95,8 +95,8 @@ describe('prune-lab run: flag validation (exit 2, nothing run)', { concurrency: 
     [['--schedule', 'gradual', '--finetune-epochs', '0'], /--finetune-epochs: prune.finetuneEpochs must be at least 1 with schedule 'gradual'/],
     [['--train-images', 'a.idx'], /IDX data needs all four files; missing --train-labels, --test-images, --test-labels/],
     [['--dataset', 'mnist', '--train-images', 'a', '--train-labels', 'b', '--test-images', 'c', '--test-labels', 'd'], /--dataset and --train-images, --train-labels, --test-images, --test-labels exclude each other/],
-    [['--csv', '-'], /--csv got "-"; it accepts a file path \(only --json writes to stdout\)/],
-    [['--json', 'out.json', '--csv', './out.json'], /--json and --csv name the same file/],
+    [['--rounds-csv', '-'], /--rounds-csv got "-"; it accepts a file path \(only --json writes to stdout\)/],
+    [['--json', 'out.json', '--rounds-csv', './out.json'], /--json and --rounds-csv name the same file/],
   ];
   for (const [args, pattern] of cases) {
     it(`run ${args.join(' ') || '(empty value)'}`, () => usage(args, pattern));
@@ -164,7 +164,7 @@ describe('prune-lab run and info: help and adapters', () => {
     assert.equal(r.code, 0);
     for (const flag of ['--model', '--dataset', '--train-images', '--train-labels', '--test-images', '--test-labels', '--method', '--criterion',
       '--schedule', '--target-sparsity', '--rounds', '--epochs', '--finetune-epochs', '--rewind', '--optimizer', '--lr', '--batch', '--seed',
-      '--train-samples', '--validation-samples', '--test-samples', '--json', '--csv', '--save', '--load', '--predictions', '--adapter', '--help']) {
+      '--train-samples', '--validation-samples', '--test-samples', '--json', '--rounds-csv', '--csv', '--target', '--test-csv', '--save', '--load', '--predictions', '--adapter', '--help']) {
       assert.match(r.out, new RegExp(`^\\s+(-h, )?${flag}\\b`, 'm'), `${flag} in run --help`);
     }
   });

@@ -117,10 +117,10 @@ describe('paths: inputs missing or folders, outputs unwritable (exit 2 before an
     [['tree', '--csv', at('folder'), '--target', 'label'], /--csv .*folder: cannot read \(it is a folder\); it accepts a readable CSV file path/],
     [['tree', '--csv', at('none.csv'), '--target', 'label'], /--csv .*none\.csv: cannot read \(no such file\)/],
     [['run', '--json', at('no-dir/r.json')], /--json .*r\.json: cannot write there \(folder .*no-dir is missing or read-only\); it accepts a file path in a writable folder/],
-    [['run', '--csv', at('folder')], /--csv .*folder: cannot write there \(it is a folder\)/],
+    [['run', '--rounds-csv', at('folder')], /--rounds-csv .*folder: cannot write there \(it is a folder\)/],
     [['run', '--save', at('no-dir/m.plck')], /--save .*m\.plck: cannot write there/],
     [['bench', '--json', at('folder')], /--json .*folder: cannot write there \(it is a folder\)/],
-    [['run', ...idx(mnist), '--csv', mnist.tl], /--csv names the --train-labels file .*t10k-labels-idx1-ubyte, which the run reads; write elsewhere/],
+    [['run', ...idx(mnist), '--rounds-csv', mnist.tl], /--rounds-csv names the --train-labels file .*t10k-labels-idx1-ubyte, which the run reads; write elsewhere/],
   ];
   it('each case', async () => {
     for (const [args, pattern] of cases()) await usage(args, pattern);

@@ -28,7 +28,7 @@ describe('a device lost mid-run (exit 4)', () => {
     const json = join(dir, 'r.json');
     const csv = join(dir, 'r.csv');
     const save = join(dir, 'm.plck');
-    const r = await cliAsync([...RUN, '--json', json, '--csv', csv, '--save', save], { [HOOK]: '6' });
+    const r = await cliAsync([...RUN, '--json', json, '--rounds-csv', csv, '--save', save], { [HOOK]: '6' });
     assert.equal(r.code, EXIT_DEVICE_LOST, r.err);
     assert.match(r.err, /^prune-lab run: the GPU device was lost mid-run \(reason "destroyed": [^)]*\)\. The report so far \(the baseline; status "error", code "device-lost"\) was written to .*r\.json and .*r\.csv\. No model or predictions were written\. /m);
     assert.match(r.err, TRY);

@@ -26,7 +26,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'prune-lab-run-'));
   const r = await cliAsync(['run', '--model', 'lenet-300-100', '--train-samples', '300', '--test-samples', String(TEST), '--epochs', '1',
     '--method', 'global', '--schedule', 'iterative', '--target-sparsity', String(TARGET), '--rounds', String(ROUNDS), '--finetune-epochs', '1',
-    '--batch', '50', '--seed', '3', '--json', '-', '--csv', file('rounds.csv'), '--save', file('model.plck'), '--predictions', file('pred.txt')]);
+    '--batch', '50', '--seed', '3', '--json', '-', '--rounds-csv', file('rounds.csv'), '--save', file('model.plck'), '--predictions', file('pred.txt')]);
   assert.equal(r.code, 0, r.err);
   assert.equal(r.out.trim().split('\n').length, 1, 'stdout is the report alone, one line');
   first = { report: JSON.parse(r.out), stderr: r.err };
