@@ -88,6 +88,7 @@ export interface PruneMasksOptions {
   sparsegpt?: { blockSize?: number; damp?: number };
 }
 
+/** As PruneMasksOptions' fields of the same names (scores are one SynFlow round, so no `synflow`). */
 export interface ScoresOptions {
   criterion: ScoreCriterion;
   calibration?: Float32Array[] | LabeledCalibration;
