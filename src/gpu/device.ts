@@ -11,6 +11,33 @@ export interface AdapterSummary {
   backend: string;
   features: string[];
   isFallbackAdapter: boolean;
+  /** The WebGPU implementation: from the face (Dawn in Node) or the browser's user agent; 'unknown' when neither says. */
+  engine: WebGpuEngine;
+  /** The browser (name and version) from the user agent, or 'Node <version>' / '' where there is none. */
+  browser: string;
+}
+
+/** Chromium's Dawn, Firefox's wgpu (Naga), Safari's WebKit, or not known. */
+export type WebGpuEngine = 'dawn' | 'wgpu' | 'webkit' | 'unknown';
+
+/** The engine and browser a user agent string names (Firefox before Chrome: no Chromium UA says Firefox/). */
+export function engineFromUserAgent(ua: string): { engine: WebGpuEngine; browser: string } {
+  const firefox = /Firefox\/(\d+(?:\.\d+)?)/.exec(ua);
+  if (firefox) return { engine: 'wgpu', browser: `Firefox ${firefox[1]}` };
+  const edge = /Edg\/(\d+)/.exec(ua);
+  if (edge) return { engine: 'dawn', browser: `Edge ${edge[1]}` };
+  const chrome = /(?:Chromium|Chrome)\/(\d+)/.exec(ua);
+  if (chrome) return { engine: 'dawn', browser: `${/Chromium\//.test(ua) ? 'Chromium' : 'Chrome'} ${chrome[1]}` };
+  const safari = /Version\/(\d+(?:\.\d+)?).*Safari\//.exec(ua);
+  if (safari) return { engine: 'webkit', browser: `Safari ${safari[1]}` };
+  return { engine: 'unknown', browser: '' };
+}
+
+const engineOf = new WeakMap<GPUDevice, WebGpuEngine>();
+
+/** The engine of a device acquireDevice made ('unknown' for any other device). */
+export function deviceEngine(device: GPUDevice): WebGpuEngine {
+  return engineOf.get(device) ?? 'unknown';
 }
 
 export interface AcquiredDevice {
@@ -101,11 +128,17 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
   // A copy: Dawn's WGSLLanguageFeatures is set-like, and absent on older GPU objects.
   const wgslLanguageFeatures: ReadonlySet<string> = new Set(gpu.wgslLanguageFeatures ?? []);
   wgslOf.set(device, wgslLanguageFeatures);
-  return { device, adapter, info: summarizeAdapter(adapter, opts.backend ?? 'browser'), lost: device.lost, wgslLanguageFeatures };
+  const info = summarizeAdapter(adapter, opts.backend ?? 'browser');
+  engineOf.set(device, info.engine);
+  return { device, adapter, info, lost: device.lost, wgslLanguageFeatures };
 }
 
 export function summarizeAdapter(adapter: GPUAdapter, backend: string): AdapterSummary {
   const i = adapter.info;
+  const nodeVersion = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  const who = backend === 'dawn-node'
+    ? { engine: 'dawn' as const, browser: nodeVersion ? `Node ${nodeVersion}` : '' }
+    : engineFromUserAgent(typeof navigator !== 'undefined' ? navigator.userAgent ?? '' : '');
   return {
     vendor: i?.vendor ?? '',
     architecture: i?.architecture ?? '',
@@ -113,6 +146,13 @@ export function summarizeAdapter(adapter: GPUAdapter, backend: string): AdapterS
     description: i?.description ?? '',
     backend,
     features: [...adapter.features].sort(),
-    isFallbackAdapter: (i as GPUAdapterInfo & { isFallbackAdapter?: boolean })?.isFallbackAdapter ?? false,
+    isFallbackAdapter: isFallback(adapter),
+    ...who,
   };
+}
+
+/** The adapter's fallback flag: GPUAdapterInfo.isFallbackAdapter, or the older GPUAdapter.isFallbackAdapter. */
+function isFallback(adapter: GPUAdapter): boolean {
+  const onInfo = (adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter;
+  return onInfo ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
 }

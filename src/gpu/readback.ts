@@ -1,14 +1,18 @@
 // Reading GPU results without stalling the queue: a ring of staging buffers.
 // A copy is encoded into a free slot with the step's own commands; the slot is
-// mapped after that submit, and its promise resolves whenever the GPU gets there.
+// mapped after that submit, and its promise resolves whenever the GPU gets there
+// (on Firefox's wgpu, nudged: completion.ts whenPolled).
+import { whenPolled } from './completion.js';
 
 export class ReadbackRing {
   private readonly slots: GPUBuffer[] = [];
   private readonly busy: boolean[] = [];
   private next = 0;
   readonly bytes: number;
+  private readonly device: GPUDevice;
 
   constructor(device: GPUDevice, label: string, bytes: number, slots = 3) {
+    this.device = device;
     this.bytes = Math.ceil(bytes / 4) * 4;
     for (let i = 0; i < slots; i++) {
       this.slots.push(device.createBuffer({ label: `${label} staging ${i}`, size: this.bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
@@ -37,7 +41,7 @@ export class ReadbackRing {
   async read(slot: number): Promise<ArrayBuffer> {
     const buf = this.slots[slot]!;
     try {
-      await buf.mapAsync(GPUMapMode.READ);
+      await whenPolled(this.device, buf.mapAsync(GPUMapMode.READ));
       return buf.getMappedRange().slice(0);
     } finally {
       if (buf.mapState === 'mapped') buf.unmap();

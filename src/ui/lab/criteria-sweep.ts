@@ -14,6 +14,7 @@ import '../sparsity-chart.js';
 import { LabController, defaultLabWorker, type LabWorkerFactory } from './lab-controller.js';
 import { parseNm } from './lab-config.js';
 import { labStyles } from './lab-styles.js';
+import { adapterLine } from '../adapter-line.js';
 
 /** What a sweep gave: the baseline, the curves and what was left out. */
 export interface SweepResultDetail {
@@ -235,7 +236,7 @@ export class PruneCriteriaSweep extends LitElement {
         <button data-action="stop" ?disabled=${!c.running} @click=${() => this.stop()}>Stop</button>
       </div></div>
       ${error ? html`<p class="error" part="error" role="alert">${error.message}</p>` : nothing}
-      <div class="progress" part="progress">${p ? html`<progress max=${p.total} .value=${p.done}></progress><span aria-live="polite">${p.done}/${p.total} runs · ${p.label}</span>` : html`<span>${c.adapter ? `GPU: ${c.adapter.vendor || 'unknown vendor'} ${c.adapter.architecture}` : 'Starting the GPU worker…'}</span>`}</div>
+      <div class="progress" part="progress">${p ? html`<progress max=${p.total} .value=${p.done}></progress><span aria-live="polite">${p.done}/${p.total} runs · ${p.label}</span>` : html`<span>${c.adapter ? adapterLine(c.adapter) : 'Starting the GPU worker…'}</span>`}</div>
       <section class="view" part="chart"><h3>Accuracy against sparsity <small>solid: one-shot, no fine-tuning · dashed: iterative, fine-tuned · marks: N:M</small></h3>
         <prune-sparsity-chart .curves=${sweepCurves(this.found, words(this.criteria), this.baseline)} width="720" height="360"></prune-sparsity-chart>
       </section>

@@ -29,6 +29,7 @@ import { decodeHash, encodeHash } from './hash-state.js';
 import { DB_NAME, RunStore, holdRunLock, type RunRecord, type RunState } from './run-store.js';
 import { download, reportFileName, reportJson } from './report-io.js';
 import { labStyles } from './lab-styles.js';
+import { adapterLine } from '../adapter-line.js';
 
 /** Detail of `run-error`. */
 export interface RunErrorDetail {
@@ -788,7 +789,7 @@ export class PruneLab extends LitElement {
     const p = this.progress;
     const c = this.controller;
     const running = c.running;
-    if (!running && !p) return html`<div class="notice" part="notice" aria-live="polite">${this.notice ?? (c.adapter ? `GPU: ${c.adapter.vendor || 'unknown vendor'} ${c.adapter.architecture}${c.adapter.description ? ` (${c.adapter.description})` : ''}` : 'Starting the GPU worker…')}</div>`;
+    if (!running && !p) return html`<div class="notice" part="notice" aria-live="polite">${this.notice ?? (c.adapter ? adapterLine(c.adapter) : 'Starting the GPU worker…')}</div>`;
     const elapsed = performance.now() - this.runStart;
     const eta = p?.etaMs ?? NaN;
     const frac = c.status === 'complete' ? 1 : Number.isFinite(eta) ? elapsed / (elapsed + eta) : 0;
