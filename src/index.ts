@@ -1,8 +1,9 @@
 // prune-lab's public scripting API: the array-in/array-out engine, and the pieces
 // for writing one's own experiments in a page (or a Worker).
 export {
-  createEngine, API_CRITERIA, type Engine, type MagnitudeMasks, type MagnitudeMaskOptions, type ApiLayer, type ApiCriterion, type WeightLayoutName,
-  type PruneMasksOptions, type ScoresOptions, type SparseGptOptions, type SparseGptResult,
+  createEngine, API_CRITERIA, NET_CRITERIA, type Engine, type MagnitudeMasks, type MagnitudeMaskOptions, type ApiLayer, type ApiCriterion, type WeightLayoutName,
+  type PruneMasksOptions, type ScoresOptions, type SparseGptOptions, type SparseGptResult, type ScoreCriterion,
+  type LabeledCalibration, type MovementApiOptions, type SynflowApiOptions,
 } from './engine.js';
 export { acquireDevice, type AcquiredDevice, type AdapterSummary } from './gpu/device.js';
 export { createGpuContext, type GpuContext } from './gpu/context.js';
