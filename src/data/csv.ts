@@ -1,7 +1,10 @@
 // CSV with a header row → a numeric tabular dataset: every column but the target
 // is a feature and must hold numbers; the target column (chosen by name) holds
-// class labels of any text. Every problem is a PruneLabError('invalid-data')
-// naming the file, the row and the column.
+// class labels of any text (parseCsv) or real numbers (parseRegressionCsv);
+// parseCsvTask infers which, as scikit-learn's type_of_target does: numbers with a
+// fractional part are a regression target, integers and text are class labels.
+// Every problem is a PruneLabError('invalid-data') naming the file, the row and
+// the column.
 //
 // The format (RFC 4180, read strictly): fields separated by commas, records by
 // LF, CRLF or CR; a field that starts with a double quote is quoted, may hold
@@ -30,13 +33,38 @@ export interface TabularDataset {
   readonly featureNames: readonly string[];
   /** Label of each class index. */
   readonly classNames: readonly string[];
+  /** The 1-based file line where row i's record starts (what messages call "row N"); set by the CSV parser. */
+  readonly lines?: Int32Array;
 }
+
+/** Rows of numeric features with a real target: what regression trees (and the CLI) learn from. */
+export interface RegressionTable {
+  readonly name: string;
+  /** Row-major n × numFeatures, f32. */
+  readonly x: Float32Array;
+  /** The target of each row, f64. */
+  readonly y: Float64Array;
+  readonly n: number;
+  readonly numFeatures: number;
+  readonly featureNames: readonly string[];
+  readonly targetName: string;
+  /** The 1-based file line where row i's record starts; set by the CSV parser. */
+  readonly lines?: Int32Array;
+}
+
+export type CsvTask = 'classification' | 'regression';
+export const CSV_TASKS: readonly CsvTask[] = ['classification', 'regression'];
 
 export interface CsvOptions {
   /** Name of the target (class) column in the header. */
   target: string;
   /** File name used in error messages. */
   name?: string;
+}
+
+export interface CsvTaskOptions extends CsvOptions {
+  /** Force the task instead of inferring it from the target column. */
+  task?: CsvTask;
 }
 
 function fail(name: string, problem: string, field = name): never {
@@ -129,8 +157,21 @@ function records(text: string, name: string): CsvRecord[] {
   return out;
 }
 
-/** Parses CSV text (validated completely before anything is returned). */
-export function parseCsv(text: string, options: CsvOptions): TabularDataset {
+interface Table {
+  name: string;
+  header: string[];
+  targetName: string;
+  x: Float32Array;
+  n: number;
+  d: number;
+  featureNames: string[];
+  /** Target cells as written (trimmed, non-empty). */
+  targets: string[];
+  lines: Int32Array;
+}
+
+/** Everything but the meaning of the target (validated completely before anything is returned). */
+function parseTable(text: string, options: CsvOptions): Table {
   check(typeof text === 'string', 'text', 'a string', text);
   check(typeof options === 'object' && options !== null && typeof options.target === 'string' && options.target.length > 0,
     'target', 'the name of a column of the header', options?.target);
@@ -160,9 +201,11 @@ export function parseCsv(text: string, options: CsvOptions): TabularDataset {
   const d = header.length - 1;
   const featureNames = header.filter((_, j) => j !== t);
   const x = new Float32Array(n * d);
-  const labels: string[] = [];
+  const targets: string[] = [];
+  const lines = new Int32Array(n);
   for (let r = 1; r <= n; r++) {
     const { line, cells: row } = rows[r]!;
+    lines[r - 1] = line;
     if (row.length !== header.length) {
       fail(name, `row ${line} has ${row.length} field${row.length === 1 ? '' : 's'}, the header has ${header.length} (ragged rows are not allowed)`);
     }
@@ -171,19 +214,75 @@ export function parseCsv(text: string, options: CsvOptions): TabularDataset {
       const cell = row[j]!;
       if (j === t) {
         if (cell === '') fail(name, `row ${line}, column "${header[j]}": the target is empty`);
-        labels.push(cell);
+        targets.push(cell);
         continue;
       }
       if (!DECIMAL.test(cell)) {
-        fail(name, `row ${line}, column "${header[j]}": ${cell === '' ? 'empty cell' : JSON.stringify(cell.length > 40 ? `${cell.slice(0, 40)}…` : cell)} is not a number (features must be decimal numbers such as 3, -0.5 or 1e-3)`);
+        fail(name, `row ${line}, column "${header[j]}": ${shown(cell)} is not a number (features must be decimal numbers such as 3, -0.5 or 1e-3)`);
       }
       const v = Math.fround(Number(cell));
       if (!Number.isFinite(v)) fail(name, `row ${line}, column "${header[j]}": ${cell.slice(0, 40)} is outside the f32 range (|x| < 3.4e38)`);
       x[(r - 1) * d + f++] = v;
     }
   }
-  const classNames = classOrder(labels);
+  return { name, header, targetName: target, x, n, d, featureNames, targets, lines };
+}
+
+function shown(cell: string): string {
+  return cell === '' ? 'empty cell' : JSON.stringify(cell.length > 40 ? `${cell.slice(0, 40)}…` : cell);
+}
+
+function classify(tb: Table): TabularDataset {
+  const classNames = classOrder(tb.targets);
   const index = new Map(classNames.map((c, i) => [c, i]));
-  const y = Int32Array.from(labels, (l) => index.get(l)!);
-  return { name, x, y, n, numFeatures: d, numClasses: classNames.length, featureNames, classNames };
+  const y = Int32Array.from(tb.targets, (l) => index.get(l)!);
+  return { name: tb.name, x: tb.x, y, n: tb.n, numFeatures: tb.d, numClasses: classNames.length, featureNames: tb.featureNames, classNames, lines: tb.lines };
+}
+
+function regress(tb: Table): RegressionTable {
+  const y = new Float64Array(tb.n);
+  tb.targets.forEach((cell, i) => {
+    const at = `row ${tb.lines[i]}, column "${tb.targetName}"`;
+    if (!DECIMAL.test(cell)) fail(tb.name, `${at}: ${shown(cell)} is not a number (a regression target must be a decimal number such as 3, -0.5 or 1e-3)`);
+    const v = Number(cell);
+    if (!Number.isFinite(v)) fail(tb.name, `${at}: ${cell.slice(0, 40)} is outside the f64 range (|y| < 1.8e308)`);
+    y[i] = v;
+  });
+  return { name: tb.name, x: tb.x, y, n: tb.n, numFeatures: tb.d, featureNames: tb.featureNames, targetName: tb.targetName, lines: tb.lines };
+}
+
+/** Parses CSV text whose target holds class labels (validated completely before anything is returned). */
+export function parseCsv(text: string, options: CsvOptions): TabularDataset {
+  return classify(parseTable(text, options));
+}
+
+/** Parses CSV text whose target holds real numbers; a target that is not one is refused with its row and column. */
+export function parseRegressionCsv(text: string, options: CsvOptions): RegressionTable {
+  return regress(parseTable(text, options));
+}
+
+/**
+ * The task a target column implies, as scikit-learn's type_of_target: 'regression'
+ * when every cell is a decimal number and at least one has a non-zero fractional
+ * part (a "continuous" target), else 'classification' (text, or integers: class ids).
+ */
+export function inferTask(targets: readonly string[]): CsvTask {
+  let fractional = false;
+  for (const c of targets) {
+    if (!DECIMAL.test(c)) return 'classification';
+    const v = Number(c);
+    if (!Number.isFinite(v)) return 'classification';
+    if (!Number.isInteger(v)) fractional = true;
+  }
+  return fractional ? 'regression' : 'classification';
+}
+
+export type CsvTaskDataset = { task: 'classification'; data: TabularDataset } | { task: 'regression'; data: RegressionTable };
+
+/** Parses CSV text as a classification or a regression set: `task` if given, else inferred (inferTask). */
+export function parseCsvTask(text: string, options: CsvTaskOptions): CsvTaskDataset {
+  check(options?.task === undefined || CSV_TASKS.includes(options.task), 'task', `one of ${CSV_TASKS.join(', ')} (or absent: inferred from the target)`, options?.task);
+  const tb = parseTable(text, options);
+  const task = options.task ?? inferTask(tb.targets);
+  return task === 'regression' ? { task, data: regress(tb) } : { task, data: classify(tb) };
 }

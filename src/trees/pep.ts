@@ -11,7 +11,7 @@
 //               the normal (Wilson) bound with continuity correction, capped at 1
 //   0 < E < 1:  linear between U(0) and U(1) (weighted samples give fractional E)
 // This is C4.5's rule without its extra +0.1 tolerance and without subtree raising.
-import { check } from '../errors.js';
+import { check, PruneLabError } from '../errors.js';
 import { pruneBottomUp, type PruneResult } from './rep.js';
 import { nodeClass, type DecisionTree } from './tree.js';
 
@@ -58,6 +58,10 @@ export function pessimisticRate(errors: number, n: number, confidence = DEFAULT_
 
 /** Pessimistic pruning of a tree by its own training counts. */
 export function pessimisticPrune(tree: DecisionTree, confidence = DEFAULT_CONFIDENCE): PruneResult {
+  if (tree.task === 'regression') {
+    // Its error bound is of a misclassification rate; there is no regression version to be faithful to.
+    throw new PruneLabError('invalid-argument', 'tree is a regression tree: C4.5 pessimistic pruning is for classification only; use cost-complexity (ccpAlpha) or reduced-error pruning', 'tree');
+  }
   checkConfidence(confidence);
   const c = tree.numClasses;
   return pruneBottomUp(tree, (v) => {

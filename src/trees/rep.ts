@@ -2,9 +2,13 @@
 // each internal node becomes a leaf (predicting its training majority) when that
 // makes no more validation errors than its current, already pruned, subtree.
 // Ties prune, so a subtree that no validation row reaches is pruned too.
-import { checkTreeData } from './data.js';
+// For a regression tree the error is the validation squared error Σ(y − value)²
+// (a node predicting its training mean, or median for absolute_error), so a cut is
+// kept when it does not raise the validation MSE.
+import { check } from '../errors.js';
+import { checkRegressionData, checkTreeData } from './data.js';
 import { checkCompatible } from './evaluate.js';
-import { nodeClass, type Cut, type DecisionTree, type TreeData } from './tree.js';
+import { checkTask, nodeClass, type Cut, type DecisionTree, type RegressionData, type TreeData } from './tree.js';
 
 export interface PruneDecision {
   node: number;
@@ -64,23 +68,44 @@ function hasCutAncestor(tree: DecisionTree, cut: Cut, v: number): boolean {
   return false;
 }
 
-/** Reduced-error pruning on validation rows `val`. */
-export function reducedErrorPrune(tree: DecisionTree, val: TreeData): PruneResult {
-  checkTreeData(val, 'val');
+/** Reduced-error pruning on validation rows `val` (class labels, or targets for a regression tree). */
+export function reducedErrorPrune(tree: DecisionTree, val: TreeData | RegressionData): PruneResult {
+  if (tree.task === 'regression') return reducedErrorPruneRegression(tree, val as RegressionData);
+  checkTreeData(val as TreeData, 'val');
+  return reducedErrorPruneClasses(tree, val as TreeData);
+}
+
+function reducedErrorPruneClasses(tree: DecisionTree, val: TreeData): PruneResult {
   checkCompatible(tree, val, 'val');
   const c = tree.numClasses;
   const reach = new Float64Array(tree.nodeCount * c);
   const total = new Float64Array(tree.nodeCount);
+  walkRows(tree, val.x, val.n, (v, i) => {
+    reach[v * c + val.y[i]!]++;
+    total[v]++;
+  });
+  return pruneBottomUp(tree, (v) => total[v]! - reach[v * c + nodeClass(tree, v)]!);
+}
+
+/** REP of a regression tree: a node's error is the squared error of the validation rows reaching it, predicted by its value. */
+function reducedErrorPruneRegression(tree: DecisionTree, val: RegressionData): PruneResult {
+  checkTask(tree, 'regression');
+  checkRegressionData(val, 'val');
+  check(val.numFeatures === tree.numFeatures, 'val.numFeatures', `${tree.numFeatures}, as the tree was fitted on`, val.numFeatures);
+  const sse = new Float64Array(tree.nodeCount);
+  walkRows(tree, val.x, val.n, (v, i) => (sse[v] += (val.y[i]! - tree.value[v]!) ** 2));
+  return pruneBottomUp(tree, (v) => sse[v]!);
+}
+
+/** Calls visit(node, row) for every node on each row's root-to-leaf path of the grown tree. */
+function walkRows(tree: DecisionTree, x: Float32Array, n: number, visit: (v: number, i: number) => void): void {
   const d = tree.numFeatures;
-  for (let i = 0; i < val.n; i++) {
-    const k = val.y[i]!;
+  for (let i = 0; i < n; i++) {
     let v = 0;
     for (;;) {
-      reach[v * c + k]++;
-      total[v]++;
+      visit(v, i);
       if (tree.left[v] === -1) break;
-      v = val.x[i * d + tree.feature[v]!]! <= tree.threshold[v]! ? tree.left[v]! : tree.right[v]!;
+      v = x[i * d + tree.feature[v]!]! <= tree.threshold[v]! ? tree.left[v]! : tree.right[v]!;
     }
   }
-  return pruneBottomUp(tree, (v) => total[v]! - reach[v * c + nodeClass(tree, v)]!);
 }

@@ -9,25 +9,12 @@
 // Weighted impurity decreases: root 1·(0.5 − 5/8·0.32) = 0.3, node 2 5/8·(0.32 − 2/5·0.5) = 0.075,
 // node 3 2/8·0.5 = 0.125.
 import { expect } from '@esm-bundle/chai';
-import { PruneLabError } from '../../src/errors.js';
 import { Rng } from '../../src/rng.js';
 import { fitTree } from '../../src/trees/cart.js';
 import { treeData } from '../../src/trees/data.js';
 import { resolveTreeParams, type TreeParams } from '../../src/trees/params.js';
 import { applyCut, predict, predictProba, treeSize } from '../../src/trees/tree.js';
-import { dataB, dataD } from './helpers.js';
-
-function throwsField(fn: () => unknown, field: string): PruneLabError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(PruneLabError);
-    expect((e as PruneLabError).field, (e as Error).message).to.equal(field);
-    expect((e as Error).message).to.contain(field);
-    return e as PruneLabError;
-  }
-  throw new Error(`expected a PruneLabError on ${field}`);
-}
+import { dataB, dataD, throwsField } from './helpers.js';
 
 describe('CART: exact trees by hand', () => {
   it('grows data B exactly (ids, splits, counts, impurities)', () => {

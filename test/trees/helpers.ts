@@ -1,5 +1,7 @@
 // Small shared pieces of the tree tests: hand-checkable datasets and the sklearn
 // fixture loader (fetched, since the browser cannot import JSON modules here).
+import { expect } from '@esm-bundle/chai';
+import { PruneLabError } from '../../src/errors.js';
 import { treeData } from '../../src/trees/data.js';
 import type { TreeData } from '../../src/trees/tree.js';
 
@@ -54,4 +56,17 @@ export async function loadSklearnCases(): Promise<SkCase[]> {
 
 export function caseData(c: SkCase): TreeData {
   return { x: Float32Array.from(c.x), y: Int32Array.from(c.y), n: c.n, numFeatures: c.numFeatures, numClasses: c.numClasses };
+}
+
+/** Runs fn, expecting a PruneLabError whose field (and message) names `field`. */
+export function throwsField(fn: () => unknown, field: string): PruneLabError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).to.be.instanceOf(PruneLabError);
+    expect((e as PruneLabError).field, (e as Error).message).to.equal(field);
+    expect((e as Error).message).to.contain(field);
+    return e as PruneLabError;
+  }
+  throw new Error(`expected a PruneLabError on ${field}`);
 }
