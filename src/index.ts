@@ -21,3 +21,4 @@ export { runExperiment, labData, type LabProgress, type RunHooks } from './lab/r
 export { validateConfig, type ExperimentConfig } from './lab/config.js';
 export { reportToCsv, REPORT_VERSION, type Report, type RoundEntry } from './lab/report.js';
 export { parseReports, validateReport, migrateReport } from './lab/report-schema.js';
+export { importOnnx, SUPPORTED_OPS as ONNX_IMPORT_OPS, type OnnxImport, type ImportOptions as OnnxImportOptions, type ImportNote as OnnxImportNote, type ImportedLayer as OnnxImportedLayer } from './onnx/import.js';
