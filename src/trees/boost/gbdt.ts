@@ -73,6 +73,34 @@ export interface GbdtTree {
   leafValue: Float64Array;
   /** Size as grown, before ccpAlpha. */
   grown: TreeSize;
+  /** Leaves of the grown tree by the pre-pruning rule that stopped them (see leafStops). */
+  stops: LeafStops;
+}
+
+/**
+ * Grown leaves by what stopped them: maxDepth; minSamples (fewer rows than
+ * minSamplesSplit or 2 × minSamplesLeaf); pure (zero impurity, nothing to gain);
+ * other (minImpurityDecrease, maxLeafNodes, or no threshold between distinct values).
+ */
+export interface LeafStops {
+  maxDepth: number;
+  minSamples: number;
+  pure: number;
+  other: number;
+}
+
+export function leafStops(tree: DecisionTree, p: RegressorParams): LeafStops {
+  const out: LeafStops = { maxDepth: 0, minSamples: 0, pure: 0, other: 0 };
+  const maxDepth = p.maxDepth ?? Infinity;
+  const minRows = Math.max(p.minSamplesSplit ?? 2, 2 * (p.minSamplesLeaf ?? 1));
+  for (let v = 0; v < tree.nodeCount; v++) {
+    if (tree.left[v] !== -1) continue;
+    if (tree.depth[v]! >= maxDepth) out.maxDepth++;
+    else if (tree.nSamples[v]! < minRows) out.minSamples++;
+    else if (tree.impurity[v]! <= 0) out.pure++;
+    else out.other++;
+  }
+  return out;
 }
 
 export interface GbdtModel {
@@ -91,6 +119,8 @@ export interface GbdtModel {
   trainLoss: number[];
   /** Validation loss after each stage, when there are validation rows. */
   valLoss: number[] | null;
+  /** Huber's gamma of each stage (its loss reads it, as scikit-learn's stateful loss); empty for other losses. */
+  gammas: number[];
   /** True when early stopping ended the fit before nEstimators stages. */
   stoppedEarly: boolean;
   /** The rows used as training and validation when the fit split them off itself (indices into the data given). */
@@ -234,7 +264,7 @@ export function fitGbdt(data: BoostData, params: GbdtParams = {}, opts: GbdtFitO
   for (let i = 0; i < n; i++) raw.set(init, i * k);
   const model: GbdtModel = {
     kind: 'gbdt', params: p, numFeatures: train.numFeatures, numClasses, numGroups: k, init,
-    trees: [], trainLoss: [], valLoss: val ? [] : null, stoppedEarly: false, split,
+    trees: [], trainLoss: [], valLoss: val ? [] : null, gammas: [], stoppedEarly: false, split,
   };
   const valRaw = val ? new Float64Array(val.n * k) : null;
   if (val && valRaw) for (let i = 0; i < val.n; i++) valRaw.set(init, i * k);
@@ -281,9 +311,10 @@ export function fitGbdt(data: BoostData, params: GbdtParams = {}, opts: GbdtFitO
         for (const [leaf, rows] of rowsOf) values[leaf] = leafValue(p.loss, rows, target, residual, rawG, k, weight, state);
       }
       for (let i = 0; i < n; i++) raw[i * k + g] += p.learningRate * values[leafOfRow[i]!]!;
-      stage.push({ tree, leafValue: values, grown: treeSize(grownTree) });
+      stage.push({ tree, leafValue: values, grown: treeSize(grownTree), stops: leafStops(grownTree, p.tree) });
     }
     model.trees.push(stage);
+    if (state.gamma !== null) model.gammas.push(state.gamma);
     model.trainLoss.push(stageLoss(p.loss, y, raw, k, weight, state, inBag ?? undefined));
     if (val && valRaw) {
       addStage(model, s, val.x, val.n, valRaw);

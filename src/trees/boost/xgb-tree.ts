@@ -52,6 +52,8 @@ export interface XgbTree {
   readonly weight: Float32Array;
   /** loss_chg of the node's split (0 at grown leaves). */
   readonly gain: Float32Array;
+  /** Why a grown leaf was not split (pre-pruning); STOP.split at split nodes. */
+  readonly stop: Uint8Array;
   readonly sumGrad: Float64Array;
   readonly sumHess: Float64Array;
   readonly nSamples: Int32Array;
@@ -59,6 +61,17 @@ export interface XgbTree {
   /** cut[node] = 1: the node is a leaf of the final tree because gamma pruning removed its split. */
   readonly cut: Uint8Array;
 }
+
+/** Stop reasons of grown leaves. */
+export const STOP = {
+  split: 0,
+  /** At maxDepth: not searched. */
+  maxDepth: 1,
+  /** Had a split with loss_chg > 1e-6, but lossguide reached maxLeaves first. */
+  maxLeaves: 2,
+  /** No split with loss_chg > 1e-6 whose both sides reach min_child_weight. */
+  noSplit: 3,
+} as const;
 
 /** What the grower reads: rows of f32 features and each feature's rows in ascending order. */
 export interface XgbColumns {
@@ -135,6 +148,8 @@ class Builder {
   nSamples: number[] = [];
   depth: number[] = [];
   best: Best[] = [];
+  /** findSplits ran on the node. */
+  searched: boolean[] = [];
   /** Node of every row (-1: not in the sample). */
   pos: Int32Array;
 
@@ -161,6 +176,7 @@ class Builder {
     this.nSamples.push(0);
     this.depth.push(depth);
     this.best.push({ loss: 0, feature: 0, value: 0, gl: 0, hl: 0 });
+    this.searched.push(false);
     return this.left.length - 1;
   }
 
@@ -192,7 +208,10 @@ class Builder {
     const p = this.p;
     const mcw = p.minChildWeight;
     const active = new Map<number, number>();
-    nodes.forEach((v, k) => active.set(v, k));
+    nodes.forEach((v, k) => {
+      active.set(v, k);
+      this.searched[v] = true;
+    });
     const m = nodes.length;
     const eg = new Float64Array(m);
     const eh = new Float64Array(m);
@@ -310,6 +329,13 @@ class Builder {
 
   finish(): XgbTree {
     const m = this.left.length;
+    const stop = new Uint8Array(m);
+    const limitDepth = this.p.maxDepth > 0 ? this.p.maxDepth : Infinity;
+    for (let v = 0; v < m; v++) {
+      if (this.left[v] !== -1) continue;
+      if (this.depth[v]! >= limitDepth) stop[v] = STOP.maxDepth;
+      else stop[v] = this.searched[v] && this.canSplit(v) ? STOP.maxLeaves : STOP.noSplit;
+    }
     const eta = this.p.eta;
     const tree: XgbTree = {
       numFeatures: this.cols.numFeatures,
@@ -322,6 +348,7 @@ class Builder {
       value: Float32Array.from(this.weight, (w) => f32(w * eta)),
       weight: Float32Array.from(this.weight),
       gain: Float32Array.from(this.gain),
+      stop,
       sumGrad: Float64Array.from(this.sumGrad),
       sumHess: Float64Array.from(this.sumHess),
       nSamples: Int32Array.from(this.nSamples),
