@@ -12,11 +12,13 @@
 //   class gives its share (largest remainder, ties to the lower class index) and
 //   keeps at least one training row. With a test file, the validation rows come
 //   from the training file the same way and the test set is the test file (its
-//   first `test` rows when given); its columns are matched by name.
+//   first `test` rows when given); its columns are matched by name. A training
+//   subset (`trainSubset` ≥ K rows) is drawn stratified as well.
 // - Standardisation as scikit-learn's StandardScaler: mean and population variance
 //   in f64 over the training rows; a feature whose variance is within the two-pass
 //   algorithm's rounding bound of 0 (n·ε·var + (n·mean·ε)², ε = 2⁻⁵²) is constant and
-//   gets scale 1 (it becomes x − mean: 0 on the training rows); else scale = √var.
+//   gets scale 1 (it becomes x − mean: 0 on the training rows, the mean being summed
+//   as offsets from the first row's value); else scale = √var.
 //   x' = (x − mean) / scale, computed in f64, stored as f32; a value that leaves the
 //   f32 range is refused naming its row and column.
 import { PruneLabError, check } from '../errors.js';
@@ -90,9 +92,11 @@ export function standardizationOf(x: Float32Array, numFeatures: number, rows: Ar
   const n = rows.length;
   check(Number.isInteger(d) && d >= 1 && featureNames.length === d, 'featureNames', `${d} names, one per feature`, featureNames);
   check(n >= 1, 'rows', 'at least one row', n);
+  // Shifted by the first row's values: a column of one value gets exactly that mean (so x − mean is 0, even at 1e30).
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) mean[f]! += x[rows[i]! * d + f]!;
-  for (let f = 0; f < d; f++) mean[f]! /= n;
+  const shift = Float64Array.from({ length: d }, (_, f) => x[rows[0]! * d + f]!);
+  for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) mean[f]! += x[rows[i]! * d + f]! - shift[f]!;
+  for (let f = 0; f < d; f++) mean[f] = shift[f]! + mean[f]! / n;
   const variance = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     for (let f = 0; f < d; f++) {
@@ -200,7 +204,8 @@ export function splitTabular(train: TabularDataset, test: TabularDataset | undef
     fail(train.name, `${n} data rows are too few to hold out ${test ? '' : `${tHeld} test and `}${v} validation row${v === 1 ? '' : 's'} and keep a training row of each of the ${K} classes (give ${test ? '' : 'a smaller test count, '}a smaller validation count, or more rows)`, field);
   }
   const pool = n - tHeld - v;
-  count(options.trainSubset, name('trainSubset'), 1, pool);
+  // A training subset keeps a row of every class, so it needs at least K rows.
+  count(options.trainSubset, name('trainSubset'), K, pool);
 
   let aligned: { x: Float32Array; y: Int32Array } | undefined;
   if (test) aligned = alignTest(train, test, target);
@@ -211,18 +216,20 @@ export function splitTabular(train: TabularDataset, test: TabularDataset | undef
   const rng = new Rng((seed ^ 0x7ab1e5ed) >>> 0);
   const held: number[] = [];
   const val: number[] = [];
-  const rest: number[] = [];
+  const rest: number[][] = [];
   byClass.forEach((rows, k) => {
     rng.shuffle(rows);
     held.push(...rows.slice(0, testShares[k]));
     val.push(...rows.slice(testShares[k], testShares[k]! + valShares[k]!));
-    rest.push(...rows.slice(testShares[k]! + valShares[k]!));
+    rest.push(rows.slice(testShares[k]! + valShares[k]!));
   });
-  const asc = (a: number[]): Uint32Array => Uint32Array.from(a).sort();
-  let trainRows = asc(rest);
-  if (options.trainSubset !== undefined && options.trainSubset < trainRows.length) {
-    trainRows = new Rng(seed).shuffle(trainRows).slice(0, options.trainSubset).sort();
+  // The training subset: stratified too, one row of each class and the rest by largest remainder (the next of each class's shuffled rows).
+  let keep = rest.map((r) => r.length);
+  if (options.trainSubset !== undefined) {
+    keep = stratifiedShares(options.trainSubset - K, keep.map((c) => c - 1), keep.map((c) => c - 1))!.map((t) => t + 1);
   }
+  const asc = (a: number[]): Uint32Array => Uint32Array.from(a).sort();
+  const trainRows = asc(rest.flatMap((r, k) => r.slice(0, keep[k])));
   const testRows = test ? Uint32Array.from({ length: options.test ?? test.n }, (_, i) => i) : asc(held);
   const valRows = asc(val);
 

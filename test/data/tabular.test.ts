@@ -118,6 +118,9 @@ describe('splitTabular', () => {
   it('takes counts for test and validation, and a seeded training subset whose statistics are used', () => {
     const s = splitTabular(ds, undefined, 'y', { seed: 1, test: 9, validation: 6, trainSubset: 20 });
     expect([s.train.n, s.validation.n, s.test.n]).to.deep.equal([20, 6, 9]);
+    // Stratified: 9 test rows 5/3/1, 6 validation 3/2/1, pools 32/20/8; the subset one a class and 17 over 31/19/7
+    // (quotas 9.24, 5.67, 2.09 → 9, 6, 2 by largest remainder), so 10/7/3.
+    expect([0, 1, 2].map((k) => s.train.labels.filter((l) => l === k).length)).to.deep.equal([10, 7, 3]);
     const st = standardizationOf(ds.x, 3, s.rows.train, ds.featureNames);
     expect(s.info.standardization.mean).to.deep.equal(st.mean);
   });
@@ -153,7 +156,7 @@ describe('tabular refusals name the file, the row and the column', () => {
     ['too few rows', () => tabularFromCsv('a,y\n1,p\n2,q\n3,q\n', { target: 'y', name: 'f.csv' }),
       'f.csv: 3 data rows are too few to hold out 1 test and 1 validation row and keep a training row of each of the 2 classes (give a smaller test count, a smaller validation count, or more rows)'],
     ['a test count over the spare rows', () => tabularFromCsv(csvOf([5, 5]), { target: 'y', test: 9, fields: { test: 'subsets.test' } }), 'subsets.test must be an integer in [1, 7] (got 9)', 'invalid-argument'],
-    ['a training subset over the pool', () => tabularFromCsv(csvOf([5, 5]), { target: 'y', trainSubset: 8 }), 'trainSubset must be an integer in [1, 7] (got 8)', 'invalid-argument'],
+    ['a training subset over the pool', () => tabularFromCsv(csvOf([5, 5]), { target: 'y', trainSubset: 8 }), 'trainSubset must be an integer in [2, 7] (got 8)', 'invalid-argument'],
     ['a test file without a feature', () => tabularFromCsv('a,b,y\n1,2,p\n3,4,q\n5,6,p\n7,8,q\n', { target: 'y', name: 'tr.csv', testCsv: { text: 'a,y\n1,p\n', name: 'te.csv' } }),
       'te.csv: has no column "b", a feature of tr.csv (its features: a, b)'],
     ['a test file with an extra column', () => tabularFromCsv('a,y\n1,p\n3,q\n5,p\n7,q\n', { target: 'y', name: 'tr.csv', testCsv: { text: 'a,c,y\n1,2,p\n', name: 'te.csv' } }),

@@ -3,6 +3,7 @@
 import type { Door, FuzzCase } from '../harness.js';
 import { idxDoor } from './idx.js';
 import { csvDoor } from './csv.js';
+import { tabularDoor } from './tabular.js';
 import { configDoor } from './config.js';
 import { configRunDoor } from './config-run.js';
 import { specDoor } from './spec.js';
@@ -14,5 +15,5 @@ import { engineDoor } from './engine.js';
 import { onnxDoor } from './onnx.js';
 
 export const DOORS: ReadonlyArray<Door<FuzzCase>> = [
-  idxDoor, csvDoor, configDoor, configRunDoor, specDoor, checkpointDoor, reportDoor, labElementDoor, treeElementDoor, engineDoor, onnxDoor,
+  idxDoor, csvDoor, tabularDoor, configDoor, configRunDoor, specDoor, checkpointDoor, reportDoor, labElementDoor, treeElementDoor, engineDoor, onnxDoor,
 ] as unknown as ReadonlyArray<Door<FuzzCase>>;
