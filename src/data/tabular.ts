@@ -92,7 +92,8 @@ export function standardizationOf(x: Float32Array, numFeatures: number, rows: Ar
   const n = rows.length;
   check(Number.isInteger(d) && d >= 1 && featureNames.length === d, 'featureNames', `${d} names, one per feature`, featureNames);
   check(n >= 1, 'rows', 'at least one row', n);
-  // Shifted by the first row's values: a column of one value gets exactly that mean (so x − mean is 0, even at 1e30).
+  // Summed as offsets from the first row's values: a column of one value gets exactly that mean, so x − mean is 0
+  // at any row count (a plain f64 sum of f32 values is exact only up to about 2^29 rows).
   const mean = new Float64Array(d);
   const shift = Float64Array.from({ length: d }, (_, f) => x[rows[0]! * d + f]!);
   for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) mean[f]! += x[rows[i]! * d + f]! - shift[f]!;

@@ -43,7 +43,7 @@ describe('standardizationOf against scikit-learn 1.2.1 StandardScaler', () => {
       expect(st.variance[f]).to.be.closeTo(fx.var[f]!, 1e-12 * Math.max(fx.var[f]!, 1e-300) + 1e-40);
       expect(st.scale[f]).to.be.closeTo(fx.scale[f]!, 1e-12 * fx.scale[f]!);
     }
-    // c and d are constants (d = 0.1 as f32: its f64 variance is a rounding residue, not 0); e is 1 + 1e-9 = 1 in f32.
+    // c and d are constants (variance exactly 0 here as in sklearn); e is constant too: 1 + 1e-9 is 1 in f32.
     expect(st.constant).to.deep.equal(['c', 'd', 'e']);
     expect(fx.scale.slice(2)).to.deep.equal([1, 1, 1]);
     // A split's recorded statistics are those of its training rows.
