@@ -2,18 +2,11 @@
 // interpolation, the init estimator's median) and sklearn.utils.stats'
 // _weighted_percentile (no interpolation: the first value whose weight CDF reaches
 // the percentile; the losses' medians and Huber's gamma).
+import { percentile as sortedPercentile } from '../../metrics/latency.js';
 
-/** np.percentile(values, q) with the default 'linear' method. */
+/** np.percentile(values, q) with the default 'linear' method (the latency module's, on a sorted copy). */
 export function percentile(values: ArrayLike<number>, q: number): number {
-  const a = Float64Array.from(values).sort();
-  const pos = (q / 100) * (a.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, a.length - 1);
-  const t = pos - lo;
-  const x = a[lo]!;
-  const y = a[hi]!;
-  // numpy's _lerp: the form that is exact at t = 1.
-  return t >= 0.5 ? y - (y - x) * (1 - t) : x + (y - x) * t;
+  return sortedPercentile(Float64Array.from(values).sort(), q);
 }
 
 /** sklearn.utils.stats._weighted_percentile(values, weights, q) for 1-D input. */

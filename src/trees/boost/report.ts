@@ -9,6 +9,7 @@
 //   prediction time before and after.
 import { check } from '../../errors.js';
 import { accuracy } from '../../metrics/classification.js';
+import { latencyStats } from '../../metrics/latency.js';
 import { regressionMetrics } from '../../metrics/regression.js';
 import { treeSize } from '../tree.js';
 import { isClassData, type BoostData } from './data.js';
@@ -166,14 +167,13 @@ export interface BoostTruncationReport {
   after: BoostEnsembleStats;
 }
 
-function timeMs(fn: () => void, repeats = 11): number {
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) {
+/** Median of 11 timed runs, as the forest's ensemble report. */
+function timeMs(fn: () => void): number {
+  return latencyStats(Array.from({ length: 11 }, () => {
     const t0 = performance.now();
     fn();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(repeats / 2)]!;
+    return performance.now() - t0;
+  })).p50;
 }
 
 function ensembleStats(model: BoostModel, stages: number, val: BoostData, test: BoostData | undefined): BoostEnsembleStats {
