@@ -15,6 +15,8 @@ import { bad, readSparseTensor, readTensor, type Tensor } from './import-tensor.
 export const SUPPORTED_OPS = [
   'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'MaxPool', 'Flatten', 'Reshape', 'BatchNormalization', 'Dropout', 'Identity', 'Softmax', 'LogSoftmax', 'Constant',
 ] as const;
+/** Operators read only inside a shape computation that folds to a Reshape's constant shape. */
+export const SHAPE_OPS = ['Shape', 'Gather', 'Unsqueeze', 'Concat'] as const;
 export const MIN_OPSET = 9;
 export const MAX_OPSET = 18;
 /** Files above this size are refused before decoding. */
@@ -303,6 +305,63 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
   const notes: ImportNote[] = [];
   const visited = new Set<number>();
   let cur = inputName;
+  /** The shape of each data tensor on the path, as the walk reaches it (for Shape nodes). */
+  const shapes = new Map<string, Shape>();
+  /**
+   * A shape computation on the side of the chain (PyTorch's x.view(x.size(0), -1) with a dynamic
+   * batch: Shape → Gather → Unsqueeze → Concat → Reshape), folded to a constant. NaN stands for the
+   * batch size. True when `name` is (now) a constant.
+   */
+  const foldShape = (name: string, forNode: string, depth = 0): boolean => {
+    if (consts.has(name)) return true;
+    const p = producer.get(name);
+    if (p === undefined || !(SHAPE_OPS as readonly string[]).includes(nodes[p]!.opType!) || depth > 64) return false;
+    const n = nodes[p]!;
+    const label = labels[p]!;
+    const ins = (n.input ?? []).filter((x) => x);
+    const put = (ints: number[], dims: number[]) => {
+      visited.add(p);
+      addConst(name, { tensor: { name, dims, ints }, what: `the output of node ${label} (${n.opType})` });
+      return true;
+    };
+    if (n.opType === 'Shape') {
+      const a = new Attrs(n, label, ['start', 'end']);
+      const s = shapes.get(ins[0] ?? '');
+      if (!s) bad(`node ${label} (Shape) reads tensor '${ins[0]}', which is not on the path from the graph input (or comes after its use)`, label);
+      const full = s.kind === 'image' ? [NaN, s.C, s.H, s.W] : [NaN, s.F];
+      const r = full.length;
+      const clamp = (v: number) => Math.min(r, Math.max(0, v < 0 ? v + r : v));
+      const v = full.slice(clamp(a.int('start', 0)), clamp(a.int('end', r)));
+      return put(v, [v.length]);
+    }
+    for (const x of ins) if (!foldShape(x, forNode, depth + 1)) return false;
+    const arg = (j: number) => constant(ins[j] ?? '', 'int', label);
+    if (n.opType === 'Gather') {
+      const a = new Attrs(n, label, ['axis']);
+      const data = arg(0);
+      const idx = arg(1);
+      if (data.dims.length !== 1 || a.int('axis', 0) !== 0) bad(`node ${label} (Gather) on a shape must gather from a 1-D shape along axis 0`, label);
+      const len = data.ints!.length;
+      const v = idx.ints!.map((i) => {
+        if (i < -len || i >= len) bad(`node ${label} (Gather) index ${i} is outside the shape's ${len} entries`, label);
+        return data.ints![i < 0 ? i + len : i]!;
+      });
+      return put(v, idx.dims);
+    }
+    if (n.opType === 'Unsqueeze') {
+      const a = new Attrs(n, label, ['axes']);
+      const data = arg(0);
+      const axes = a.ints('axes') ?? (ins[1] ? arg(1).ints! : []);
+      if (data.dims.length !== 0 || axes.length !== 1 || (axes[0] !== 0 && axes[0] !== -1)) bad(`node ${label} (Unsqueeze) on a shape must turn a scalar into a 1-D vector (axes [0])`, label);
+      return put(data.ints!, [1]);
+    }
+    // Concat
+    const a = new Attrs(n, label, ['axis']);
+    const parts = ins.map((_, j) => arg(j));
+    if (parts.some((t) => t.dims.length !== 1) || ![0, -1].includes(a.int('axis', 0))) bad(`node ${label} (Concat) on shapes must join 1-D vectors along axis 0`, label);
+    const v = parts.flatMap((t) => t.ints!);
+    return put(v, [v.length]);
+  };
   const lastParam = (label: string, op: string): ParamLayer => {
     const l = built[built.length - 1];
     if (!l || (l.type !== 'linear' && l.type !== 'conv2d')) bad(`node ${label} (${op}) must directly follow a Gemm, MatMul or Conv to be folded into it`, label);
@@ -323,7 +382,8 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
   };
 
   for (let steps = 0; cur !== outputName; steps++) {
-    const us = (users.get(cur) ?? []).filter((i) => nodes[i]!.opType !== 'Constant');
+    shapes.set(cur, shape);
+    const us = (users.get(cur) ?? []).filter((i) => nodes[i]!.opType !== 'Constant' && nodes[i]!.opType !== 'Shape');
     const from = cur === inputName ? `graph input '${cur}'` : `tensor '${cur}'`;
     if (us.length === 0) bad(`${from} is not used by any node and is not the graph output '${outputName}'`, cur);
     if (us.length > 1) bad(`${from} feeds ${us.length} nodes (${us.map((i) => labels[i]).join(', ')}); prune-lab imports a chain of layers (no branches or skip connections)`, cur);
@@ -339,7 +399,7 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
     const dataAt = ins.indexOf(cur);
     if (ins.filter((x) => x === cur).length !== 1) bad(`node ${label} (${op}) reads ${from} more than once`, label);
     for (const [j, x] of ins.entries()) {
-      if (j !== dataAt && x && !consts.has(x)) {
+      if (j !== dataAt && x && !foldShape(x, label)) {
         bad(`node ${label} (${op}) input ${j} '${x}' is computed by node ${labels[producer.get(x) ?? -1] ?? '?'}; prune-lab imports a chain of layers whose other inputs are constants (no branches or skip connections)`, label);
       }
     }
@@ -504,9 +564,10 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
         const v = t.ints!;
         const F = sizeOf(shape);
         const first = v[0];
-        const okFirst = first === -1 || (first === 0 && allowzero === 0) || (staticBatch !== undefined && first === staticBatch);
+        // NaN: the batch size, from a folded Shape of the data.
+        const okFirst = first === -1 || Number.isNaN(first) || (first === 0 && allowzero === 0) || (staticBatch !== undefined && first === staticBatch);
         const ok = t.dims.length === 1 && v.length === 2 && okFirst && (v[1] === F || (v[1] === -1 && first !== -1));
-        if (!ok) bad(`node ${label} (Reshape) to shape [${v.join(', ')}] is not read; prune-lab reads Reshape that flattens to [N, ${F}] (shape [-1, ${F}], [0, -1], [0, ${F}]${staticBatch ? `, [${staticBatch}, -1]` : ''})`, label);
+        if (!ok) bad(`node ${label} (Reshape) to shape [${v.map((x) => (Number.isNaN(x) ? 'N' : x)).join(', ')}] is not read; prune-lab reads Reshape that flattens to [N, ${F}] (shape [-1, ${F}], [0, -1], [0, ${F}]${staticBatch ? `, [${staticBatch}, -1]` : ''})`, label);
         if (shape.kind === 'image') built.push({ type: 'flatten' });
         shape = { kind: 'flat', F };
         break;
@@ -559,12 +620,13 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
         break;
       }
       default:
-        bad(`node ${label} has op type ${op}, which prune-lab does not import (supported: ${SUPPORTED_OPS.join(', ')})`, label);
+        bad(`node ${label} has op type ${op}, which prune-lab does not import (supported: ${SUPPORTED_OPS.join(', ')}; ${SHAPE_OPS.join(', ')} only to compute a Reshape's shape)`, label);
     }
     if ((n.output?.length ?? 0) > 1 && !['MaxPool', 'BatchNormalization', 'Dropout'].includes(op)) bad(`node ${label} (${op}) has ${n.output!.length} outputs; it has one`, label);
     cur = out;
   }
   const off = nodes.findIndex((n, i) => !visited.has(i) && n.opType !== 'Constant');
+  // (Shape-computing nodes folded above are marked visited; unused ones are off the path.)
   if (off >= 0) bad(`node ${labels[off]} (${nodes[off]!.opType}) is not on the path from graph input '${inputName}' to graph output '${outputName}'; prune-lab imports a chain of layers`, labels[off]!);
   if (users.get(outputName)?.length) bad(`graph output '${outputName}' is also read by node ${labels[users.get(outputName)![0]!]}`, outputName);
 

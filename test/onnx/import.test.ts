@@ -105,6 +105,8 @@ describe('ONNX import: PyTorch fixtures through our GPU forward pass', () => {
       { type: 'flatten' }, { type: 'linear', units: 16 }, { type: 'relu' }, { type: 'linear', units: 10 },
     ]);
     expect(cnn.notes).to.deep.equal([]);
+    // x.view(x.size(0), -1) with a dynamic batch: the Shape → Gather → Unsqueeze → Concat shape folds to a flatten.
+    for (const name of ['cnn-view-opset11', 'cnn-view-opset17']) expect(importOnnx((await fixture(name)).bytes).spec.layers).to.deep.equal(cnn.spec.layers);
     const bn = importOnnx((await fixture('bn-opset17')).bytes);
     expect(bn.notes.map((n) => [n.op, n.action, n.into ?? ''])).to.deep.equal([
       ['BatchNormalization', 'folded', '/c1/Conv'], ['Dropout', 'dropped', ''], ['Identity', 'dropped', ''], ['BatchNormalization', 'folded', '/fc1/Gemm'],
@@ -278,6 +280,22 @@ describe('ONNX import: refusals name the node or tensor', () => {
     const grouped = tinyCnn();
     grouped.nodes[0]!.domain = 'com.microsoft';
     refuse(buildModel(grouped), 'conv1', /domain 'com.microsoft'/);
+  });
+
+  it('a computed Reshape shape that does not flatten, and a Shape of a tensor off the path', async () => {
+    const { bytes } = await fixture('cnn-view-opset17');
+    const m = onnx.ModelProto.decode(bytes);
+    const g = m.graph!;
+    const concat = g.node!.find((n) => n.opType === 'Concat')!;
+    const extra = node('Constant', [], ['two'], 'const_two');
+    extra.attribute = [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: int64s('', [2]) }];
+    g.node!.unshift(extra);
+    concat.input = [...concat.input!, 'two'];
+    refuse(onnx.ModelProto.encode(m).finish(), '/Reshape', /Reshape\) to shape \[N, -1, 2\] is not read/);
+    const p = tinyMlp();
+    p.nodes.push(node('Shape', ['b1'], ['s'], 'shape_off'), node('Reshape', ['y0', 's'], ['y'], 'reshape_end'));
+    p.nodes[2]!.output = ['y0'];
+    refuse(buildModel(p), 'shape_off', /Shape\) reads tensor 'b1', which is not on the path/);
   });
 
   it('a model that does not end in a linear layer', () => {
