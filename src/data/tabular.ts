@@ -72,16 +72,13 @@ export interface TabularSplits {
   rows: { train: Uint32Array; validation: Uint32Array; test: Uint32Array };
 }
 
-type Lines = TabularDataset & { lines?: ArrayLike<number> };
-
 function fail(name: string, problem: string, field = name): never {
   throw new PruneLabError('invalid-data', `${name}: ${problem}`, field);
 }
 
-/** "row N" as csv.ts says it (the file's line) when the parser gives lines, else the data row's index. */
+/** "row N" as csv.ts says it (the file's line, parseCsv's `lines`); a dataset with no file says its data row. */
 function rowName(ds: TabularDataset, i: number): string {
-  const lines = (ds as Lines).lines;
-  return lines ? `row ${lines[i]}` : `data row ${i + 1}`;
+  return ds.lines ? `row ${ds.lines[i]}` : `data row ${i + 1}`;
 }
 
 const EPS = 2 ** -52;

@@ -183,7 +183,7 @@ describe('prune-lab run --csv refusals', () => {
   it('a test file with a label the training file lacks, or without a feature: exit 1, naming the row and column', async () => {
     const train = file('tr.csv');
     await refused(['run', '--csv', train, '--test-csv', write('te1.csv', 'b,a,y\n1,2,p\n1,1,r\n'), '--target', 'y'], 1,
-      /te1\.csv: (row 3|data row 2), column "y": label "r" is not a class of .*tr\.csv \(its classes: p, q\)/);
+      /te1\.csv: row 3, column "y": label "r" is not a class of .*tr\.csv \(its classes: p, q\)/);
     await refused(['run', '--csv', train, '--test-csv', write('te2.csv', 'a,y\n1,p\n'), '--target', 'y'], 1, /te2\.csv: has no column "b", a feature of .*tr\.csv/);
   });
 
