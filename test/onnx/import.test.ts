@@ -11,6 +11,7 @@ import { planModel } from '../../src/nn/spec.js';
 import { Network } from '../../src/nn/network.js';
 import { Executor } from '../../src/nn/executor.js';
 import { networkRef } from '../../src/ref/network.js';
+import { loadIdxPairFromUrls, mnistUrls } from '../../src/data/mnist.js';
 import { gpu, readF32 } from '../helpers/gpu.js';
 import { expectRefused } from '../data/helpers.js';
 import { expectArgError, refusal } from '../helpers/errors.js';
@@ -90,6 +91,19 @@ describe('ONNX import: PyTorch fixtures through our GPU forward pass', () => {
       }
     });
   }
+
+  it('mnist-cnn-opset13 (trained by PyTorch): logits on the first 8 MNIST test images within 1e-4', async () => {
+    const [bytes, meta, test] = await Promise.all([
+      fetch(new URL('./fixtures/mnist-cnn-opset13.onnx', import.meta.url)).then(async (r) => new Uint8Array(await r.arrayBuffer())),
+      fetch(new URL('./fixtures/mnist-cnn-opset13.json', import.meta.url)).then((r) => r.json() as Promise<{ logits8: number[]; predictions: number[] }>),
+      loadIdxPairFromUrls(mnistUrls(location.href).test),
+    ]);
+    const r = importOnnx(bytes);
+    expect(r.input).to.deep.equal({ name: 'image', layout: 'nchw' });
+    const ours = await gpuLogits(r, test.images.subarray(0, 8 * 784), 8);
+    expect(maxAbs(ours, meta.logits8)).to.be.at.most(ATOL);
+    expect(argmaxRows(ours, 10)).to.deep.equal(meta.predictions.slice(0, 8));
+  });
 
   it('maps each fixture onto the layers it holds, and lists what was folded, dropped and stripped', async () => {
     const mlp = importOnnx((await fixture('mlp-opset17')).bytes);
