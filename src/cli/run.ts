@@ -489,7 +489,7 @@ export function roundsTable(r: Report): string {
   const axes = `${p.criterion} ${p.granularity === 'nm' && p.nm ? `${p.nm.n}:${p.nm.m}` : p.granularity} ${p.scope}${p.when === 'init' ? ' at init' : p.when === 'during' ? ' during fine-tuning' : ''}`;
   const lines = [
     `${r.model.name}: ${axes} ${p.schedule} pruning to ${p.targetSparsity} in ${p.rounds} round${p.rounds === 1 ? '' : 's'}; ` +
-      `${r.data.train} training, ${r.data.test} test images; ${c.train.epochs} + ${p.finetuneEpochs}/round epochs, ${c.train.optimizer.type} lr ${c.train.optimizer.lr}, batch ${c.train.batchSize}, seed ${c.seed}`,
+      `${r.data.train} training, ${r.data.test} test ${c.dataset.name === 'csv' ? 'rows' : 'images'}; ${c.train.epochs} + ${p.finetuneEpochs}/round epochs, ${c.train.optimizer.type} lr ${c.train.optimizer.lr}, batch ${c.train.batchSize}, seed ${c.seed}`,
     `adapter: ${r.adapter.description || r.adapter.architecture || r.adapter.vendor || 'unknown'} (${r.adapter.backend}); status ${r.status}; ${(r.timeMs / 1000).toFixed(1)} s`,
     ...(r.final?.calibration ? [`calibration: ${r.final.calibration.samples} training rows, batches of ${r.final.calibration.batchSize}`] : []),
     '',
