@@ -25,3 +25,7 @@ export { validateConfig, type ExperimentConfig } from './lab/config.js';
 export { reportToCsv, REPORT_VERSION, type Report, type RoundEntry } from './lab/report.js';
 export { parseReports, validateReport, migrateReport } from './lab/report-schema.js';
 export { importOnnx, SUPPORTED_OPS as ONNX_IMPORT_OPS, type OnnxImport, type ImportOptions as OnnxImportOptions, type ImportNote as OnnxImportNote, type ImportedLayer as OnnxImportedLayer } from './onnx/import.js';
+export {
+  exportOnnx, encodeOnnx, shrinkDeadUnits, EXPORT_FORMS as ONNX_EXPORT_FORMS, type ExportForm as OnnxExportForm, type ExportOptions as OnnxExportOptions, type ExportModel as OnnxExportModel,
+} from './onnx/export.js';
+export { onnxSizeTable, formatOnnxSizeTable, type OnnxSizeTable, type OnnxFormSize } from './onnx/size.js';

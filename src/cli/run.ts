@@ -30,6 +30,7 @@ import { checkIdxPaths, checkInputFile, checkWritable, mnistPaths, readBytes, re
 import { parseCsv } from '../data/csv.js';
 import { tabularLabData, tabularModel } from '../lab/tabular.js';
 import { createProgress, type Progress } from './progress.js';
+import { EXPORT_ACCEPTS, EXPORT_HELP, EXPORT_OPTIONS, exportArgs, exportFinalModel, writeExport, type OnnxExportArgs } from './onnx-export.js';
 
 export const DEFAULTS = {
   model: 'lenet-300-100',
@@ -115,6 +116,7 @@ Input and output
   --rounds-csv FILE          write one CSV row per round
   --save FILE                save the final model: weights + masks (+ optimizer state), format PLCK v1
   --predictions FILE         write the final model's predicted class of each test image, one a line
+${EXPORT_HELP}
 ${ADAPTER_FLAG_HELP}
   -h, --help                 this help
 
@@ -163,6 +165,7 @@ const OPTIONS = {
   save: { type: 'string' },
   predictions: { type: 'string' },
   adapter: { type: 'string' },
+  ...EXPORT_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -208,6 +211,7 @@ const ACCEPTS: Record<string, string> = {
   save: 'a file path',
   predictions: 'a file path',
   adapter: '"list" or (part of) an adapter name',
+  ...EXPORT_ACCEPTS,
 };
 
 /** Config fields (as validateConfig and labData name them) → the flag that sets them. */
@@ -278,6 +282,8 @@ export interface RunArgs {
   save?: string;
   predictions?: string;
   adapter?: string;
+  /** --export-onnx FILE, --export-form. */
+  export?: OnnxExportArgs;
 }
 
 /** `--rewind` takes an optional value, which parseArgs cannot say: a bare `--rewind` becomes `--rewind=0`. */
@@ -406,6 +412,8 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
     if (o) throw new UsageError(`--${o.flag} names the --${i.flag} file ${o.path}, which the run reads; write elsewhere`);
   }
   for (const [k, p] of [['rounds-csv', out.roundsCsv], ['save', out.save], ['predictions', out.predictions]] as const) if (p === '-') usageError(k, `${ACCEPTS[k]} (only --json writes to stdout)`, '-');
+  const exported = exportArgs(values, outs, inputs);
+  if (exported) out.export = exported;
   // Listing the adapters runs nothing else, but the other flags are still checked first.
   if (out.adapter === 'list') return { list: true };
   return out;
@@ -553,6 +561,7 @@ async function writeOutputs(a: RunArgs, r: Report, extra: { checkpoint?: ArrayBu
 export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
   const loseAfter = loseDeviceAfterSteps();
   await checkWritable({ json: a.json, 'rounds-csv': a.roundsCsv, save: a.save, predictions: a.predictions });
+  if (a.export) await checkWritable({ 'export-onnx': a.export.path });
   const { checkpoint, config: loaded } = await readCheckpoint(a);
   const data = await loadData({ ...a, config: loaded });
   const config = csvModel(a, loaded, data, checkpoint !== undefined);
@@ -604,13 +613,16 @@ export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
       ? {
           ...(a.save !== undefined ? { checkpoint: await saveCheckpoint(network, { createdBy: 'prune-lab run', report: report.id, model: a.modelSource ?? (a.load ? `--load ${a.load}` : a.data.kind === 'csv' ? 'tabular-mlp' : DEFAULTS.model) }) } : {}),
           ...(a.predictions !== undefined ? { predictions: await predict(network, data.test) } : {}),
+          ...(a.export ? { onnx: await exportFinalModel(network, a.export, resolveModel(config.model)) } : {}),
         }
       : {}))());
     if ('lost' in post) return await reportLoss(a, report, post.lost);
     const extra = post.value;
     network.destroy();
     await writeOutputs(a, report, extra);
+    const exportText = a.export && extra.onnx ? await writeExport(a.export, extra.onnx) : undefined;
     if (a.json !== '-') await writeOut(process.stdout, roundsTable(report));
+    if (exportText !== undefined) await writeOut(a.json === '-' ? process.stderr : process.stdout, exportText);
     if (report.status === 'error') {
       process.stderr.write(`prune-lab run: the run failed: ${report.error?.message ?? 'unknown error'}${a.save || a.predictions ? ' (no model or predictions written)' : ''}\n`);
       return EXIT.failed;
