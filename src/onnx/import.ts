@@ -550,7 +550,8 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
         const axis = a.int('axis', 1);
         const ok = shape.kind === 'image' ? axis === 1 || axis === -3 : axis === 1 || axis === -1;
         if (!ok) bad(`node ${label} (Flatten) has axis ${axis}; prune-lab reads axis 1 (keep the batch, flatten the rest)`, label);
-        if (shape.kind === 'image') built.push({ type: 'flatten' });
+        // A flatten of the graph input itself is left out: a linear layer first reads the image's rows as they are (as LeNet-300-100's spec has it).
+        if (shape.kind === 'image' && built.length > 0) built.push({ type: 'flatten' });
         shape = { kind: 'flat', F: sizeOf(shape) };
         break;
       }
@@ -568,7 +569,8 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
         const okFirst = first === -1 || Number.isNaN(first) || (first === 0 && allowzero === 0) || (staticBatch !== undefined && first === staticBatch);
         const ok = t.dims.length === 1 && v.length === 2 && okFirst && (v[1] === F || (v[1] === -1 && first !== -1));
         if (!ok) bad(`node ${label} (Reshape) to shape [${v.map((x) => (Number.isNaN(x) ? 'N' : x)).join(', ')}] is not read; prune-lab reads Reshape that flattens to [N, ${F}] (shape [-1, ${F}], [0, -1], [0, ${F}]${staticBatch ? `, [${staticBatch}, -1]` : ''})`, label);
-        if (shape.kind === 'image') built.push({ type: 'flatten' });
+        // A flatten of the graph input itself is left out: a linear layer first reads the image's rows as they are (as LeNet-300-100's spec has it).
+        if (shape.kind === 'image' && built.length > 0) built.push({ type: 'flatten' });
         shape = { kind: 'flat', F };
         break;
       }
@@ -632,7 +634,8 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
 
   const layers: LayerSpec[] = built.map((b) =>
     b.type === 'linear' ? { type: 'linear', units: b.out }
-      : b.type === 'conv2d' ? { type: 'conv2d', filters: b.out, kernel: b.kernel, padding: b.padding }
+      // 'valid' is conv2d's default, left out as the presets write it.
+      : b.type === 'conv2d' ? { type: 'conv2d', filters: b.out, kernel: b.kernel, ...(b.padding === 'same' ? { padding: 'same' as const } : {}) }
         : b.type === 'maxpool2d' ? { type: 'maxpool2d', size: b.size }
           : { type: b.type });
   const name = options.name ?? (g.name ? g.name : 'onnx');

@@ -115,7 +115,7 @@ describe('ONNX import: PyTorch fixtures through our GPU forward pass', () => {
     expect(cnn.spec.input).to.deep.equal({ C: 1, H: 12, W: 12 });
     expect(cnn.spec.layers).to.deep.equal([
       { type: 'conv2d', filters: 4, kernel: 3, padding: 'same' }, { type: 'relu' }, { type: 'maxpool2d', size: 2 },
-      { type: 'conv2d', filters: 6, kernel: 3, padding: 'valid' }, { type: 'relu' }, { type: 'maxpool2d', size: 2 },
+      { type: 'conv2d', filters: 6, kernel: 3 }, { type: 'relu' }, { type: 'maxpool2d', size: 2 },
       { type: 'flatten' }, { type: 'linear', units: 16 }, { type: 'relu' }, { type: 'linear', units: 10 },
     ]);
     expect(cnn.notes).to.deep.equal([]);
@@ -144,6 +144,16 @@ describe('ONNX import: operators onto our layout (CPU, exact)', () => {
     expect(Array.from(s.values[0]!.b)).to.deep.equal(Array.from(weights(5, 2), (v) => Math.fround(0.5 * v)));
   });
 
+  it('a Flatten of the image input itself leaves no flatten layer (as LeNet-300-100\'s spec)', () => {
+    const p = tinyMlp(6, 5, 3);
+    p.input = [1, 1, 2, 3];
+    p.nodes.unshift(node('Flatten', ['x'], ['xf'], 'flatten0'));
+    p.nodes[1]!.input![0] = 'xf';
+    const r = importOnnx(buildModel(p));
+    expect(r.spec).to.deep.equal({ name: 'test', input: { C: 1, H: 2, W: 3 }, layers: [{ type: 'linear', units: 5 }, { type: 'relu' }, { type: 'linear', units: 3 }] });
+    expect(r.input.layout).to.equal('nchw');
+  });
+
   it('MatMul followed by Add is one linear layer with that bias; a bias [1, N] broadcasts', () => {
     const p = tinyMlp(4, 3, 2);
     p.nodes.splice(0, 1, node('MatMul', ['x', 'w1'], ['m'], 'mm1'), node('Add', ['b1', 'm'], ['h'], 'add1'));
@@ -163,7 +173,7 @@ describe('ONNX import: operators onto our layout (CPU, exact)', () => {
       const valid = Object.values(attrs).includes('VALID') || (Array.isArray(attrs.pads) && attrs.pads.every((v) => v === 0));
       if (valid) p.initializers![2] = floats('w', [3, 8], weights(24, 7)); // 2×4×4 → pool → 2×2×2
       const l = importOnnx(buildModel(p)).spec.layers[0]!;
-      return l.type === 'conv2d' ? l.padding : undefined;
+      return l.type === 'conv2d' ? l.padding ?? 'valid' : undefined;
     };
     expect(padding({ pads: [1, 1, 1, 1] })).to.equal('same');
     expect(padding({ auto_pad: 'SAME_UPPER' })).to.equal('same');
