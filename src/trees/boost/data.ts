@@ -33,3 +33,8 @@ export function checkNumber(v: unknown, field: string, ok: (x: number) => boolea
 export function checkInt(v: unknown, field: string, lo: number, hi: number, says = `an integer in [${lo}, ${hi}]`): void {
   check(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi, field, says, v);
 }
+
+/** An absent field takes its default; null is a value (refused where the field is not nullable). */
+export function orDefault<T, D>(v: T | undefined, d: D): T | D {
+  return v === undefined ? d : v;
+}

@@ -17,7 +17,7 @@ import { resolveTreeParams, type RegressorParams } from '../params.js';
 import { fitRegressor } from '../regress.js';
 import { checkSeed } from '../split.js';
 import { applyCut, leafOf, treeSize, type DecisionTree, type RegressionData, type TreeSize } from '../tree.js';
-import { checkBoostData, checkInt, checkNumber as num, checkValRows, isClassData, type BoostData } from './data.js';
+import { checkBoostData, checkInt, checkNumber as num, checkValRows, isClassData, orDefault, type BoostData } from './data.js';
 import { GBDT_LOSSES, initRaw, leafValue, negativeGradient, stageLoss, type GbdtLoss, type LossState } from './gbdt-loss.js';
 
 export interface GbdtParams {
@@ -131,28 +131,28 @@ export interface GbdtModel {
 export function resolveGbdtParams(p: GbdtParams, data: { numClasses?: number; numFeatures?: number } = {}): ResolvedGbdtParams {
   checkFields(p as unknown, 'params', KEYS, 'invalid-argument', '');
   const classes = data.numClasses;
-  const loss = p.loss ?? (classes === undefined ? 'squared_error' : 'log_loss');
+  const loss = orDefault(p.loss, classes === undefined ? 'squared_error' : 'log_loss');
   check((GBDT_LOSSES as readonly string[]).includes(loss), 'loss', GBDT_LOSSES.join(' | '), loss);
   if (classes !== undefined) check(loss === 'log_loss', 'loss', 'log_loss for class labels', loss);
   else check(loss !== 'log_loss', 'loss', 'squared_error | absolute_error | huber for real targets (log_loss needs class labels)', loss);
   const r: ResolvedGbdtParams = {
     loss,
-    learningRate: p.learningRate ?? 0.1,
-    nEstimators: p.nEstimators ?? 100,
-    subsample: p.subsample ?? 1,
+    learningRate: orDefault(p.learningRate, 0.1),
+    nEstimators: orDefault(p.nEstimators, 100),
+    subsample: orDefault(p.subsample, 1),
     tree: {
-      criterion: p.criterion ?? 'friedman_mse',
+      criterion: orDefault(p.criterion, 'friedman_mse'),
       maxDepth: p.maxDepth === undefined ? 3 : p.maxDepth,
-      minSamplesSplit: p.minSamplesSplit ?? 2,
-      minSamplesLeaf: p.minSamplesLeaf ?? 1,
-      minImpurityDecrease: p.minImpurityDecrease ?? 0,
+      minSamplesSplit: orDefault(p.minSamplesSplit, 2),
+      minSamplesLeaf: orDefault(p.minSamplesLeaf, 1),
+      minImpurityDecrease: orDefault(p.minImpurityDecrease, 0),
       maxLeafNodes: p.maxLeafNodes ?? null,
     },
-    ccpAlpha: p.ccpAlpha ?? 0,
-    alpha: p.alpha ?? 0.9,
-    validationFraction: p.validationFraction ?? 0.1,
+    ccpAlpha: orDefault(p.ccpAlpha, 0),
+    alpha: orDefault(p.alpha, 0.9),
+    validationFraction: orDefault(p.validationFraction, 0.1),
     nIterNoChange: p.nIterNoChange ?? null,
-    tol: p.tol ?? 1e-4,
+    tol: orDefault(p.tol, 1e-4),
     seed: checkSeed(p.seed),
   };
   num(r.learningRate, 'learningRate', (x) => x > 0, 'a finite number > 0');
@@ -311,6 +311,9 @@ export function fitGbdt(data: BoostData, params: GbdtParams = {}, opts: GbdtFitO
         for (const [leaf, rows] of rowsOf) values[leaf] = leafValue(p.loss, rows, target, residual, rawG, k, weight, state);
       }
       for (let i = 0; i < n; i++) raw[i * k + g] += p.learningRate * values[leafOfRow[i]!]!;
+      if (!raw.every(Number.isFinite)) {
+        throw new PruneLabError('invalid-argument', `learningRate: the predictions of stage ${s + 1} overflowed (learningRate ${p.learningRate}); give a smaller one`, 'learningRate');
+      }
       stage.push({ tree, leafValue: values, grown: treeSize(grownTree), stops: leafStops(grownTree, p.tree) });
     }
     model.trees.push(stage);

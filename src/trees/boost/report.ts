@@ -139,6 +139,13 @@ function rawOf(model: BoostModel, x: Float32Array, stages: number): Float32Array
   return model.kind === 'xgb' ? xgbMargin(model, x, stages) : gbdtRaw(model, x, stages);
 }
 
+/** Loss and accuracy (classes) or R², MSE, MAE (real targets) of the first `stages` stages (default all) on `data`. */
+export function scoreModel(model: BoostModel, data: BoostData, stages = model.trees.length): BoostScore {
+  checkRows(model, data, 'data');
+  check(Number.isInteger(stages) && stages >= 0 && stages <= model.trees.length, 'stages', `an integer in [0, ${model.trees.length}]`, stages);
+  return scoreRaw(model, rawOf(model, data.x, stages), data, stages);
+}
+
 /** The model's loss on `data` after each stage. */
 export function stagedLoss(model: BoostModel, data: BoostData): number[] {
   checkRows(model, data, 'data');

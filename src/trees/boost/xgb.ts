@@ -12,7 +12,7 @@
 import { check, checkFields, PruneLabError } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import { checkSeed } from '../split.js';
-import { checkBoostData, checkInt as int, checkNumber as num, checkValRows, isClassData, type BoostData } from './data.js';
+import { checkBoostData, checkInt as int, checkNumber as num, checkValRows, isClassData, orDefault, type BoostData } from './data.js';
 import { growXgbTree, sortColumns, xgbLeafOf, type XgbTree, type XgbTreeParams } from './xgb-tree.js';
 
 const f32 = Math.fround;
@@ -83,22 +83,22 @@ export interface XgbModel {
 export function resolveXgbParams(p: XgbParams, data: { numClasses?: number } = {}): ResolvedXgbParams {
   checkFields(p as unknown, 'params', KEYS, 'invalid-argument', '');
   const classes = data.numClasses;
-  const objective = p.objective ?? (classes === undefined ? 'reg:squarederror' : classes <= 2 ? 'binary:logistic' : 'multi:softprob');
+  const objective = orDefault(p.objective, classes === undefined ? 'reg:squarederror' : classes <= 2 ? 'binary:logistic' : 'multi:softprob');
   check((XGB_OBJECTIVES as readonly string[]).includes(objective), 'objective', XGB_OBJECTIVES.join(' | '), objective);
   const r: ResolvedXgbParams = {
     objective,
-    nEstimators: p.nEstimators ?? 100,
-    eta: p.eta ?? 0.3,
-    gamma: p.gamma ?? 0,
-    maxDepth: p.maxDepth ?? 6,
-    minChildWeight: p.minChildWeight ?? 1,
-    lambda: p.lambda ?? 1,
-    alpha: p.alpha ?? 0,
-    maxDeltaStep: p.maxDeltaStep ?? 0,
-    baseScore: p.baseScore ?? 0.5,
-    subsample: p.subsample ?? 1,
-    growPolicy: p.growPolicy ?? 'depthwise',
-    maxLeaves: p.maxLeaves ?? 0,
+    nEstimators: orDefault(p.nEstimators, 100),
+    eta: orDefault(p.eta, 0.3),
+    gamma: orDefault(p.gamma, 0),
+    maxDepth: orDefault(p.maxDepth, 6),
+    minChildWeight: orDefault(p.minChildWeight, 1),
+    lambda: orDefault(p.lambda, 1),
+    alpha: orDefault(p.alpha, 0),
+    maxDeltaStep: orDefault(p.maxDeltaStep, 0),
+    baseScore: orDefault(p.baseScore, 0.5),
+    subsample: orDefault(p.subsample, 1),
+    growPolicy: orDefault(p.growPolicy, 'depthwise'),
+    maxLeaves: orDefault(p.maxLeaves, 0),
     earlyStoppingRounds: p.earlyStoppingRounds ?? null,
     seed: checkSeed(p.seed),
   };
@@ -125,8 +125,11 @@ export function resolveXgbParams(p: XgbParams, data: { numClasses?: number } = {
   if (objective === 'binary:logistic' && classes !== undefined) {
     check(classes <= 2, 'objective', `multi:softprob for ${classes} classes (binary:logistic takes 2)`, objective);
   }
-  // xgboost keeps its parameters as f32.
-  for (const k of ['eta', 'gamma', 'minChildWeight', 'lambda', 'alpha', 'maxDeltaStep', 'baseScore'] as const) r[k] = f32(r[k]);
+  // xgboost keeps its parameters as f32: each must fit one.
+  for (const k of ['eta', 'gamma', 'minChildWeight', 'lambda', 'alpha', 'maxDeltaStep', 'baseScore'] as const) {
+    check(Number.isFinite(f32(r[k])), k, 'a number within float32 range (|x| ≤ 3.4e38)', r[k]);
+    r[k] = f32(r[k]);
+  }
   return r;
 }
 
@@ -272,6 +275,9 @@ export function fitXgb(data: BoostData, params: XgbParams = {}, opts: XgbFitOpti
     }
     model.trees.push(trees);
     addRound(model, round, data.x, n, k, margin);
+    if (!margin.every(Number.isFinite)) {
+      throw new PruneLabError('invalid-argument', `lambda: the leaf weights of round ${round + 1} overflowed float32 (hessians near 0 with lambda ${p.lambda}, minChildWeight ${p.minChildWeight}); raise lambda or minChildWeight, or set maxDeltaStep`, 'lambda');
+    }
     model.trainLoss.push(xgbLoss(p.objective, margin, y, k));
     if (val && marginVal && yVal) {
       addRound(model, round, val.x, val.n, k, marginVal);

@@ -13,7 +13,8 @@ import { labElementDoor } from './lab-element.js';
 import { treeElementDoor } from './tree-element.js';
 import { engineDoor } from './engine.js';
 import { onnxDoor } from './onnx.js';
+import { boostDoor } from './boost.js';
 
 export const DOORS: ReadonlyArray<Door<FuzzCase>> = [
-  idxDoor, csvDoor, tabularDoor, configDoor, configRunDoor, specDoor, checkpointDoor, reportDoor, labElementDoor, treeElementDoor, engineDoor, onnxDoor,
+  idxDoor, csvDoor, tabularDoor, configDoor, configRunDoor, specDoor, checkpointDoor, reportDoor, labElementDoor, treeElementDoor, engineDoor, onnxDoor, boostDoor,
 ] as unknown as ReadonlyArray<Door<FuzzCase>>;
