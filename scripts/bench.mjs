@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// npm run bench [-- --json FILE] [--only matmul,topk,train,accuracy,latency] [--model M --epochs E --train-samples N --seed S] [--steps N]
+// npm run bench [-- --json FILE] [--browser chromium|firefox] [--only matmul,topk,train,accuracy,latency] [--model M --epochs E --train-samples N --seed S] [--steps N]
 //   [--frames N --sparsities LIST]
-// Opens bench/ in the headless system Chromium with WebGPU (scripts/page-runner.mjs),
+// Opens bench/ in the headless system Chromium (or Firefox) with WebGPU (scripts/page-runner.mjs),
 // and prints the comparison table (ours vs TF.js WebGPU vs plain JS, same adapter, one run).
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { runPage } from './page-runner.mjs';
+import { runPage, PAGE_BROWSERS } from './page-runner.mjs';
 
-const USAGE = `usage: npm run bench -- [--json FILE] [--only LIST]
+const USAGE = `usage: npm run bench -- [--json FILE] [--browser B] [--only LIST]
+  --browser B          chromium (Dawn, default) or firefox (wgpu; FIREFOX_PATH or /usr/bin/firefox-esr)
   --only LIST          comma list of matmul, topk, train, accuracy, latency (default matmul,topk,train)
   --steps N            training steps timed by 'train' (default 40)
   --model M            'accuracy': lenet-300-100 or lenet-5 (default lenet-300-100);
@@ -23,6 +24,7 @@ try {
   args = parseArgs({
     options: {
       json: { type: 'string' },
+      browser: { type: 'string' },
       only: { type: 'string' },
       model: { type: 'string' },
       epochs: { type: 'string' },
@@ -42,6 +44,10 @@ try {
 if (args.help) {
   console.log(USAGE);
   process.exit(0);
+}
+if (args.browser !== undefined && !PAGE_BROWSERS.includes(args.browser)) {
+  console.error(`bench: --browser takes ${PAGE_BROWSERS.join(' or ')} (got ${JSON.stringify(args.browser)})`);
+  process.exit(2);
 }
 const known = ['matmul', 'topk', 'train', 'accuracy', 'latency'];
 if (args.only) {
@@ -81,7 +87,7 @@ if (args.model !== undefined && !['lenet-300-100', 'lenet-5'].includes(args.mode
 const query = new URLSearchParams();
 for (const k of ['only', 'model', 'epochs', 'train-samples', 'seed', 'steps', 'frames', 'sparsities']) if (args[k] !== undefined) query.set(k, args[k]);
 
-const out = await runPage(`bench/index.html?${query}`, { prefix: '[bench]', optimizeDeps: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] });
+const out = await runPage(`bench/index.html?${query}`, { prefix: '[bench]', optimizeDeps: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'], browser: args.browser ?? 'chromium' });
 if (out.error) {
   console.error(`bench failed: ${out.error}`);
   process.exit(1);
@@ -89,7 +95,8 @@ if (out.error) {
 const r = out.result;
 r.browser = out.browser;
 const f = (x, d = 3) => (x === null || x === undefined ? '—' : Number(x).toFixed(d));
-console.log(`adapter: ${r.adapter.vendor} / ${r.adapter.architecture} / ${r.adapter.description} (${r.browser}, ${r.adapter.backend})`);
+const named = [r.adapter.vendor, r.adapter.architecture, r.adapter.description].filter(Boolean).join(' / ') || 'not named by the browser';
+console.log(`adapter: ${named} (${r.browser}, ${r.adapter.engine ?? r.adapter.backend}${r.adapter.isFallbackAdapter ? ', fallback adapter' : ''})`);
 console.log(`timing: ${r.timing}\n`);
 if (r.matmul) {
   console.log('Dense matmul, GFLOP/s (higher is better)');
@@ -112,6 +119,9 @@ if (r.train) {
   console.log(`\nTraining throughput, ${t.model}, batch ${t.batch}, SGD momentum, ${t.steps} steps (samples/s, higher is better)`);
   console.log('ours       | TF.js webgpu | ours/TF.js');
   console.log(`${f(t.oursSamplesPerSec, 0).padStart(10)} | ${f(t.tfjsSamplesPerSec, 0).padStart(12)} | ${f(t.ratio, 2).padStart(9)}×`);
+  if (t.oursUnnudgedSamplesPerSec !== null && t.oursUnnudgedSamplesPerSec !== undefined) {
+    console.log(`(ours without the late-poll nudges, on the browser's own 100 ms poll: ${f(t.oursUnnudgedSamplesPerSec, 0)} samples/s)`);
+  }
 }
 if (r.accuracy) {
   const a = r.accuracy;

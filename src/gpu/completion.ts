@@ -27,9 +27,10 @@
 // copy). onSubmittedWorkDone does not nudge it, but a queue submit does: wgpu
 // maintains the device at each submit, firing the callbacks of work already done.
 // So on wgpu every map wait (whenPolled) sends empty submits while it waits:
-// task yields with submits at 0.1 ms × 1.5^k for the first ms, then a submit per
-// 1 ms timer (about 4 ms apart once the browser clamps nested timers). Measured
-// on lavapipe: a 16-byte copy's map in 5–13 ms instead of 100 ms.
+// task yields with submits at 0.1 ms × 1.5^k (at most 0.5 ms apart) for the first
+// 8 ms, then a submit per 1 ms timer (about 4 ms apart once the browser clamps
+// nested timers). The spin is longer than Chromium's because the fallback is 4 ms
+// timers, not a 2 ms poll: with a 1 ms spin every frame read ~4.3 ms on lavapipe.
 import { check } from '../errors.js';
 import { deviceEngine } from './device.js';
 
@@ -146,19 +147,33 @@ export function pollsLate(device: GPUDevice): boolean {
 interface Poller {
   pending: number;
   running: boolean;
+  /** When the current run of waits began (pending went from 0 to 1), and the next submit's time and step. */
+  since: number;
+  next: number;
+  step: number;
 }
 const pollers = new WeakMap<GPUDevice, Poller>();
+
+/** wgpu: task yields (submits at 0.1 ms × 1.5^k, at most POLL_STEP_MAX_MS apart) for this many ms, then 1 ms timers. */
+const POLL_SPIN_MS = 8;
+const POLL_STEP_MAX_MS = 0.5;
 
 /**
  * `p` (a map or onSubmittedWorkDone of `device`), with the device nudged by empty
  * submits until it settles where the device polls late (pollsLate); `p` itself elsewhere.
- * One poller per device serves every pending promise.
+ * One poller per device serves every pending promise; a wait that starts when none
+ * is pending starts the spin afresh (frames come one after another).
  */
 export function whenPolled<T>(device: GPUDevice, p: Promise<T>): Promise<T> {
   if (!nudging || !pollsLate(device)) return p;
   let st = pollers.get(device);
-  if (!st) pollers.set(device, (st = { pending: 0, running: false }));
+  if (!st) pollers.set(device, (st = { pending: 0, running: false, since: 0, next: 0, step: 0 }));
   const poller = st;
+  if (poller.pending === 0) {
+    poller.since = performance.now();
+    poller.step = 0.1;
+    poller.next = poller.since + poller.step;
+  }
   poller.pending++;
   const out = p.finally(() => void poller.pending--);
   if (!poller.running) void runPoller(device, poller);
@@ -167,18 +182,16 @@ export function whenPolled<T>(device: GPUDevice, p: Promise<T>): Promise<T> {
 
 async function runPoller(device: GPUDevice, st: Poller): Promise<void> {
   st.running = true;
-  const t0 = performance.now();
-  let step = 0.1;
-  let next = t0 + step;
   try {
     while (st.pending > 0) {
       const t = performance.now();
-      const spinning = t - t0 < SPIN_MS;
-      if (!spinning || t >= next) {
+      // Past the spin, timers: Firefox clamps nested ones to 4 ms, which is then the wait's granularity.
+      const spinning = t - st.since < POLL_SPIN_MS;
+      if (!spinning || t >= st.next) {
         // Empty: no work, only the device maintenance that a submit does. A lost device ignores it.
         device.queue.submit([]);
-        step *= 1.5;
-        next = t + step;
+        st.step = Math.min(st.step * 1.5, POLL_STEP_MAX_MS);
+        st.next = t + st.step;
       }
       await (spinning ? nextTask() : sleep1());
     }
