@@ -14,6 +14,7 @@ import { bad, readSparseTensor, readTensor, type Tensor } from './import-tensor.
 
 export const SUPPORTED_OPS = [
   'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'MaxPool', 'Flatten', 'Reshape', 'BatchNormalization', 'Dropout', 'Identity', 'Softmax', 'LogSoftmax', 'Constant',
+  'Sub', 'Div',
 ] as const;
 /** Operators read only inside a shape computation that folds to a Reshape's constant shape. */
 export const SHAPE_OPS = ['Shape', 'Gather', 'Unsqueeze', 'Concat'] as const;
@@ -52,6 +53,12 @@ export interface OnnxImport {
   producer: string;
   input: { name: string; layout: 'nchw' | 'flat' };
   output: { name: string };
+  /**
+   * A leading Sub (mean) and/or Div (std) of per-feature constants, as an exporter writes a
+   * standardisation prelude (src/onnx/export.ts's `standardize`): stripped from the layers and
+   * given here (C·H·W values each), so that the data can be standardised as the model expects.
+   */
+  standardize?: { mean: Float32Array; std: Float32Array };
 }
 
 export interface ImportOptions {
@@ -226,6 +233,7 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
   else if (dims.length === 2) shape = { kind: 'flat', F: known(1, 'feature count') };
   else bad(`graph input '${inputName}' has ${dims.length} dims; prune-lab reads images [N, C, H, W] or feature vectors [N, F]`, inputName);
   const staticBatch = dims[0]! >= 1 ? dims[0]! : undefined;
+  const shape0: Shape = shape;
   const input: OnnxImport['input'] = { name: inputName, layout: shape.kind === 'image' ? 'nchw' : 'flat' };
   const specInput = shape.kind === 'image' ? { C: shape.C, H: shape.H, W: shape.W } : { C: 1, H: 1, W: shape.F };
 
@@ -303,6 +311,7 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
 
   const built: Built[] = [];
   const notes: ImportNote[] = [];
+  let prelude: { mean?: Float32Array; std?: Float32Array } | undefined;
   const visited = new Set<number>();
   let cur = inputName;
   /** The shape of each data tensor on the path, as the walk reaches it (for Shape nodes). */
@@ -520,6 +529,29 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
         new Attrs(n, label, []);
         built.push({ type: 'relu' });
         break;
+      case 'Sub':
+      case 'Div': {
+        new Attrs(n, label, []);
+        wantData(0);
+        const D = sizeOf(shape);
+        const first = built.length === 0 && notes.every((x) => x.op === 'Sub' && op === 'Div');
+        if (!first || (op === 'Sub' && prelude?.mean) || (op === 'Div' && prelude?.std)) {
+          bad(`node ${label} (${op}) is read only as the model's standardisation prelude: (input − mean) / std with constant per-feature mean and std, before any layer`, label);
+        }
+        const cName = ins[1];
+        if (ins.length !== 2 || !cName) bad(`node ${label} (${op}) must ${op === 'Sub' ? 'subtract' : 'divide by'} a constant`, label);
+        const t = constant(cName, 'float', label);
+        const trail = (d: number[]) => d.slice(d.findIndex((x) => x !== 1) < 0 ? d.length : d.findIndex((x) => x !== 1)).join(',');
+        const inDims = shape.kind === 'image' ? [shape.C, shape.H, shape.W] : [shape.F];
+        if (t.f32!.length !== 1 && !(t.f32!.length === D && trail(t.dims) === trail(inDims))) {
+          bad(`node ${label} (${op}): tensor '${cName}' has dims [${t.dims.join(', ')}]; a standardisation prelude holds one value per input feature ([${inDims.join(', ')}]) or one for all`, label);
+        }
+        const v = t.f32!.length === 1 ? new Float32Array(D).fill(t.f32![0]!) : Float32Array.from(t.f32!);
+        if (op === 'Div' && v.some((x) => x === 0)) bad(`node ${label} (Div) divides by 0 (tensor '${cName}')`, label);
+        prelude = { ...prelude, ...(op === 'Sub' ? { mean: v } : { std: v }) };
+        notes.push({ node: label, op, action: 'stripped' });
+        break;
+      }
       case 'MaxPool': {
         const a = new Attrs(n, label, ['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'storage_order', 'strides']);
         const s = image();
@@ -666,5 +698,6 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     input,
     output: { name: outputName },
+    ...(prelude ? { standardize: { mean: prelude.mean ?? new Float32Array(sizeOf(shape0)), std: prelude.std ?? new Float32Array(sizeOf(shape0)).fill(1) } } : {}),
   };
 }

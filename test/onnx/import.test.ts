@@ -154,6 +154,24 @@ describe('ONNX import: operators onto our layout (CPU, exact)', () => {
     expect(r.input.layout).to.equal('nchw');
   });
 
+  it('a standardisation prelude (Sub mean, Div std) is stripped and returned; Sub elsewhere is refused', () => {
+    const p = tinyMlp(3, 2, 2);
+    p.nodes.unshift(node('Sub', ['x', 'mean'], ['xc'], 'sub0'), node('Div', ['xc', 'std'], ['xs'], 'div0'));
+    p.nodes[2]!.input![0] = 'xs';
+    p.initializers!.push(floats('mean', [3], [0.5, -1, 2]), floats('std', [1, 3], [2, 4, 0.25]));
+    const r = importOnnx(buildModel(p));
+    expect(r.spec.layers.map((l) => l.type)).to.deep.equal(['linear', 'relu', 'linear']);
+    expect(Array.from(r.standardize!.mean)).to.deep.equal([0.5, -1, 2]);
+    expect(Array.from(r.standardize!.std)).to.deep.equal([2, 4, 0.25]);
+    expect(r.notes.map((x) => [x.op, x.action])).to.deep.equal([['Sub', 'stripped'], ['Div', 'stripped']]);
+    expect(importOnnx(buildModel(tinyMlp())).standardize).to.equal(undefined);
+    const q = tinyMlp(3, 2, 2);
+    q.nodes.splice(2, 0, node('Sub', ['r', 'mean'], ['rs'], 'sub_mid'));
+    q.nodes[3]!.input![0] = 'rs';
+    q.initializers!.push(floats('mean', [2], [0, 1]));
+    refuse(buildModel(q), 'sub_mid', /standardisation prelude/);
+  });
+
   it('MatMul followed by Add is one linear layer with that bias; a bias [1, N] broadcasts', () => {
     const p = tinyMlp(4, 3, 2);
     p.nodes.splice(0, 1, node('MatMul', ['x', 'w1'], ['m'], 'mm1'), node('Add', ['b1', 'm'], ['h'], 'add1'));
