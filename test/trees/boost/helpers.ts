@@ -39,6 +39,8 @@ export interface XgbRun {
 
 export interface XgbFixture {
   cases: Array<FixtureData & { objective: XgbObjective; runs: XgbRun[] }>;
+  /** Lossguide against tree_method='hist' (bins ⊇ distinct values): training margins and leaves only. */
+  lossguide: Array<Omit<FixtureData, 'nTest' | 'xTest'> & { objective: XgbObjective; runs: Array<Pick<XgbRun, 'params' | 'rounds' | 'marginTrain' | 'leaves'>> }>;
 }
 
 export async function loadFixture<T>(file: string): Promise<T> {
@@ -47,7 +49,7 @@ export async function loadFixture<T>(file: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-export function fixtureData(c: FixtureData): { data: TreeData | RegressionData; xTest: Float32Array } {
+export function fixtureData(c: Omit<FixtureData, 'nTest'>): { data: TreeData | RegressionData; xTest: Float32Array } {
   const x = Float32Array.from(c.x);
   const data = c.numClasses === null
     ? { x, y: Float64Array.from(c.y), n: c.n, numFeatures: c.numFeatures }

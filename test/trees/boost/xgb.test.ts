@@ -142,6 +142,19 @@ describe('xgboost-style boosting against xgboost 1.7.4 (exact)', () => {
     }
     expect(pruned, 'leaves removed by gamma over all fixtures').to.be.greaterThan(20);
   });
+
+  it('lossguide: the same training margins and leaves per tree as hist lossguide with a bin per distinct value', () => {
+    expect(fx.lossguide.length).to.equal(2);
+    for (const c of fx.lossguide) {
+      const { data } = fixtureData({ ...c, xTest: [] });
+      for (const r of c.runs) {
+        const what = `${c.name} ${JSON.stringify(r.params)}`;
+        const m = fitXgb(data, { objective: c.objective, nEstimators: r.rounds, ...r.params });
+        expectClose(xgbMargin(m, data.x), r.marginTrain, { atol: 1e-6, rtol: RTOL }, `${what} train margin`);
+        expect(m.trees.flat().map((t) => xgbTreeSize(t).leaves), `${what} leaves`).to.deep.equal(r.leaves);
+      }
+    }
+  });
 });
 
 describe('xgboost-style parameters are checked before fitting', () => {
