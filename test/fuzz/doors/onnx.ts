@@ -1,7 +1,7 @@
 // Door: ONNX model files (src/onnx/import.ts importOnnx, then Network.create on the GPU
-// when accepted). Valid seeds: three PyTorch fixtures (MLP opset 11, CNN opset 17,
-// BN + Dropout opset 11). Mutations: of the bytes (truncation, flips, trailing junk,
-// random garbage) and of the decoded graph (a node removed, duplicated or given
+// when accepted). Valid seeds: four PyTorch fixtures (MLP opset 11, CNN opset 17,
+// BN + Dropout opset 11, CNN with x.view(x.size(0), -1)'s shape computation, opset
+// 17). Mutations: of the bytes (truncation, flips, trailing junk, random garbage) and of the decoded graph (a node removed, duplicated or given
 // another op type; an attribute's value changed; an input renamed, dropped or
 // pointed at a later output; an initializer removed, resized, retyped or given both
 // raw_data and float_data; the opset, the graph input's shape or element type
@@ -28,7 +28,7 @@ interface OnnxCase extends FuzzCase {
   same: boolean;
 }
 
-const SEED_NAMES = ['mlp-opset11', 'cnn-opset17', 'bn-opset11'];
+const SEED_NAMES = ['mlp-opset11', 'cnn-opset17', 'bn-opset11', 'cnn-view-opset17'];
 let seeds: Uint8Array[] = [];
 let seedImports: OnnxImport[] = [];
 
