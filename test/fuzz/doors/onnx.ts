@@ -1,8 +1,8 @@
 // Door: ONNX model files (src/onnx/import.ts importOnnx, then Network.create on the GPU
 // when accepted). Valid seeds: four PyTorch fixtures (MLP opset 11, CNN opset 17,
 // BN + Dropout opset 11, CNN with x.view(x.size(0), -1)'s shape computation, opset
-// 17). Mutations: of the bytes (truncation, flips, trailing junk, random garbage) and of the decoded graph (a node removed, duplicated or given
-// another op type; an attribute's value changed; an input renamed, dropped or
+// 17). Mutations: of the bytes (truncation, flips, trailing junk, random garbage)
+// and of the decoded graph (a node removed, duplicated or given another op type; an attribute's value changed; an input renamed, dropped or
 // pointed at a later output; an initializer removed, resized, retyped or given both
 // raw_data and float_data; the opset, the graph input's shape or element type
 // changed; the nodes shuffled).
