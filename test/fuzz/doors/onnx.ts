@@ -2,10 +2,11 @@
 // when accepted). Valid seeds: four PyTorch fixtures (MLP opset 11, CNN opset 17,
 // BN + Dropout opset 11, CNN with x.view(x.size(0), -1)'s shape computation, opset
 // 17). Mutations: of the bytes (truncation, flips, trailing junk, random garbage)
-// and of the decoded graph (a node removed, duplicated or given another op type; an attribute's value changed; an input renamed, dropped or
-// pointed at a later output; an initializer removed, resized, retyped or given both
-// raw_data and float_data; the opset, the graph input's shape or element type
-// changed; the nodes shuffled).
+// and of the decoded graph (a node removed, duplicated or given another op type;
+// an attribute's value changed; an input renamed, dropped or pointed at a later
+// output; an initializer removed, resized, retyped or given both raw_data and
+// float_data; the opset, the graph input's shape or element type changed; the
+// nodes shuffled).
 // Documented acceptance: damaged bytes that still decode to a valid chain (weights
 // are not checksummed; protobuf skips unknown fields), other op types or attribute
 // values that still make a valid chain. An accepted file's import must make a plan
