@@ -1,7 +1,8 @@
 // Frame latency of pruned models on this page's adapter: LeNet-300-100 and LeNet-5,
 // trained briefly here, then src/infer/bench.ts (global magnitude masks at each
 // sparsity of a grid, every inference path, the structurally shrunk model, the
-// plain-JS floor), and TF.js WebGPU `predict` with the same weights.
+// plain-JS floor), TF.js WebGPU `predict` with the same weights, and ONNX Runtime Web
+// (wasm and webgpu providers) on the exported dense and shrunk models (bench/ort.ts).
 // A frame is one MNIST test image to a class on the CPU; p50/p95 over ≥ 200 frames
 // after a warm-up, the first frame apart; throughput at batch 256.
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +14,8 @@ import { train } from '../src/nn/train.js';
 import { measureFrames, MIN_FRAMES } from '../src/metrics/latency.js';
 import { agreement } from '../src/infer/compare.js';
 import { benchModelLatency, BENCH_BATCH, type LatencyReport } from '../src/infer/bench.js';
+import { shrinkNetwork, keepByNorm } from '../src/infer/shrink.js';
+import { benchOrt } from './ort.js';
 import { log } from './util.js';
 
 export interface LatencyOptions {
@@ -100,6 +103,9 @@ export async function benchLatency(ctx: GpuContext, o: LatencyOptions): Promise<
     d.tfjsP50Ms = tfLatency.p50;
     d.tfjsP95Ms = tfLatency.p95;
     r.report.tfjs = { p50Ms: tfLatency.p50, p95Ms: tfLatency.p95, agreeWithDense: agreement(tfClasses, r.denseClasses) };
+    // ORT-web on the exported dense model and on the exported shrunk one (ours 'structured': 50% of hidden units by L1).
+    const shrunk = shrinkNetwork(plan, dense, keepByNorm(plan, dense, 0.5));
+    r.report.ort = await benchOrt([{ model: 'dense', spec: plan.spec, values: dense }, { model: 'shrunk', ...shrunk }], test, frames, r.denseClasses);
     out.entries.push(...r.entries);
     out.models.push(r.report);
   }

@@ -43,6 +43,12 @@ export function formatLatency(L: LatencyReport, adapter: AdapterSummary): string
       say();
     }
     if (m.tfjs) say(`TF.js webgpu predict (dense weights): p50 ${f(m.tfjs.p50Ms, 2)} ms, p95 ${f(m.tfjs.p95Ms, 2)} ms; same classes as ours dense on ${pct(m.tfjs.agreeWithDense)} of images`);
+    for (const o of m.ort ?? []) {
+      const peer = o.model === 'dense' ? dense : rows.find((e) => e.path === 'structured');
+      say(o.error !== undefined
+        ? `ONNX Runtime Web ${o.ep} (${o.model} ONNX, ${kb(o.bytes)}): failed: ${o.error}`
+        : `ONNX Runtime Web ${o.ep} (${o.model} ONNX, ${kb(o.bytes)}): p50 ${f(o.p50Ms, 2)} ms, p95 ${f(o.p95Ms, 2)} ms, first ${f(o.firstFrameMs, 1)} ms; ours ${o.model === 'dense' ? 'dense' : 'structured'} p50 / ORT p50 = ${f(peer ? peer.p50Ms / o.p50Ms : null, 3)}; acc ${f(o.accuracy, 3)}, same classes as ours dense on ${pct(o.agreeWithOursDense)}`);
+    }
     say(`crossover (sparse p50 below dense p50): ${cross === null ? 'none on this grid' : pct(cross)}${m.fusedCrossover === undefined ? '' : `; fused: ${m.fusedCrossover === null ? 'none on this grid' : pct(m.fusedCrossover)}`}`);
     const check = (label: string, value: string, target: string, ok: boolean): void => say(`  ${ok ? 'meets' : 'MISSES'}  ${label}: ${value} (target ${target})`);
     if (m.tfjs) check('ours dense p50 / TF.js p50', f(dense.p50Ms / m.tfjs.p50Ms, 3), '≤ 0.333', dense.p50Ms <= m.tfjs.p50Ms / 3);

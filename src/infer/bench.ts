@@ -94,7 +94,15 @@ export interface LatencyModelReport {
   tfjs?: { p50Ms: number; p95Ms: number; agreeWithDense: number };
   /** N:M at 2:4 (its rows are the entries with `masks`). */
   nm?: NmBenchReport;
+  /** The page benchmark only: ONNX Runtime Web on the exported dense and shrunk models (bench/ort.ts). */
+  ort?: OrtLatency[];
 }
+
+/** One ONNX Runtime Web row: an execution provider on an exported model, or the error it gave. */
+export type OrtLatency = { ep: 'wasm' | 'webgpu'; model: 'dense' | 'shrunk'; bytes: number } & (
+  | { createMs: number; firstFrameMs: number; p50Ms: number; p95Ms: number; accuracy: number; agreeWithOursDense: number; error?: undefined }
+  | { error: string }
+);
 
 export interface LatencyReport {
   frames: number;

@@ -69,3 +69,25 @@ describe('latency table: the N:M comparison', () => {
     expect(text.match(/^masked /gm)).to.have.length(1);
   });
 });
+
+describe('latency table: ONNX Runtime Web rows', () => {
+  it('gives each provider on each exported model its p50 against ours (dense against dense, shrunk against structured), or its error', () => {
+    const r: LatencyReport = {
+      ...report,
+      entries: [...report.entries, entry('structured', 0.5, 1, 1)],
+      models: [{
+        ...report.models[0]!,
+        ort: [
+          { ep: 'wasm', model: 'dense', bytes: 2048, createMs: 5, firstFrameMs: 3, p50Ms: 0.5, p95Ms: 0.7, accuracy: 0.9, agreeWithOursDense: 1 },
+          { ep: 'webgpu', model: 'shrunk', bytes: 1024, createMs: 5, firstFrameMs: 3, p50Ms: 4, p95Ms: 5, accuracy: 0.8, agreeWithOursDense: 0.75 },
+          { ep: 'webgpu', model: 'dense', bytes: 2048, error: 'no adapter' },
+        ],
+      }],
+    };
+    const text = formatLatency(r, adapter('google', 'swiftshader'));
+    expect(text).to.contain('ONNX Runtime Web wasm (dense ONNX, 2.0 KiB): p50 0.50 ms, p95 0.70 ms, first 3.0 ms; ours dense p50 / ORT p50 = 4.000; acc 0.900, same classes as ours dense on 100%');
+    expect(text).to.contain('ONNX Runtime Web webgpu (shrunk ONNX, 1.0 KiB): p50 4.00 ms, p95 5.00 ms, first 3.0 ms; ours structured p50 / ORT p50 = 0.250; acc 0.800, same classes as ours dense on 75%');
+    expect(text).to.contain('ONNX Runtime Web webgpu (dense ONNX, 2.0 KiB): failed: no adapter');
+    expect(formatLatency(report, adapter('google', 'swiftshader'))).not.to.contain('ONNX Runtime Web');
+  });
+});
