@@ -74,3 +74,8 @@ export async function writeExport(a: OnnxExportArgs, r: OnnxExportResult): Promi
   await writeFile(a.path, r.bytes);
   return `wrote ${a.path} (${a.form} ONNX, ${r.bytes.length.toLocaleString('en-US')} bytes)\n${formatOnnxSizeTable(r.table)}`;
 }
+
+/** The report as --json writes it: with `onnx` (the file, its form and the size table) when a model was exported. */
+export function reportWithExport<R extends object>(report: R, a: OnnxExportArgs | undefined, r: OnnxExportResult | undefined): R | (R & { onnx: { file: string; form: ExportForm } & OnnxSizeTable }) {
+  return a && r ? { ...report, onnx: { file: a.path, form: a.form, ...r.table } } : report;
+}

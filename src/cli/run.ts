@@ -30,7 +30,7 @@ import { checkIdxPaths, checkInputFile, checkWritable, mnistPaths, readBytes, re
 import { parseCsv } from '../data/csv.js';
 import { tabularLabData, tabularModel } from '../lab/tabular.js';
 import { createProgress, type Progress } from './progress.js';
-import { EXPORT_ACCEPTS, EXPORT_HELP, EXPORT_OPTIONS, exportArgs, exportFinalModel, writeExport, type OnnxExportArgs } from './onnx-export.js';
+import { EXPORT_ACCEPTS, EXPORT_HELP, EXPORT_OPTIONS, exportArgs, exportFinalModel, reportWithExport, writeExport, type OnnxExportArgs } from './onnx-export.js';
 
 export const DEFAULTS = {
   model: 'lenet-300-100',
@@ -619,7 +619,7 @@ export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
     if ('lost' in post) return await reportLoss(a, report, post.lost);
     const extra = post.value;
     network.destroy();
-    await writeOutputs(a, report, extra);
+    await writeOutputs(a, reportWithExport(report, a.export, extra.onnx), extra);
     const exportText = a.export && extra.onnx ? await writeExport(a.export, extra.onnx) : undefined;
     if (a.json !== '-') await writeOut(process.stdout, roundsTable(report));
     if (exportText !== undefined) await writeOut(a.json === '-' ? process.stderr : process.stdout, exportText);

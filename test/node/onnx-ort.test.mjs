@@ -161,13 +161,19 @@ describe('prune-lab run --export-onnx', () => {
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-  it('writes the sparse form of the pruned model, which ONNX Runtime runs to the CLI\'s own predictions; prints the size table', async () => {
+  it('writes the sparse form of the pruned model, which ONNX Runtime runs to the CLI\'s own predictions; prints the size table and puts it in the report', async () => {
     const model = join(dir, 'm.onnx');
     const pred = join(dir, 'pred.txt');
     const r = await cliAsync(['run', '--model', 'lenet-300-100', '--train-samples', '300', '--validation-samples', '100', '--test-samples', String(TEST), '--epochs', '1',
       '--method', 'global', '--schedule', 'oneshot', '--target-sparsity', '0.9', '--finetune-epochs', '0', '--batch', '50', '--seed', '2',
-      '--predictions', pred, '--export-onnx', model, '--export-form', 'sparse']);
+      '--predictions', pred, '--json', join(dir, 'r.json'), '--export-onnx', model, '--export-form', 'sparse']);
     assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    assert.equal(report.onnx.file, model);
+    assert.equal(report.onnx.form, 'sparse');
+    assert.equal(report.onnx.originalDenseF32, 4 * 266_610);
+    assert.deepEqual(report.onnx.forms.map((f) => f.form), FORMS);
+    assert.equal(report.onnx.forms[2].bytes, readFileSync(model).length, 'the report gives the written file\'s size');
     assert.match(r.out, /ONNX form\s+bytes\s+gzip bytes/);
     const size = readFileSync(model).length.toLocaleString('en-US');
     assert.ok(r.out.split('\n').some((l) => /^sparse\s/.test(l) && l.includes(` ${size} `)), `the sparse row gives the written file's ${size} bytes:\n${r.out}`);
