@@ -48,8 +48,8 @@ const COMMANDS = {
     int: ['train-samples', 'test-samples', 'validation-samples', 'epochs', 'batch', 'seed', 'rounds', 'finetune-epochs', 'rewind'],
     num: ['lr', 'target-sparsity'],
     choice: ['model', 'dataset', 'optimizer', 'method', 'criterion', 'schedule', 'adapter'],
-    path: ['train-images', 'train-labels', 'test-images', 'test-labels', 'load', 'model'],
-    out: ['json', 'csv', 'save', 'predictions'],
+    path: ['train-images', 'train-labels', 'test-images', 'test-labels', 'load', 'model', 'csv', 'test-csv'],
+    out: ['json', 'rounds-csv', 'save', 'predictions'],
     bool: ['help'],
   },
   tree: {
@@ -89,6 +89,7 @@ function fixtures() {
   };
   files = {
     dir,
+    valid: put('valid.csv', `a,b,label\n${Array.from({ length: 60 }, (_, i) => `${i},${i % 7},${'xy'[i % 2]}`).join('\n')}\n`),
     paths: [
       put('garbage.bin', Buffer.from([0, 0, 8, 3, 255, 255, 255, 255, 1, 2])),
       put('empty.bin', Buffer.alloc(0)),
@@ -99,6 +100,7 @@ function fixtures() {
       put('garbage.plck', 'PLCK this is not a checkpoint'),
       put('ragged.csv', 'a,b,label\n1,2,x\n3,y\n'),
       put('empty.csv', ''),
+      put('one-class.csv', 'a,label\n1,x\n2,x\n3,x\n'),
       join(dir, 'missing-file'),
       dir,
     ],
@@ -142,14 +144,16 @@ export function generate(r, index) {
     flag = r.pick(c.path);
     const value = r.pick(f.paths);
     set(flag, value);
-    if (flag.startsWith('train-') || flag.startsWith('test-')) {
+    if ((flag.startsWith('train-') || flag.startsWith('test-')) && flag !== 'test-csv') {
       for (const other of ['train-images', 'train-labels', 'test-images', 'test-labels']) if (other !== flag && !args.includes(`--${other}`)) args.push(`--${other}`, value);
     }
-    if (flag === 'csv') {
+    if (flag === 'csv' && cmd === 'tree') {
       args.splice(args.indexOf('--dataset'), 2);
       args.splice(args.indexOf('--samples'), 2);
-      args.push('--target', 'label');
     }
+    // run's tabular data: --test-csv beside a valid training file, so that the test file is the one at fault.
+    if (flag === 'test-csv') args.push('--csv', f.valid);
+    if (flag === 'csv' || flag === 'test-csv') args.push('--target', 'label');
     // A file's errors may name the file instead of the flag.
     extra.push(value);
     what = `--${flag} ${value.replace(f.dir, '<tmp>')}`;
