@@ -6,12 +6,19 @@ import type { ExperimentConfig } from '../lab/config.js';
 import type { LabProgress } from '../lab/run.js';
 import type { Report, RoundEntry } from '../lab/report.js';
 import type { AdapterSummary } from '../gpu/device.js';
+import type { ModelSpec } from '../nn/spec.js';
+import type { ImportNote } from '../onnx/import.js';
+import type { ExportForm } from '../onnx/export.js';
+import type { OnnxSizeTable } from '../onnx/size.js';
 
 export type { ExperimentConfig, LayerOverride, PruneMethod, PruneScheduleKind } from '../lab/config.js';
 export type { LabPhase, LabProgress } from '../lab/run.js';
 export type { LayerEntry, Report, RoundEntry } from '../lab/report.js';
 export type { AdapterSummary } from '../gpu/device.js';
 export type { ModelSpec } from '../nn/spec.js';
+export type { ImportNote } from '../onnx/import.js';
+export type { ExportForm } from '../onnx/export.js';
+export type { OnnxFormSize, OnnxSizeTable } from '../onnx/size.js';
 // The contract's vocabulary, data only (no validator, model planner or optimizer comes with it):
 // the values the config's axes take, and the upgrade of a stored report to the current version.
 export { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN, NM_CRITERIA, INIT_CRITERIA, DURING_CRITERIA } from '../lab/axes.js';
@@ -70,11 +77,97 @@ export type ReportsCheck = { ok: true; reports: Report[] } | ({ ok: false } & La
 
 export interface StartOptions {
   config: ExperimentConfig;
-  /** Folder of the four MNIST-layout IDX files (absolute URL). */
+  /** Folder of the four MNIST-layout IDX files (absolute URL); not read when `tabular` is given. */
   dataUrl: string;
   /** Timed frames per inference path after each round for the latency chart; 0 measures none (else ≥ 200). */
   latencyFrames: number;
+  /**
+   * The id of a model importModel() took: the run's model is its spec (whatever config.model
+   * says) and its initial weights and masks are the imported values (train epochs 0: the
+   * baseline is the model as loaded).
+   */
+  model?: string;
+  /** Tabular data instead of IDX files: the config's dataset becomes { name: 'csv', label, target, test }. */
+  tabular?: TabularSource;
 }
+
+/** A CSV as the page read it: its text and file name (what messages and the report call it). */
+export interface CsvFile {
+  text: string;
+  name: string;
+}
+
+/** CSV data for a run: the training file, its class column by name, and optionally a test file with the same columns. */
+export interface TabularSource extends CsvFile {
+  target: string;
+  test?: CsvFile;
+}
+
+/** One layer of a model, as the page's layer table shows it. */
+export interface ModelLayerInfo {
+  /** The plan's name (fc1, conv1, pool1, relu1, …). */
+  name: string;
+  /** The plan's layer kind: linear, conv2d, maxpool2d, relu, … */
+  type: string;
+  /** The weight tensor's shape as stored (linear in×out, conv F×C×k×k); the output's C×H×W (pool) or size (relu). */
+  shape: number[];
+  /** Weights + biases. */
+  params: number;
+  /** Whether the lab prunes it (linear and conv weights). */
+  prunable: boolean;
+  /** The ONNX node that holds its weight (imported models). */
+  node?: string;
+}
+
+export type ModelImport =
+  | {
+    ok: true;
+    /** What start() takes as StartOptions.model. */
+    id: string;
+    name: string;
+    spec: ModelSpec;
+    layers: ModelLayerInfo[];
+    /** Nodes folded, dropped or stripped on import. */
+    notes: ImportNote[];
+    input: { name: string; layout: 'nchw' | 'flat' };
+    opset: number;
+    producer: string;
+    /** Weights the importer masked (exact zeros, or left out of a sparse initializer), of all prunable weights. */
+    masked: number;
+    prunableWeights: number;
+  }
+  | ({ ok: false } & LabFailure);
+
+/** A CSV's header and classes, read by the engine's parser with `target` as the class column. */
+export type CsvCheck =
+  | {
+    ok: true;
+    name: string;
+    columns: string[];
+    target: string;
+    rows: number;
+    features: string[];
+    classes: string[];
+    /** The default model for it (tabular-mlp: F → 64 → 64 → K). */
+    model: ModelSpec;
+  }
+  | ({ ok: false } & LabFailure);
+
+export type ModelExport =
+  | {
+    ok: true;
+    form: ExportForm;
+    /** A file name for it (the model's name, the form, .onnx). */
+    fileName: string;
+    bytes: Uint8Array;
+    /** Every form's size against the dense f32 original (the run's model before pruning). */
+    table: OnnxSizeTable;
+    /** Tabular runs: the input is standardised features; mean and scale are in report.data.tabular. */
+    note?: string;
+  }
+  | ({ ok: false } & LabFailure);
+
+export type ExportSizes = { ok: true; table: OnnxSizeTable; note?: string } | ({ ok: false } & LabFailure);
 
 /** fc1's weights and mask (in×out) at a round: what the mask view draws. */
 export interface LayerSnapshot {
@@ -201,6 +294,18 @@ export interface LabApi {
    * whole or refused with the first field it cannot use (`file.json[2].rounds[1].flops`).
    */
   readReports(text: string, name: string): Promise<ReportsCheck>;
+  /**
+   * Imports an .onnx file (src/onnx/import.ts) and keeps its spec and weights under the
+   * returned id for start(); a file it cannot use is refused with the engine's message
+   * (naming the node or tensor), and nothing is kept.
+   */
+  importModel(bytes: ArrayBuffer, name: string): Promise<ModelImport>;
+  /** A CSV's columns; with `target` (default: the last column) parsed whole, its classes and default model. */
+  readCsv(file: CsvFile, target?: string): Promise<CsvCheck>;
+  /** The last run's final model as ONNX in one form (src/onnx/export.ts), with the size table of every form. */
+  exportModel(form: ExportForm): Promise<ModelExport>;
+  /** The size table of the last run's final model (every form, raw and gzip bytes). */
+  exportSizes(): Promise<ExportSizes>;
   /** Destroys the device, as a lost GPU would (for testing the recovery path). */
   loseDevice(): Promise<void>;
 }

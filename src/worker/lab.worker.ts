@@ -2,14 +2,16 @@
 // exposing LabApi through Comlink. It loads MNIST (or any IDX set laid out like
 // it) from the URL the page passes, runs one experiment at a time, snapshots the
 // model after every round (for live inference, the mask view and the latency of
-// each inference path), and reports device loss as an event.
+// each inference path), and reports device loss as an event. It also takes the user's
+// own model (.onnx, imported and kept by id) and data (CSV), and exports the last
+// run's final model as ONNX (src/worker/lab-io.ts).
 import * as Comlink from 'comlink';
 import { PruneLabError } from '../errors.js';
 import { acquireDevice } from '../gpu/device.js';
 import { createGpuContext, type GpuContext } from '../gpu/context.js';
 import { loadMnist } from '../data/mnist.js';
 import type { ImageDataset } from '../data/dataset.js';
-import { validateConfig } from '../lab/config.js';
+import { resolveModel, validateConfig } from '../lab/config.js';
 import { labData, runExperiment, type LabProgress } from '../lab/run.js';
 import { checkRun } from '../lab/preflight.js';
 import { reportToCsv, type Report, type RoundEntry } from '../lab/report.js';
@@ -17,9 +19,10 @@ import { parseReports } from '../lab/report-schema.js';
 import type { LayerValues, Network } from '../nn/network.js';
 import type { ModelPlan } from '../nn/spec.js';
 import type { AdapterSummary } from '../gpu/device.js';
-import type { ConfigCheck, ReportsCheck, LabApi, LabEvent, LabFailure, Prediction, RunOutcome, StartOptions, SweepEvent, SweepOptions, SweepOutcome } from './api.js';
+import type { ConfigCheck, CsvCheck, CsvFile, ExportForm, ExportSizes, ModelExport, ModelImport, ReportsCheck, LabApi, LabEvent, LabFailure, Prediction, RunOutcome, StartOptions, SweepEvent, SweepOptions, SweepOutcome } from './api.js';
 import { checkSweep, runSweep } from './sweep.js';
 import { failure, Gate, ModelSlot, PROGRESS_EVERY_MS, roundModel, measurePaths, firstLinear } from './lab-models.js';
+import { FinalModel, ImportedModels, checkTabular, readCsv, tabularData } from './lab-io.js';
 
 interface Device {
   ctx: GpuContext;
@@ -41,6 +44,10 @@ class LabWorker implements LabApi {
   private roundWork: Promise<void> = Promise.resolve();
   /** Inference calls, one at a time (a plan runs one frame at a time). */
   private inferQueue: Promise<unknown> = Promise.resolve();
+  /** Models importModel took, by id. */
+  private imported = new ImportedModels();
+  /** The last run's final model, for export (null before any, or while a run goes). */
+  private final: FinalModel | null = null;
 
   /** A getter, so that TypeScript does not narrow it across awaits (the lost promise sets it). */
   private get isLost(): boolean {
@@ -91,13 +98,24 @@ class LabWorker implements LabApi {
     if (this.running) return { kind: 'refused', error: { code: 'invalid-argument', message: 'a run is already in progress: abort it first', field: 'run' } };
     if (this.lostInfo) return { kind: 'refused', error: this.lostInfo };
     let config;
+    let initial;
+    let tabular;
     try {
-      config = validateConfig(options.config);
+      // An imported model is the run's model, and its weights the start; CSV data name the dataset.
+      const imported = options.model === undefined ? undefined : this.imported.get(options.model);
+      tabular = options.tabular === undefined ? undefined : checkTabular(options.tabular);
+      config = validateConfig({
+        ...options.config,
+        ...(imported ? { model: imported.spec } : {}),
+        ...(tabular ? { dataset: { name: 'csv', label: tabular.name, target: tabular.target, ...(tabular.test ? { test: tabular.test.name } : {}) } } : {}),
+      });
+      if (config.dataset.name === 'csv' && !tabular) throw new PruneLabError('invalid-argument', "dataset 'csv' needs the CSV itself: StartOptions.tabular { text, name, target }", 'dataset');
+      if (imported) initial = { values: structuredClone(imported.values) };
       const f = options.latencyFrames;
       if (!(f === 0 || (Number.isInteger(f) && f >= 200 && f <= 100000))) {
         throw new PruneLabError('invalid-argument', `latencyFrames must be 0 (none) or an integer in [200, 100000] (got ${JSON.stringify(f)})`, 'latencyFrames');
       }
-      new URL(options.dataUrl);
+      if (!tabular) new URL(options.dataUrl);
     } catch (e) {
       return { kind: 'refused', error: failure(e, 'dataUrl') };
     }
@@ -106,12 +124,17 @@ class LabWorker implements LabApi {
     try {
       onEvent({ type: 'phase', phase: 'loading' });
       let device: Device;
-      let raw: { train: ImageDataset; test: ImageDataset };
       let data;
       try {
-        [device, raw] = await Promise.race([Promise.all([this.acquire(), this.loadData(options.dataUrl)]), lost]);
-        // The split and every check on config + data sizes come before the UI lets go of the last run.
-        data = labData(config, raw.train, raw.test);
+        if (tabular) {
+          device = await Promise.race([this.acquire(), lost]);
+          data = tabularData(config, tabular);
+        } else {
+          let raw: { train: ImageDataset; test: ImageDataset };
+          [device, raw] = await Promise.race([Promise.all([this.acquire(), this.loadData(options.dataUrl)]), lost]);
+          // The split and every check on config + data sizes come before the UI lets go of the last run.
+          data = labData(config, raw.train, raw.test);
+        }
         config = checkRun(config, {
           train: { n: data.train.n, shape: data.train.shape, numClasses: data.train.numClasses },
           validation: { n: data.validation.n },
@@ -124,6 +147,7 @@ class LabWorker implements LabApi {
       }
       onEvent({ type: 'accepted', config });
       await this.releaseModels();
+      this.final = null;
       const probe = data.test.images.slice(0, data.test.shape.C * data.test.shape.H * data.test.shape.W);
       const structured = config.prune.method === 'structured';
       let lastProgress = 0;
@@ -131,6 +155,7 @@ class LabWorker implements LabApi {
       onEvent({ type: 'phase', phase: 'running' });
       const run = runExperiment(device.ctx, device.adapter, config, data, {
         signal,
+        ...(initial ? { initial } : {}),
         betweenSteps: async () => {
           await this.roundWork;
           await this.gate.wait(() => onEvent({ type: 'phase', phase: 'paused' }), () => onEvent({ type: 'phase', phase: 'running' }));
@@ -154,7 +179,14 @@ class LabWorker implements LabApi {
       });
       const result = await Promise.race([run, lost]);
       await Promise.race([this.roundWork, lost]);
-      result.network.destroy();
+      try {
+        const net = result.network;
+        const values = await Promise.race([net.readValues(), lost]);
+        this.final = new FinalModel({ spec: structuredClone(net.plan.spec), values }, resolveModel(config.model),
+          data.tabular ? `the input is the standardised features (${data.tabular.features.length}): (x − mean) / scale, with mean and scale in the report (data.tabular)` : undefined);
+      } finally {
+        result.network.destroy();
+      }
       return { kind: 'report', report: result.report };
     } catch (e) {
       // Set by the device's lost promise meanwhile (TypeScript narrowed it to null above).
@@ -278,6 +310,31 @@ class LabWorker implements LabApi {
   async readReports(text: string, name: string): Promise<ReportsCheck> {
     try {
       return { ok: true, reports: parseReports(text, name) };
+    } catch (e) {
+      return { ok: false, ...failure(e) };
+    }
+  }
+
+  async importModel(bytes: ArrayBuffer, name: string): Promise<ModelImport> {
+    return this.imported.add(bytes, name);
+  }
+
+  async readCsv(file: CsvFile, target?: string): Promise<CsvCheck> {
+    return readCsv(file, target);
+  }
+
+  async exportModel(form: ExportForm): Promise<ModelExport> {
+    const f = this.final;
+    if (!f) return { ok: false, code: 'invalid-argument', message: 'there is no model to export yet: run an experiment first', field: 'form' };
+    const r = await f.export(form);
+    return r.ok ? Comlink.transfer(r, [r.bytes.buffer]) : r;
+  }
+
+  async exportSizes(): Promise<ExportSizes> {
+    const f = this.final;
+    if (!f) return { ok: false, code: 'invalid-argument', message: 'there is no model to export yet: run an experiment first' };
+    try {
+      return { ok: true, table: await f.sizes(), ...(f.note ? { note: f.note } : {}) };
     } catch (e) {
       return { ok: false, ...failure(e) };
     }

@@ -2,12 +2,14 @@
 // engine config they make up, and which control an engine error is about. The
 // values are checked by the engine's own validation (in the Worker); here only
 // what never reaches it is checked: numbers that did not parse, custom-spec JSON,
-// an N:M pattern that is not "N:M".
+// an N:M pattern that is not "N:M", a model or dataset that needs a file not loaded.
 import type { ExperimentConfig, LabFailure, ModelSpec } from '../../worker/api.js';
 import { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN, NM_CRITERIA, INIT_CRITERIA, DURING_CRITERIA } from '../../worker/api.js';
 
-export const MODELS = ['lenet-300-100', 'lenet-5', 'custom'] as const;
-export const DATASETS = ['mnist', 'idx'] as const;
+/** 'onnx': the imported .onnx model; 'tabular-mlp': the default MLP sized to the loaded CSV. */
+export const MODELS = ['lenet-300-100', 'lenet-5', 'custom', 'onnx', 'tabular-mlp'] as const;
+/** 'csv': the CSV loaded in the page. */
+export const DATASETS = ['mnist', 'idx', 'csv'] as const;
 /** The legacy shorthand for the axes (attribute `method`; absent: the axes below decide). */
 export const METHOD_NAMES = ['global', 'local', 'random', 'structured'] as const;
 export const SCOPES = ['global', 'local'] as const;
@@ -95,9 +97,9 @@ export interface ControlSpec {
 }
 
 export const CONTROLS: readonly ControlSpec[] = [
-  { key: 'model', attr: 'model', label: 'model', fields: ['model'], options: MODELS, hint: 'LeNet-300-100, LeNet-5, or a custom spec' },
+  { key: 'model', attr: 'model', label: 'model', fields: ['model'], options: MODELS, hint: 'LeNet-300-100, LeNet-5, a custom spec, the imported .onnx model, or the MLP sized to the CSV' },
   { key: 'modelSpec', attr: 'model-spec', label: 'custom spec (JSON)', fields: ['model.'], hint: '{ "input": {"C":1,"H":28,"W":28}, "layers": [...] }' },
-  { key: 'datasetName', attr: 'dataset', label: 'dataset', fields: ['dataset'], options: DATASETS, hint: 'MNIST, or IDX files laid out like it at data-url' },
+  { key: 'datasetName', attr: 'dataset', label: 'dataset', fields: ['dataset'], options: DATASETS, hint: 'MNIST, IDX files laid out like it at data-url, or the CSV loaded below' },
   { key: 'method', attr: 'method', label: 'method (legacy)', fields: ['prune.method'], options: METHOD_NAMES, nullable: true, hint: 'global / local magnitude, random, structured: a shorthand for granularity, criterion and scope' },
   { key: 'granularity', attr: 'granularity', label: 'granularity', fields: ['prune.granularity'], options: GRANULARITIES, hint: 'single weights, whole units (neurons / filters, shrunk), or N:M groups' },
   { key: 'criterion', attr: 'criterion', label: 'criterion', fields: ['prune.criterion', 'prune.sparsegpt', 'prune.synflow'], options: CRITERION_NAMES, nullable: true, hint: 'how weights (or units) are scored; the list follows granularity and when' },
@@ -158,12 +160,18 @@ function problem(c: ControlSpec, message: string, got: unknown): LabFailure {
   return { code: 'invalid-config', field: c.attr, message: `${c.attr} must be ${message} (got ${shown})` };
 }
 
+/** What the page loaded: the imported model's spec, and the CSV (its default model, file name, target and test file). */
+export interface LoadedInputs {
+  onnx?: ModelSpec | null;
+  csv?: { model: ModelSpec; name: string; target: string; test?: string } | null;
+}
+
 /**
  * The engine config the controls describe, or the first control that cannot be
- * turned into one (a number that did not parse, custom-spec JSON that did not).
- * Everything else is for the engine to check.
+ * turned into one (a number that did not parse, custom-spec JSON that did not, an
+ * .onnx model or CSV chosen but not loaded). Everything else is for the engine to check.
  */
-export function buildConfig(c: LabControls): { ok: true; config: ExperimentConfig } | { ok: false; error: LabFailure } {
+export function buildConfig(c: LabControls, loaded: LoadedInputs = {}): { ok: true; config: ExperimentConfig } | { ok: false; error: LabFailure } {
   for (const spec of CONTROLS) {
     const v = c[spec.key];
     if (spec.step !== undefined && !(v === null && spec.nullable) && (typeof v !== 'number' || Number.isNaN(v))) {
@@ -182,6 +190,18 @@ export function buildConfig(c: LabControls): { ok: true; config: ExperimentConfi
       return { ok: false, error: { code: 'invalid-config', field: spec.attr, message: `${spec.attr} must be JSON (${e instanceof Error ? e.message : String(e)})` } };
     }
   }
+  const modelControl = CONTROLS.find((s) => s.key === 'model')!;
+  const datasetControl = CONTROLS.find((s) => s.key === 'datasetName')!;
+  if (c.model === 'onnx') {
+    if (!loaded.onnx) return { ok: false, error: problem(modelControl, "an imported model when model is 'onnx': choose or drop an .onnx file, or set model-url", c.model) };
+    model = loaded.onnx;
+  }
+  if (c.model === 'tabular-mlp') {
+    if (!loaded.csv) return { ok: false, error: problem(modelControl, "sized to a CSV when model is 'tabular-mlp': choose or drop a .csv file first", c.model) };
+    model = loaded.csv.model;
+  }
+  const csv = loaded.csv;
+  if (c.datasetName === 'csv' && !csv) return { ok: false, error: problem(datasetControl, "a loaded CSV when dataset is 'csv': choose or drop a .csv file", c.datasetName) };
   const subsets: NonNullable<ExperimentConfig['subsets']> = {};
   if (c.trainSamples !== null) subsets.train = c.trainSamples;
   if (c.validationSamples !== null) subsets.validation = c.validationSamples;
@@ -192,7 +212,9 @@ export function buildConfig(c: LabControls): { ok: true; config: ExperimentConfi
   type Prune = ExperimentConfig['prune'];
   const config = {
     model,
-    dataset: c.datasetName === 'idx' ? { name: 'idx' } : { name: c.datasetName as 'mnist' },
+    dataset: c.datasetName === 'idx' ? { name: 'idx' } : c.datasetName === 'csv' && csv
+      ? { name: 'csv', label: csv.name, target: csv.target, ...(csv.test !== undefined ? { test: csv.test } : {}) }
+      : { name: c.datasetName as 'mnist' },
     train: { epochs: c.epochs, batchSize: c.batchSize, optimizer },
     prune: {
       // Each axis only when it is not its default, so that the engine fills in the rest

@@ -6,7 +6,7 @@
 // Worker (a new GPU device) after the device was lost.
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AdapterSummary, ConfigCheck, ReportsCheck, LabApi, LabEvent, LabFailure, Prediction, Report, RunOutcome, StartOptions, SweepEvent, SweepOptions, SweepOutcome } from '../../worker/api.js';
+import type { AdapterSummary, ConfigCheck, CsvCheck, CsvFile, ExportForm, ExportSizes, ModelExport, ModelImport, ReportsCheck, LabApi, LabEvent, LabFailure, Prediction, Report, RunOutcome, StartOptions, SweepEvent, SweepOptions, SweepOutcome } from '../../worker/api.js';
 import { PruneLabError, type ErrorCode } from '../../errors.js';
 
 export type LabWorkerFactory = () => Worker;
@@ -226,6 +226,30 @@ export class LabController implements ReactiveController {
     const r = await this.unlessCrashed<ReportsCheck>(this.api.readReports(text, name));
     if (!r.ok) throw new PruneLabError(r.code as ErrorCode, r.message, r.field);
     return r.reports;
+  }
+
+  /** Imports an .onnx file in the Worker (kept there by the returned id); a refusal comes back as { ok: false }. */
+  async importModel(bytes: ArrayBuffer, name: string): Promise<ModelImport> {
+    if (!this.api) return { ok: false, code: 'internal', message: 'the lab is not connected' };
+    return this.unlessCrashed<ModelImport>(this.api.importModel(Comlink.transfer(bytes, [bytes]), name));
+  }
+
+  /** A CSV's columns, classes and default model, read by the engine's parser. */
+  async readCsv(file: CsvFile, target?: string): Promise<CsvCheck> {
+    if (!this.api) return { ok: false, code: 'internal', message: 'the lab is not connected' };
+    return this.unlessCrashed<CsvCheck>(this.api.readCsv(file, target));
+  }
+
+  /** The last run's final model as ONNX in one form, with every form's size. */
+  async exportModel(form: ExportForm): Promise<ModelExport> {
+    if (!this.api) return { ok: false, code: 'internal', message: 'the lab is not connected' };
+    return this.unlessCrashed<ModelExport>(this.api.exportModel(form));
+  }
+
+  /** Every export form's size for the last run's final model. */
+  async exportSizes(): Promise<ExportSizes> {
+    if (!this.api) return { ok: false, code: 'internal', message: 'the lab is not connected' };
+    return this.unlessCrashed<ExportSizes>(this.api.exportSizes());
   }
 
   /** Destroys the Worker's device, as a lost GPU would. */

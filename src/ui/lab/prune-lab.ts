@@ -3,6 +3,8 @@
 // with a visible message; a run streams progress, rounds, fc1's weights and each
 // inference path's latency from the Worker into the views; finished runs live in
 // IndexedDB, are overlaid on the sparsity chart, and go out and in as JSON / CSV.
+// The user's own model (.onnx, or model-url) and data (CSV) come in through
+// <prune-model-io>, which also hands the final model back as ONNX (model-io.ts).
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { PruneLabError, type ErrorCode } from '../../errors.js';
@@ -30,6 +32,8 @@ import { DB_NAME, RunStore, holdRunLock, type RunRecord, type RunState } from '.
 import { download, reportFileName, reportJson } from './report-io.js';
 import { labStyles } from './lab-styles.js';
 import { adapterLine } from '../adapter-line.js';
+import { ModelIo, type ModelIoChange } from './model-io.js';
+import './model-io.js';
 
 /** Detail of `run-error`. */
 export interface RunErrorDetail {
@@ -113,12 +117,14 @@ export function runProgress(r: Pick<Report, 'config' | 'rounds'>): { done: numbe
  * @fires prune-round - CustomEvent<RoundEntry>: the baseline (round 0) and each pruning round, when finished.
  * @fires run-complete - CustomEvent<Report>: a run finished; the detail is its report.
  * @fires run-error - CustomEvent<RunErrorDetail>: a run was refused (invalid config), stopped ('aborted'), failed, or lost its GPU ('device-lost').
+ * @fires model-export - CustomEvent<ModelExportDetail> (from <prune-model-io>): the final model was saved as ONNX in one form (the detail holds its bytes).
  * @csspart controls - the settings bar.
  * @csspart run - the run / pause / stop buttons.
  * @csspart error - the message for an invalid control or a failed run.
  * @csspart progress - the progress line (bar, round, epoch, ETA, samples/s).
  * @csspart view - each view card (data-view: curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs).
  * @csspart runs - the table of stored runs.
+ * @csspart model-io - the panel for your own .onnx model and CSV data, and the ONNX downloads (<prune-model-io>).
  * @cssprop --prune-bg - background.
  * @cssprop --prune-fg - text colour.
  * @cssprop --prune-surface - the settings bar's background.
@@ -189,6 +195,8 @@ export class PruneLab extends LitElement {
 
   /** Timed frames per inference path after each round (0: no latency chart; else ≥ 200). */
   @property({ attribute: 'latency-frames', converter: num(LATENCY_FRAMES), reflect: true }) latencyFrames = LATENCY_FRAMES;
+  /** URL of an .onnx model to import (fetched once set; then model is 'onnx'). A URL that cannot be fetched or imported is refused naming model-url. */
+  @property({ attribute: 'model-url' }) modelUrl: string | null = null;
   /** Folder of the IDX files; default: data/mnist/ beside the library (../data/mnist/ from this module). */
   @property({ attribute: 'data-url' }) dataUrl: string | null = null;
   /** URL of the lab Worker script; default: the one beside this module. */
@@ -204,6 +212,8 @@ export class PruneLab extends LitElement {
 
   /** The Worker, its status and its device. */
   readonly controller: LabController = new LabController(this, () => this.workerFactory ?? this.workerFromUrl());
+  /** The imported model, the CSV, and the last run's ONNX export sizes. */
+  readonly io: ModelIo = new ModelIo(this, this.controller, (what) => this.onInputs(what));
 
   @state() private configError: LabFailure | null = null;
   @state() private report: Report | null = null;
@@ -266,9 +276,15 @@ export class PruneLab extends LitElement {
     return c ? `${c.label}: ${this.configError.message}` : this.configError.message;
   }
 
-  /** Resolves when the current settings have been checked (by the engine, in the Worker). */
+  /** Resolves when the current settings have been checked (by the engine, in the Worker), including a check started meanwhile (a model-url import ending). */
   get validated(): Promise<void> {
-    return this.validation;
+    return (async () => {
+      let p: Promise<void>;
+      do {
+        p = this.validation;
+        await p;
+      } while (p !== this.validation);
+    })();
   }
 
   /** The engine config the controls make, once valid (defaults filled in); null while invalid. */
@@ -295,6 +311,8 @@ export class PruneLab extends LitElement {
     const v = parseViews(this.views);
     if ('error' in v) return { field: 'views', message: v.error };
     if (this.dbName !== 'none' && !this.dbName) return { field: 'db-name', message: "db-name must be a database name, or 'none'" };
+    const u = this.io.urlError;
+    if (u) return { field: 'model-url', message: u.message };
     return null;
   }
 
@@ -362,7 +380,8 @@ export class PruneLab extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     // Other data may accept what a refused run's data did not: data-url clears that mark too.
-    if (CONTROLS.some((c) => changed.has(c.key as keyof PruneLab)) || changed.has('dataUrl') || !this.hasUpdated) this.scheduleValidation();
+    if (changed.has('modelUrl')) void this.io.loadUrl(this.modelUrl, document.baseURI);
+    if (CONTROLS.some((c) => changed.has(c.key as keyof PruneLab)) || changed.has('dataUrl') || changed.has('modelUrl') || !this.hasUpdated) this.scheduleValidation();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -381,8 +400,9 @@ export class PruneLab extends LitElement {
     const controls = this.controls;
     this.validation = (async () => {
       await this.controller.whenReady().catch(() => {});
+      await this.io.urlSettled;
       if (seq !== this.validationSeq) return;
-      const built = buildConfig(controls);
+      const built = buildConfig(controls, this.loadedInputs());
       if (!built.ok) {
         this.configError = built.error;
         this.validConfig = null;
@@ -393,6 +413,32 @@ export class PruneLab extends LitElement {
       this.configError = r.ok ? null : { code: r.code, message: r.message, ...(r.field ? { field: r.field } : {}) };
       this.validConfig = r.ok ? r.config : null;
     })();
+  }
+
+  // ---- the user's own model and data ----
+
+  /** What <prune-model-io> loaded, as buildConfig takes it. */
+  private loadedInputs(): Parameters<typeof buildConfig>[1] {
+    const c = this.io.csv;
+    return {
+      onnx: this.io.onnx?.spec ?? null,
+      csv: c ? { model: c.model, name: c.file.name, target: c.target, ...(c.test ? { test: c.test.name } : {}) } : null,
+    };
+  }
+
+  /**
+   * A model or CSV was loaded: the lab runs on it (model 'onnx'; dataset 'csv', with the
+   * CSV's own MLP unless an imported model is chosen, and the subset sizes that were
+   * MNIST's defaults left to the CSV's split), and the settings are checked again.
+   */
+  private onInputs(what: ModelIoChange): void {
+    if (what === 'onnx') this.model = 'onnx';
+    if (what === 'csv') {
+      this.datasetName = 'csv';
+      if (this.model !== 'onnx') this.model = 'tabular-mlp';
+      for (const k of ['trainSamples', 'validationSamples', 'testSamples'] as const) if (this[k] === DEFAULTS[k]) this[k] = null;
+    }
+    this.scheduleValidation();
   }
 
   // ---- stored runs ----
@@ -529,7 +575,11 @@ export class PruneLab extends LitElement {
     let release = (): void => {};
     const held = new Promise<void>((r) => (release = r));
     let locked = false;
-    const outcome = await this.controller.start({ config, dataUrl: this.resolvedDataUrl, latencyFrames: this.latencyFrames }, (e) => {
+    const onnx = this.model === 'onnx' ? this.io.onnx : null;
+    const tabular = this.datasetName === 'csv' ? this.io.tabular : null;
+    const outcome = await this.controller.start({
+      config, dataUrl: this.resolvedDataUrl, latencyFrames: this.latencyFrames, ...(onnx ? { model: onnx.id } : {}), ...(tabular ? { tabular } : {}),
+    }, (e) => {
       if (e.type === 'accepted') this.acceptRun(e.config);
       if (e.type === 'round' && !locked) {
         locked = true;
@@ -558,6 +608,8 @@ export class PruneLab extends LitElement {
       const report = outcome.report;
       this.report = report;
       this.refreshChart();
+      // The Worker keeps the run's final model: its ONNX forms and their sizes.
+      await this.io.refreshSizes();
       if (report.status === 'complete') {
         await this.persist(report, 'complete');
         emit<Report>(this, 'run-complete', report);
@@ -573,6 +625,7 @@ export class PruneLab extends LitElement {
   /** The Worker took the run: only now do the last run's results make way for it. */
   private acceptRun(config: ExperimentConfig): void {
     this.lastConfig = config;
+    this.io.clearSizes();
     this.report = null;
     this.viewing = null;
     this.progress = null;
@@ -781,6 +834,8 @@ export class PruneLab extends LitElement {
         <button data-action="restart" @click=${() => void this.restart().catch(() => {})}>Restart on a new device</button></p>`;
     }
     if (msg) return html`<p class="error" part="error" role="alert">${msg}</p>`;
+    const io = this.io.error;
+    if (io) return html`<p class="error" part="error" role="alert" data-io-error>${io.file && !io.message.startsWith(io.file) ? `${io.file}: ` : ''}${io.message}</p>`;
     if (c.status === 'error' && c.error) return html`<p class="error" part="error" role="alert">Run ended: ${c.error.message}</p>`;
     return nothing;
   }
@@ -884,6 +939,8 @@ export class PruneLab extends LitElement {
     const tileWidth = layer && !Number.isInteger(Math.sqrt(layer.inputs)) ? largestDivisorUpTo(layer.inputs, Math.sqrt(layer.inputs)) : null;
     return html`
       ${this.controlsBar()}
+      <prune-model-io part="model-io" .io=${this.io} .version=${this.io.version} ?disabled=${this.controller.running}
+        @model-io-error=${(e: CustomEvent<LabFailure>) => { this.io.error = { ...e.detail, file: '' }; this.requestUpdate(); }}></prune-model-io>
       ${this.statusLine()}
       ${this.progressLine()}
       <div class="grid">

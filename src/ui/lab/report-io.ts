@@ -17,9 +17,9 @@ export function reportFileName(r: Report, ext: 'json' | 'csv'): string {
   return `prune-lab-${model}-${p.criterion}-${granularity}-${p.schedule}-${r.id}.${ext}`.replace(/[^\w.-]+/g, '_');
 }
 
-/** Saves text as a file through a temporary link (the browser's download). */
-export function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves text (or bytes: an exported model) as a file through a temporary link (the browser's download). */
+export function download(name: string, data: string | Uint8Array, type: string): void {
+  const url = URL.createObjectURL(new Blob([data as string | Uint8Array<ArrayBuffer>], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;

@@ -6,7 +6,9 @@
 // data). Then the settings go back and the previous results must still be there.
 // Documented acceptance: a value the control accepts (a choice among its options,
 // a number the engine's ranges allow) is taken without a message; its property
-// must then hold that value.
+// must then hold that value. model-url (#14): a URL that cannot be fetched, or
+// whose file the engine cannot import, is refused naming model-url (and the model
+// imported before stays); a real .onnx file is imported and taken.
 import type { PruneLab } from '../../../src/ui/lab/prune-lab.js';
 import '../../../src/ui/lab/index.js';
 import { CONTROLS, DEFAULTS, parseNm } from '../../../src/ui/lab/lab-config.js';
@@ -28,7 +30,11 @@ const SETUP: Partial<PruneLab> = {
   trainSamples: 100, validationSamples: 50, testSamples: 50, batchSize: 50, epochs: 1, finetuneEpochs: 1, rounds: 1, schedule: 'oneshot',
   latencyFrames: 0, views: 'sparsity metrics runs',
 };
-const ATTRS = [...CONTROLS.map((c) => c.attr), 'latency-frames', 'views'];
+const ATTRS = [...CONTROLS.map((c) => c.attr), 'latency-frames', 'views', 'model-url'];
+/** model-url values: real .onnx files (the page test's MNIST MLP, an importer fixture), and files or URLs that are not. */
+const GOOD_MODEL_URLS = ['/test/ui/lab/fixtures/mnist-mlp.onnx', '/test/onnx/fixtures/cnn-opset17.onnx'];
+const MODEL_URLS = [...GOOD_MODEL_URLS, '/no/such/model.onnx', '/test/ui/lab/fixtures/mnist-mlp.json', '/data/mnist/t10k-labels-idx1-ubyte',
+  'http://[', 'data:application/octet-stream;base64,CAcS//8BAgM=', 'data:,', '/test/onnx/fixtures/', 'blob:nothing'];
 const JUNK = ['', ' ', 'abc', '-1', '0', '1', '2', '1e309', 'NaN', '1.5', '0x10', '1,5', '65537', '2147483648', '99999999', 'Infinity', '-0',
   '__proto__', 'constructor', 'toString', 'GLOBAL', ' global', 'lenet-5 ', 'custom', 'idx', 'null', '{}', '[', '0.999999', '1e-300', '56000', '6000', '10001', '300',
   // The axes of #13: patterns, criteria and granularities, valid and not, given to any control.
@@ -44,6 +50,7 @@ function legal(rng: Rng, attr: string): string {
   if (c?.suggest) return pick(rng, c.suggest);
   if (attr === 'latency-frames') return pick(rng, ['0', '200', '250']);
   if (attr === 'views') return pick(rng, ['curves', 'sparsity runs', 'metrics,runs']);
+  if (attr === 'model-url') return pick(rng, GOOD_MODEL_URLS);
   if (!c) return '1';
   const d = (DEFAULTS as unknown as Record<string, unknown>)[c.key];
   return String(typeof d === 'number' ? d : 1);
@@ -130,8 +137,13 @@ export const labElementDoor: Door<LabCase> = {
         pairs.push([pick(rng, DATA_ATTRS), pick(rng, DATA_VALUES)]);
         continue;
       }
-      const attr = r < 0.3 ? pick(rng, ['bogus', 'Method', '__proto__']) : pick(rng, ATTRS);
-      pairs.push([attr, rng.next() < 0.75 ? pick(rng, JUNK) : legal(rng, attr)]);
+      if (r < 0.35 && !viaHash) {
+        pairs.push(['model-url', pick(rng, MODEL_URLS)]);
+        continue;
+      }
+      const attr = r < 0.4 ? pick(rng, ['bogus', 'Method', '__proto__']) : pick(rng, ATTRS);
+      const v = rng.next();
+      pairs.push([attr, attr === 'model-url' && v < 0.6 ? pick(rng, MODEL_URLS) : v < 0.75 ? pick(rng, JUNK) : legal(rng, attr)]);
     }
     if (viaHash && rng.next() < 0.2) pairs.push([pick(rng, ATTRS), pick(rng, JUNK)]);
     // Attribute names are case-insensitive in HTML. The sizes checked against the
