@@ -9,6 +9,7 @@ import { infoCommand } from './info.js';
 import { runCommand } from './run.js';
 import { treeCommand } from './tree.js';
 import { benchCommand } from './bench.js';
+import { boostCommand } from './boost.js';
 
 // A Map, not an object: a name is looked up among the commands only, never among
 // an object's inherited keys (`constructor`, `toString`, `__proto__`).
@@ -18,6 +19,7 @@ const COMMANDS: ReadonlyMap<string, Subcommand> = new Map([
   ['info', infoCommand],
   ['run', runCommand],
   ['bench', benchCommand],
+  ['boost', boostCommand],
 ]);
 
 function usage(): string {

@@ -174,8 +174,9 @@ export interface BoostTruncationReport {
   after: BoostEnsembleStats;
 }
 
-/** Median of 11 timed runs, as the forest's ensemble report. */
+/** Median of 11 timed runs after one warm-up, as the forest's ensemble report. */
 function timeMs(fn: () => void): number {
+  fn();
   return latencyStats(Array.from({ length: 11 }, () => {
     const t0 = performance.now();
     fn();
