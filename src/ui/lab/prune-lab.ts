@@ -626,6 +626,7 @@ export class PruneLab extends LitElement {
   private acceptRun(config: ExperimentConfig): void {
     this.lastConfig = config;
     this.io.clearSizes();
+    this.io.error = null;
     this.report = null;
     this.viewing = null;
     this.progress = null;

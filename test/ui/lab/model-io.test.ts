@@ -220,6 +220,10 @@ describe('<prune-lab> with a PyTorch model (ONNX in, pruned ONNX out)', () => {
     expect(el.io.onnx!.id).to.equal(id);
     expect(el.model).to.equal('onnx');
     expect(el.config).to.not.equal(null);
+    // The kept model runs; a run taken clears the file's message.
+    const report = await el.run();
+    expect(report.model.paramCount).to.equal(25120 + 330);
+    expect($$(el, '[data-io-error]')).to.have.length(0);
   });
 
   it('imports model-url, and refuses a URL it cannot fetch or import naming model-url', async () => {
