@@ -34,8 +34,15 @@ export function readOnnxModel(path: string, accepts: string): Promise<OnnxImport
   return p;
 }
 
-/** The imported model as the run's starting point, in the shape a --load checkpoint has. */
+/** One line on what the import changed: `ONNX opset 17 (pytorch 1.13); folded BatchNormalization /bn1 into /c1/Conv; …`. */
+export function importSummary(r: OnnxImport): string {
+  const said = r.notes.map((n) => `${n.action} ${n.op} ${n.node}${n.into ? ` into ${n.into}` : ''}`);
+  return [`ONNX opset ${r.opset}${r.producer ? ` (${r.producer})` : ''}, ${r.layers.length} prunable layers`, ...said].join('; ');
+}
+
+/** The imported model as the run's starting point, in the shape a --load checkpoint has; says on stderr what the import changed. */
 export async function onnxCheckpoint(path: string, accepts: string): Promise<Checkpoint> {
   const r = await readOnnxModel(path, accepts);
+  process.stderr.write(`prune-lab run: --model ${path}: ${importSummary(r)}\n`);
   return { spec: r.spec, values: r.values, optimizer: null, meta: { onnx: basename(path), opset: r.opset, producer: r.producer, notes: r.notes } };
 }

@@ -34,6 +34,8 @@ describe('prune-lab run --model FILE.onnx', () => {
     const r = await cliAsync(['run', '--model', MODEL, '--epochs', '0', '--train-samples', '200', '--test-samples', String(META.testRows),
       '--schedule', 'oneshot', '--target-sparsity', '0', '--finetune-epochs', '0', '--predictions', preds, '--json', '-']);
     assert.equal(r.code, 0, r.err);
+    // What the import changed is said on stderr: PyTorch's LogSoftmax head is stripped.
+    assert.match(r.err, /--model .*mnist-cnn-opset13\.onnx: ONNX opset 13 \(pytorch [^)]*\), 3 prunable layers; stripped LogSoftmax \/LogSoftmax\n/);
     const report = JSON.parse(r.out);
     assert.equal(report.config.model.name, 'mnist-cnn-opset13');
     assert.deepEqual(report.config.model.layers.map((l) => l.type), ['conv2d', 'relu', 'maxpool2d', 'conv2d', 'relu', 'maxpool2d', 'flatten', 'linear']);
