@@ -2,11 +2,13 @@
 // id for a run to start from, CSV files read for the page (columns, classes, the
 // default tabular model) and turned into a run's data, and the last run's final
 // model exported as ONNX in each form with the size table. Engine code: no DOM.
+// The ONNX modules (protobufjs and the ONNX definitions: most of their weight) load
+// on first use, so that a Worker that never sees an .onnx file does not fetch them.
 import { PruneLabError, check } from '../errors.js';
 import { parseCsv } from '../data/csv.js';
-import { importOnnx, type OnnxImport } from '../onnx/import.js';
-import { EXPORT_FORMS, exportOnnx, type ExportForm, type ExportModel } from '../onnx/export.js';
-import { onnxSizeTable, type OnnxSizeTable } from '../onnx/size.js';
+import type { OnnxImport } from '../onnx/import.js';
+import type { ExportForm, ExportModel } from '../onnx/export.js';
+import type { OnnxSizeTable } from '../onnx/size.js';
 import { planModel, type ModelPlan, type ModelSpec } from '../nn/spec.js';
 import { tabularLabData, tabularModel } from '../lab/tabular.js';
 import type { ExperimentConfig } from '../lab/config.js';
@@ -36,11 +38,12 @@ export class ImportedModels {
   private seq = 0;
 
   /** Imports the bytes (checked whole first: a refused file keeps nothing). */
-  add(bytes: unknown, name: unknown): ModelImport {
+  async add(bytes: unknown, name: unknown): Promise<ModelImport> {
     try {
       check(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes), 'model', 'the bytes of an .onnx file (an ArrayBuffer)', typeof bytes);
       check(typeof name === 'string', 'name', 'a file name (a string)', name);
       const label = name.replace(/\.onnx$/i, '') || 'onnx';
+      const { importOnnx } = await import('../onnx/import.js');
       let r: OnnxImport;
       try {
         r = importOnnx(bytes as ArrayBuffer, { name: label });
@@ -138,12 +141,13 @@ export class FinalModel {
   ) {}
 
   sizes(): Promise<OnnxSizeTable> {
-    this.table ??= onnxSizeTable(this.model, { original: this.original });
+    this.table ??= import('../onnx/size.js').then((m) => m.onnxSizeTable(this.model, { original: this.original }));
     return this.table;
   }
 
   async export(form: unknown): Promise<ModelExport> {
     try {
+      const { EXPORT_FORMS, exportOnnx } = await import('../onnx/export.js');
       check(typeof form === 'string' && (EXPORT_FORMS as readonly string[]).includes(form), 'form', EXPORT_FORMS.join(' | '), form);
       const [bytes, table] = await Promise.all([exportOnnx(this.model, { form: form as ExportForm }), this.sizes()]);
       const name = (this.model.spec.name ?? 'model').replace(/[^\w.-]+/g, '_');
