@@ -9,6 +9,7 @@ import { parseCsv } from '../../src/data/csv.js';
 import { splitTabular, standardizationOf, stratifiedShares, tabularFromCsv, MAX_TABULAR_CLASSES } from '../../src/data/tabular.js';
 import { tabularLabData, tabularModel } from '../../src/lab/tabular.js';
 import { validateReport } from '../../src/lab/report-schema.js';
+import { validateConfig } from '../../src/lab/config.js';
 import { planModel } from '../../src/nn/spec.js';
 import { Rng } from '../../src/rng.js';
 import { expectThrows } from './helpers.js';
@@ -191,6 +192,18 @@ describe('tabular runs in the lab', () => {
     expect([d.train.n, d.validation.n, d.test.n]).to.deep.equal([10, 4, 5]);
     expect(d.tabular!.features).to.deep.equal(['f0', 'f1', 'f2']);
     expectThrows(() => tabularLabData({ seed: 3, subsets: { validation: 99 } }, ds, 'y'), 'invalid-argument', 'subsets.validation must be an integer in [1, 30] (got 99)');
+  });
+
+  it("validateConfig takes dataset { name: 'csv', label?, target, test? } and names a bad field", () => {
+    const c = (dataset: unknown): unknown => ({
+      model: tabularModel(3, 2), dataset, train: { epochs: 1, batchSize: 8, optimizer: { type: 'adam', lr: 1e-3 } },
+      prune: { schedule: 'oneshot', targetSparsity: 0.5, rounds: 1, finetuneEpochs: 0 }, seed: 0,
+    });
+    expect(validateConfig(c({ name: 'csv', label: 'a.csv', target: 'y', test: 'b.csv' })).dataset).to.deep.equal({ name: 'csv', label: 'a.csv', target: 'y', test: 'b.csv' });
+    expectThrows(() => validateConfig(c({ name: 'csv' })), 'invalid-config', 'dataset.target must be the name of the target column (a non-empty string) (got undefined)');
+    expectThrows(() => validateConfig(c({ name: 'csv', target: 'y', test: 3 })), 'invalid-config', "dataset.test must be a string (the test file's label) (got 3)");
+    expectThrows(() => validateConfig(c({ name: 'csv', target: 'y', rows: 3 })), 'invalid-config', 'dataset.rows is not a field of dataset (fields: name, label, target, test)');
+    expectThrows(() => validateConfig(c({ name: 'idx', target: 'y' })), 'invalid-config', 'dataset.target is not a field of dataset (fields: name, label)');
   });
 
   it('validateReport reads report.data.tabular and refuses a bad one by its path', async () => {
