@@ -117,6 +117,8 @@ export function xgbGain(p: XgbTreeParams, g: number, h: number, w: number): numb
 }
 
 function splitGain(p: XgbTreeParams, gl: number, hl: number, gr: number, hr: number): number {
+  // Without maxDeltaStep the gain does not read the weight (skipped: this is the inner loop).
+  if (p.maxDeltaStep === 0) return f32(xgbGain(p, gl, hl, 0) + xgbGain(p, gr, hr, 0));
   return f32(xgbGain(p, gl, hl, xgbWeight(p, gl, hl)) + xgbGain(p, gr, hr, xgbWeight(p, gr, hr)));
 }
 
@@ -180,9 +182,16 @@ class Builder {
     return this.left.length - 1;
   }
 
+  /** Slot of each node in `nodes` (-1 for the others). */
+  slots(nodes: readonly number[]): Int32Array {
+    const slot = new Int32Array(this.left.length).fill(-1);
+    nodes.forEach((v, k) => (slot[v] = k));
+    return slot;
+  }
+
   /** InitNewNode: stats summed in row order, then weight and gain without a split. */
   initNodes(nodes: readonly number[]): void {
-    const set = new Set(nodes);
+    const slot = this.slots(nodes);
     for (const v of nodes) {
       this.sumGrad[v] = 0;
       this.sumHess[v] = 0;
@@ -190,7 +199,7 @@ class Builder {
     }
     for (let i = 0; i < this.cols.n; i++) {
       const v = this.pos[i]!;
-      if (v < 0 || !set.has(v)) continue;
+      if (v < 0 || slot[v]! < 0) continue;
       this.sumGrad[v] += this.grad[i]!;
       this.sumHess[v] += this.hess[i]!;
       this.nSamples[v]!++;
@@ -207,11 +216,8 @@ class Builder {
     const { n, numFeatures: d, order, x } = this.cols;
     const p = this.p;
     const mcw = p.minChildWeight;
-    const active = new Map<number, number>();
-    nodes.forEach((v, k) => {
-      active.set(v, k);
-      this.searched[v] = true;
-    });
+    const active = this.slots(nodes);
+    for (const v of nodes) this.searched[v] = true;
     const m = nodes.length;
     const eg = new Float64Array(m);
     const eh = new Float64Array(m);
@@ -222,8 +228,10 @@ class Builder {
       const col = order.subarray(f * n, (f + 1) * n);
       for (let k = n - 1; k >= 0; k--) {
         const r = col[k]!;
-        const slot = active.get(this.pos[r]!);
-        if (slot === undefined) continue;
+        const at = this.pos[r]!;
+        if (at < 0) continue;
+        const slot = active[at]!;
+        if (slot < 0) continue;
         const v = nodes[slot]!;
         const fv = x[r * d + f]!;
         if (eh[slot] === 0) {
@@ -272,7 +280,7 @@ class Builder {
     return this.best[v]!.loss > RT_EPS;
   }
 
-  /** ExpandNode, then ResetPosition: the node's rows move to its two new children. */
+  /** ExpandNode: the node gets its split and two new children (route() then moves its rows). */
   expand(v: number): [number, number] {
     const b = this.best[v]!;
     const l = this.addNode(v, this.depth[v]! + 1);
@@ -282,12 +290,18 @@ class Builder {
     this.feature[v] = b.feature;
     this.threshold[v] = b.value;
     this.gain[v] = b.loss;
-    const { x, numFeatures: d, n } = this.cols;
-    for (let i = 0; i < n; i++) {
-      if (this.pos[i] !== v) continue;
-      this.pos[i] = x[i * d + b.feature]! < b.value ? l : r;
-    }
     return [l, r];
+  }
+
+  /** ResetPosition: rows of the nodes just split move to the child their split sends them to. */
+  route(split: readonly number[]): void {
+    const { x, numFeatures: d, n } = this.cols;
+    const moved = this.slots(split);
+    for (let i = 0; i < n; i++) {
+      const v = this.pos[i]!;
+      if (v < 0 || moved[v]! < 0) continue;
+      this.pos[i] = x[i * d + this.feature[v]!]! < this.threshold[v]! ? this.left[v]! : this.right[v]!;
+    }
   }
 
   growDepthwise(): void {
@@ -296,7 +310,9 @@ class Builder {
     for (let depth = 0; depth < this.p.maxDepth && queue.length > 0; depth++) {
       this.findSplits(queue);
       const next: number[] = [];
-      for (const v of queue) if (this.canSplit(v)) next.push(...this.expand(v));
+      const split = queue.filter((v) => this.canSplit(v));
+      for (const v of split) next.push(...this.expand(v));
+      this.route(split);
       this.initNodes(next);
       queue = next;
     }
@@ -318,6 +334,7 @@ class Builder {
       const v = open.splice(k, 1)[0]!;
       if (!this.canSplit(v) || this.depth[v]! >= limitDepth) continue;
       const kids = this.expand(v);
+      this.route([v]);
       leaves++;
       this.initNodes(kids);
       if (this.depth[v]! + 1 < limitDepth) {
