@@ -130,7 +130,24 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
   wgslOf.set(device, wgslLanguageFeatures);
   const info = summarizeAdapter(adapter, opts.backend ?? 'browser');
   engineOf.set(device, info.engine);
-  return { device, adapter, info, lost: device.lost, wgslLanguageFeatures };
+  return { device, adapter, info, lost: lostOrDestroyed(device), wgslLanguageFeatures };
+}
+
+/**
+ * `device.lost`, resolved at once when the device's destroy() is called: Firefox
+ * rejects pending maps at the destroy() call but resolves `lost` only at its next
+ * device poll (40–120 ms later, measured), so a face would see the failed map
+ * first and take a loss for another error; Dawn resolves `lost` first.
+ */
+function lostOrDestroyed(device: GPUDevice): Promise<GPUDeviceLostInfo> {
+  let destroyed: (info: GPUDeviceLostInfo) => void = () => undefined;
+  const onDestroy = new Promise<GPUDeviceLostInfo>((resolve) => (destroyed = resolve));
+  const destroy = device.destroy.bind(device);
+  device.destroy = (): undefined => {
+    destroyed({ reason: 'destroyed', message: 'the device was destroyed on request' } as GPUDeviceLostInfo);
+    return destroy();
+  };
+  return Promise.race([device.lost, onDestroy]);
 }
 
 export function summarizeAdapter(adapter: GPUAdapter, backend: string): AdapterSummary {

@@ -51,6 +51,10 @@ export interface LatencyPoint {
   planGpuBytes?: number;
   /** How frames waited for their class: 'map' or 'nudge' (src/gpu/completion.ts). */
   wait?: string;
+  /** GPU time of one frame's dispatches alone (no upload, submit or map), milliseconds: the model's part of the frame. */
+  gpuMs?: number;
+  /** Where gpuMs came from: 'gpu-timestamp' (timestamp queries) or 'wall-clock' (the queue, around the dispatches alone). */
+  gpuTiming?: 'gpu-timestamp' | 'wall-clock';
 }
 
 /** One model's answer for the digit on the pad. */

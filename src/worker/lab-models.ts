@@ -8,6 +8,7 @@ import { Network, type LayerValues } from '../nn/network.js';
 import type { ModelPlan } from '../nn/spec.js';
 import { prepareInference, type InferencePath, type InferencePlan } from '../infer/plan.js';
 import { measureFrames, measureThroughput } from '../metrics/latency.js';
+import { timeChain } from '../infer/chooser.js';
 import type { RoundEntry } from '../lab/report.js';
 import type { LabFailure, LatencyPoint, LayerSnapshot } from './api.js';
 
@@ -135,9 +136,11 @@ export async function measurePaths(net: Network, entry: RoundEntry, structured: 
       plan = await prepareInference(net, { path, values });
       const p = plan;
       const s = await measureFrames(() => p.infer(probe), { frames });
+      // The dispatches alone, beside the wall clock: what is left when the browser's completion reporting dominates.
+      const gpu = await timeChain(net.ctx, { kernels: [], encode: (pass) => p.encode(pass), release: () => undefined });
       const point: LatencyPoint = {
         path: name, sparsity: entry.sparsity, p50Ms: s.p50, p95Ms: s.p95, firstFrameMs: s.firstFrameMs, compileMs: p.compileMs,
-        modelGpuBytes: p.modelBytes, planGpuBytes: p.gpuBytes, wait: p.completion,
+        modelGpuBytes: p.modelBytes, planGpuBytes: p.gpuBytes, wait: p.completion, gpuMs: gpu.ms, gpuTiming: gpu.source,
       };
       p.destroy();
       plan = await prepareInference(net, { path, values, batch: THROUGHPUT_BATCH });

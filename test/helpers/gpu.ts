@@ -1,6 +1,7 @@
 // Per-file GPU fixture for browser tests: one real device (SwiftShader here),
 // acquired through the same src/gpu/device.ts the faces use.
-import { acquireDevice } from '../../src/gpu/device.js';
+import { expect } from '@esm-bundle/chai';
+import { acquireDevice, deviceEngine } from '../../src/gpu/device.js';
 import { createGpuContext, type GpuContext } from '../../src/gpu/context.js';
 import { readBuffer } from '../../src/gpu/readback.js';
 
@@ -31,4 +32,14 @@ export async function noGpuErrors<T>(c: GpuContext, fn: () => Promise<T>): Promi
   const err = await c.device.popErrorScope();
   if (err) throw new Error(`GPU validation error: ${err.message}`);
   return out;
+}
+
+/**
+ * An uncaptured validation error's message names the object `label`, where the
+ * implementation's message can: Dawn's does ([Buffer "label"]); wgpu's (Firefox) gives
+ * only the rule broken, here a MAP usage combined with another than COPY.
+ */
+export function expectNamesObject(device: GPUDevice, message: string, label: string): void {
+  if (deviceEngine(device) === 'wgpu') expect(message).to.match(/MAP.*COPY/);
+  else expect(message).to.contain(label);
 }

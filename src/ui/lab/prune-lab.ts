@@ -32,6 +32,7 @@ import { DB_NAME, RunStore, holdRunLock, type RunRecord, type RunState } from '.
 import { download, reportFileName, reportJson } from './report-io.js';
 import { labStyles } from './lab-styles.js';
 import { adapterLine } from '../adapter-line.js';
+import { latencyNote } from '../latency-note.js';
 import { ModelIo, type ModelIoChange } from './model-io.js';
 import './model-io.js';
 
@@ -124,6 +125,7 @@ export function runProgress(r: Pick<Report, 'config' | 'rounds'>): { done: numbe
  * @csspart progress - the progress line (bar, round, epoch, ETA, samples/s).
  * @csspart view - each view card (data-view: curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs).
  * @csspart runs - the table of stored runs.
+ * @csspart latency-note - under the latency view: how this browser reports finished GPU work, and when the wall clock shows that rather than the model.
  * @csspart model-io - the panel for your own .onnx model and CSV data, and the ONNX downloads (<prune-model-io>).
  * @cssprop --prune-bg - background.
  * @cssprop --prune-fg - text colour.
@@ -922,11 +924,11 @@ export class PruneLab extends LitElement {
     return html`<div class="paths-box"><table class="paths" data-sparsity=${last}>
       <caption>at ${percent(last)} sparsity · times in ms · img/s at batch 256 · bytes on the GPU</caption>
       <thead><tr><th>path</th><th title="median frame latency">p50</th><th title="95th-percentile frame latency">p95</th>
-        <th title="the first frame alone">1st frame</th><th title="shader compilation while the path was prepared (0: cached)">compile</th>
+        <th title="GPU time of the frame's dispatches alone (no upload, submit or map)">GPU</th><th title="the first frame alone">1st frame</th><th title="shader compilation while the path was prepared (0: cached)">compile</th>
         <th title="images per second at batch 256">img/s</th><th title="the model's weights in this path's format">model</th>
         <th title="what the path's frame plan allocated (tracked)">plan</th><th title="how frames waited for their class">wait</th></tr></thead>
       <tbody>${rows.map((p) => html`<tr data-path=${p.path}>
-        <td>${p.path}</td><td>${ms(p.p50Ms)}</td><td>${ms(p.p95Ms)}</td><td>${ms(p.firstFrameMs)}</td><td>${ms(p.compileMs)}</td>
+        <td>${p.path}</td><td>${ms(p.p50Ms)}</td><td>${ms(p.p95Ms)}</td><td>${ms(p.gpuMs)}</td><td>${ms(p.firstFrameMs)}</td><td>${ms(p.compileMs)}</td>
         <td>${p.throughput === undefined ? '–' : Math.round(p.throughput).toLocaleString('en-US')}</td>
         <td>${p.modelGpuBytes === undefined ? '–' : formatBytes(p.modelGpuBytes)}</td><td>${p.planGpuBytes === undefined ? '–' : formatBytes(p.planGpuBytes)}</td>
         <td>${p.wait ?? '–'}</td></tr>`)}</tbody>
@@ -950,7 +952,8 @@ export class PruneLab extends LitElement {
           html`<small>one point per round; ring = dense baseline; stored runs ticked below are overlaid</small>`)}
         ${this.view('latency', 'Frame latency against sparsity', this.latencyFrames === 0 && this.latency.length === 0
           ? html`<div class="empty">Latency is not measured (latency-frames is 0).</div>`
-          : html`<prune-latency-chart .points=${this.latency} scale="log" width="560" height="260"></prune-latency-chart>${this.latencyTable()}`,
+          : html`<prune-latency-chart .points=${this.latency} scale="log" width="560" height="260"></prune-latency-chart>${this.latencyTable()}
+            <p class="latency-note" part="latency-note">${latencyNote(this.latency, this.controller.adapter?.engine)}</p>`,
           html`<small>one 28×28 image to a class, p50 with p95 whiskers, ${this.latencyFrames || '≥ 200'} frames per path</small>`)}
         ${this.view('layers', 'Per-layer sparsity', html`<prune-layer-sparsity .entry=${entry}></prune-layer-sparsity>`, this.roundPicker())}
         ${this.view('mask', `Weights of ${layer?.name ?? 'the first Linear layer'}`, layer
