@@ -130,6 +130,18 @@ describe('prune-lab boost --algo xgb against xgboost', () => {
     assert.ok(runs >= 16, `${runs} runs`);
   });
 
+  it('early stopping after N rounds without a better validation loss keeps the best round N rounds back', () => {
+    const rep = json('--csv', csv.bin, '--target', 'y', '--algo', 'xgb', '--n-estimators', '300', '--learning-rate', '0.8', '--early-stopping', '2', '--val-fraction', '0.3', '--seed', '1');
+    assert.equal(rep.stages.stoppedEarly, true);
+    assert.equal(rep.split.earlyStopping, null);
+    assert.equal(rep.split.val, 45);
+    assert.equal(rep.truncation.bestStages, rep.model.stages - 2);
+    assert.equal(rep.truncation.picked, 'early-stopping');
+    const v = rep.stages.valLoss;
+    assert.ok(v.at(-1) >= v[rep.truncation.bestStages - 1] && v.at(-2) >= v[rep.truncation.bestStages - 1]);
+    assert.equal(typeof rep.truncation.after.val.accuracy, 'number');
+  });
+
   it('multi:softprob on 3 classes: 3 trees per stage', () => {
     const c = xgb.find((x) => x.objective === 'multi:softprob');
     const r = c.runs[0];
