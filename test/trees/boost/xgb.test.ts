@@ -78,6 +78,21 @@ describe('xgboost-style boosting by hand', () => {
     expectClose(xgbMargin(m, d.x), [-0.2 + 0.3 * w, -0.2 + 0.3 * w, 0.2 - 0.3 * w, 0.2 - 0.3 * w], { atol: 1e-6, rtol: 0 });
   });
 
+  it('subsample: each tree sees only its seeded bag (root cover = rows drawn, hessian 1 each)', () => {
+    const d = regressionData(Array.from({ length: 200 }, (_, i) => [i % 17, i % 5]), Array.from({ length: 200 }, (_, i) => Math.sin(i)));
+    const m = fitXgb(d, { subsample: 0.5, nEstimators: 3, seed: 3 });
+    const covers = m.trees.map((r) => r[0]!.sumHess[0]!);
+    for (const c of covers) {
+      expect(c).to.be.within(70, 130);
+      expect(Number.isInteger(c)).to.equal(true);
+    }
+    expect(m.trees.map((r) => r[0]!.nSamples[0])).to.deep.equal(covers);
+    expect(new Set(covers).size, 'bags differ between trees').to.be.greaterThan(1);
+    const again = fitXgb(d, { subsample: 0.5, nEstimators: 3, seed: 3 });
+    expect(Array.from(xgbMargin(again, d.x))).to.deep.equal(Array.from(xgbMargin(m, d.x)));
+    expect(fitXgb(d, { subsample: 1, nEstimators: 1 }).trees[0]![0]!.sumHess[0]).to.equal(200);
+  });
+
   it('lossguide grows the highest-gain leaf first, up to maxLeaves', () => {
     // The same data: root split (33.3), then its left child (66.7); with 2 leaves only the root splits.
     const two = fitXgb(data, { ...base, maxDepth: 0, growPolicy: 'lossguide', maxLeaves: 2 }).trees[0]![0]!;
