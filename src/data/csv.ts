@@ -270,9 +270,9 @@ export function inferTask(targets: readonly string[]): CsvTask {
   let fractional = false;
   for (const c of targets) {
     if (!DECIMAL.test(c)) return 'classification';
+    // An overflowing number (1e999) is still a number: regression refuses it by its row.
     const v = Number(c);
-    if (!Number.isFinite(v)) return 'classification';
-    if (!Number.isInteger(v)) fractional = true;
+    if (Number.isFinite(v) && !Number.isInteger(v)) fractional = true;
   }
   return fractional ? 'regression' : 'classification';
 }

@@ -34,6 +34,9 @@ describe('CSV regression targets', () => {
     expect(inferTask(['1', '2', '3'])).to.equal('classification');
     expect(inferTask(['1.0', '2.0'])).to.equal('classification');
     expect(inferTask(['0.5', 'x'])).to.equal('classification');
+    // An overflowing number is still a number: a fractional column reads as regression and refuses it by row.
+    expect(inferTask(['0.5', '1e999'])).to.equal('regression');
+    expect(refusal(() => parseCsvTask('a,y\n1,0.5\n2,1e999\n', opts)).message).to.contain('row 3, column "y": 1e999 is outside the f64 range');
     const r = parseCsvTask('a,y\n1,0.5\n2,1.5\n', opts);
     expect(r.task).to.equal('regression');
     const c = parseCsvTask('a,y\n1,0\n2,1\n', opts);

@@ -1,12 +1,16 @@
-// Door: CSV files for the tree lab and the CLI's `tree --csv` (parseCsv).
+// Door: CSV files for the tree lab and the CLI's `tree --csv` (parseCsv, and
+// parseCsvTask for regression targets).
 // Mutations of a valid 4-feature file: ragged rows, stray quotes, a BOM, empty
 // text, blank lines, huge cells, a missing target column, non-numeric cells,
-// duplicate or empty header names, CRLF, and random text.
+// duplicate or empty header names, CRLF, and random text. Regression files (a
+// real-valued target, read with task 'regression' or inferred) add: a target
+// that is text, NaN, Infinity, hex, out of the f64 range, or empty; and integer
+// targets, which the inference must read as class labels.
 // A refusal about one record must give its row as the file's line (header = row 1).
 // Documented acceptance: changes that keep the file valid (a blank line, CRLF, a
 // numeric cell replaced by another number, extra spaces). Then the dataset must
 // have its rows and features, finite features and labels < numClasses.
-import { parseCsv } from '../../../src/data/csv.js';
+import { parseCsv, parseCsvTask, type CsvTask } from '../../../src/data/csv.js';
 import type { Door, FuzzCase } from '../harness.js';
 import { pick } from '../mutate.js';
 
@@ -15,15 +19,61 @@ interface CsvCase extends FuzzCase {
   target: string;
   /** The file line of the damaged record, which the message must give as "row N". */
   line?: number;
+  /** Parse with parseCsvTask: the task forced, or 'infer'; absent = parseCsv (class labels). */
+  task?: CsvTask | 'infer';
+  /** With task 'infer', the task the inference must find on an accepted file. */
+  expectTask?: CsvTask;
 }
 
 const HEADER = ['a', 'b', 'c', 'd', 'label'];
 const ROWS = Array.from({ length: 8 }, (_, i) => [String(i * 0.5), String(-i), String(i % 3), '1e-3', ['x', 'y', 'z'][i % 3]!]);
 
+/** The same rows with a real target: fractional values, so the inference reads regression. */
+const REG_ROWS = ROWS.map((r, i) => [...r.slice(0, 4), String(i * 0.75 - 2)]);
+
+function regressionCase(rng: Parameters<Door<CsvCase>['generate']>[0]): CsvCase {
+  const rows = [HEADER.slice(), ...REG_ROWS.map((r) => r.slice())];
+  const row = 1 + rng.int(REG_ROWS.length);
+  const task = pick(rng, ['regression', 'infer'] as const);
+  const r = rng.int(4);
+  let what: string;
+  let line: number | undefined;
+  let expectTask: CsvTask = 'regression';
+  if (r === 0) {
+    rows[row]![4] = pick(rng, ['abc', 'NaN', 'Infinity', '-Infinity', '0x10', '1e999', '-1e400', '1,5', '--2', '1e']);
+    what = `regression target ${JSON.stringify(rows[row]![4])} in row ${row + 1}`;
+    line = row + 1;
+    // Inferred, a target that is not a decimal number makes the column class labels (a valid file);
+    // one split by its comma is a ragged row either way; an overflowing number is still a number.
+    if (task === 'infer' && !/^(1e999|-1e400|1,5)$/.test(rows[row]![4]!)) {
+      expectTask = 'classification';
+      line = undefined;
+    }
+  } else if (r === 1) {
+    rows[row]![4] = '';
+    what = `empty regression target in row ${row + 1}`;
+    line = row + 1;
+  } else if (r === 2) {
+    for (let i = 1; i < rows.length; i++) rows[i]![4] = String(i % 4);
+    what = 'integer targets';
+    expectTask = task === 'regression' ? 'regression' : 'classification';
+  } else {
+    rows[row]![4] = pick(rng, ['1e-300', '-0', '+3.5', '.5', '7.', '1.5E+3', '123456789012345678901234567890.5']);
+    what = `valid regression target ${JSON.stringify(rows[row]![4])} in row ${row + 1}`;
+  }
+  const text = rows.map((x) => x.join(',')).join(rng.int(2) ? '\r\n' : '\n');
+  return {
+    repro: `${what} (task ${task}): ${JSON.stringify(text.slice(0, 160))}`,
+    fields: ['csv', `row ${line ?? row + 1}`, 'task'], text, target: 'label', task, expectTask,
+    ...(line !== undefined ? { line } : {}),
+  };
+}
+
 export const csvDoor: Door<CsvCase> = {
   name: 'csv',
-  fastCases: 60,
+  fastCases: 80,
   generate(rng) {
+    if (rng.int(4) === 0) return regressionCase(rng);
     const rows = [HEADER.slice(), ...ROWS.map((r) => r.slice())];
     let target = 'label';
     const r = rng.int(13);
@@ -66,7 +116,21 @@ export const csvDoor: Door<CsvCase> = {
   async run(c) {
     let ds;
     try {
-      ds = parseCsv(c.text, { target: c.target, name: 'csv' });
+      if (c.task !== undefined) {
+        const out = parseCsvTask(c.text, { target: c.target, name: 'csv', ...(c.task !== 'infer' ? { task: c.task } : {}) });
+        if (c.line !== undefined) return `accepted as ${out.task}, but row ${c.line} has a bad target`;
+        if (c.expectTask !== undefined && out.task !== c.expectTask) return `read as ${out.task}, expected ${c.expectTask}`;
+        if (out.task === 'classification') ds = out.data;
+        else {
+          const t = out.data;
+          if (t.x.length !== t.n * t.numFeatures || !t.x.every(Number.isFinite)) return 'bad features';
+          if (!(t.y instanceof Float64Array) || t.y.length !== t.n || !t.y.every(Number.isFinite)) return 'a regression target is not a finite f64';
+          if (t.n !== REG_ROWS.length) return `${t.n} rows, expected ${REG_ROWS.length}`;
+          return;
+        }
+      } else {
+        ds = parseCsv(c.text, { target: c.target, name: 'csv' });
+      }
     } catch (e) {
       const said = e instanceof Error ? /\brow (\d+)/.exec(e.message)?.[1] : undefined;
       if (c.line !== undefined && said !== undefined && Number(said) !== c.line) return `refused, but names row ${said}; the bad record is on line ${c.line} (${(e as Error).message})`;
