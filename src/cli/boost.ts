@@ -6,10 +6,9 @@
 import { PruneLabError } from '../errors.js';
 import { earlyStoppingSplit, fitGbdt, type GbdtModel, type GbdtParams } from '../trees/boost/gbdt.js';
 import { GBDT_LOSSES } from '../trees/boost/gbdt-loss.js';
-import { isClassData, type BoostData } from '../trees/boost/data.js';
+import { isClassData, subsetBoostRows, type BoostData } from '../trees/boost/data.js';
 import { pruningCounts, scoreModel, truncateToBest, nodesIn, type BoostModel, type BoostScore, type BoostTruncationReport, type PruningCounts } from '../trees/boost/report.js';
 import { fitXgb, XGB_OBJECTIVES, type XgbModel, type XgbParams } from '../trees/boost/xgb.js';
-import { subsetRows } from '../trees/data.js';
 import { FlagReader, parseFlags } from './args.js';
 import { EXIT, UsageError, withCliErrors, type Subcommand } from './command.js';
 import { DATA_ACCEPTS, DATA_FIELD_FLAGS, DATA_HELP, DATA_OPTIONS, loadTreeData, parseDataArgs, splitTreeData, type DataArgs } from './tree-data.js';
@@ -224,8 +223,8 @@ export async function runBoost(a: BoostArgs): Promise<BoostReport> {
   if (a.earlyStopping !== undefined && val === undefined) {
     const s = earlyStoppingSplit(train, a.validationFraction, a.data.seed);
     esSplit = { train: s.train.length, val: s.val.length };
-    val = subsetRows(train as never, s.val) as BoostData;
-    train = subsetRows(train as never, s.train) as BoostData;
+    val = subsetBoostRows(train, s.val);
+    train = subsetBoostRows(train, s.train);
   }
   const opts = val ? { val } : {};
   const t0 = performance.now();

@@ -1,7 +1,7 @@
 // The rows boosting learns from: class labels (TreeData) or real targets
 // (RegressionData), the same shapes the single trees take.
 import { check } from '../../errors.js';
-import { checkRegressionData, checkTreeData } from '../data.js';
+import { checkRegressionData, checkTreeData, subsetRows } from '../data.js';
 import type { RegressionData, TreeData } from '../tree.js';
 
 export type BoostData = TreeData | RegressionData;
@@ -37,4 +37,9 @@ export function checkInt(v: unknown, field: string, lo: number, hi: number, says
 /** An absent field takes its default; null is a value (refused where the field is not nullable). */
 export function orDefault<T, D>(v: T | undefined, d: D): T | D {
   return v === undefined ? d : v;
+}
+
+/** The rows at `indices`, of either kind. */
+export function subsetBoostRows(data: BoostData, indices: ArrayLike<number>): BoostData {
+  return isClassData(data) ? subsetRows(data, indices) : subsetRows(data, indices);
 }

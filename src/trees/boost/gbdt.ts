@@ -17,7 +17,7 @@ import { resolveTreeParams, type RegressorParams } from '../params.js';
 import { fitRegressor } from '../regress.js';
 import { checkSeed } from '../split.js';
 import { applyCut, leafOf, treeSize, type DecisionTree, type RegressionData, type TreeSize } from '../tree.js';
-import { checkBoostData, checkInt, checkNumber as num, checkValRows, isClassData, orDefault, type BoostData } from './data.js';
+import { checkBoostData, checkInt, checkNumber as num, checkValRows, isClassData, orDefault, subsetBoostRows, type BoostData } from './data.js';
 import { GBDT_LOSSES, initRaw, leafValue, negativeGradient, stageLoss, type GbdtLoss, type LossState } from './gbdt-loss.js';
 
 export interface GbdtParams {
@@ -207,14 +207,6 @@ export function earlyStoppingSplit(data: BoostData, fraction: number, seed: numb
   return { train: Int32Array.from(train), val: Int32Array.from(val).sort() };
 }
 
-function subset(data: BoostData, rows: Int32Array): BoostData {
-  const d = data.numFeatures;
-  const x = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => x.set(data.x.subarray(r * d, (r + 1) * d), i * d));
-  if (isClassData(data)) return { x, y: Int32Array.from(rows, (r) => data.y[r]!), n: rows.length, numFeatures: d, numClasses: data.numClasses };
-  return { x, y: Float64Array.from(rows, (r) => data.y[r]!), n: rows.length, numFeatures: d };
-}
-
 /** Adds stage `s` (learningRate × leaf values) to raw (n × K). */
 function addStage(model: GbdtModel, s: number, x: Float32Array, n: number, raw: Float64Array): void {
   const k = model.numGroups;
@@ -249,8 +241,8 @@ export function fitGbdt(data: BoostData, params: GbdtParams = {}, opts: GbdtFitO
   if (val !== undefined) checkValRows(data, val);
   else if (p.nIterNoChange !== null) {
     split = earlyStoppingSplit(data, p.validationFraction, p.seed);
-    train = subset(data, split.train);
-    val = subset(data, split.val);
+    train = subsetBoostRows(data, split.train);
+    val = subsetBoostRows(data, split.val);
     if (isClassData(train) && new Set(train.y).size !== train.numClasses) {
       throw new PruneLabError('invalid-data', 'the training rows left after the early-stopping split miss a class; give more rows or a smaller validationFraction', 'validationFraction');
     }
