@@ -1,5 +1,5 @@
 // The prune-lab command line: a table of subcommands (`tree`, `info`, `run`,
-// `bench`), each parsing its own flags. The exit codes are EXIT in command.ts
+// `bench`, `boost`), each parsing its own flags. The exit codes are EXIT in command.ts
 // (docs/cli.md lists them): 0 ok, 1 the run or a file's content failed, 2 bad
 // usage (nothing ran), 3 no WebGPU adapter, 4 the GPU device was lost, 130
 // interrupted.
