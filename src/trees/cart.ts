@@ -556,7 +556,6 @@ function scanGini(
   weight: number, sqTotal: number, minLeaf: number, best: Float64Array,
 ): boolean {
   let found = false;
-  let bestProxy = best[0]!;
   for (let k = 0; k < c; k++) {
     cntL[k] = 0;
     cntR[k] = counts[k]!;
@@ -583,13 +582,7 @@ function scanGini(
       if (pos - start >= minLeaf && end - pos >= minLeaf) {
         const wR = weight - wL;
         const proxy = -wR * (1 - sqR / (wR * wR)) - wL * (1 - sqL / (wL * wL));
-        if (proxy > bestProxy) {
-          bestProxy = proxy;
-          best[0] = proxy;
-          best[1] = pos;
-          best[2] = midpoint(xi, xn);
-          found = true;
-        }
+        if (proxy > best[0]!) found = recordBest(best, proxy, pos, xi, xn);
       }
     }
     xi = xn;
@@ -603,7 +596,6 @@ function scanEntropy(
   weight: number, minLeaf: number, best: Float64Array,
 ): boolean {
   let found = false;
-  let bestProxy = best[0]!;
   for (let k = 0; k < c; k++) {
     cntL[k] = 0;
     cntR[k] = counts[k]!;
@@ -623,13 +615,7 @@ function scanEntropy(
       if (pos - start >= minLeaf && end - pos >= minLeaf) {
         const wR = weight - wL;
         const proxy = -wR * entropyOf(cntR, 0, c, wR) - wL * entropyOf(cntL, 0, c, wL);
-        if (proxy > bestProxy) {
-          bestProxy = proxy;
-          best[0] = proxy;
-          best[1] = pos;
-          best[2] = midpoint(xi, xn);
-          found = true;
-        }
+        if (proxy > best[0]!) found = recordBest(best, proxy, pos, xi, xn);
       }
     }
     xi = xn;
@@ -637,8 +623,16 @@ function scanEntropy(
   return found;
 }
 
+/** Writes a better boundary into best = [proxy, pos, threshold between values lo and hi]; returns true. */
+export function recordBest(best: Float64Array, proxy: number, pos: number, lo: number, hi: number): boolean {
+  best[0] = proxy;
+  best[1] = pos;
+  best[2] = midpoint(lo, hi);
+  return true;
+}
+
 /** scikit-learn's threshold: the sum of halves (no overflow), or the lower value if that rounds up to the upper. */
-export function midpoint(lo: number, hi: number): number {
+function midpoint(lo: number, hi: number): number {
   const t = lo / 2 + hi / 2;
   return t === hi || !Number.isFinite(t) ? lo : t;
 }

@@ -10,7 +10,7 @@
 //   Σw·|y − median|/W, boundaries scored by −(W_L·impurity_L + W_R·impurity_R).
 // A child's impurity is the one its parent's split computed (Σw·y² of the right
 // side by subtraction, as scikit-learn does), so leaves stop where scikit-learn's do.
-import { FEATURE_THRESHOLD, midpoint, weightedDecrease, type SplitRule } from './cart.js';
+import { FEATURE_THRESHOLD, recordBest, weightedDecrease, type SplitRule } from './cart.js';
 
 /** squared_error and friedman_mse: sums of w·y and w·y² per node, one pass per feature. */
 export class MseRule implements SplitRule {
@@ -43,7 +43,6 @@ export class MseRule implements SplitRule {
   scan(order: Int32Array, vals: Float32Array, base: number, start: number, end: number, w: Float64Array, weight: number, minLeaf: number, best: Float64Array): boolean {
     const { y, sumTotal, friedman } = this;
     let found = false;
-    let bestProxy = best[0]!;
     let sumL = 0;
     let wL = 0;
     let xi = vals[base + start]!;
@@ -65,13 +64,7 @@ export class MseRule implements SplitRule {
           } else {
             proxy = (sumL * sumL) / wL + (sumR * sumR) / wR;
           }
-          if (proxy > bestProxy) {
-            bestProxy = proxy;
-            best[0] = proxy;
-            best[1] = pos;
-            best[2] = midpoint(xi, xn);
-            found = true;
-          }
+          if (proxy > best[0]!) found = recordBest(best, proxy, pos, xi, xn);
         }
       }
       xi = xn;
@@ -275,18 +268,11 @@ export class MaeRule implements SplitRule {
     }
     // Candidates in increasing position; a near-tie keeps the first (see the class comment).
     const tol = 1e-11 * this.absWY;
-    let bestProxy = best[0]!;
     let found = false;
     for (let q = lo; q <= hi; q++) {
       if (!(vals[q]! > vals[q - 1]! + FEATURE_THRESHOLD)) continue;
       const proxy = -(devL[q - base]! + devR[q - base]!);
-      if (proxy > bestProxy + tol) {
-        bestProxy = proxy;
-        best[0] = proxy;
-        best[1] = q - base;
-        best[2] = midpoint(vals[q - 1]!, vals[q]!);
-        found = true;
-      }
+      if (proxy > best[0]! + tol) found = recordBest(best, proxy, q - base, vals[q - 1]!, vals[q]!);
     }
     return found;
   }
