@@ -4,11 +4,14 @@
 import type { Bounds, LabConfig, LabReport } from '../trees/lab.js';
 import type { EnsemblePruneReport } from '../trees/forest.js';
 import type { SyntheticKind } from '../data/synthetic.js';
+import type { BoostEnsembleStats, PruningCounts } from '../trees/boost/report.js';
+import type { DecisionTree } from '../trees/tree.js';
 
 export type { Bounds, LabConfig, LabReport, LabRow, PathPoint, PrePruning, RowKind } from '../trees/lab.js';
 export type { DecisionTree, Cut, Criterion } from '../trees/tree.js';
 export type { CcpPath } from '../trees/ccp.js';
 export type { EnsemblePruneReport, EnsembleStats } from '../trees/forest.js';
+export type { BoostEnsembleStats, BoostScore, PruningCounts } from '../trees/boost/report.js';
 
 export type DatasetSpec =
   | { kind: 'iris' }
@@ -44,6 +47,74 @@ export interface ForestReport extends EnsemblePruneReport {
   fitMs: number;
 }
 
+/** Small seeded sets for the boosting lab: regression (sine, friedman1, step) or 2-class synthetic. */
+export const BOOST_DATASETS = ['friedman1', 'sine', 'step', 'moons', 'circles', 'xor'] as const;
+export type BoostDatasetKind = (typeof BOOST_DATASETS)[number];
+export const BOOST_ALGOS = ['gbdt', 'xgb'] as const;
+export type BoostAlgo = (typeof BOOST_ALGOS)[number];
+
+export interface BoostDataSpec {
+  kind: BoostDatasetKind;
+  n?: number;
+  noise?: number;
+  seed?: number;
+}
+
+export interface BoostLabConfig {
+  algo: BoostAlgo;
+  /** Default 50. */
+  nEstimators?: number;
+  /** gbdt's learning_rate, xgb's eta; default 0.1 (gbdt) / 0.3 (xgb). */
+  learningRate?: number;
+  /** Default 3. */
+  maxDepth?: number;
+  /** xgb only (min_split_loss): splits whose loss reduction is below it are pruned. */
+  gamma?: number;
+  /** Stop after this many stages without a better validation loss; null = off (default). */
+  earlyStopping?: number | null;
+  /** Share of the rows held out as validation rows, default 0.25. */
+  valFraction?: number;
+  /** Split and subsample seed (default 0). */
+  seed?: number;
+  /** Stage trees returned for drawing (the first ones), default 4, at most 12. */
+  shownTrees?: number;
+}
+
+/** One stage tree as the tree diagram draws it, with the splits post-pruning removed. */
+export interface ShownBoostTree {
+  /** 0-based stage (boosting round). */
+  stage: number;
+  /** As grown (xgb) or as kept (gbdt: it does not keep the grown tree); value = the node's prediction (leaf value). */
+  tree: DecisionTree;
+  /** 1 at splits gamma pruning turned into leaves (xgb); null when nothing is marked. */
+  cut: Uint8Array | null;
+  /** A row goes left when x[feature] ≤ threshold (gbdt, as scikit-learn) or < threshold (xgb). */
+  op: '≤' | '<';
+}
+
+export interface BoostLabReport {
+  algo: BoostAlgo;
+  task: 'classification' | 'regression';
+  dataset: { name: string; n: number; numFeatures: number; numClasses: number; featureNames: string[] };
+  sizes: { train: number; val: number };
+  /** The loss the engine records per stage: gbdt scikit-learn's (squared error: MSE; log-loss: deviance), xgb rmse or logloss. */
+  lossName: string;
+  trainLoss: number[];
+  /** Validation loss after each stage (the curve the best stage is read from). */
+  valLoss: number[];
+  /** 1-based stage count at the validation loss's minimum (earliest on ties). */
+  bestStages: number;
+  picked: 'early-stopping' | 'validation-curve';
+  stoppedEarly: boolean;
+  /** The ensemble as fit and truncated to bestStages, on the validation rows. */
+  truncation: { before: BoostEnsembleStats; after: BoostEnsembleStats };
+  pruning: PruningCounts;
+  trees: ShownBoostTree[];
+  /** The settings resolved (defaults filled). */
+  params: { nEstimators: number; learningRate: number; maxDepth: number; gamma: number | null; earlyStopping: number | null; seed: number };
+  fitMs: number;
+}
+
 export interface TreeLabApi {
   /** Loads (and keeps) the dataset the next runs use. */
   loadDataset(spec: DatasetSpec): Promise<DatasetSummary>;
@@ -58,4 +129,6 @@ export interface TreeLabApi {
   regions(cut: Uint8Array | null, res: number): Promise<Uint8Array>;
   /** A random forest on the loaded dataset, then greedy ensemble pruning on validation rows. */
   runForest(config: ForestConfig): Promise<ForestReport>;
+  /** Fits a boosted ensemble (gbdt or xgb) on a small seeded set and reports its stages, pruning and truncation. */
+  runBoost(data: BoostDataSpec, config: BoostLabConfig): Promise<BoostLabReport>;
 }

@@ -11,7 +11,8 @@ import { fitForest, pruneEnsemble } from '../trees/forest.js';
 import { bounds2d, decisionRegions, runLab, type Bounds, type LabConfig, type LabReport } from '../trees/lab.js';
 import { splitRows } from '../trees/split.js';
 import type { DecisionTree } from '../trees/tree.js';
-import type { DatasetSpec, DatasetSummary, ForestConfig, ForestReport, TreeLabApi } from './tree-api.js';
+import type { BoostDataSpec, BoostLabConfig, BoostLabReport, DatasetSpec, DatasetSummary, ForestConfig, ForestReport, TreeLabApi } from './tree-api.js';
+import { runBoostLab } from './tree-boost.js';
 
 export class TreeLabWorker implements TreeLabApi {
   private data: TabularDataset | null = null;
@@ -83,6 +84,10 @@ export class TreeLabWorker implements TreeLabApi {
     const fitMs = performance.now() - t0;
     const report = pruneEnsemble(forest, subsetRows(data, split.val), split.test.length > 0 ? subsetRows(data, split.test) : undefined);
     return { ...report, sizes: { train: split.train.length, val: split.val.length, test: split.test.length }, fitMs };
+  }
+
+  async runBoost(data: BoostDataSpec, config: BoostLabConfig): Promise<BoostLabReport> {
+    return runBoostLab(data, config);
   }
 }
 

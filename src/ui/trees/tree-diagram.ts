@@ -8,7 +8,7 @@ import { check } from '../../errors.js';
 import { PruneElement } from '../prune-element.js';
 import { cssomStyle } from '../cssom-style.js';
 import type { DecisionTree } from '../../worker/tree-api.js';
-import { classColor, emit, theme } from './theme.js';
+import { classColor, emit, rgba, theme } from './theme.js';
 
 export interface NodeHoverDetail {
   /** Node id, or null when the pointer left the tree. */
@@ -22,6 +22,23 @@ interface Layout {
   state: Uint8Array;
   width: number;
   height: number;
+}
+
+interface ValueScale {
+  lo: number;
+  hi: number;
+  a: number[];
+  b: number[];
+}
+
+function valueScale(el: Element, t: DecisionTree): ValueScale {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of t.value) {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
+  return { lo, hi, a: rgba(classColor(el, 0)), b: rgba(classColor(el, 1)) };
 }
 
 /**
@@ -63,11 +80,15 @@ export class PruneTreeDiagram extends PruneElement {
   @property({ attribute: false }) cut: Uint8Array | null = null;
   @property({ attribute: false }) featureNames: readonly string[] = [];
   @property({ attribute: false }) classNames: readonly string[] = [];
+  /** How a split reads in the tooltip: a row goes left when x[feature] ≤ threshold (CART) or < threshold (xgboost). */
+  @property({ attribute: false }) op: '≤' | '<' = '≤';
   /** Remove pruned subtrees from the drawing instead of greying them. */
   @property({ type: Boolean, reflect: true }) collapsed = false;
 
   @state() private hovered: number | null = null;
   private layout: Layout | null = null;
+  /** Regression trees: the value range and its end colours, found at the first draw of each tree. */
+  private scale: ValueScale | null = null;
 
   protected validate(): void {
     const t = this.tree;
@@ -76,6 +97,7 @@ export class PruneTreeDiagram extends PruneElement {
     for (const k of ['left', 'right', 'parent', 'feature', 'threshold', 'impurity', 'nSamples', 'weightedNSamples', 'depth'] as const) {
       check(t[k]?.length === t.nodeCount, `tree.${k}`, `an array of nodeCount (${t.nodeCount}) entries`, t[k]);
     }
+    check(this.op === '≤' || this.op === '<', 'op', "'≤' or '<'", this.op);
     check(t.value?.length === t.nodeCount * t.numClasses, 'tree.value', `nodeCount × numClasses = ${t.nodeCount * t.numClasses} counts`, t.value);
     check(this.cut === null || (this.cut instanceof Uint8Array && this.cut.length === t.nodeCount), 'cut', `null or a Uint8Array of nodeCount (${t.nodeCount})`, this.cut);
   }
@@ -84,6 +106,7 @@ export class PruneTreeDiagram extends PruneElement {
     super.willUpdate(changed);
     if (changed.has('tree') || changed.has('cut') || changed.has('collapsed')) this.layout = this.tree && this.validationMessage === null ? this.computeLayout(this.tree) : null;
     if (changed.has('tree')) this.hovered = null;
+    this.scale = null;
   }
 
   private computeLayout(t: DecisionTree): Layout {
@@ -147,11 +170,19 @@ export class PruneTreeDiagram extends PruneElement {
     emit<NodeHoverDetail>(this, 'prune-node-hover', { node: null });
   }
 
+  /** Regression trees: the node's value on a scale from class colour 0 (lowest value in the tree) to class colour 1 (highest). */
+  private valueColor(t: DecisionTree, v: number): string {
+    const { lo, hi, a, b } = (this.scale ??= valueScale(this, t));
+    const f = hi > lo ? (t.value[v]! - lo) / (hi - lo) : 0.5;
+    const mix = (i: number): number => Math.round(a[i]! + (b[i]! - a[i]!) * f);
+    return `rgb(${mix(0)} ${mix(1)} ${mix(2)})`;
+  }
+
   private nodeShape(t: DecisionTree, v: number, L: Layout): SVGTemplateResult {
     const c = t.numClasses;
     let best = 0;
     for (let k = 1; k < c; k++) if (t.value[v * c + k]! > t.value[v * c + best]!) best = k;
-    const fill = classColor(this, best);
+    const fill = t.task === 'regression' ? this.valueColor(t, v) : classColor(this, best);
     const leafHere = t.left[v] === -1 || L.state[v] === 1;
     const cls = `node ${L.state[v] === 2 ? 'pruned' : ''} ${L.state[v] === 1 ? 'cut' : ''} ${this.hovered === v ? 'hover' : ''}`;
     const shape = leafHere
@@ -175,11 +206,12 @@ export class PruneTreeDiagram extends PruneElement {
     const left = Math.min(L.x[v]! + 14, Math.max(0, L.width - 200));
     return html`<div class="tooltip" part="tooltip" role="tooltip" style=${cssomStyle({ left: `${left}px`, top: `${L.y[v]! + 14}px` })}>
       <b>node ${v}</b> · depth ${t.depth[v]} · ${status}<br />
-      ${t.left[v] !== -1 ? html`split: <b>${fname} ≤ ${t.threshold[v]!.toPrecision(4)}</b><br />` : nothing}
+      ${t.left[v] !== -1 ? html`split: <b>${fname} ${this.op} ${t.threshold[v]!.toPrecision(4)}</b><br />` : nothing}
       samples ${t.nSamples[v]}${t.weightedNSamples[v] !== t.nSamples[v] ? ` (weight ${fmt(t.weightedNSamples[v]!)})` : ''} ·
       ${t.criterion} ${t.impurity[v]!.toFixed(4)}<br />
-      classes: ${counts.map((n, k) => `${cname(k)} ${fmt(n)}`).join(', ')}<br />
-      predicts <b>${cname(best)}</b>
+      ${t.task === 'regression'
+        ? html`predicts <b>${t.value[v]!.toPrecision(4)}</b>`
+        : html`classes: ${counts.map((n, k) => `${cname(k)} ${fmt(n)}`).join(', ')}<br />predicts <b>${cname(best)}</b>`}
     </div>`;
   }
 
