@@ -22,6 +22,10 @@ const entries = {
   'metrics-table': 'src/ui/metrics-table.ts',
   'size-view': 'src/ui/size-view.ts',
   'digit-pad': 'src/ui/digit-pad.ts',
+  // The tree elements: each brings the tree Worker (tree.worker.ts) as a file beside it.
+  'prune-tree-lab': 'src/ui/trees/tree-lab.ts',
+  'prune-boost-lab': 'src/ui/trees/boost-lab.ts',
+  'prune-trees': 'src/ui/trees/index.ts',
 };
 
 /**
