@@ -6,6 +6,7 @@ import type { EnsemblePruneReport } from '../trees/forest.js';
 import type { SyntheticKind } from '../data/synthetic.js';
 import type { BoostEnsembleStats, PruningCounts } from '../trees/boost/report.js';
 import type { DecisionTree } from '../trees/tree.js';
+import type { CcpPath } from '../trees/ccp.js';
 
 export type { Bounds, LabConfig, LabReport, LabRow, PathPoint, PrePruning, RowKind } from '../trees/lab.js';
 export type { DecisionTree, Cut, Criterion } from '../trees/tree.js';
@@ -45,6 +46,71 @@ export interface ForestConfig {
 export interface ForestReport extends EnsemblePruneReport {
   sizes: { train: number; val: number; test: number };
   fitMs: number;
+}
+
+/** Regression sets of the tree lab: seeded (src/trees/datasets.ts) or a CSV with a numeric target. */
+export const REGRESSION_SOURCES = ['sine', 'step', 'friedman1', 'csv'] as const;
+export type RegressionSource = (typeof REGRESSION_SOURCES)[number];
+
+export type RegressionDatasetSpec =
+  | { kind: 'sine' | 'step' | 'friedman1'; n?: number; noise?: number; seed?: number }
+  | { kind: 'csv'; text: string; target: string; name?: string };
+
+export interface RegressionSummary {
+  name: string;
+  n: number;
+  numFeatures: number;
+  featureNames: readonly string[];
+  targetName: string;
+  /** For sets of 1 or 2 features: every row, its target, and the plotting bounds (y0 = y1 = 0 for 1 feature). */
+  points: { x: Float32Array; y: Float64Array; bounds: Bounds } | null;
+}
+
+export interface RegressionLabConfig {
+  criterion?: 'squared_error' | 'friedman_mse' | 'absolute_error';
+  pre?: LabConfig['pre'];
+  valFraction?: number;
+  testFraction?: number;
+  seed?: number;
+}
+
+export interface RegressionScore {
+  mse: number;
+  r2: number;
+}
+
+export interface RegressionLabRow {
+  kind: 'unpruned' | 'pre' | 'ccp' | 'rep';
+  label: string;
+  nodes: number;
+  leaves: number;
+  depth: number;
+  train: RegressionScore;
+  val: RegressionScore;
+  test: RegressionScore | null;
+  fitMs: number;
+  pruneMs: number;
+}
+
+export interface RegressionPathPoint {
+  step: number;
+  alpha: number;
+  leaves: number;
+  trainMse: number;
+  valMse: number;
+  testMse: number | null;
+}
+
+export interface RegressionLabReport {
+  sizes: { train: number; val: number; test: number };
+  tree: DecisionTree;
+  path: CcpPath;
+  curve: RegressionPathPoint[];
+  /** The step of the subtree with the lowest validation MSE (ties: the larger alpha). */
+  bestStep: number;
+  bestAlpha: number;
+  cuts: { ccp: Uint8Array; rep: Uint8Array };
+  rows: RegressionLabRow[];
 }
 
 /** Small seeded sets for the boosting lab: regression (sine, friedman1, step) or 2-class synthetic. */
@@ -129,6 +195,12 @@ export interface TreeLabApi {
   regions(cut: Uint8Array | null, res: number): Promise<Uint8Array>;
   /** A random forest on the loaded dataset, then greedy ensemble pruning on validation rows. */
   runForest(config: ForestConfig): Promise<ForestReport>;
+  /** Loads a regression set and grows and prunes on it, as one step (a failure leaves the previous ones in place). */
+  loadAndRunRegression(spec: RegressionDatasetSpec, config: RegressionLabConfig): Promise<{ summary: RegressionSummary; report: RegressionLabReport }>;
+  /** Grows and prunes on the loaded regression set. */
+  runRegressionLab(config: RegressionLabConfig): Promise<RegressionLabReport>;
+  /** Predictions of the last regression tree with `cut` over a grid: res cells (1 feature) or res × res (2 features). */
+  regressionGrid(cut: Uint8Array | null, res: number): Promise<Float64Array>;
   /** Fits a boosted ensemble (gbdt or xgb) on a small seeded set and reports its stages, pruning and truncation. */
   runBoost(data: BoostDataSpec, config: BoostLabConfig): Promise<BoostLabReport>;
 }

@@ -11,13 +11,22 @@ import { fitForest, pruneEnsemble } from '../trees/forest.js';
 import { bounds2d, decisionRegions, runLab, type Bounds, type LabConfig, type LabReport } from '../trees/lab.js';
 import { splitRows } from '../trees/split.js';
 import type { DecisionTree } from '../trees/tree.js';
-import type { BoostDataSpec, BoostLabConfig, BoostLabReport, DatasetSpec, DatasetSummary, ForestConfig, ForestReport, TreeLabApi } from './tree-api.js';
+import type { RegressionTable } from '../data/csv.js';
+import { regressionSet } from '../trees/datasets.js';
+import type {
+  BoostDataSpec, BoostLabConfig, BoostLabReport, DatasetSpec, DatasetSummary, ForestConfig, ForestReport,
+  RegressionDatasetSpec, RegressionLabConfig, RegressionLabReport, RegressionSummary, TreeLabApi,
+} from './tree-api.js';
+import { regressionGrid, regressionSummary, runRegressionLab } from './tree-regress-lab.js';
 import { runBoostLab } from './tree-boost.js';
 
 export class TreeLabWorker implements TreeLabApi {
   private data: TabularDataset | null = null;
   private bounds: Bounds | null = null;
   private tree: DecisionTree | null = null;
+  /** The regression mode's set and last tree (apart from the classification ones). */
+  private rdata: RegressionTable | null = null;
+  private rtree: DecisionTree | null = null;
 
   async loadDataset(spec: DatasetSpec): Promise<DatasetSummary> {
     const data = await this.parse(spec);
@@ -84,6 +93,30 @@ export class TreeLabWorker implements TreeLabApi {
     const fitMs = performance.now() - t0;
     const report = pruneEnsemble(forest, subsetRows(data, split.val), split.test.length > 0 ? subsetRows(data, split.test) : undefined);
     return { ...report, sizes: { train: split.train.length, val: split.val.length, test: split.test.length }, fitMs };
+  }
+
+  async loadAndRunRegression(spec: RegressionDatasetSpec, config: RegressionLabConfig): Promise<{ summary: RegressionSummary; report: RegressionLabReport }> {
+    check(typeof spec === 'object' && spec !== null, 'spec', 'a regression dataset spec object', spec);
+    let data: RegressionTable;
+    if (spec.kind === 'csv') data = (await import('../data/csv.js')).parseRegressionCsv(spec.text, { target: spec.target, name: spec.name });
+    else if (spec.kind === 'sine' || spec.kind === 'step' || spec.kind === 'friedman1') data = regressionSet(spec.kind, { n: spec.n, noise: spec.noise, seed: spec.seed });
+    else throw new PruneLabError('invalid-argument', `spec.kind must be one of sine, step, friedman1, csv for regression (got ${JSON.stringify((spec as { kind: unknown }).kind)})`, 'spec.kind');
+    const report = runRegressionLab(data, config);
+    this.rdata = data;
+    this.rtree = report.tree;
+    return { summary: regressionSummary(data), report };
+  }
+
+  async runRegressionLab(config: RegressionLabConfig): Promise<RegressionLabReport> {
+    if (!this.rdata) throw new PruneLabError('invalid-config', 'no regression set loaded: call loadAndRunRegression first', 'dataset');
+    const report = runRegressionLab(this.rdata, config);
+    this.rtree = report.tree;
+    return report;
+  }
+
+  async regressionGrid(cut: Uint8Array | null, res: number): Promise<Float64Array> {
+    if (!this.rdata || !this.rtree) throw new PruneLabError('invalid-config', 'no regression tree yet: call loadAndRunRegression first', 'tree');
+    return regressionGrid(this.rtree, this.rdata, cut ?? undefined, res);
   }
 
   async runBoost(data: BoostDataSpec, config: BoostLabConfig): Promise<BoostLabReport> {

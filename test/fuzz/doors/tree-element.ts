@@ -1,4 +1,4 @@
-// Door: <prune-tree-lab>'s `source` attribute and its number inputs (rows, noise,
+// Door: <prune-tree-lab>'s `source` and `task` attributes and its number inputs (rows, noise,
 // seed, the pre-pruning limits, PEP CF, the fractions, trees), through the real
 // element and tree Worker. Setup: a finished run on "moons" (its tree shown).
 // Each case sets one malformed value and runs (Load, or Grow & prune).
@@ -16,7 +16,7 @@ import { pick } from '../mutate.js';
 import { mount, settle, $, $$ } from '../../ui/helpers.js';
 
 interface TreeCase extends FuzzCase {
-  target: 'source' | string;
+  target: 'source' | 'task' | string;
   value: string;
 }
 
@@ -38,6 +38,9 @@ const DEFAULTS: Record<string, string> = {
   rows: '300', noise: '0.3', seed: '0', 'max depth': '', 'min samples split': '', 'min samples leaf': '', 'min impurity decrease': '', 'max leaf nodes': '',
   'PEP CF': '0.25', 'val fraction': '0.2', 'test fraction': '0.2',
 };
+// task="regression" on the door's moons is refused naming source (a classification set); its sets run.
+const TASKS = ['classification', 'regression', 'REGRESSION', '', 'trees', 'constructor'];
+const REGRESSION_SOURCES = ['sine', 'step', 'friedman1'];
 const SOURCES = ['moons', 'circles', 'xor', 'spiral', 'iris', 'csv', 'MOONS', '', 'cifar', '__proto__', 'toString'];
 
 let el: PruneTreeLab | undefined;
@@ -45,6 +48,7 @@ let diagram: Element | null = null;
 let runs = 0;
 
 const onRun = (): void => void runs++;
+const RUN_EVENTS = ['prune-run-complete', 'prune-regression-complete'] as const;
 
 function status(x: PruneTreeLab): { error: boolean; text: string } {
   const s = $(x, '[part="status"]');
@@ -71,7 +75,7 @@ export const treeElementDoor: Door<TreeCase> = {
   fastCases: 25,
   timeoutMs: 60000,
   async setup() {
-    document.addEventListener('prune-run-complete', onRun);
+    for (const t of RUN_EVENTS) document.addEventListener(t, onRun);
     el = await mount('prune-tree-lab', {}, { source: 'moons' });
     const t0 = performance.now();
     while (runs === 0 && performance.now() - t0 < 60000) await new Promise((r) => setTimeout(r, 50));
@@ -80,11 +84,17 @@ export const treeElementDoor: Door<TreeCase> = {
     if (!diagram) throw new Error(`tree-element setup: no tree shown (${status(el).text})`);
   },
   async teardown() {
-    document.removeEventListener('prune-run-complete', onRun);
+    for (const t of RUN_EVENTS) document.removeEventListener(t, onRun);
     el?.remove();
     el = undefined;
   },
   generate(rng) {
+    if (rng.next() < 0.12) {
+      const value = pick(rng, TASKS);
+      // With a regression set as source half the time, so that task="regression" can also run.
+      const source = rng.next() < 0.5 ? pick(rng, REGRESSION_SOURCES) : 'moons';
+      return { repro: `source="${source}" task="${value}", Load`, fields: ['task', 'source'], target: 'task', value: `${value}|${source}` };
+    }
     if (rng.next() < 0.3) {
       const value = pick(rng, SOURCES);
       return { repro: `source="${value}", Load`, fields: ['source', 'CSV', value].filter(Boolean), target: 'source', value };
@@ -96,7 +106,13 @@ export const treeElementDoor: Door<TreeCase> = {
   async run(c) {
     const x = el!;
     const before = runs;
-    if (c.target === 'source') {
+    if (c.target === 'task') {
+      const [task, source] = c.value.split('|') as [string, string];
+      x.setAttribute('source', source);
+      x.setAttribute('task', task);
+      await settle(x);
+      await x.loadAndRun();
+    } else if (c.target === 'source') {
       x.setAttribute('source', c.value);
       await settle(x);
       await x.loadAndRun();
@@ -124,6 +140,7 @@ export const treeElementDoor: Door<TreeCase> = {
     const x = el!;
     if (!x.shadowRoot!.querySelector('prune-tree-diagram')) return 'no tree shown';
     // Back to a known good state for the next case.
+    x.setAttribute('task', 'classification');
     x.setAttribute('source', 'moons');
     await settle(x);
     for (const [label, value] of Object.entries(DEFAULTS)) {
