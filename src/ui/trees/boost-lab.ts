@@ -95,7 +95,7 @@ export class PruneBoostLab extends LitElement {
   /** Rows of the set (a quarter are validation rows). */
   @property({ type: Number }) samples = 200;
   /** Noise of the set; NaN (attribute absent) = the set's default. */
-  @property({ type: Number }) noise = Number.NaN;
+  @property({ type: Number }) noise: number | null = Number.NaN;
   @property({ type: Number }) seed = 0;
   @property({ type: Number, attribute: 'n-estimators' }) nEstimators = 40;
   @property({ type: Number, attribute: 'max-depth' }) maxDepth = 3;
@@ -149,7 +149,8 @@ export class PruneBoostLab extends LitElement {
     }
     for (const a of NUMBER_ATTRS) {
       const v = this[a.key as NumberKey];
-      if (a.key === 'noise' && Number.isNaN(v)) continue;
+      // noise: absent (NaN before any attribute, null once removed) = the set's default.
+      if (a.key === 'noise' && (v === null || Number.isNaN(v))) continue;
       if (typeof v !== 'number' || !Number.isFinite(v) || v < a.lo || v > a.hi || (a.int && !Number.isInteger(v))) {
         this.inputError = `${a.attr} must be ${a.int ? 'an integer' : 'a number'} in [${a.lo}, ${a.hi}]${a.key === 'noise' ? ' (or absent for the set\'s default)' : ''} (got ${String(v)})`;
         return null;
@@ -159,7 +160,7 @@ export class PruneBoostLab extends LitElement {
       this.inputError = `gamma is an xgb setting (gbdt has no gamma): set it to 0 or algo to xgb (got ${this.gamma})`;
       return null;
     }
-    const data: BoostDataSpec = { kind: this.source, n: this.samples, seed: this.seed, ...(Number.isNaN(this.noise) ? {} : { noise: this.noise }) };
+    const data: BoostDataSpec = { kind: this.source, n: this.samples, seed: this.seed, ...(this.noise === null || Number.isNaN(this.noise) ? {} : { noise: this.noise }) };
     const config: BoostLabConfig = {
       algo: this.algo, nEstimators: this.nEstimators, maxDepth: this.maxDepth, learningRate: this.learningRate,
       earlyStopping: this.earlyStopping > 0 ? this.earlyStopping : null, seed: this.seed, shownTrees: this.shownTrees,

@@ -9,6 +9,7 @@
 // tree. Either way, the tree shown before must stay until a run succeeds, and the
 // Worker must not crash.
 import type { PruneTreeLab } from '../../../src/ui/trees/tree-lab.js';
+import type { PruneBoostLab } from '../../../src/ui/trees/boost-lab.js';
 import '../../../src/ui/trees/index.js';
 import { PruneLabError } from '../../../src/errors.js';
 import type { Door, FuzzCase } from '../harness.js';
@@ -43,19 +44,35 @@ const TASKS = ['classification', 'regression', 'REGRESSION', '', 'trees', 'const
 const REGRESSION_SOURCES = ['sine', 'step', 'friedman1'];
 const SOURCES = ['moons', 'circles', 'xor', 'spiral', 'iris', 'csv', 'MOONS', '', 'cifar', '__proto__', 'toString'];
 
+// <prune-boost-lab>'s attributes join this door: one attribute set to a malformed
+// value, then a fit. Refusal: the status line names the attribute and the last
+// results stay; acceptance: a new fit is shown. Small defaults keep fits short.
+const BOOST_DEFAULTS: Record<string, string> = {
+  algo: 'xgb', source: 'friedman1', samples: '60', noise: '', seed: '0', 'n-estimators': '4', 'max-depth': '2', 'learning-rate': '0.3',
+  gamma: '0', 'early-stopping': '0', 'shown-trees': '2', 'gamma-max': '20',
+};
+const BOOST_STRINGS: Record<string, string[]> = {
+  algo: ['gbdt', 'xgb', 'XGB', '', 'lightgbm', '__proto__'],
+  source: ['friedman1', 'sine', 'step', 'moons', 'circles', 'xor', 'spiral', 'iris', '', 'toString'],
+};
+const BOOST_NUMBERS = Object.keys(BOOST_DEFAULTS).filter((k) => !(k in BOOST_STRINGS));
+
 let el: PruneTreeLab | undefined;
+let boost: PruneBoostLab | undefined;
+let boostFits = 0;
+const onBoost = (): void => void boostFits++;
 let diagram: Element | null = null;
 let runs = 0;
 
 const onRun = (): void => void runs++;
 const RUN_EVENTS = ['prune-run-complete', 'prune-regression-complete'] as const;
 
-function status(x: PruneTreeLab): { error: boolean; text: string } {
+function status(x: PruneTreeLab | PruneBoostLab): { error: boolean; text: string } {
   const s = $(x, '[part="status"]');
   return { error: s.classList.contains('error'), text: (s.textContent ?? '').replace(/\s+/g, ' ').trim() };
 }
 
-async function idle(x: PruneTreeLab, ms = 30000): Promise<void> {
+async function idle(x: PruneTreeLab | PruneBoostLab, ms = 30000): Promise<void> {
   const t0 = performance.now();
   await settle(x);
   while (x.controller.pending > 0) {
@@ -76,6 +93,12 @@ export const treeElementDoor: Door<TreeCase> = {
   timeoutMs: 60000,
   async setup() {
     for (const t of RUN_EVENTS) document.addEventListener(t, onRun);
+    document.addEventListener('prune-boost-complete', onBoost);
+    boost = await mount('prune-boost-lab', {}, BOOST_DEFAULTS);
+    const b0 = performance.now();
+    while (boostFits === 0 && performance.now() - b0 < 60000) await new Promise((r) => setTimeout(r, 50));
+    await idle(boost);
+    if (boostFits === 0) throw new Error(`tree-element setup: <prune-boost-lab> did not fit (${status(boost).text})`);
     el = await mount('prune-tree-lab', {}, { source: 'moons' });
     const t0 = performance.now();
     while (runs === 0 && performance.now() - t0 < 60000) await new Promise((r) => setTimeout(r, 50));
@@ -85,10 +108,18 @@ export const treeElementDoor: Door<TreeCase> = {
   },
   async teardown() {
     for (const t of RUN_EVENTS) document.removeEventListener(t, onRun);
+    document.removeEventListener('prune-boost-complete', onBoost);
+    boost?.remove();
+    boost = undefined;
     el?.remove();
     el = undefined;
   },
   generate(rng) {
+    if (rng.next() < 0.25) {
+      const attr = pick(rng, Object.keys(BOOST_DEFAULTS));
+      const value = attr in BOOST_STRINGS ? pick(rng, BOOST_STRINGS[attr]!) : pick(rng, VALUES);
+      return { repro: `<prune-boost-lab ${attr}="${value}">, fit`, fields: [attr], target: `boost:${attr}`, value };
+    }
     if (rng.next() < 0.12) {
       const value = pick(rng, TASKS);
       // With a regression set as source half the time, so that task="regression" can also run.
@@ -104,6 +135,24 @@ export const treeElementDoor: Door<TreeCase> = {
     return { repro: `input "${target}" = ${JSON.stringify(value)}, Grow & prune`, fields: INPUTS[target]!, target, value };
   },
   async run(c) {
+    if (c.target.startsWith('boost:')) {
+      const b = boost!;
+      const fits = boostFits;
+      b.setAttribute(c.target.slice(6), c.value);
+      await settle(b);
+      await b.fit();
+      await idle(b);
+      if (b.controller.crashed) throw new Error(`the tree Worker (boost lab) crashed: ${b.controller.crashed}`);
+      const s = status(b);
+      const chart = b.shadowRoot!.querySelector('prune-stage-chart');
+      if (s.error) {
+        if (!chart) return `the boost results shown before are gone after a refusal (${s.text})`;
+        throw new PruneLabError('invalid-argument', s.text);
+      }
+      if (boostFits === fits) return `no fit and no message (${s.text})`;
+      if (!chart) return 'a fit finished but no loss chart is shown';
+      return;
+    }
     const x = el!;
     const before = runs;
     if (c.target === 'task') {
@@ -137,6 +186,15 @@ export const treeElementDoor: Door<TreeCase> = {
     diagram = shown;
   },
   async invariant() {
+    const b = boost!;
+    if (!b.shadowRoot!.querySelector('prune-stage-chart')) return 'no boost results shown';
+    if (BOOST_NUMBERS.concat(Object.keys(BOOST_STRINGS)).some((k) => b.getAttribute(k) !== BOOST_DEFAULTS[k])) {
+      for (const [k, v] of Object.entries(BOOST_DEFAULTS)) b.setAttribute(k, v);
+      await settle(b);
+      await b.fit();
+      await idle(b);
+      if (status(b).error) return `the boost lab does not fit again: ${status(b).text}`;
+    }
     const x = el!;
     if (!x.shadowRoot!.querySelector('prune-tree-diagram')) return 'no tree shown';
     // Back to a known good state for the next case.
