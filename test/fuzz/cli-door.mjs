@@ -205,7 +205,9 @@ function spawnCli(args, timeoutMs) {
 }
 
 /** Dawn's and the adapter fallback's notes on stderr, which every GPU command prints. */
-const NOISE = /^(Warning: Couldn't load Vulkan.*|\s+at operator\(\) \(.*BackendVk\.cpp:\d+\)|prune-lab: no GPU adapter found; falling back to SwiftShader.*|.*XDG_RUNTIME_DIR.*)\n?/gm;
+// Dawn's own stderr lines while it looks for adapters, not ours: no Vulkan loader, and (with
+// mesa-vulkan-drivers installed for Firefox) lavapipe turned down for a missing Vulkan feature.
+const NOISE = /^(Warning: Couldn't load Vulkan.*|Warning: Vulkan .* required\.?|\s+- While initializing adapter \(backend=.*\)|\s+at (operator\(\)|\w+) \(.*(BackendVk|PhysicalDeviceVk)\.cpp:\d+\)|prune-lab: no GPU adapter found; falling back to SwiftShader.*|.*XDG_RUNTIME_DIR.*)\n?/gm;
 
 const STACK = /\n\s+at [^\n]+:\d+:\d+|\b(TypeError|RangeError|ReferenceError|SyntaxError)\b|is not a function|Cannot read propert/;
 
