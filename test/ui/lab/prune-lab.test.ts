@@ -436,7 +436,7 @@ describe('<prune-lab> refused runs', () => {
     const curves = (): unknown => structuredClone(($(el, 'prune-training-chart') as HTMLElementTagNameMap['prune-training-chart']).points);
     const before = { report: structuredClone(el.currentReport), curves: curves(), latency: structuredClone(latencyChart().points), runs: structuredClone(el.storedRuns) };
     expect(before.report).to.deep.equal(report);
-    expect((before.curves as unknown[]).length).to.be.above(0);
+    // The curves are progress events, throttled: a run that finishes quickly (Firefox with its completion nudges) may have sent none, so only their staying as they were is checked.
     const errors = collect<RunErrorDetail>('run-error');
 
     const refused = async (set: () => void, attr: string, field: RegExp): Promise<void> => {
