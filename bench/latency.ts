@@ -46,13 +46,16 @@ function tfjsModel(plan: ModelPlan, values: LayerValues[]): { predict: (x: Float
       for (const op of plan.ops) {
         if (op.kind === 'conv2d') {
           const v = vars[pi++]!;
-          h = tf.add(tf.conv2d(h as tf.Tensor4D, v.w as tf.Tensor4D, 1, op.conv!.padding), v.b);
+          const [t, l, b, r] = op.conv!.pads;
+          h = tf.add(tf.conv2d(h as tf.Tensor4D, v.w as tf.Tensor4D, op.conv!.stride, [[0, 0], [t, b], [l, r], [0, 0]]), v.b);
           if (op.relu) h = tf.relu(h);
         } else if (op.kind === 'maxpool2d') {
-          h = tf.maxPool(h as tf.Tensor4D, op.size, op.size, 'valid');
+          h = tf.maxPool(h as tf.Tensor4D, op.size, op.stride, 'valid');
+        } else if (op.kind === 'avgpool2d') {
+          h = tf.avgPool(h as tf.Tensor4D, op.size, op.stride, 'valid');
         } else if (op.kind === 'relu') {
           h = tf.relu(h);
-        } else {
+        } else if (op.kind === 'linear') {
           if (!flat) {
             h = h.rank === 4 ? tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [B, -1]) : tf.reshape(h, [B, -1]);
             flat = true;

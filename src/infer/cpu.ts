@@ -107,8 +107,8 @@ export class CpuForward {
   }
 
   private conv(l: CpuLayer, x: Float32Array, B: number): Float32Array {
-    const { C, H, W, F, k, OH, OW, padding } = l.op.conv!;
-    const P = padding === 'same' ? (k - 1) / 2 : 0;
+    const { C, H, W, F, k, OH, OW, stride: S, pads } = l.op.conv!;
+    const [PT, PL] = pads;
     const plane = OH * OW;
     const y = new Float32Array(B * F * plane);
     const taps = k * k;
@@ -120,12 +120,12 @@ export class CpuForward {
       const xo = (b * C + c) * H * W;
       const yo = (b * F + f) * plane;
       for (let oy = 0; oy < OH; oy++) {
-        const iy = oy + ky - P;
+        const iy = oy * S + ky - PT;
         if (iy < 0 || iy >= H) continue;
         const xr = xo + iy * W;
         const yr = yo + oy * OW;
         for (let ox = 0; ox < OW; ox++) {
-          const ix = ox + kx - P;
+          const ix = ox * S + kx - PL;
           if (ix >= 0 && ix < W) y[yr + ox] += wv * x[xr + ix]!;
         }
       }

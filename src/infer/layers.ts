@@ -16,9 +16,8 @@ import { prepareIm2col } from '../kernels/im2col.js';
 import { prepareQuantizeRows } from '../kernels/quantize.js';
 import { chain, prepareSpmm, prepareSpmmInt8, spmmPartialBytes, type Int8Variant, type KernelChain } from '../kernels/spmm.js';
 import type { GpuContext } from '../gpu/context.js';
-import type { Conv2dShape } from '../layout/conv2d.js';
 import type { LayerValues, ParamLayer } from '../nn/network.js';
-import type { ParamOp } from '../nn/spec.js';
+import { convShape, type ParamOp } from '../nn/spec.js';
 import { prepareSpmmNm, uploadNm } from '../kernels/spmm-nm.js';
 import { buildNm, nmFit, type NmPattern } from '../layout/nm.js';
 import { buildSell, uploadSell, type SellMatrix, type SellOptions } from './sell.js';
@@ -72,11 +71,6 @@ export interface LayerOptions {
   int8Variant?: Int8Variant | undefined;
   /** nm: the pattern every layer must fit (default: each layer's tightest, from its mask). */
   nm?: NmPattern | undefined;
-}
-
-export function convShape(op: ParamOp, B: number): Conv2dShape {
-  const c = op.conv!;
-  return { B, C: c.C, H: c.H, W: c.W, F: c.F, KH: c.k, KW: c.k, padding: c.padding };
 }
 
 /** (rows, cols) of the layer as an output-major matrix: Linear N × K, conv F × C·k·k. */

@@ -17,23 +17,13 @@ import type { BoundKernel } from '../kernels/kernel.js';
 import { check, checkDim } from '../errors.js';
 import type { Network } from './network.js';
 import type { OptimizerConfig } from './optim.js';
-import type { Conv2dShape } from '../layout/conv2d.js';
-import type { ParamOp, PoolOp } from './spec.js';
+import { convShape, poolShape } from './spec.js';
 import { checkModelLimits } from './limits.js';
 
 export type ExecutorMode = 'infer' | 'train';
 
 /** Words of the f32 accumulator buffer: [summed loss]. */
 const LOSS_WORDS = 4;
-
-function convShape(op: ParamOp, B: number): Conv2dShape {
-  const c = op.conv!;
-  return { B, C: c.C, H: c.H, W: c.W, F: c.F, KH: c.k, KW: c.k, padding: c.padding };
-}
-
-function poolShape(op: PoolOp, B: number) {
-  return { B, C: op.C, H: op.H, W: op.W, S: op.size };
-}
 
 interface OptimizerKernels {
   kernels: BoundKernel<SgdParam>[] | BoundKernel<AdamParam>[];

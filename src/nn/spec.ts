@@ -3,13 +3,19 @@
 // (ReLU fused into the Linear/Conv2d before it). LeNet-300-100 and LeNet-5 live here.
 import { PruneLabError } from '../errors.js';
 import type { ImageShape } from '../data/dataset.js';
+import type { Conv2dShape } from '../layout/conv2d.js';
 
 export type Padding = 'valid' | 'same';
+/** Zero rows/columns added around a conv's input: [top, left, bottom, right]. */
+export type Pads = [number, number, number, number];
 
 export type LayerSpec =
+  /** `padding` and `pads` are exclusive; stride defaults to 1. */
   | { type: 'linear'; units: number }
-  | { type: 'conv2d'; filters: number; kernel: number; padding?: Padding }
-  | { type: 'maxpool2d'; size: number }
+  | { type: 'conv2d'; filters: number; kernel: number; padding?: Padding; stride?: number; pads?: Pads }
+  /** Window size × size, stride defaulting to size (floor mode, no padding). */
+  | { type: 'maxpool2d'; size: number; stride?: number }
+  | { type: 'avgpool2d'; size: number; stride?: number }
   | { type: 'relu' }
   | { type: 'flatten' };
 
@@ -21,7 +27,7 @@ export interface ModelSpec {
 }
 
 export type LayerType = LayerSpec['type'];
-export const LAYER_TYPES: readonly LayerType[] = ['linear', 'conv2d', 'maxpool2d', 'relu', 'flatten'];
+export const LAYER_TYPES: readonly LayerType[] = ['linear', 'conv2d', 'maxpool2d', 'avgpool2d', 'relu', 'flatten'];
 
 /** A prunable layer (Linear or Conv2d) with its shapes. */
 export interface ParamOp {
@@ -37,16 +43,19 @@ export interface ParamOp {
   biasCount: number;
   /** Multiply-adds per sample for each weight (1 for Linear, OH·OW for Conv2d). */
   usesPerWeight: number;
-  conv?: { C: number; H: number; W: number; F: number; k: number; padding: Padding; OH: number; OW: number };
+  /** OH = floor((H + top + bottom − k)/stride) + 1 (likewise OW); 'valid'/'same' specs plan to their pads. */
+  conv?: { C: number; H: number; W: number; F: number; k: number; stride: number; pads: Pads; OH: number; OW: number };
 }
 
 export interface PoolOp {
-  kind: 'maxpool2d';
+  kind: 'maxpool2d' | 'avgpool2d';
   name: string;
   C: number;
   H: number;
   W: number;
+  /** Window side; OH = floor((H − size)/stride) + 1. */
   size: number;
+  stride: number;
   OH: number;
   OW: number;
   in: number;
@@ -85,6 +94,23 @@ function posInt(v: unknown, field: string, what = 'an integer ≥ 1'): number {
   return v;
 }
 
+function readPads(v: unknown, field: string): Pads {
+  const ok = Array.isArray(v) && v.length === 4 && v.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 1 << 16);
+  if (!ok) bad(field, `must be [top, left, bottom, right], four integers ≥ 0 (got ${JSON.stringify(v)})`);
+  return [...(v as number[])] as Pads;
+}
+
+/** The kernels' shape of a conv op at batch B (stride and explicit pads). */
+export function convShape(op: ParamOp, B: number): Conv2dShape {
+  const c = op.conv!;
+  return { B, C: c.C, H: c.H, W: c.W, F: c.F, KH: c.k, KW: c.k, stride: c.stride, pads: c.pads };
+}
+
+/** The kernels' shape of a pool op at batch B. */
+export function poolShape(op: PoolOp, B: number): { B: number; C: number; H: number; W: number; S: number; stride: number } {
+  return { B, C: op.C, H: op.H, W: op.W, S: op.size, stride: op.stride };
+}
+
 /** Validates a spec (from JSON or code) and resolves every shape. */
 export function planModel(spec: unknown): ModelPlan {
   if (typeof spec !== 'object' || spec === null) bad('model', 'must be an object { input: {C, H, W}, layers: [...] }');
@@ -100,14 +126,16 @@ export function planModel(spec: unknown): ModelPlan {
   const ops: Op[] = [];
   let shape: ImageShape | null = input; // null once flattened
   let size = input.C * input.H * input.W;
-  let counts = { linear: 0, conv2d: 0, maxpool2d: 0, relu: 0 };
+  let counts = { linear: 0, conv2d: 0, pool: 0, relu: 0 };
   s.layers.forEach((raw, i) => {
     const f = `model.layers[${i}]`;
     if (typeof raw !== 'object' || raw === null) bad(f, 'must be an object with a "type"');
     const l = raw as unknown as Record<string, unknown>;
     const type = l.type as LayerType;
     if (!LAYER_TYPES.includes(type)) bad(`${f}.type`, `must be one of ${LAYER_TYPES.join(', ')} (got ${JSON.stringify(l.type)})`);
-    const allowed: Record<LayerType, string[]> = { linear: ['units'], conv2d: ['filters', 'kernel', 'padding'], maxpool2d: ['size'], relu: [], flatten: [] };
+    const allowed: Record<LayerType, string[]> = {
+      linear: ['units'], conv2d: ['filters', 'kernel', 'padding', 'stride', 'pads'], maxpool2d: ['size', 'stride'], avgpool2d: ['size', 'stride'], relu: [], flatten: [],
+    };
     for (const key of Object.keys(l)) if (key !== 'type' && !allowed[type].includes(key)) bad(`${f}.${key}`, `is not a field of ${type} (fields: ${allowed[type].join(', ') || 'none'})`);
     if (type === 'linear') {
       const units = posInt(l.units, `${f}.units`);
@@ -119,28 +147,39 @@ export function planModel(spec: unknown): ModelPlan {
       if (!shape) bad(f, `is a conv2d after the input was flattened; conv2d needs a C×H×W input`);
       const F = posInt(l.filters, `${f}.filters`);
       const k = posInt(l.kernel, `${f}.kernel`);
-      const padding = (l.padding ?? 'valid') as Padding;
-      if (padding !== 'valid' && padding !== 'same') bad(`${f}.padding`, `must be 'valid' or 'same' (got ${JSON.stringify(l.padding)})`);
-      if (padding === 'same' && k % 2 === 0) bad(`${f}.kernel`, `must be odd with padding 'same' (got ${k})`);
-      const OH = padding === 'same' ? shape.H : shape.H - k + 1;
-      const OW = padding === 'same' ? shape.W : shape.W - k + 1;
-      if (OH < 1 || OW < 1) bad(`${f}.kernel`, `${k} is larger than its ${shape.H}×${shape.W} input (valid padding needs kernel ≤ ${Math.min(shape.H, shape.W)})`);
+      const stride = l.stride === undefined ? 1 : posInt(l.stride, `${f}.stride`);
+      let pads: Pads;
+      if (l.pads !== undefined) {
+        if (l.padding !== undefined) bad(`${f}.pads`, `and padding are exclusive: give one of them (padding 'valid' is pads [0,0,0,0], 'same' with an odd kernel is (kernel−1)/2 on each side)`);
+        pads = readPads(l.pads, `${f}.pads`);
+      } else {
+        const padding = (l.padding ?? 'valid') as Padding;
+        if (padding !== 'valid' && padding !== 'same') bad(`${f}.padding`, `must be 'valid' or 'same' (got ${JSON.stringify(l.padding)})`);
+        if (padding === 'same' && k % 2 === 0) bad(`${f}.kernel`, `must be odd with padding 'same' (got ${k}); give pads [top, left, bottom, right] for uneven padding`);
+        const p = padding === 'same' ? (k - 1) / 2 : 0;
+        pads = [p, p, p, p];
+      }
+      const [t, le, bo, r] = pads;
+      if (shape.H + t + bo < k || shape.W + le + r < k) bad(`${f}.kernel`, `${k} is larger than its padded ${shape.H + t + bo}×${shape.W + le + r} input (${shape.H}×${shape.W} with pads [${pads.join(', ')}]; kernel must be ≤ ${Math.min(shape.H + t + bo, shape.W + le + r)})`);
+      const OH = Math.floor((shape.H + t + bo - k) / stride) + 1;
+      const OW = Math.floor((shape.W + le + r - k) / stride) + 1;
       counts = { ...counts, conv2d: counts.conv2d + 1 };
       const wc = F * shape.C * k * k;
       ops.push({
         kind: 'conv2d', name: `conv${counts.conv2d}`, in: size, out: F * OH * OW, relu: false, weightShape: [F, shape.C, k, k], weightCount: wc, biasCount: F,
-        usesPerWeight: OH * OW, conv: { C: shape.C, H: shape.H, W: shape.W, F, k, padding, OH, OW },
+        usesPerWeight: OH * OW, conv: { C: shape.C, H: shape.H, W: shape.W, F, k, stride, pads, OH, OW },
       });
       shape = { C: F, H: OH, W: OW };
       size = F * OH * OW;
-    } else if (type === 'maxpool2d') {
-      if (!shape) bad(f, 'is a maxpool2d after the input was flattened; it needs a C×H×W input');
+    } else if (type === 'maxpool2d' || type === 'avgpool2d') {
+      if (!shape) bad(f, `is a ${type} after the input was flattened; it needs a C×H×W input`);
       const p = posInt(l.size, `${f}.size`);
-      const OH = Math.floor(shape.H / p);
-      const OW = Math.floor(shape.W / p);
-      if (OH < 1 || OW < 1) bad(`${f}.size`, `${p} is larger than its ${shape.H}×${shape.W} input`);
-      counts = { ...counts, maxpool2d: counts.maxpool2d + 1 };
-      ops.push({ kind: 'maxpool2d', name: `pool${counts.maxpool2d}`, C: shape.C, H: shape.H, W: shape.W, size: p, OH, OW, in: size, out: shape.C * OH * OW });
+      const stride = l.stride === undefined ? p : posInt(l.stride, `${f}.stride`);
+      if (p > shape.H || p > shape.W) bad(`${f}.size`, `${p} is larger than its ${shape.H}×${shape.W} input`);
+      const OH = Math.floor((shape.H - p) / stride) + 1;
+      const OW = Math.floor((shape.W - p) / stride) + 1;
+      counts = { ...counts, pool: counts.pool + 1 };
+      ops.push({ kind: type, name: `pool${counts.pool}`, C: shape.C, H: shape.H, W: shape.W, size: p, stride, OH, OW, in: size, out: shape.C * OH * OW });
       shape = { C: shape.C, H: OH, W: OW };
       size = shape.C * OH * OW;
     } else if (type === 'relu') {

@@ -183,7 +183,7 @@ function valueInfo(name: string, dims: Array<number | string>): proto.onnx.IValu
 /** The kinds this exporter writes; a spec layer kind it does not know is refused by name. */
 function unsupported(op: never): never {
   const kind = (op as { kind?: unknown }).kind;
-  throw new PruneLabError('invalid-argument', `model has a ${String(kind)} layer, which the ONNX exporter does not write (it writes linear, conv2d, maxpool2d, relu, flatten)`, 'model.spec.layers');
+  throw new PruneLabError('invalid-argument', `model has a ${String(kind)} layer, which the ONNX exporter does not write (it writes linear, conv2d, maxpool2d, avgpool2d, relu, flatten)`, 'model.spec.layers');
 }
 
 function buildModel(plan: ModelPlan, values: LayerValues[], o: Checked, form: ExportForm): Uint8Array {
@@ -228,17 +228,17 @@ function buildModel(plan: ModelPlan, values: LayerValues[], o: Checked, form: Ex
       case 'conv2d': {
         const c = op.conv!;
         const v = byOp.get(op)!;
-        const p = c.padding === 'same' ? (c.k - 1) / 2 : 0;
         weight(`${op.name}.weight`, [c.F, c.C, c.k, c.k], v);
         init.push(floatTensor(`${op.name}.bias`, [c.F], v.b));
         node('Conv', op.name, [cur, `${op.name}.weight`, `${op.name}.bias`], [
-          attr('kernel_shape', [c.k, c.k]), attr('pads', [p, p, p, p]), attr('strides', [1, 1]), attr('dilations', [1, 1]), attr('group', 1),
+          attr('kernel_shape', [c.k, c.k]), attr('pads', [...c.pads]), attr('strides', [c.stride, c.stride]), attr('dilations', [1, 1]), attr('group', 1),
         ]);
         if (op.relu) node('Relu', `${op.name}.relu`, [cur]);
         break;
       }
       case 'maxpool2d':
-        node('MaxPool', op.name, [cur], [attr('kernel_shape', [op.size, op.size]), attr('strides', [op.size, op.size]), attr('pads', [0, 0, 0, 0])]);
+      case 'avgpool2d':
+        node(op.kind === 'maxpool2d' ? 'MaxPool' : 'AveragePool', op.name, [cur], [attr('kernel_shape', [op.size, op.size]), attr('strides', [op.stride, op.stride]), attr('pads', [0, 0, 0, 0])]);
         break;
       case 'relu':
         node('Relu', op.name, [cur]);

@@ -1,10 +1,10 @@
 // CPU oracle for a whole network: forward to logits, and the mean softmax
 // cross-entropy loss with its gradients for every weight and bias, composed from
 // the per-layer oracles. Masks enter as W⊙M, and masked weights get zero gradient.
-import type { ModelPlan } from '../nn/spec.js';
+import { convShape, type ModelPlan } from '../nn/spec.js';
 import type { LayerValues } from '../nn/network.js';
 import { matmulRef } from './matmul.js';
-import { conv2dRef, conv2dBackwardDataRef, conv2dBackwardFilterRef, conv2dBiasGradRef, type Conv2dShape } from './conv2d.js';
+import { conv2dRef, conv2dBackwardDataRef, conv2dBackwardFilterRef, conv2dBiasGradRef } from './conv2d.js';
 import { maxPool2dRef, maxPool2dBackwardRef } from './maxpool2d.js';
 import { softmaxXentRef } from './softmax-xent.js';
 import { biasGradRef } from './bias-grad.js';
@@ -31,8 +31,7 @@ export function networkRef(plan: ModelPlan, values: LayerValues[], x: Float32Arr
       out = matmulRef(cur, v.w, B, op.in, op.out, { bias: v.b, relu: op.relu, mask: v.mask });
     } else if (op.kind === 'conv2d') {
       const v = byOp.get(op)!;
-      const c = op.conv!;
-      out = f32(conv2dRef(cur, v.w, { B, C: c.C, H: c.H, W: c.W, F: c.F, KH: c.k, KW: c.k, padding: c.padding }, { bias: v.b, relu: op.relu, mask: v.mask }));
+      out = f32(conv2dRef(cur, v.w, convShape(op, B), { bias: v.b, relu: op.relu, mask: v.mask }));
     } else if (op.kind === 'maxpool2d') {
       const r = maxPool2dRef(cur, { B, C: op.C, H: op.H, W: op.W, S: op.size });
       out = f32(r.y);
@@ -60,8 +59,7 @@ export function networkRef(plan: ModelPlan, values: LayerValues[], x: Float32Arr
         grads[pi]!.b = biasGradRef(dy, B, op.out);
         dy = matmulRef(dy, v.w, B, op.out, op.in, { transB: true, mask: v.mask });
       } else {
-        const c = op.conv!;
-        const s: Conv2dShape = { B, C: c.C, H: c.H, W: c.W, F: c.F, KH: c.k, KW: c.k, padding: c.padding };
+        const s = convShape(op, B);
         grads[pi]!.w = f32(conv2dBackwardFilterRef(xin, dy, s, v.mask));
         grads[pi]!.b = f32(conv2dBiasGradRef(dy, s));
         dy = f32(conv2dBackwardDataRef(dy, v.w, s, v.mask));

@@ -7,7 +7,7 @@
 // and nothing read back until the caller reads the result.
 import { check } from '../../errors.js';
 import { Executor } from '../../nn/executor.js';
-import type { ParamOp } from '../../nn/spec.js';
+import { convShape, type ParamOp } from '../../nn/spec.js';
 import { prepareIm2col, im2colWords } from '../../kernels/im2col.js';
 import { prepareGram, prepareGramDiag, type GramKernel } from '../../kernels/gram.js';
 import type { BatchedKernel } from '../../kernels/batched.js';
@@ -81,8 +81,7 @@ export async function accumulateInputStats(input: ScoreInput, layers: readonly n
       let x = ex.opInput(opIndex);
       let im2col: BatchedKernel<string> | undefined;
       if (op.conv) {
-        const c = op.conv;
-        const shape = { B: batch, C: c.C, H: c.H, W: c.W, F: c.F, KH: c.k, KW: c.k, padding: c.padding };
+        const shape = convShape(op, batch);
         const colsBuf = pool.storage(`${op.name} calibration im2col`, im2colWords(shape) * 4);
         made.push(colsBuf);
         im2col = await prepareIm2col(ctx, { ...shape, x, cols: colsBuf, label: `${op.name} calibration im2col` });

@@ -24,7 +24,7 @@ import { prepareConv2dBackwardData, prepareConv2dBackwardFilter } from '../../ke
 import { prepareMaxPool2d, prepareMaxPool2dBackward } from '../../kernels/maxpool2d.js';
 import { prepareScoreOp } from '../../kernels/score-elementwise.js';
 import type { BoundKernel } from '../../kernels/kernel.js';
-import type { ParamOp } from '../../nn/spec.js';
+import { convShape, type ParamOp } from '../../nn/spec.js';
 import type { ScoreInput, WeightCriterion } from './criterion.js';
 
 /** log2 of the power-of-two scale of each layer's |W| (c_l = 2^e_l), from its weights. */
@@ -97,8 +97,7 @@ export async function prepareSynflow(input: ScoreInput, out: readonly GPUBuffer[
       kernels.push(await prepareMatmul(ctx, { M: 1, K: op.in, N: op.out, a: x, b: absW[li]!, c: y, mask: net.layers[li]!.mask, label: `synflow ${op.name} forward` }));
     } else if (op.kind === 'conv2d') {
       const li = layerOf.get(op)!;
-      const c = op.conv!;
-      kernels.push(await prepareConv2d(ctx, { B: 1, C: c.C, H: c.H, W: c.W, F: c.F, KH: c.k, KW: c.k, padding: c.padding, x, w: absW[li]!, y, mask: net.layers[li]!.mask, label: `synflow ${op.name} forward` }));
+      kernels.push(await prepareConv2d(ctx, { ...convShape(op, 1), x, w: absW[li]!, y, mask: net.layers[li]!.mask, label: `synflow ${op.name} forward` }));
     } else if (op.kind === 'maxpool2d') {
       const am = own(`synflow ${op.name} argmax`, op.out * 4);
       argmax[i] = am;
@@ -121,8 +120,7 @@ export async function prepareSynflow(input: ScoreInput, out: readonly GPUBuffer[
         if (score) kernels.push(await prepareMatmul(ctx, { M: op.in, K: 1, N: op.out, a: x, b: dy, c: score, transA: true, mask: l.mask, maskOn: 'c', label: `synflow ${op.name} dW` }));
         if (dx) kernels.push(await prepareMatmul(ctx, { M: 1, K: op.out, N: op.in, a: dy, b: absW[li]!, c: dx, transB: true, mask: l.mask, label: `synflow ${op.name} dX` }));
       } else {
-        const c = op.conv!;
-        const s = { B: 1, C: c.C, H: c.H, W: c.W, F: c.F, KH: c.k, KW: c.k, padding: c.padding };
+        const s = convShape(op, 1);
         if (score) kernels.push(await prepareConv2dBackwardFilter(ctx, { ...s, x, dy, dw: score, mask: l.mask, label: `synflow ${op.name} dW` }));
         if (dx) kernels.push(await prepareConv2dBackwardData(ctx, { ...s, dy, w: absW[li]!, dx, mask: l.mask, label: `synflow ${op.name} dX` }));
       }

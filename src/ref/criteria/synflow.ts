@@ -1,9 +1,9 @@
 // CPU oracle of SynFlow (src/prune/criteria/synflow.ts): R = 1ᵀ(∏|W|)1 for an all-ones
 // input, biases zero, |w| of the masked weights; score = |w|·∂R/∂|w|, in float64,
 // unscaled (the GPU's scores carry a power-of-two factor 2^log2Scale on top).
-import type { ModelPlan } from '../../nn/spec.js';
+import { convShape, type ModelPlan } from '../../nn/spec.js';
 import type { LayerValues } from '../../nn/network.js';
-import { conv2dBackwardDataRef, conv2dBackwardFilterRef, conv2dRef, type Conv2dShape } from '../conv2d.js';
+import { conv2dBackwardDataRef, conv2dBackwardFilterRef, conv2dRef } from '../conv2d.js';
 import { maxPool2dBackwardRef, maxPool2dRef } from '../maxpool2d.js';
 
 export function synflowScoresRef(plan: ModelPlan, values: LayerValues[]): Float64Array[] {
@@ -13,7 +13,6 @@ export function synflowScoresRef(plan: ModelPlan, values: LayerValues[]): Float6
   const argmax: Array<ArrayLike<number> | undefined> = [];
   const D = plan.input.C * plan.input.H * plan.input.W;
   let cur: Float64Array = new Float64Array(D).fill(1);
-  const shapeOf = (c: NonNullable<ModelPlan['params'][number]['conv']>): Conv2dShape => ({ B: 1, C: c.C, H: c.H, W: c.W, F: c.F, KH: c.k, KW: c.k, padding: c.padding });
   for (const [i, op] of plan.ops.entries()) {
     if (op.kind === 'linear') {
       const w = absW[layerOf.get(op)!]!;
@@ -21,7 +20,7 @@ export function synflowScoresRef(plan: ModelPlan, values: LayerValues[]): Float6
       for (let k = 0; k < op.in; k++) for (let n = 0; n < op.out; n++) y[n]! += cur[k]! * w[k * op.out + n]!;
       cur = y;
     } else if (op.kind === 'conv2d') {
-      cur = conv2dRef(cur, absW[layerOf.get(op)!]!, shapeOf(op.conv!));
+      cur = conv2dRef(cur, absW[layerOf.get(op)!]!, convShape(op, 1));
     } else if (op.kind === 'maxpool2d') {
       const r = maxPool2dRef(cur, { B: 1, C: op.C, H: op.H, W: op.W, S: op.size });
       argmax[i] = r.argmax;
@@ -45,7 +44,7 @@ export function synflowScoresRef(plan: ModelPlan, values: LayerValues[]): Float6
       dy = dx;
     } else if (op.kind === 'conv2d') {
       const li = layerOf.get(op)!;
-      const s = shapeOf(op.conv!);
+      const s = convShape(op, 1);
       const g = conv2dBackwardFilterRef(x, dy, s);
       scores[li] = Float64Array.from(g, (v, j) => Math.abs(absW[li]![j]! * v));
       dy = conv2dBackwardDataRef(dy, absW[li]!, s);

@@ -4,7 +4,7 @@
 // one more for the first k mod rows rows); already-masked weights go first and stay
 // pruned; then lowest score; ties to the lowest input index. Also each layer's
 // calibration inputs on the CPU (layerInputsRef), for Wanda's and SparseGPT's tests.
-import type { ModelPlan } from '../../nn/spec.js';
+import { convShape, type ModelPlan } from '../../nn/spec.js';
 import type { LayerValues } from '../../nn/network.js';
 import { matmulRef } from '../matmul.js';
 import { conv2dRef } from '../conv2d.js';
@@ -74,8 +74,7 @@ export function layerInputsRef(plan: ModelPlan, values: LayerValues[], x: Float3
       cur = matmulRef(cur, v.w, B, op.in, op.out, { bias: v.b, relu: op.relu, mask: v.mask });
     } else if (op.kind === 'conv2d') {
       const v = values[plan.params.indexOf(op)]!;
-      const c = op.conv!;
-      const s = { B, C: c.C, H: c.H, W: c.W, F: c.F, KH: c.k, KW: c.k, padding: c.padding };
+      const s = convShape(op, B);
       out.push(im2colRef(cur, s));
       cur = Float32Array.from(conv2dRef(cur, v.w, s, { bias: v.b, relu: op.relu, mask: v.mask }));
     } else if (op.kind === 'maxpool2d') {
