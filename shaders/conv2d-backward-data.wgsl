@@ -1,13 +1,13 @@
-// conv2d-backward-data: dX = conv_transpose(dY, W⊙M), the gradient of a stride-1
+// conv2d-backward-data: dX = conv_transpose(dY, W⊙M), the gradient of a stride-S
 // conv2d with respect to its input, in gather form (no atomics):
-//   dX[b,c,iy,ix] = Σ_f Σ_ky Σ_kx dY[b, f, iy+PH−ky, ix+PW−kx] · (W⊙M)[f,c,ky,kx]
-// over the output positions that exist. Each thread computes 4 channels × 4
+//   dX[b,c,iy,ix] = Σ_f Σ_ky Σ_kx dY[b, f, (iy+PH−ky)/S, (ix+PW−kx)/S] · (W⊙M)[f,c,ky,kx]
+// over the output positions that exist (both quotients whole, inside OH×OW). Each thread computes 4 channels × 4
 // neighbouring input columns, so every tap costs 4 loads of dY and 4 of W for 16
 // multiply-adds.
 //
 // Letters (NCHW, row-major):
 //   dX is B×C×H×W, W (here `wt`) is F×C×KH×KW, dY is B×F×OH×OW.
-//   PH, PW: the forward pass's zero padding above and left.
+//   PH, PW: the forward pass's zero padding above and left; S its stride.
 //   B is the number of valid batch rows.
 //   HAS_MASK multiplies W by a u8 mask in W's layout, 4 bytes per u32 word.
 //
@@ -18,7 +18,7 @@
 override WG: u32 = 64u;
 override HAS_MASK: bool = false;
 
-struct Params { B: u32, C: u32, H: u32, W: u32, F: u32, KH: u32, KW: u32, OH: u32, OW: u32, PH: u32, PW: u32 }
+struct Params { B: u32, C: u32, H: u32, W: u32, F: u32, KH: u32, KW: u32, OH: u32, OW: u32, PH: u32, PW: u32, S: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
@@ -33,9 +33,13 @@ fn weight(c: u32, i: u32) -> f32 {
   return v;
 }
 
-// dY at column ox of the row starting at dyrow, or 0 past the output's edge.
-fn dyAt(dyrow: u32, ox: i32) -> f32 {
-  if (ox < 0 || ox >= i32(p.OW)) { return 0.0; }
+// dY at column t/S of the row starting at dyrow, or 0 where t is not a whole
+// multiple of S or past the output's edge.
+fn dyAt(dyrow: u32, t: i32) -> f32 {
+  if (t < 0) { return 0.0; }
+  let s = i32(p.S);
+  let ox = t / s;
+  if (ox * s != t || ox >= i32(p.OW)) { return 0.0; }
   return dy[dyrow + u32(ox)];
 }
 
@@ -56,8 +60,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (var f = 0u; f < p.F; f++) {
     let wf = f * p.C * taps;
     for (var ky = 0u; ky < p.KH; ky++) {
-      let oy = i32(iy + p.PH) - i32(ky);
-      if (oy < 0 || oy >= i32(p.OH)) { continue; }
+      let ty = i32(iy + p.PH) - i32(ky);
+      if (ty < 0) { continue; }
+      let oy = ty / i32(p.S);
+      if (oy * i32(p.S) != ty || oy >= i32(p.OH)) { continue; }
       let dyrow = ((b * p.F + f) * p.OH + u32(oy)) * p.OW;
       for (var kx = 0u; kx < p.KW; kx++) {
         let ox0 = i32(ix0 + p.PW) - i32(kx);

@@ -1,6 +1,6 @@
-// conv2d-backward-filter: dW = Σ_b correlate(X, dY), the gradient of a stride-1
+// conv2d-backward-filter: dW = Σ_b correlate(X, dY), the gradient of a stride-S
 // conv2d with respect to its weights, summed over the batch:
-//   dW[f,c,ky,kx] = Σ_b Σ_oy Σ_ox X[b, c, oy+ky−PH, ox+kx−PW] · dY[b, f, oy, ox]
+//   dW[f,c,ky,kx] = Σ_b Σ_oy Σ_ox X[b, c, oy·S+ky−PH, ox·S+kx−PW] · dY[b, f, oy, ox]
 // over the input positions that exist. Pruned weights (HAS_MASK, mask byte 0) get
 // exactly 0, so an optimizer step cannot revive them.
 // One workgroup computes a 4×4 block of dW: 4 filters × 4 consecutive taps of the
@@ -12,7 +12,7 @@
 //
 // Letters (NCHW, row-major):
 //   X is B×C×H×W, dY is B×F×OH×OW, dW is F×C×KH×KW.
-//   PH, PW: the forward pass's zero padding above and left.
+//   PH, PW: the forward pass's zero padding above and left; S its stride.
 //   B is the number of valid batch rows (only those are summed).
 //   WG must be a power of two.
 //
@@ -22,7 +22,7 @@
 override WG: u32 = 64u;
 override HAS_MASK: bool = false;
 
-struct Params { B: u32, C: u32, H: u32, W: u32, F: u32, KH: u32, KW: u32, OH: u32, OW: u32, PH: u32, PW: u32 }
+struct Params { B: u32, C: u32, H: u32, W: u32, F: u32, KH: u32, KW: u32, OH: u32, OW: u32, PH: u32, PW: u32, S: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -82,7 +82,7 @@ fn main(
     let o = b * p.F * plane + oy * p.OW + ox;
     let dy4 = vec4<f32>(dy[o + fo.x], dy[o + fo.y], dy[o + fo.z], dy[o + fo.w]);
     let xp = (b * p.C + c) * p.H;
-    let at = vec2<i32>(i32(oy), i32(ox));
+    let at = vec2<i32>(i32(oy * p.S), i32(ox * p.S));
     acc[0] += xAt(xp, at + o0) * dy4;
     acc[1] += xAt(xp, at + o1) * dy4;
     acc[2] += xAt(xp, at + o2) * dy4;

@@ -1,10 +1,13 @@
-// conv2d: Y = conv(X, W⊙M) [+ bias] [ReLU], direct convolution, stride 1.
+// conv2d: Y = conv(X, W⊙M) [+ bias] [ReLU], direct convolution, stride S:
+//   Y[b,f,oy,ox] = Σ_c Σ_ky Σ_kx X[b, c, oy·S+ky−PH, ox·S+kx−PW] · (W⊙M)[f,c,ky,kx].
 // Each thread computes a 4×4 block: 4 filters × 4 neighbouring output columns, so
 // every tap costs 4 loads of X and 4 of W for 16 multiply-adds.
 //
 // Letters (NCHW, row-major):
 //   X is B×C×H×W, W (here `wt`) is F×C×KH×KW, bias is [F], Y is B×F×OH×OW.
-//   PH, PW: zero padding above and left ('valid': 0; 'same': (KH−1)/2, (KW−1)/2).
+//   PH, PW: zero padding above and left; the padding below and right only shapes
+//   OH = floor((H + PH + bottom − KH)/S) + 1 (likewise OW), reads past X are 0.
+//   S: the stride along H and W; a thread's 4 output columns read X S apart.
 //   B is the number of valid batch rows: a smaller last batch runs in the same buffers.
 //   HAS_MASK multiplies W by a u8 mask in W's layout, 4 bytes per u32 word
 //   (byte j of word i is weight 4i+j).
@@ -18,7 +21,7 @@ override HAS_BIAS: bool = false;
 override HAS_MASK: bool = false;
 override RELU: bool = false;
 
-struct Params { B: u32, C: u32, H: u32, W: u32, F: u32, KH: u32, KW: u32, OH: u32, OW: u32, PH: u32, PW: u32 }
+struct Params { B: u32, C: u32, H: u32, W: u32, F: u32, KH: u32, KW: u32, OH: u32, OW: u32, PH: u32, PW: u32, S: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -57,13 +60,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var acc: array<vec4<f32>, 4>;
   for (var c = 0u; c < p.C; c++) {
     for (var ky = 0u; ky < p.KH; ky++) {
-      let iy = i32(oy + ky) - i32(p.PH);
+      let iy = i32(oy * p.S + ky) - i32(p.PH);
       if (iy < 0 || iy >= i32(p.H)) { continue; }
       let xrow = ((b * p.C + c) * p.H + u32(iy)) * p.W;
       let wrow = c * taps + ky * p.KW;
       for (var kx = 0u; kx < p.KW; kx++) {
-        let ix0 = i32(ox0 + kx) - i32(p.PW);
-        let xv = vec4<f32>(xAt(xrow, ix0), xAt(xrow, ix0 + 1), xAt(xrow, ix0 + 2), xAt(xrow, ix0 + 3));
+        let ix0 = i32(ox0 * p.S + kx) - i32(p.PW);
+        let s = i32(p.S);
+        let xv = vec4<f32>(xAt(xrow, ix0), xAt(xrow, ix0 + s), xAt(xrow, ix0 + 2 * s), xAt(xrow, ix0 + 3 * s));
         let wi = wrow + kx;
         acc[0] += weight(f0, f0 * fstride + wi) * xv;
         acc[1] += weight(f0 + 1u, (f0 + 1u) * fstride + wi) * xv;

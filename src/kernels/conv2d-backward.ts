@@ -1,4 +1,4 @@
-// Conv2d backward (stride 1, NCHW), one wrapper per shader:
+// Conv2d backward (NCHW, stride S, pads [top, left, bottom, right]), one wrapper per shader:
 //   dX = conv_transpose(dY, W⊙M)            conv2d-backward-data
 //   dW = Σ_b correlate(X, dY), pruned → 0    conv2d-backward-filter
 //   db = Σ_{b,y,x} dY                         conv2d-bias-grad

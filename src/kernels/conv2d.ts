@@ -1,5 +1,6 @@
-// Conv2d forward (stride 1, NCHW): Y = conv(X, W⊙M) [+ bias] [ReLU], plus what the
-// conv wrappers share: the conv uniform layout and shape checks.
+// Conv2d forward (NCHW, stride S, pads [top, left, bottom, right]): Y = conv(X, W⊙M)
+// [+ bias] [ReLU], plus what the conv wrappers share: the conv uniform layout and
+// shape checks.
 import conv2dSrc from '../../shaders/conv2d.wgsl';
 import type { GpuContext } from '../gpu/context.js';
 import { uniformLayout } from '../gpu/uniforms.js';
@@ -12,7 +13,7 @@ import { bindBatchedKernel, workgroupSize, type BatchedKernel } from './batched.
 
 export type { Conv2dShape, Conv2dPadding } from '../layout/conv2d.js';
 
-const FIELDS = ['B', 'C', 'H', 'W', 'F', 'KH', 'KW', 'OH', 'OW', 'PH', 'PW'] as const;
+const FIELDS = ['B', 'C', 'H', 'W', 'F', 'KH', 'KW', 'OH', 'OW', 'PH', 'PW', 'S'] as const;
 export type Conv2dField = (typeof FIELDS)[number];
 /** The Params struct every conv2d shader declares, in this order. */
 export const conv2dUniforms = uniformLayout(FIELDS.map((f) => [f, 'u32'] as const));
@@ -20,7 +21,7 @@ export const conv2dUniforms = uniformLayout(FIELDS.map((f) => [f, 'u32'] as cons
 /** Validates the shape and returns the uniform values (B = the batch capacity). */
 export function conv2dParams(s: Conv2dShape): Record<Conv2dField, number> {
   const g = conv2dGeometry(s);
-  return { B: s.B, C: s.C, H: s.H, W: s.W, F: s.F, KH: s.KH, KW: s.KW, ...g };
+  return { B: s.B, C: s.C, H: s.H, W: s.W, F: s.F, KH: s.KH, KW: s.KW, OH: g.OH, OW: g.OW, PH: g.PH, PW: g.PW, S: g.S };
 }
 
 /** Throws unless `mask` (when given) holds a packed u8 mask for the F·C·KH·KW weights. */
@@ -52,7 +53,8 @@ export interface Conv2dArgs extends Conv2dShape {
 }
 
 export function conv2dLabel(s: Conv2dShape): string {
-  return `${s.B}×${s.C}×${s.H}×${s.W} ∗ ${s.F}×${s.C}×${s.KH}×${s.KW} ${s.padding}`;
+  const pad = s.pads !== undefined ? `pads ${s.pads.join(',')}` : (s.padding ?? 'valid');
+  return `${s.B}×${s.C}×${s.H}×${s.W} ∗ ${s.F}×${s.C}×${s.KH}×${s.KW} ${pad}${(s.stride ?? 1) !== 1 ? ` /${s.stride}` : ''}`;
 }
 
 export async function prepareConv2d(ctx: GpuContext, args: Conv2dArgs): Promise<BatchedKernel<Conv2dField>> {

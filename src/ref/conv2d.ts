@@ -1,12 +1,13 @@
-// CPU oracle for the conv2d kernels (stride 1, NCHW): forward Y = conv(X, W⊙M) + b
-// [ReLU], and the backward passes dX, dW (masked positions 0) and db. The shape
-// geometry (output size, padding) lives in src/layout, shared with the GPU wrappers.
+// CPU oracle for the conv2d kernels (NCHW, stride S, pads [top, left, bottom, right]):
+// forward Y = conv(X, W⊙M) + b [ReLU], and the backward passes dX, dW (masked
+// positions 0) and db. The shape geometry (output size, stride, padding) lives in
+// src/layout, shared with the GPU wrappers.
 // Sums run in f64 and results are Float64Array, so that gradient checks by finite
 // differences are not drowned in f32 rounding.
 import { check } from '../errors.js';
 import { conv2dGeometry, type Conv2dGeometry, type Conv2dShape } from '../layout/conv2d.js';
 
-export { CONV2D_PADDINGS, conv2dGeometry, type Conv2dGeometry, type Conv2dPadding, type Conv2dShape } from '../layout/conv2d.js';
+export { CONV2D_PADDINGS, conv2dGeometry, conv2dPads, type Conv2dGeometry, type Conv2dPadding, type Conv2dShape } from '../layout/conv2d.js';
 
 export interface Conv2dRefOptions {
   bias?: ArrayLike<number> | undefined;
@@ -30,7 +31,7 @@ function maskedWeight(w: ArrayLike<number>, mask: Uint8Array | undefined, i: num
  */
 function forEachTap(s: Conv2dShape, g: Conv2dGeometry, visit: (xi: number, wi: number, yi: number) => void): void {
   const { B, C, H, W, F, KH, KW } = s;
-  const { OH, OW, PH, PW } = g;
+  const { OH, OW, PH, PW, S } = g;
   for (let b = 0; b < B; b++) {
     for (let f = 0; f < F; f++) {
       for (let oy = 0; oy < OH; oy++) {
@@ -38,10 +39,10 @@ function forEachTap(s: Conv2dShape, g: Conv2dGeometry, visit: (xi: number, wi: n
           const yi = ((b * F + f) * OH + oy) * OW + ox;
           for (let c = 0; c < C; c++) {
             for (let ky = 0; ky < KH; ky++) {
-              const iy = oy + ky - PH;
+              const iy = oy * S + ky - PH;
               if (iy < 0 || iy >= H) continue;
               for (let kx = 0; kx < KW; kx++) {
-                const ix = ox + kx - PW;
+                const ix = ox * S + kx - PW;
                 if (ix < 0 || ix >= W) continue;
                 visit(((b * C + c) * H + iy) * W + ix, ((f * C + c) * KH + ky) * KW + kx, yi);
               }

@@ -1,5 +1,6 @@
 // Conv2d forward, backward-data, backward-filter and bias-grad kernels against the
-// CPU oracle on awkward shapes, both paddings, mask, bias and ReLU; the LeNet-5
+// CPU oracle on awkward shapes, both paddings, strides 2 and 3 with uneven pads,
+// mask, bias and ReLU; the LeNet-5
 // shapes; a shrunk batch; bad arguments; and the oracle's backward passes against
 // central finite differences of its forward.
 import { expect } from '@esm-bundle/chai';
@@ -32,7 +33,8 @@ interface Case extends Conv2dShape {
 
 function name(c: Case): string {
   const flags = [c.bias && 'bias', c.relu && 'relu', c.mask && 'mask'].filter(Boolean).join('+');
-  return `B${c.B} C${c.C} ${c.H}×${c.W} F${c.F} k${c.KH}×${c.KW} ${c.padding}${flags ? ` ${flags}` : ''}`;
+  const pad = c.pads ? `pads ${c.pads.join(',')}` : c.padding;
+  return `B${c.B} C${c.C} ${c.H}×${c.W} F${c.F} k${c.KH}×${c.KW} ${pad}${c.stride ? ` /${c.stride}` : ''}${flags ? ` ${flags}` : ''}`;
 }
 
 function randomMask(rng: Rng, n: number, keep: number): Uint8Array {
@@ -117,6 +119,28 @@ describe('conv2d kernels vs oracle', () => {
       }
     });
   }
+
+  // Strided, unevenly padded windows: output columns S apart in the forward pass, and
+  // input positions no window starts on in the backward pass.
+  const STRIDED: Array<[Shape, number, [number, number, number, number]]> = [
+    [[1, 1, 5, 5, 1, 1, 1], 2, [0, 0, 0, 0]],
+    [[3, 2, 7, 9, 5, 3, 3], 2, [0, 0, 1, 1]],
+    [[2, 3, 9, 7, 7, 3, 3], 2, [1, 1, 1, 1]],
+    [[1, 2, 11, 10, 3, 5, 3], 3, [2, 0, 1, 2]],
+    [[2, 1, 6, 17, 4, 4, 4], 2, [1, 2, 2, 1]],
+    [[1, 3, 8, 8, 2, 2, 2], 2, [0, 0, 0, 0]],
+    [[2, 2, 4, 5, 3, 3, 3], 1, [0, 2, 1, 0]],
+    [[1, 1, 28, 28, 6, 5, 5], 2, [2, 2, 2, 2]],
+  ];
+  it('forward and backward at strides 1–3 with uneven pads [top, left, bottom, right]', async () => {
+    for (const [i, [s, stride, pads]] of STRIDED.entries()) {
+      const [B, C, H, W, F, KH, KW] = s;
+      await checkCase({ B, C, H, W, F, KH, KW, stride, pads }, 50 + i);
+      await checkCase({ B, C, H, W, F, KH, KW, stride, pads, mask: true, bias: true, relu: i % 2 === 1 }, 60 + i);
+    }
+    // 'same' at stride 2 keeps its symmetric (K−1)/2 padding.
+    await checkCase({ ...shape([2, 2, 7, 8, 3, 3, 3], 'same'), stride: 2, bias: true }, 70);
+  });
 
   it('bias alone and ReLU alone', async () => {
     await checkCase({ ...shape([3, 3, 7, 5, 7, 3, 3], 'same'), bias: true }, 31);
@@ -256,6 +280,11 @@ describe('conv2d argument checks', () => {
       [{ padding: 'same', KW: 4 }, 'KW'],
       [{ KH: 8 }, 'KH'],
       [{ KW: 9 }, 'KW'],
+      [{ stride: 0 }, 'stride'],
+      [{ padding: undefined, pads: [1, 1, 1] }, 'pads'],
+      [{ padding: undefined, pads: [1, -1, 1, 1] }, 'pads[1]'],
+      [{ pads: [1, 1, 1, 1] }, 'padding'],
+      [{ padding: undefined, pads: [0, 0, 0, 1], KW: 9 }, 'KW'],
       [{ x: tiny }, 'x'],
       [{ y: tiny }, 'y'],
       [{ y: big }, 'y'],
@@ -296,6 +325,8 @@ describe('conv2d oracle gradient checks (central differences, f64)', () => {
     { B: 2, C: 2, H: 5, W: 7, F: 3, KH: 3, KW: 5, padding: 'same' },
     { B: 1, C: 3, H: 7, W: 5, F: 2, KH: 5, KW: 1, padding: 'same', mask: true },
     { B: 3, C: 1, H: 5, W: 5, F: 2, KH: 1, KW: 1, padding: 'valid', mask: true },
+    { B: 2, C: 2, H: 7, W: 6, F: 3, KH: 3, KW: 3, stride: 2, pads: [0, 1, 1, 0] },
+    { B: 1, C: 2, H: 9, W: 8, F: 2, KH: 4, KW: 4, stride: 3, pads: [2, 0, 1, 2], mask: true },
   ];
   for (const s of cases) {
     it(`dX, dW and db of ${name(s)}`, () => {
