@@ -1,10 +1,11 @@
-// avgpool2d: Y = the mean of each S×S window of X, stride S, floor mode (rows and
-// columns past the last whole window are ignored), as ONNX AveragePool with
-// kernel_shape = strides = [S, S] and no padding. The window is summed in row-major
+// avgpool2d: Y = the mean of each S×S window of X, windows T apart (stride T,
+// overlapping when T < S), floor mode (rows and columns past the last whole window
+// are ignored), as ONNX AveragePool with kernel_shape [S, S], strides [T, T] and no
+// padding. The window is summed in row-major
 // order in f32, then divided by S·S. One output per thread.
 //
 // Letters (NCHW, row-major): X is B×C×H×W, Y is B×C×OH×OW,
-//   OH = floor(H/S), OW = floor(W/S). B is the number of valid batch rows.
+//   OH = floor((H−S)/T) + 1, OW = floor((W−S)/T) + 1. B is the number of valid batch rows.
 //
 // Bindings: 0 uniform Params, 1 X, 2 Y.
 // Dispatch: 1-D over B·C·OH·OW threads in groups of WG, the groups split over
@@ -12,7 +13,7 @@
 
 override WG: u32 = 64u;
 
-struct Params { B: u32, C: u32, H: u32, W: u32, S: u32, OH: u32, OW: u32 }
+struct Params { B: u32, C: u32, H: u32, W: u32, S: u32, OH: u32, OW: u32, T: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -28,7 +29,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let plane = q / p.OH;
   var sum = 0.0;
   for (var dy = 0u; dy < p.S; dy++) {
-    let row = (plane * p.H + oy * p.S + dy) * p.W + ox * p.S;
+    let row = (plane * p.H + oy * p.T + dy) * p.W + ox * p.T;
     for (var dx = 0u; dx < p.S; dx++) {
       sum += x[row + dx];
     }

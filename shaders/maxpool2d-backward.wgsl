@@ -1,11 +1,12 @@
 // maxpool2d-backward: dX from dY and the argmax indices saved by maxpool2d.
-//   dX[i] = dY[o] where o is the window holding i and argmax[o] = i; else 0.
-// Windows do not overlap (stride = window side), so each dX element has at most
-// one source: one thread per dX element writes every element, no atomics and no
-// separate zero-fill (elements past the last whole window get 0 too).
+//   dX[i] = Σ dY[o] over the windows o that hold i and have argmax[o] = i; else 0.
+// With stride T < S windows overlap and an element can be the maximum of several,
+// so each thread gathers over every window that covers its element (at most
+// ceil(S/T)² of them): one thread per dX element writes every element, no atomics
+// and no separate zero-fill (elements no window covers get 0).
 //
 // Letters (NCHW, row-major): dX is B×C×H×W, dY and argmax are B×C×OH×OW,
-//   S is the window side and stride. B is the number of valid batch rows.
+//   S is the window side, T the stride. B is the number of valid batch rows.
 //
 // Bindings: 0 uniform Params, 1 dY, 2 argmax (u32), 3 dX.
 // Dispatch: 1-D over B·C·H·W threads in groups of WG, the groups split over
@@ -13,12 +14,19 @@
 
 override WG: u32 = 64u;
 
-struct Params { B: u32, C: u32, H: u32, W: u32, S: u32, OH: u32, OW: u32 }
+struct Params { B: u32, C: u32, H: u32, W: u32, S: u32, OH: u32, OW: u32, T: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> argmax: array<u32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+
+// The windows along one axis that cover position i: [first, last) (empty when none).
+fn covering(i: u32, n: u32) -> vec2<u32> {
+  let first = select(0u, (i - p.S + p.T) / p.T, i + 1u > p.S);
+  let last = min(i / p.T + 1u, n);
+  return vec2<u32>(first, max(first, last));
+}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -28,12 +36,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let q = i / p.W;
   let iy = q % p.H;
   let plane = q / p.H;
-  let ox = ix / p.S;
-  let oy = iy / p.S;
+  let ry = covering(iy, p.OH);
+  let rx = covering(ix, p.OW);
   var g = 0.0;
-  if (ox < p.OW && oy < p.OH) {
-    let o = (plane * p.OH + oy) * p.OW + ox;
-    if (argmax[o] == i) { g = dy[o]; }
+  for (var oy = ry.x; oy < ry.y; oy++) {
+    for (var ox = rx.x; ox < rx.y; ox++) {
+      let o = (plane * p.OH + oy) * p.OW + ox;
+      if (argmax[o] == i) { g += dy[o]; }
+    }
   }
   dx[i] = g;
 }

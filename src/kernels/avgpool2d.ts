@@ -1,23 +1,21 @@
-// AvgPool2d (NCHW, window S×S, stride S, floor mode: ONNX AveragePool with kernel =
-// stride and no padding), one wrapper per shader:
+// AvgPool2d (NCHW, window S×S, stride T (default S), floor mode: ONNX AveragePool
+// without padding), one wrapper per shader:
 //   forward  Y = window means;
-//   backward dX = dY / (S·S) over each whole window, 0 elsewhere (every element written).
-// Not yet a layer of the model spec (see docs/onnx-import.md): the kernels and their
-// oracle come first.
+//   backward dX = Σ dY / (S·S) over the windows holding each element, 0 elsewhere
+//   (every element written).
 import forwardSrc from '../../shaders/avgpool2d.wgsl';
 import backwardSrc from '../../shaders/avgpool2d-backward.wgsl';
 import type { GpuContext } from '../gpu/context.js';
-import { uniformLayout } from '../gpu/uniforms.js';
-import { maxPool2dGeometry as poolGeometry, type MaxPool2dShape as AvgPool2dShape } from '../layout/maxpool2d.js';
+import type { MaxPool2dShape as AvgPool2dShape } from '../layout/maxpool2d.js';
+import { pool2dLabel, pool2dParams, pool2dUniforms, type MaxPool2dField } from './maxpool2d.js';
 import { grid1d, type ShaderDef } from './kernel.js';
 import { checkBuffer, checkDistinct } from './args.js';
 import { bindBatchedKernel, workgroupSize, type BatchedKernel } from './batched.js';
 
 export type { MaxPool2dShape as AvgPool2dShape } from '../layout/maxpool2d.js';
 
-const FIELDS = ['B', 'C', 'H', 'W', 'S', 'OH', 'OW'] as const;
-export type AvgPool2dField = (typeof FIELDS)[number];
-const uniforms = uniformLayout(FIELDS.map((f) => [f, 'u32'] as const));
+export type AvgPool2dField = MaxPool2dField;
+const uniforms = pool2dUniforms;
 
 const forward: ShaderDef<AvgPool2dField> = { label: 'avgpool2d', code: forwardSrc, bindings: ['uniform', 'read', 'storage'], uniforms };
 const backward: ShaderDef<AvgPool2dField> = { label: 'avgpool2d-backward', code: backwardSrc, bindings: ['uniform', 'read', 'storage'], uniforms };
@@ -30,7 +28,7 @@ interface PoolArgs extends AvgPool2dShape {
 
 /** One pass of either shader: `from` into `to` (X → Y forward, dY → dX backward), one thread per element of `to`. */
 async function prepare(ctx: GpuContext, def: ShaderDef<AvgPool2dField>, args: PoolArgs, io: { from: [string, GPUBuffer]; to: [string, GPUBuffer] }, isBackward: boolean): Promise<BatchedKernel<AvgPool2dField>> {
-  const p: Record<AvgPool2dField, number> = { B: args.B, C: args.C, H: args.H, W: args.W, S: args.S, ...poolGeometry(args) };
+  const p = pool2dParams(args);
   const wg = workgroupSize(args);
   const small = p.C * p.OH * p.OW;
   const big = p.C * p.H * p.W;
@@ -41,7 +39,7 @@ async function prepare(ctx: GpuContext, def: ShaderDef<AvgPool2dField>, args: Po
   checkDistinct({ [fromName]: from, [toName]: to });
   const per = isBackward ? big : small;
   return bindBatchedKernel(ctx, def, {
-    label: args.label ?? `${def.label} ${p.B}×${p.C}×${p.H}×${p.W} /${p.S}`,
+    label: args.label ?? `${def.label} ${pool2dLabel(args)}`,
     constants: { WG: wg },
     params: p,
     buffers: [from, to],

@@ -1,6 +1,8 @@
-// MaxPool2d (NCHW, window S×S, stride S, floor mode), one wrapper per shader:
+// MaxPool2d (NCHW, window S×S, stride T (default S), floor mode), one wrapper per shader:
 //   forward  Y = window maxima, and the argmax (flat index into X) of each;
-//   backward dX = dY routed to those argmaxes, 0 elsewhere (every element written).
+//   backward dX = dY routed to those argmaxes and summed where windows overlap, 0
+//   elsewhere (every element written). The pool uniform layout lives here; avgpool2d
+//   shares it.
 import forwardSrc from '../../shaders/maxpool2d.wgsl';
 import backwardSrc from '../../shaders/maxpool2d-backward.wgsl';
 import type { GpuContext } from '../gpu/context.js';
@@ -12,9 +14,11 @@ import { bindBatchedKernel, workgroupSize, type BatchedKernel } from './batched.
 
 export type { MaxPool2dShape } from '../layout/maxpool2d.js';
 
-const FIELDS = ['B', 'C', 'H', 'W', 'S', 'OH', 'OW'] as const;
+const FIELDS = ['B', 'C', 'H', 'W', 'S', 'OH', 'OW', 'T'] as const;
 export type MaxPool2dField = (typeof FIELDS)[number];
-const uniforms = uniformLayout(FIELDS.map((f) => [f, 'u32'] as const));
+/** The Params struct of the four pool shaders (max and average), in this order. */
+export const pool2dUniforms = uniformLayout(FIELDS.map((f) => [f, 'u32'] as const));
+const uniforms = pool2dUniforms;
 
 const forward: ShaderDef<MaxPool2dField> = {
   label: 'maxpool2d',
@@ -29,13 +33,17 @@ const backward: ShaderDef<MaxPool2dField> = {
   uniforms,
 };
 
-function params(s: MaxPool2dShape): Record<MaxPool2dField, number> {
-  return { B: s.B, C: s.C, H: s.H, W: s.W, S: s.S, ...maxPool2dGeometry(s) };
+/** Validates a pool shape and returns its uniform values (B = the batch capacity). */
+export function pool2dParams(s: MaxPool2dShape): Record<MaxPool2dField, number> {
+  const g = maxPool2dGeometry(s);
+  return { B: s.B, C: s.C, H: s.H, W: s.W, S: s.S, OH: g.OH, OW: g.OW, T: g.T };
 }
+const params = pool2dParams;
 
-function label(s: MaxPool2dShape): string {
-  return `${s.B}×${s.C}×${s.H}×${s.W} /${s.S}`;
+export function pool2dLabel(s: MaxPool2dShape): string {
+  return `${s.B}×${s.C}×${s.H}×${s.W} ${s.S}×${s.S}${s.stride !== undefined && s.stride !== s.S ? ` step ${s.stride}` : ''}`;
 }
+const label = pool2dLabel;
 
 export interface MaxPool2dArgs extends MaxPool2dShape {
   /** Input, B×C×H×W. */

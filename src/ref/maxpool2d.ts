@@ -1,6 +1,6 @@
-// CPU oracle for the maxpool2d kernels (NCHW, window S×S, stride S, floor mode):
-// forward with the argmax of each window, and the backward pass that routes dY to
-// those argmaxes. The geometry lives in src/layout, shared with the GPU wrappers.
+// CPU oracle for the maxpool2d kernels (NCHW, window S×S, stride T (default S), floor
+// mode): forward with the argmax of each window, and the backward pass that routes dY
+// to those argmaxes (summed where overlapping windows share one). The geometry lives in src/layout, shared with the GPU wrappers.
 import { maxPool2dGeometry, type MaxPool2dShape } from '../layout/maxpool2d.js';
 import { check } from '../errors.js';
 
@@ -13,7 +13,7 @@ export interface MaxPool2dRefResult {
 }
 
 export function maxPool2dRef(x: ArrayLike<number>, s: MaxPool2dShape): MaxPool2dRefResult {
-  const { OH, OW } = maxPool2dGeometry(s);
+  const { OH, OW, T } = maxPool2dGeometry(s);
   const { B, C, H, W, S } = s;
   check(x.length >= B * C * H * W, 'x', `at least ${B * C * H * W} elements`, x.length);
   const n = B * C * OH * OW;
@@ -22,11 +22,11 @@ export function maxPool2dRef(x: ArrayLike<number>, s: MaxPool2dShape): MaxPool2d
   for (let plane = 0; plane < B * C; plane++) {
     for (let oy = 0; oy < OH; oy++) {
       for (let ox = 0; ox < OW; ox++) {
-        let bi = (plane * H + oy * S) * W + ox * S;
+        let bi = (plane * H + oy * T) * W + ox * T;
         let best = x[bi]!;
         for (let dy = 0; dy < S; dy++) {
           for (let dx = 0; dx < S; dx++) {
-            const i = (plane * H + oy * S + dy) * W + ox * S + dx;
+            const i = (plane * H + oy * T + dy) * W + ox * T + dx;
             // Strictly greater: the first maximum wins a tie.
             if (x[i]! > best) {
               best = x[i]!;

@@ -1,5 +1,6 @@
 // AvgPool2d forward and backward kernels against the CPU oracle on awkward shapes
-// (floor mode leaves rows and columns out), a shrunk batch and bad arguments; and the
+// (floor mode leaves rows and columns out), strides below the window (overlapping
+// windows) and above it, a shrunk batch and bad arguments; and the
 // oracle's backward pass against central finite differences of its forward.
 import { prepareAvgPool2d, prepareAvgPool2dBackward, type AvgPool2dShape } from '../../src/kernels/avgpool2d.js';
 import { runKernels } from '../../src/kernels/kernel.js';
@@ -15,7 +16,7 @@ import { gpu, readF32, noGpuErrors } from '../helpers/gpu.js';
 const TOL = { atol: 1e-6, rtol: 1e-5 };
 
 function name(s: AvgPool2dShape): string {
-  return `B${s.B} C${s.C} ${s.H}×${s.W} /${s.S}`;
+  return `B${s.B} C${s.C} ${s.H}×${s.W} ${s.S}×${s.S}${s.stride !== undefined ? ` step ${s.stride}` : ''}`;
 }
 
 async function checkPool(s: AvgPool2dShape, seed: number): Promise<void> {
@@ -51,6 +52,29 @@ const SHAPES: Array<[number, number, number, number, number]> = [
 describe('avgpool2d kernels vs oracle', () => {
   it('forward and backward on awkward shapes (floor mode)', async () => {
     for (const [i, [B, C, H, W, S]] of SHAPES.entries()) await checkPool({ B, C, H, W, S }, 100 + i);
+  });
+
+  it('forward and backward at strides below and above the window', async () => {
+    const strided: Array<[number, number, number, number, number, number]> = [
+      [1, 1, 7, 7, 3, 2], [3, 2, 9, 6, 3, 2], [2, 3, 8, 11, 3, 1], [1, 2, 13, 12, 5, 3], [2, 1, 7, 9, 2, 3], [2, 2, 6, 6, 6, 2],
+    ];
+    for (const [i, [B, C, H, W, S, stride]] of strided.entries()) await checkPool({ B, C, H, W, S, stride }, 150 + i);
+  });
+
+  it('overlapping windows add their shares: 3×3 window, stride 1 on a 3×4 input', async () => {
+    const ctx = await gpu();
+    const s = { B: 1, C: 1, H: 3, W: 4, S: 3, stride: 1 };
+    const x = ctx.pool.upload('x', Float32Array.from({ length: 12 }, (_, i) => i));
+    const y = ctx.pool.storage('y', 8);
+    const dy = ctx.pool.upload('dy', new Float32Array([9, 18]));
+    const dx = ctx.pool.upload('dx', new Float32Array(12).fill(Number.NaN));
+    const ks = [await prepareAvgPool2d(ctx, { ...s, x, y }), await prepareAvgPool2dBackward(ctx, { ...s, dy, dx })];
+    runKernels(ctx, 'avgpool2d overlap hand case', ks);
+    // Windows over columns 0–2 and 1–3: means 5 and 6; dX gets 1 (first), 2 (second) or 3 (both).
+    expectEqualArrays(await readF32(ctx, y, 2), [5, 6], 'Y');
+    expectEqualArrays(await readF32(ctx, dx, 12), [1, 3, 3, 2, 1, 3, 3, 2, 1, 3, 3, 2], 'dX');
+    for (const k of ks) k.release();
+    for (const b of [x, y, dy, dx]) ctx.pool.release(b);
   });
 
   it('a window of 2×2 ones and twos is their mean exactly; dX is dY / 4', async () => {
@@ -102,7 +126,7 @@ describe('avgpool2d argument checks', () => {
     const tiny = ctx.pool.storage('tiny', 16);
     const fwd = (over: Record<string, unknown>): Promise<unknown> => prepareAvgPool2d(ctx, { ...s, x: a, y: b, ...over } as Parameters<typeof prepareAvgPool2d>[1]);
     for (const [over, field] of [
-      [{ B: 0 }, 'B'], [{ C: -1 }, 'C'], [{ H: 2.5 }, 'H'], [{ S: 0 }, 'S'], [{ S: 7 }, 'S'], [{ x: tiny }, 'x'], [{ y: tiny }, 'y'], [{ y: a }, 'y'], [{ workgroupSize: 3 }, 'workgroupSize'],
+      [{ B: 0 }, 'B'], [{ C: -1 }, 'C'], [{ H: 2.5 }, 'H'], [{ S: 0 }, 'S'], [{ S: 7 }, 'S'], [{ stride: 0 }, 'stride'], [{ x: tiny }, 'x'], [{ y: tiny }, 'y'], [{ y: a }, 'y'], [{ workgroupSize: 3 }, 'workgroupSize'],
     ] as Array<[Record<string, unknown>, string]>) {
       await expectArgError(() => fwd(over), field);
     }
@@ -117,7 +141,7 @@ describe('avgpool2d argument checks', () => {
 });
 
 describe('avgpool2d oracle gradient check (central differences, f64)', () => {
-  for (const s of [{ B: 2, C: 2, H: 5, W: 7, S: 2 }, { B: 1, C: 3, H: 7, W: 6, S: 3 }, { B: 2, C: 1, H: 4, W: 4, S: 1 }]) {
+  for (const s of [{ B: 2, C: 2, H: 5, W: 7, S: 2 }, { B: 1, C: 3, H: 7, W: 6, S: 3 }, { B: 2, C: 1, H: 4, W: 4, S: 1 }, { B: 2, C: 2, H: 7, W: 8, S: 3, stride: 2 }, { B: 1, C: 1, H: 9, W: 7, S: 2, stride: 3 }]) {
     it(`dX of ${name(s)}`, () => {
       const rng = new Rng(77);
       const x = Float64Array.from(rng.uniformArray(s.B * s.C * s.H * s.W));

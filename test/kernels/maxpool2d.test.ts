@@ -1,5 +1,6 @@
 // MaxPool2d forward (values and argmax) and backward kernels against the CPU oracle
-// on awkward shapes (floor mode leaves rows and columns out), ties, the LeNet-5
+// on awkward shapes (floor mode leaves rows and columns out), strides below the
+// window (overlapping windows, whose gradients add up) and above it, ties, the LeNet-5
 // shapes, a shrunk batch and bad arguments; and the oracle's backward pass against
 // central finite differences of its forward.
 import { expect } from '@esm-bundle/chai';
@@ -13,12 +14,13 @@ import { dot, numericGrad } from '../helpers/gradcheck.js';
 import { gpu, readF32, readU32, noGpuErrors } from '../helpers/gpu.js';
 
 function name(s: MaxPool2dShape): string {
-  return `B${s.B} C${s.C} ${s.H}×${s.W} /${s.S}`;
+  return `B${s.B} C${s.C} ${s.H}×${s.W} ${s.S}×${s.S}${s.stride !== undefined ? ` step ${s.stride}` : ''}`;
 }
 
 /**
  * Forward (with and without argmax) and backward on `x`, one submit, checked against
- * the oracle. Max and routing copy values, so everything must match exactly.
+ * the oracle. Max and routing copy values, so everything must match exactly, but
+ * for dX where overlapping windows add several dY in f32 (oracle f64: 1e-6).
  */
 async function checkPool(s: MaxPool2dShape, x: Float32Array, seed: number): Promise<void> {
   const ctx = await gpu();
@@ -51,7 +53,9 @@ async function checkPool(s: MaxPool2dShape, x: Float32Array, seed: number): Prom
   expectEqualArrays(y, want.y, `Y ${name(s)}`);
   expectEqualArrays(y2, want.y, `Y without argmax ${name(s)}`);
   expectEqualArrays(argmax, want.argmax, `argmax ${name(s)}`);
-  expectEqualArrays(dx, maxPool2dBackwardRef(dy, want.argmax, s), `dX ${name(s)}`);
+  const dxRef = maxPool2dBackwardRef(dy, want.argmax, s);
+  if ((s.stride ?? s.S) < s.S) expectClose(dx, dxRef, { atol: 1e-6, rtol: 1e-6 }, `dX ${name(s)}`);
+  else expectEqualArrays(dx, dxRef, `dX ${name(s)}`);
 }
 
 type Shape = [B: number, C: number, H: number, W: number, S: number];
@@ -71,6 +75,26 @@ describe('maxpool2d kernels vs oracle', () => {
     for (const [i, sh] of SHAPES.entries()) {
       const s = shapeOf(sh);
       await checkPool(s, new Rng(100 + i).uniformArray(s.B * s.C * s.H * s.W), 200 + i);
+    }
+  });
+
+  // [B, C, H, W, S, stride]: overlapping (stride < S, as torch's MaxPool2d(3, stride=2)) and gapped (stride > S).
+  const STRIDED: Array<[number, number, number, number, number, number]> = [
+    [1, 1, 7, 7, 3, 2],
+    [3, 2, 9, 6, 3, 2],
+    [2, 3, 8, 11, 3, 1],
+    [1, 2, 13, 12, 5, 3],
+    [2, 1, 7, 9, 2, 3],
+    [1, 4, 12, 12, 2, 1],
+    [2, 2, 6, 6, 6, 2],
+  ];
+  it('forward, argmax and backward at strides below and above the window', async () => {
+    for (const [i, [B, C, H, W, S, stride]] of STRIDED.entries()) {
+      const s = { B, C, H, W, S, stride };
+      await checkPool(s, new Rng(800 + i).uniformArray(B * C * H * W), 900 + i);
+      // Ties on overlapping windows: one element can be the max of several windows.
+      const rng = new Rng(1000 + i);
+      await checkPool(s, Float32Array.from({ length: B * C * H * W }, () => rng.int(3)), 1100 + i);
     }
   });
 
@@ -152,6 +176,8 @@ describe('maxpool2d argument checks', () => {
       [{ S: 0 }, 'S'],
       [{ S: 7 }, 'S'],
       [{ W: 3, S: 4 }, 'S'],
+      [{ stride: 0 }, 'stride'],
+      [{ stride: 1.5 }, 'stride'],
       [{ x: tiny }, 'x'],
       [{ y: tiny }, 'y'],
       [{ argmax: tiny }, 'argmax'],
@@ -176,7 +202,7 @@ describe('maxpool2d oracle gradient check (central differences, f64)', () => {
   // Values are a shuffled grid with gaps of 0.01, so eps = 1e-4 never changes which
   // element wins a window: L = Σ G ⊙ maxpool(X) is then linear near X, and central
   // differences match to rounding (tolerance 1e-8 absolute + 1e-6 relative).
-  for (const s of [{ B: 2, C: 2, H: 5, W: 7, S: 2 }, { B: 1, C: 3, H: 7, W: 6, S: 3 }, { B: 2, C: 1, H: 4, W: 4, S: 1 }]) {
+  for (const s of [{ B: 2, C: 2, H: 5, W: 7, S: 2 }, { B: 1, C: 3, H: 7, W: 6, S: 3 }, { B: 2, C: 1, H: 4, W: 4, S: 1 }, { B: 2, C: 2, H: 7, W: 8, S: 3, stride: 2 }, { B: 1, C: 1, H: 9, W: 7, S: 2, stride: 3 }]) {
     it(`dX of ${name(s)}`, () => {
       const rng = new Rng(77);
       const nx = s.B * s.C * s.H * s.W;
