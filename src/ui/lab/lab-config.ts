@@ -19,7 +19,7 @@ export const CRITERION_NAMES = [...new Set<string>([...WEIGHT_CRITERIA, ...UNIT_
 export const NM_PATTERNS = ['2:4', '4:8', '1:4'] as const;
 export const SCHEDULE_NAMES = ['oneshot', 'iterative', 'gradual'] as const;
 export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
-export const VIEWS = ['curves', 'sparsity', 'latency', 'layers', 'mask', 'confusion', 'metrics', 'size', 'pad', 'runs'] as const;
+export const VIEWS = ['curves', 'sparsity', 'latency', 'layers', 'mask', 'confusion', 'metrics', 'size', 'pad', 'runs', 'reproductions'] as const;
 export type LabView = (typeof VIEWS)[number];
 
 /** The values of the controls, as the element's properties hold them. */

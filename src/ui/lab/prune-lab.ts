@@ -17,7 +17,7 @@ import { axesLabel } from '../prune-axes.js';
 import type { DigitInputDetail } from '../digit-pad.js';
 import type { RoundMark, TrainingPoint } from '../training-chart.js';
 import '../training-chart.js';
-import '../sparsity-chart.js';
+import { runLabels } from '../sparsity-chart.js';
 import '../latency-chart.js';
 import '../layer-sparsity.js';
 import '../mask-view.js';
@@ -35,6 +35,10 @@ import { adapterLine } from '../adapter-line.js';
 import { latencyNote } from '../latency-note.js';
 import { ModelIo, type ModelIoChange } from './model-io.js';
 import './model-io.js';
+import { referenceStyles, type ReproductionLoadDetail } from '../reproductions/reproductions.js';
+import '../reproductions/reproductions.js';
+import { REFERENCE_RUNS } from '../reproductions/manifest.js';
+import { duration as fmtDuration, fetchReport, referenceCurve } from '../reproductions/figures.js';
 
 /** Detail of `run-error`. */
 export interface RunErrorDetail {
@@ -73,14 +77,6 @@ const LATENCY_FRAMES = 200;
 const MAX_LAYER_SNAPSHOTS = 12;
 /** The live curve redraws at most this often (each redraw is a whole uPlot draw on the main thread). */
 const CURVE_EVERY_MS = 500;
-
-function fmtDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
 
 /** Model size three ways from a round entry's per-layer counts (weights in×out or F×C×k×k). */
 export function entrySizes(e: RoundEntry): ModelSizes {
@@ -123,7 +119,8 @@ export function runProgress(r: Pick<Report, 'config' | 'rounds'>): { done: numbe
  * @csspart run - the run / pause / stop buttons.
  * @csspart error - the message for an invalid control or a failed run.
  * @csspart progress - the progress line (bar, round, epoch, ETA, samples/s).
- * @csspart view - each view card (data-view: curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs).
+ * @csspart view - each view card (data-view: curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs, reproductions).
+ * @csspart reference - the badge on the curves, sparsity and layers cards while they show the stored reference runs (an empty lab's first visit).
  * @csspart runs - the table of stored runs.
  * @csspart latency-note - under the latency view: how this browser reports finished GPU work, and when the wall clock shows that rather than the model.
  * @csspart model-io - the panel for your own .onnx model and CSV data, and the ONNX downloads (<prune-model-io>).
@@ -138,7 +135,7 @@ export function runProgress(r: Pick<Report, 'config' | 'rounds'>): { done: numbe
  */
 @customElement('prune-lab')
 export class PruneLab extends LitElement {
-  static override styles = [theme, labStyles];
+  static override styles = [theme, labStyles, referenceStyles];
 
   /** 'lenet-300-100', 'lenet-5', or 'custom' (then `model-spec` holds the spec). */
   @property({ converter: text(DEFAULTS.model), reflect: true }) model = DEFAULTS.model;
@@ -203,12 +200,18 @@ export class PruneLab extends LitElement {
   @property({ attribute: 'data-url' }) dataUrl: string | null = null;
   /** URL of the lab Worker script; default: the one beside this module. */
   @property({ attribute: 'worker-url' }) workerUrl: string | null = null;
-  /** Which views to show: a list of curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs (default all). */
+  /** Which views to show: a list of curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs, reproductions (default all). */
   @property() views: string | null = null;
   /** Keep the settings in the page's URL hash (shareable links; opening one restores them). */
   @property({ type: Boolean, attribute: 'url-hash' }) urlHash = false;
   /** IndexedDB database of stored runs; 'none' stores nothing. */
   @property({ attribute: 'db-name', converter: text(DB_NAME) }) dbName = DB_NAME;
+  /**
+   * Stored runs an empty lab shows, marked as reference, on the curves, sparsity and layers
+   * cards until the visitor has runs of their own: space-separated report URLs; absent:
+   * the project's (REFERENCE_RUNS); 'none': none.
+   */
+  @property({ attribute: 'reference-runs' }) referenceRuns: string | null = null;
   /** Makes the Worker (tests and embedders may supply their own); overrides worker-url. */
   @property({ attribute: false }) workerFactory: LabWorkerFactory | null = null;
 
@@ -231,6 +234,10 @@ export class PruneLab extends LitElement {
   @state() private runs: RunRecord[] = [];
   @state() private chartReports: Report[] = [];
   @state() private predictions: Prediction[] = [];
+  /** The reference runs loaded (referenceRuns), and whether the stored runs have been read (no reference flashes before a returning visitor's runs). */
+  @state() private references: Report[] = [];
+  @state() private runsLoaded = false;
+  private referenceAborter: AbortController | null = null;
   @state() private notice: string | null = null;
 
   @state() private validConfig: ExperimentConfig | null = null;
@@ -332,10 +339,13 @@ export class PruneLab extends LitElement {
       window.addEventListener('hashchange', this.onHashChange);
     }
     void this.loadRuns();
+    void this.loadReferences();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.referenceAborter?.abort();
+    this.referenceAborter = null;
     this.publishCurve();
     window.removeEventListener('hashchange', this.onHashChange);
     this.phase = 'idle';
@@ -395,6 +405,43 @@ export class PruneLab extends LitElement {
       this.store = null;
       void this.loadRuns();
     }
+    if (changed.has('referenceRuns') && changed.get('referenceRuns') !== undefined) void this.loadReferences();
+  }
+
+  // ---- reference runs (an empty lab's first visit) ----
+
+  /** Loads the reference runs (reference-runs); one that cannot be read is left out, with a notice. */
+  private async loadReferences(): Promise<void> {
+    this.referenceAborter?.abort();
+    const aborter = new AbortController();
+    this.referenceAborter = aborter;
+    const v = this.referenceRuns?.trim();
+    const urls = v === 'none' ? [] : v ? v.split(/\s+/).map((u) => new URL(u, document.baseURI).href) : REFERENCE_RUNS;
+    const loaded = await Promise.all(urls.map((u) => fetchReport(u, aborter.signal).catch(() => null)));
+    if (aborter.signal.aborted) return;
+    this.references = loaded.flatMap((l) => (l?.status === 'ok' ? [l.report] : []));
+    const failed = loaded.flatMap((l) => (l && l.status !== 'ok' ? [l.why] : []));
+    if (failed.length) this.notice = `Reference runs left out: ${failed.join('; ')}.`;
+  }
+
+  /** The reference runs loaded (reference-runs), shown or not. */
+  get referenceReports(): Report[] {
+    return [...this.references];
+  }
+
+  /** The reference runs the empty cards show: none once the visitor has stored runs (or before they were read). */
+  get shownReferences(): Report[] {
+    return this.runsLoaded && this.runs.length === 0 ? this.references : [];
+  }
+
+  /** The reference the curves and layers cards show: the first of the lab's model, else the first. */
+  private mainReference(): Report | null {
+    const refs = this.shownReferences;
+    return refs.find((r) => r.model.name === this.model) ?? refs[0] ?? null;
+  }
+
+  private referenceBadge(r: Report): unknown {
+    return html`<span class="badge" part="reference" title=${`a stored run (${r.model.name}, ${r.createdAt.slice(0, 10)}), shown until your own run has results`}>reference</span>`;
   }
 
   private scheduleValidation(): void {
@@ -456,9 +503,13 @@ export class PruneLab extends LitElement {
 
   private async loadRuns(): Promise<void> {
     const store = await this.openStore();
-    if (!store) return;
+    if (!store) {
+      this.runsLoaded = true;
+      return;
+    }
     const interrupted = await store.markInterrupted();
     this.runs = await store.list();
+    this.runsLoaded = true;
     if (interrupted.length) this.notice = `${interrupted.length} run${interrupted.length === 1 ? ' was' : 's were'} interrupted by a reload; finished rounds are kept.`;
     this.refreshChart();
   }
@@ -937,6 +988,11 @@ export class PruneLab extends LitElement {
 
   protected override render(): unknown {
     const entry = this.shownEntry();
+    // An empty lab's first visit: the stored reference runs, until the visitor's own run has results.
+    const ref = this.mainReference();
+    const refCurve = this.curve.length === 0 && ref ? referenceCurve(ref) : null;
+    const refSparsity = this.chartReports.length === 0 ? this.shownReferences : [];
+    const refLayers = !entry ? ref?.final ?? null : null;
     const layer = entry && !this.viewing ? this.layers.get(entry.round) ?? null : null;
     const sizes = entry ? entrySizes(entry) : null;
     const tileWidth = layer && !Number.isInteger(Math.sqrt(layer.inputs)) ? largestDivisorUpTo(layer.inputs, Math.sqrt(layer.inputs)) : null;
@@ -947,15 +1003,21 @@ export class PruneLab extends LitElement {
       ${this.statusLine()}
       ${this.progressLine()}
       <div class="grid">
-        ${this.view('curves', 'Training loss and accuracy', html`<prune-training-chart .points=${this.curve} .marks=${this.marks} width="560" height="240"></prune-training-chart>`)}
-        ${this.view('sparsity', 'Accuracy against sparsity', html`<prune-sparsity-chart .reports=${this.chartReports} width="560" height="260"></prune-sparsity-chart>`,
-          html`<small>one point per round; ring = dense baseline; stored runs ticked below are overlaid</small>`)}
+        ${this.view('curves', 'Training loss and accuracy', html`<prune-training-chart class=${refCurve ? 'reference' : ''} ?data-reference=${refCurve !== null}
+            .points=${refCurve?.points ?? this.curve} .marks=${refCurve?.marks ?? this.marks} width="560" height="240"></prune-training-chart>`,
+          refCurve && ref ? html`${this.referenceBadge(ref)}<small>a stored run's test loss and accuracy after each round, until your run trains</small>` : nothing)}
+        ${this.view('sparsity', 'Accuracy against sparsity', html`<prune-sparsity-chart class=${refSparsity.length ? 'reference' : ''} ?data-reference=${refSparsity.length > 0}
+            .reports=${refSparsity.length ? refSparsity : this.chartReports} .labels=${refSparsity.length ? runLabels(refSparsity).map((l, i) => `reference: ${refSparsity[i]!.model.name} · ${l}`) : null} width="560" height="260"></prune-sparsity-chart>`,
+          refSparsity.length
+            ? html`${this.referenceBadge(refSparsity[0]!)}<small>stored reference runs, until your own run has a round; ring = dense baseline</small>`
+            : html`<small>one point per round; ring = dense baseline; stored runs ticked below are overlaid</small>`)}
         ${this.view('latency', 'Frame latency against sparsity', this.latencyFrames === 0 && this.latency.length === 0
           ? html`<div class="empty">Latency is not measured (latency-frames is 0).</div>`
           : html`<prune-latency-chart .points=${this.latency} scale="log" width="560" height="260"></prune-latency-chart>${this.latencyTable()}
             <p class="latency-note" part="latency-note">${latencyNote(this.latency, this.controller.adapter?.engine)}</p>`,
           html`<small>one 28×28 image to a class, p50 with p95 whiskers, ${this.latencyFrames || '≥ 200'} frames per path</small>`)}
-        ${this.view('layers', 'Per-layer sparsity', html`<prune-layer-sparsity .entry=${entry}></prune-layer-sparsity>`, this.roundPicker())}
+        ${this.view('layers', 'Per-layer sparsity', html`<prune-layer-sparsity class=${refLayers ? 'reference' : ''} ?data-reference=${refLayers !== null} .entry=${refLayers ?? entry}></prune-layer-sparsity>`,
+          refLayers && ref ? html`${this.referenceBadge(ref)}<small>a stored run's last round (${ref.model.name}), until your run has a round</small>` : this.roundPicker())}
         ${this.view('mask', `Weights of ${layer?.name ?? 'the first Linear layer'}`, layer
           ? html`<prune-mask-view .weights=${layer.weights} .mask=${layer.mask} inputs=${layer.inputs} .units=${layer.units} .tileWidth=${tileWidth} .mode=${this.maskMode} zoom="1"></prune-mask-view>`
           : html`<div class="empty">${this.viewing ? 'Stored runs keep no weights.' : 'Each hidden unit\'s incoming weights appear here as a tile after the baseline.'}</div>`,
@@ -968,6 +1030,9 @@ export class PruneLab extends LitElement {
             @digit-input=${(e: CustomEvent<DigitInputDetail>) => void this.onDigit(e)} @digit-clear=${() => (this.predictions = [])}></prune-digit-pad>`,
           html`<small>the dense baseline and the latest pruned model answer on every stroke</small>`)}
         ${this.view('runs', 'Stored runs', this.runsTable())}
+        ${this.view('reproductions', 'Reproductions', html`<prune-reproductions .labElement=${this}
+            @reproduction-load=${(e: CustomEvent<ReproductionLoadDetail>) => { this.notice = `Loaded the ${e.detail.full ? 'full' : 'reduced'} config of the reproduction ${e.detail.id} (${e.detail.role}): press Run.`; }}></prune-reproductions>`,
+          html`<small>our stored reports beside the papers' figures</small>`)}
       </div>
     `;
   }

@@ -111,9 +111,9 @@ describe('lab config', () => {
   });
 
   it('parses view lists', () => {
-    expect(parseViews(null)).to.deep.equal({ views: ['curves', 'sparsity', 'latency', 'layers', 'mask', 'confusion', 'metrics', 'size', 'pad', 'runs'] });
+    expect(parseViews(null)).to.deep.equal({ views: ['curves', 'sparsity', 'latency', 'layers', 'mask', 'confusion', 'metrics', 'size', 'pad', 'runs', 'reproductions'] });
     expect(parseViews('pad, curves  runs')).to.deep.equal({ views: ['pad', 'curves', 'runs'] });
-    expect(parseViews('pad,chart')).to.deep.equal({ error: 'views must be a list of curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs (got "chart")' });
+    expect(parseViews('pad,chart')).to.deep.equal({ error: 'views must be a list of curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs, reproductions (got "chart")' });
   });
 
   it('encodes and decodes the URL hash', () => {

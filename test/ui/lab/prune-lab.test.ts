@@ -224,7 +224,7 @@ describe('<prune-lab> attributes and properties', () => {
     el.latencyFrames = 0;
     el.views = 'curves charts';
     await settle(el);
-    expect(errorText(el)).to.equal('views must be a list of curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs (got "charts")');
+    expect(errorText(el)).to.equal('views must be a list of curves, sparsity, latency, layers, mask, confusion, metrics, size, pad, runs, reproductions (got "charts")');
     el.views = 'curves pad';
     await settle(el);
     expect(el.validationMessage).to.equal(null);

@@ -1,0 +1,121 @@
+// The reproductions <prune-reproductions> charts: one entry per experiment of a paper,
+// the paper's figures as data (only figures checked against the paper; a claim we could
+// not read as a number stays a sentence), and one line per stored report of ours. A
+// report not run yet is `report: null` and renders "not run yet"; adding a run is one
+// line with its URL. How and where a run was measured is read from its report, never
+// written here.
+
+/** What a stored run stands for in its card. */
+export type RunRole = 'ours' | 'ticket' | 'reinit' | 'sparse' | 'dense';
+
+export interface ReproductionRun {
+  role: RunRole;
+  /** Its name in the card's legend and tables. */
+  label: string;
+  /** URL of its report JSON (docs/results/…); null: not run yet. */
+  report: string | null;
+}
+
+/** A point the paper reports: the fraction of prunable weights removed, and its test error. */
+export interface PaperPoint {
+  sparsity: number;
+  /** Test error in [0, 1] (1.64% → 0.0164). */
+  error: number;
+  /** Where in the paper, e.g. "Table 1, pruned". */
+  source: string;
+}
+
+export interface Reproduction {
+  id: string;
+  title: string;
+  /** 'sparsity': accuracy against sparsity and per-layer sparsities; 'lottery': tickets against re-initialised; 'size': large-sparse against small-dense. */
+  kind: 'sparsity' | 'lottery' | 'size';
+  paper: { cite: string; url: string };
+  /** The paper's points on accuracy against sparsity. */
+  points?: PaperPoint[];
+  /** The paper's per-layer sparsities (fraction removed), by our layer names; `layersSource` says where. */
+  layers?: Record<string, number>;
+  layersSource?: string;
+  /** What the paper states that is not a point on our axes (quoted or close to it). */
+  claims?: string[];
+  /** How our run differs from the paper's. */
+  note?: string;
+  runs: ReproductionRun[];
+}
+
+const results = (file: string): string => new URL(`../../../docs/results/${file}`, import.meta.url).href;
+
+const HAN = { cite: 'Han, Pool, Tran & Dally 2015, Learning both Weights and Connections for Efficient Neural Networks', url: 'https://arxiv.org/abs/1506.02626' };
+const FRANKLE = { cite: 'Frankle & Carbin 2019, The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks', url: 'https://arxiv.org/abs/1803.03635' };
+const ZHU = { cite: 'Zhu & Gupta 2017, To prune, or not to prune: exploring the efficacy of pruning for model compression', url: 'https://arxiv.org/abs/1710.01878' };
+
+export const REPRODUCTIONS: Reproduction[] = [
+  {
+    id: 'han-lenet-300-100',
+    title: 'LeNet-300-100: magnitude pruning with retraining',
+    kind: 'sparsity',
+    paper: HAN,
+    // Table 1: 267K → 22K weights (12×); Table 2: 8% of the weights kept in total.
+    points: [
+      { sparsity: 0, error: 0.0164, source: 'Table 1, reference' },
+      { sparsity: 0.92, error: 0.0159, source: 'Table 1, pruned (8% of the weights kept, Table 2)' },
+    ],
+    // Table 2, "Weights%" kept: fc1 8%, fc2 9%, fc3 26%.
+    layers: { fc1: 0.92, fc2: 0.91, fc3: 0.74 },
+    layersSource: 'Table 2 (weights kept: fc1 8%, fc2 9%, fc3 26%)',
+    note: 'Ours: one global magnitude threshold over all layers, Adam and a cosine rate; Han et al. choose each layer\'s threshold and retrain at a tenth of the original learning rate.',
+    runs: [
+      { role: 'ours', label: 'ours: global magnitude, iterative', report: results('prune-lenet-300-100-global-iterative.json') },
+    ],
+  },
+  {
+    id: 'han-lenet-5',
+    title: 'LeNet-5 (Caffe\'s): magnitude pruning with retraining',
+    kind: 'sparsity',
+    paper: HAN,
+    // Table 1: 431K → 36K weights (12×); Table 3: 8% kept in total.
+    points: [
+      { sparsity: 0, error: 0.008, source: 'Table 1, reference' },
+      { sparsity: 0.92, error: 0.0077, source: 'Table 1, pruned (8% of the weights kept, Table 3)' },
+    ],
+    // Table 3, "Weights%" kept: conv1 66%, conv2 12%, fc1 8%, fc2 19%.
+    layers: { conv1: 0.34, conv2: 0.88, fc1: 0.92, fc2: 0.81 },
+    layersSource: 'Table 3 (weights kept: conv1 66%, conv2 12%, fc1 8%, fc2 19%)',
+    note: 'Ours is a reduced run (4,000 training and 2,000 test images, 2 epochs): far from the paper\'s accuracy; the per-layer pattern is what compares.',
+    runs: [
+      { role: 'ours', label: 'ours: global magnitude, iterative (reduced)', report: results('prune-lenet-5-global-quick.json') },
+    ],
+  },
+  {
+    id: 'lottery-lenet-300-100',
+    title: 'LeNet-300-100: winning tickets against re-initialised networks',
+    kind: 'lottery',
+    paper: FRANKLE,
+    // Section 2 and Figures 3–4 (Lenet, iterative pruning); the figures' curves are not read off as numbers here.
+    claims: [
+      'Winning tickets learn faster as Pm (weights remaining) decreases from 100% to 21%, where early stopping occurs 38% earlier than for the original network.',
+      'Test accuracy at early stopping rises with pruning, by more than 0.3 percentage points at Pm = 13.5%, and returns to the original network\'s level at Pm = 3.6%.',
+      'Randomly re-initialised, the same sparse networks learn increasingly slower than the original network and lose test accuracy after little pruning.',
+      'At Pm = 21% the winning ticket reaches minimum validation loss 2.51× faster than when re-initialised, and is half a percentage point more accurate.',
+    ],
+    runs: [
+      { role: 'ticket', label: 'winning ticket (rewind to init)', report: null },
+    ],
+  },
+  {
+    id: 'sparse-vs-dense-lenet-300-100',
+    title: 'Large-sparse against small-dense at the same number of weights',
+    kind: 'size',
+    paper: ZHU,
+    claims: [
+      'Across deep CNNs, stacked LSTMs and seq2seq LSTMs, large-sparse models consistently outperform small-dense models of identical memory footprint, with up to 10× fewer non-zero parameters at minimal loss of accuracy (the paper has no LeNet/MNIST figure: our MNIST runs test the claim, not its numbers).',
+    ],
+    runs: [
+      { role: 'sparse', label: 'large-sparse (LeNet-300-100, gradual)', report: null },
+      { role: 'dense', label: 'small-dense', report: null },
+    ],
+  },
+];
+
+/** The stored runs an empty lab shows, marked as reference, until the visitor's own run has results. */
+export const REFERENCE_RUNS: string[] = [results('prune-lenet-300-100-global-iterative.json')];
