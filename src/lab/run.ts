@@ -16,7 +16,7 @@ import { ScorePruner, type ScorePrunerOptions } from '../prune/score-pruner.js';
 import { MovementScores } from '../prune/criteria/movement.js';
 import type { UnitCriterionName, WeightCriterionName } from '../prune/criteria/criterion.js';
 import { cloneNetwork, fixedKeptCounts } from '../prune/random.js';
-import { selectUnits, shrink, unitCount, unitTaylorSums } from '../prune/structured.js';
+import { scoreUnits, selectUnits, shrink, unitCount } from '../prune/structured.js';
 import { iterativeTargets, cubicSparsity, isCubicUpdate } from '../prune/schedule.js';
 import { resolveModel, type ExperimentConfig } from './config.js';
 import { calibrationSize, checkRun, gradualSchedule, stepsPerEpoch, EVAL_BATCH } from './preflight.js';
@@ -353,10 +353,11 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
 
   async function structuredRound(s: number): Promise<RoundEntry['units']> {
     const plan: ModelPlan = net.plan;
+    // Unit scores on the GPU (unit Taylor: from the calibration batches' gradients); the selection on the CPU.
+    const criterion = p.criterion as UnitCriterionName;
+    const scores = await scoreUnits(net, criterion, criterion === 'taylor' ? { calibration: calibration!, batchSize: calSize!.batchSize, seed: config.seed } : undefined);
+    const sel = selectUnits(plan, { fraction: s, criterion, scope, ...(p.layers ? { rules: p.layers } : {}), original: originalUnits, scores });
     const values = await net.readValues();
-    // Unit Taylor: Σ w·g per weight over the calibration batches, from the GPU gradients.
-    const taylor = p.criterion === 'taylor' ? await unitTaylorSums(net, calibration!, calSize!.batchSize, config.seed) : undefined;
-    const sel = selectUnits(plan, values, { fraction: s, criterion: p.criterion as UnitCriterionName, scope, ...(p.layers ? { rules: p.layers } : {}), original: originalUnits, ...(taylor ? { taylor } : {}) });
     const shrunk = shrink(plan, values, sel);
     const next = Network.create(ctx, planModel(shrunk.spec), { values: shrunk.values });
     releaseExecutors(net);

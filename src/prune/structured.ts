@@ -7,22 +7,27 @@
 //   for L1, RMS for L2);
 // - taylor (Molchanov et al. 2019, eq. 4): (Σ_{s ∈ unit} w_s·g_s)², the squared
 //   first-order loss change of removing the unit's incoming weights, with w_s·g_s the
-//   per-weight sums Σ_b w·∂L_b/∂w over the calibration batches (unitTaylorSums: the
-//   GPU gradients of src/prune/criteria/gradients.ts, read back once). Already a loss
+//   per-weight sums Σ_b w·∂L_b/∂w over the calibration batches (the GPU gradients of
+//   src/prune/criteria/gradients.ts, summed per unit on the GPU). Already a loss
 //   change, comparable across layers: normalized = raw;
 // - norm-product: ‖incoming weights of the unit‖₂ · ‖outgoing weights‖₂ (the next
 //   layer's weights that read the unit: a Linear row, a conv's input channel over all
 //   filters and taps, or the flattened positions of a channel); normalized by
 //   √(fan-in · fan-out), the product of the two RMS values.
-// Runs on the CPU over values read once per round.
+// The per-weight reductions run on the GPU (scoreUnits: shaders/unit-reduce.wgsl) and
+// only U sums per layer come back; ranking and the exact count then run on the CPU,
+// which is fine for unit counts (a few thousand at most) and keeps the documented
+// tie-break (lower score, then lower layer, then lower unit) exact.
 import { PruneLabError, check } from '../errors.js';
 import type { LayerValues, Network } from '../nn/network.js';
 import type { ImageDataset } from '../data/dataset.js';
 import { planModel, type LayerSpec, type ModelPlan, type ModelSpec } from '../nn/spec.js';
 import { readBuffer } from '../gpu/readback.js';
 import type { LayerRule } from './magnitude.js';
-import type { UnitCriterionName } from './criteria/criterion.js';
+import { UNIT_CRITERIA, type UnitCriterionName } from './criteria/criterion.js';
 import { calibrationGradients } from './criteria/gradients.js';
+import { prepareUnitReduce, type UnitReduceOp, type UnitSlices } from '../kernels/unit-reduce.js';
+import { runKernels, type BoundKernel } from '../kernels/kernel.js';
 
 export type Criterion = UnitCriterionName;
 
@@ -37,83 +42,103 @@ function fanIn(plan: ModelPlan, i: number): number {
   return op.conv ? op.conv.C * op.conv.k * op.conv.k : op.in;
 }
 
-/** The weights feeding unit u of layer i, as flat indices into its weight array. */
-function unitWeights(plan: ModelPlan, i: number, u: number): number[] {
+/** Unit u of layer i's incoming weights as slices of its weight array (see shaders/unit-reduce.wgsl). */
+export function incomingSlices(plan: ModelPlan, i: number): UnitSlices {
   const op = plan.params[i]!;
   const f = fanIn(plan, i);
   // Linear weights are K×N (in × out): unit u is column u. Conv weights are F×C×k×k: filter u is one block.
-  return op.conv ? Array.from({ length: f }, (_, j) => u * f + j) : Array.from({ length: f }, (_, k) => k * op.out + u);
+  return op.conv
+    ? { units: op.conv.F, outer: 1, inner: f, unitStride: f, outerStride: 0 }
+    : { units: op.out, outer: op.in, inner: 1, unitStride: 1, outerStride: op.out };
 }
 
-/** The weights of layer i + 1 that read unit u of layer i, as flat indices into its weight array. */
-function outgoingWeights(plan: ModelPlan, i: number, u: number): number[] {
+/** The weights of layer i + 1 that read unit u of layer i, as slices of its weight array. */
+export function outgoingSlices(plan: ModelPlan, i: number): UnitSlices {
   const next = plan.params[i + 1]!;
-  const inputs = keptInputs(plan, i + 1, [u]);
+  const units = unitCount(plan, i);
   if (next.conv) {
+    // Input channel u of every filter: F blocks of k² taps, C·k² apart.
     const { C, k, F } = next.conv;
-    const out: number[] = [];
-    for (let f = 0; f < F; f++) for (const c of inputs) for (let q = 0; q < k * k; q++) out.push((f * C + c) * k * k + q);
-    return out;
+    return { units, outer: F, inner: k * k, unitStride: k * k, outerStride: C * k * k };
   }
-  return inputs.flatMap((r) => Array.from({ length: next.out }, (_, n) => r * next.out + n));
+  // Rows u·per … u·per + per − 1 of the next K×N Linear (per flattened positions per channel, 1 after a Linear).
+  const per = next.in / units;
+  return { units, outer: 1, inner: per * next.out, unitStride: per * next.out, outerStride: 0 };
 }
 
-/** Score of each unit of layer i (raw, and normalized for global ranking); `taylor` holds the per-weight Σ w·g of every layer (criterion 'taylor'). */
-export function unitScores(plan: ModelPlan, values: LayerValues[], i: number, criterion: Criterion, taylor?: readonly Float32Array[]): { raw: number[]; normalized: number[] } {
-  const w = values[i]!.w;
-  const f = fanIn(plan, i);
-  const raw: number[] = [];
-  const units = unitCount(plan, i);
-  if (criterion === 'taylor') {
-    const t = taylor?.[i];
-    check(t !== undefined && t.length === w.length, `taylor[${i}]`, `the Σ w·g of layer ${plan.params[i]!.name} (${w.length} values; unitTaylorSums)`, t);
-    for (let u = 0; u < units; u++) {
-      let s = 0;
-      for (const j of unitWeights(plan, i, u)) s += t[j]!;
-      raw.push(s * s);
-    }
-    return { raw, normalized: raw };
-  }
-  if (criterion === 'norm-product') {
-    check(i + 1 < plan.params.length, 'layer', 'a layer with a next layer (the classes are never scored)', plan.params[i]!.name);
-    const wn = values[i + 1]!.w;
-    let fanOut = 0;
-    for (let u = 0; u < units; u++) {
-      let a = 0;
-      for (const j of unitWeights(plan, i, u)) a += w[j]! * w[j]!;
-      const out = outgoingWeights(plan, i, u);
-      fanOut = out.length;
-      let b = 0;
-      for (const j of out) b += wn[j]! * wn[j]!;
-      raw.push(Math.sqrt(a) * Math.sqrt(b));
-    }
-    const norm = Math.sqrt(f * fanOut);
-    return { raw, normalized: raw.map((s) => s / norm) };
-  }
-  for (let u = 0; u < units; u++) {
-    let s = 0;
-    for (const j of unitWeights(plan, i, u)) s += criterion === 'l1' ? Math.abs(w[j]!) : w[j]! * w[j]!;
-    raw.push(criterion === 'l1' ? s : Math.sqrt(s));
-  }
-  const norm = criterion === 'l1' ? f : Math.sqrt(f);
-  return { raw, normalized: raw.map((s) => s / norm) };
+/** What the unit criterion 'taylor' needs: the calibration batches of its Σ w·g. */
+export interface UnitTaylorInput {
+  calibration: ImageDataset;
+  batchSize: number;
+  seed?: number;
 }
 
 /**
- * The per-weight sums Σ_b w·∂L_b/∂w over the calibration batches for every prunable
- * layer (plan.params order), from the GPU gradients (one readback at the end): the
- * input of unit criterion 'taylor'.
+ * Raw scores of every unit of every layer but the last (plan.params order), with the
+ * per-weight work on the GPU: the unit-reduce kernel sums |w| (l1), w² (l2; and for
+ * norm-product the next layer's outgoing w² too) or the per-weight Σ_b w·∂L_b/∂w of
+ * the calibration batches (taylor) over each unit's slice, and only the unit sums
+ * (U per layer, a few thousand at most) are read back, once. The square roots,
+ * squares and products of those sums are taken here in f64. Raw scores: l1 Σ|w|,
+ * l2 ‖w‖₂, taylor (Σ w·g)², norm-product ‖in‖₂·‖out‖₂; the CPU oracles are in
+ * src/ref/criteria/units.ts.
  */
-export async function unitTaylorSums(net: Network, calibration: ImageDataset, batchSize: number, seed = 0): Promise<Float32Array[]> {
-  const ctx = net.ctx;
-  const layers = net.layers.map((_, i) => i);
-  const acc = net.layers.map((l) => ctx.pool.storage(`${l.op.name} Σ w·g`, l.op.weightCount * 4));
-  try {
-    await calibrationGradients({ ctx, net, layers, calibration, batchSize, seed }, acc, 'signed');
-    return await Promise.all(acc.map(async (b, i) => new Float32Array(await readBuffer(ctx.device, b, net.layers[i]!.op.weightCount * 4))));
-  } finally {
-    for (const b of acc) ctx.pool.release(b);
+export async function scoreUnits(net: Network, criterion: Criterion, taylor?: UnitTaylorInput): Promise<number[][]> {
+  check((UNIT_CRITERIA as readonly string[]).includes(criterion), 'criterion', `one of ${UNIT_CRITERIA.join(', ')}`, criterion);
+  if (criterion === 'taylor') check(taylor !== undefined, 'taylor', 'the calibration set of the Taylor sums (criterion taylor)', taylor);
+  const { ctx, plan } = net;
+  const hidden = plan.params.length - 1;
+  if (hidden < 1) return [];
+  const pool = ctx.pool;
+  const acc = criterion === 'taylor' ? net.layers.slice(0, hidden).map((l) => pool.storage(`${l.op.name} Σ w·g`, l.op.weightCount * 4)) : [];
+  const kernels: BoundKernel[] = [];
+  const jobs: Array<{ x: GPUBuffer; s: UnitSlices; op: UnitReduceOp; at: number }> = [];
+  let total = 0;
+  const add = (x: GPUBuffer, s: UnitSlices, op: UnitReduceOp): number => {
+    jobs.push({ x, s, op, at: total });
+    total += s.units;
+    return total - s.units;
+  };
+  const at: Array<{ a: number; b?: number }> = [];
+  for (let i = 0; i < hidden; i++) {
+    if (criterion === 'taylor') at.push({ a: add(acc[i]!, incomingSlices(plan, i), 'sum') });
+    else if (criterion === 'norm-product') at.push({ a: add(net.layers[i]!.w, incomingSlices(plan, i), 'square'), b: add(net.layers[i + 1]!.w, outgoingSlices(plan, i), 'square') });
+    else at.push({ a: add(net.layers[i]!.w, incomingSlices(plan, i), criterion === 'l1' ? 'abs' : 'square') });
   }
+  const out = pool.storage('unit sums', total * 4);
+  try {
+    if (criterion === 'taylor') {
+      const t = taylor!;
+      await calibrationGradients({ ctx, net, layers: acc.map((_, i) => i), calibration: t.calibration, batchSize: t.batchSize, seed: t.seed ?? 0 }, acc, 'signed');
+    }
+    for (const j of jobs) kernels.push(await prepareUnitReduce(ctx, { ...j.s, op: j.op, x: j.x, out, outOffset: j.at, label: `unit-reduce ${criterion} ${j.x.label}` }));
+    runKernels(ctx, `unit scores ${criterion}`, kernels);
+    const sums = new Float32Array(await readBuffer(ctx.device, out, total * 4));
+    return at.map(({ a, b }, i) => Array.from({ length: unitCount(plan, i) }, (_, u) => {
+      const s = sums[a + u]!;
+      if (criterion === 'l1') return s;
+      if (criterion === 'l2') return Math.sqrt(s);
+      if (criterion === 'taylor') return s * s;
+      return Math.sqrt(s) * Math.sqrt(sums[b! + u]!);
+    }));
+  } finally {
+    for (const k of kernels) k.release();
+    for (const b of [...acc, out]) pool.release(b);
+  }
+}
+
+/**
+ * Raw scores of layer i's units made comparable across layers (global ranking): l1 by
+ * fan-in (mean |w|), l2 by √fan-in (RMS), norm-product by √(fan-in·fan-out) (the
+ * product of the two RMS values); taylor is already a loss change and stays raw.
+ */
+export function normalizedUnitScores(plan: ModelPlan, i: number, criterion: Criterion, raw: readonly number[]): number[] {
+  const f = fanIn(plan, i);
+  const norm = criterion === 'l1' ? f : criterion === 'l2' ? Math.sqrt(f) : criterion === 'taylor' ? 1 : (() => {
+    const o = outgoingSlices(plan, i);
+    return Math.sqrt(f * o.outer * o.inner);
+  })();
+  return raw.map((s) => s / norm);
 }
 
 export interface StructuredSelection {
@@ -121,15 +146,28 @@ export interface StructuredSelection {
   removed: number[][];
 }
 
+/** How selectUnits names a refusal: the field and code (the lab's config, or the scripting API's argument) and each layer. */
+export interface SelectionNames {
+  field: string;
+  code: 'invalid-config' | 'invalid-argument';
+  layer: (i: number) => string;
+}
+
 /**
  * Chooses units to remove so that each layer (local) or the pooled layers (global)
- * reach `fraction` of their ORIGINAL unit counts removed. `original[i]` is layer i's
- * unit count before any round. Ties go to the lower unit index. Refuses to empty a layer.
+ * reach `fraction` of their ORIGINAL unit counts removed: local, round(fraction·U_i)
+ * per layer; global, Σ_i round(fraction·U_i) over the pooled layers, the lowest
+ * normalized scores (normalizedUnitScores) first. `original[i]` is layer i's unit
+ * count before any round; `scores[i]` the raw scores of layer i's current units
+ * (scoreUnits), for every layer but the last. Ties go to the lower layer, then the
+ * lower unit index. Refuses to empty a layer.
  */
 export function selectUnits(
-  plan: ModelPlan, values: LayerValues[], o: { fraction: number; criterion: Criterion; scope: 'global' | 'local'; rules?: Record<string, LayerRule>; original: number[]; taylor?: readonly Float32Array[] },
+  plan: ModelPlan, o: { fraction: number; criterion: Criterion; scope: 'global' | 'local'; rules?: Record<string, LayerRule>; original: number[]; scores: readonly (readonly number[])[]; names?: SelectionNames },
 ): StructuredSelection {
   const last = plan.params.length - 1;
+  const names: SelectionNames = o.names ?? { field: 'prune.targetSparsity', code: 'invalid-config', layer: (i) => plan.params[i]!.name };
+  for (let i = 0; i < last; i++) check(o.scores[i]?.length === unitCount(plan, i), `scores[${i}]`, `the ${unitCount(plan, i)} raw unit scores of layer ${plan.params[i]!.name} (scoreUnits)`, o.scores[i]?.length);
   const removed: number[][] = plan.params.map(() => []);
   const pooled: Array<{ layer: number; unit: number; score: number }> = [];
   let pooledTarget = 0;
@@ -140,16 +178,16 @@ export function selectUnits(
     const now = unitCount(plan, i);
     const orig = o.original[i]!;
     const frac = rule?.sparsity ?? o.fraction;
-    const scores = unitScores(plan, values, i, o.criterion, o.taylor);
+    const raw = o.scores[i]!;
     if (o.scope === 'local' || rule?.sparsity !== undefined) {
       const keep = orig - Math.round(frac * orig);
       if (keep < 1) {
-        throw new PruneLabError('invalid-config', `structured pruning at ${frac} would remove every one of ${op.name}'s ${orig} units; use a smaller prune.targetSparsity (at most ${((orig - 1) / orig).toFixed(4)}) or exclude the layer`, 'prune.targetSparsity');
+        throw new PruneLabError(names.code, `structured pruning at ${frac} would remove every one of ${names.layer(i)}'s ${orig} units; use a smaller ${names.field} (at most ${((orig - 1) / orig).toFixed(4)}) or exclude the layer`, names.field);
       }
-      const order = scores.raw.map((s, u) => [s, u] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const order = raw.map((s, u) => [s, u] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       removed[i] = order.slice(0, Math.max(0, now - keep)).map(([, u]) => u).sort((a, b) => a - b);
     } else {
-      scores.normalized.forEach((score, unit) => pooled.push({ layer: i, unit, score }));
+      normalizedUnitScores(plan, i, o.criterion, raw).forEach((score, unit) => pooled.push({ layer: i, unit, score }));
       pooledTarget += Math.round(frac * orig) - (orig - now);
     }
   });
@@ -159,7 +197,7 @@ export function selectUnits(
     removed.forEach((r, i) => {
       r.sort((a, b) => a - b);
       if (r.length > 0 && r.length >= unitCount(plan, i)) {
-        throw new PruneLabError('invalid-config', `global structured pruning at ${o.fraction} would remove every unit of ${plan.params[i]!.name}; use a smaller prune.targetSparsity, local scope, or exclude the layer`, 'prune.targetSparsity');
+        throw new PruneLabError(names.code, `global structured pruning at ${o.fraction} would remove every unit of ${names.layer(i)}; use a smaller ${names.field}, local scope, or exclude the layer`, names.field);
       }
     });
   }
@@ -225,8 +263,10 @@ export function maskUnits(plan: ModelPlan, values: LayerValues[], sel: Structure
     const w = Float32Array.from(v.w);
     const b = Float32Array.from(v.b);
     const mask = Uint8Array.from(v.mask);
+    const sl = incomingSlices(plan, i);
     for (const u of sel.removed[i]!) {
-      for (const j of unitWeights(plan, i, u)) {
+      for (let a = 0; a < sl.outer; a++) for (let t = 0; t < sl.inner; t++) {
+        const j = u * sl.unitStride + a * sl.outerStride + t;
         w[j] = 0;
         mask[j] = 0;
       }

@@ -8,7 +8,8 @@ import { Executor } from '../../src/nn/executor.js';
 import { train } from '../../src/nn/train.js';
 import { MagnitudePruner } from '../../src/prune/magnitude.js';
 import { cloneNetwork, fixedKeptCounts, randomPrune } from '../../src/prune/random.js';
-import { selectUnits, shrink, maskUnits, unitCount } from '../../src/prune/structured.js';
+import { scoreUnits, selectUnits, shrink, maskUnits, unitCount } from '../../src/prune/structured.js';
+import { unitNormRef } from '../../src/ref/criteria/units.js';
 import { iterativeTargets, cubicSparsity, isCubicUpdate } from '../../src/prune/schedule.js';
 import { decodeCheckpoint, saveCheckpoint } from '../../src/nn/checkpoint.js';
 import { loadMnist, splitMnist } from '../../src/data/mnist.js';
@@ -185,7 +186,15 @@ describe('structured pruning', () => {
       const { test } = await loadMnist(location.origin);
       const plan = planModel(spec);
       const values = initialValues(plan, 5).map((v) => ({ ...v, b: v.b.map((_, i) => 0.01 * ((i % 7) - 3)) }));
-      const sel = selectUnits(plan, values, { fraction: 0.5, criterion, scope, original: plan.params.map((_, i) => unitCount(plan, i)) });
+      // Scores on the GPU (unit-reduce) against the f64 oracle; the selection from them equals the oracle's.
+      const net = Network.create(await gpu(), plan, { values });
+      const scores = await scoreUnits(net, criterion);
+      net.destroy();
+      const ref = plan.params.slice(0, -1).map((_, i) => unitNormRef(plan, values, i, criterion));
+      scores.forEach((sc, i) => expectClose(sc, ref[i]!, { atol: 1e-6, rtol: 1e-5 }, `${criterion} layer ${i}`));
+      const original = plan.params.map((_, i) => unitCount(plan, i));
+      const sel = selectUnits(plan, { fraction: 0.5, criterion, scope, original, scores });
+      expect(sel.removed).to.deep.equal(selectUnits(plan, { fraction: 0.5, criterion, scope, original, scores: ref }).removed);
       const small = shrink(plan, values, sel);
       const sp = planModel(small.spec);
       const removed = sel.removed.reduce((t, r) => t + r.length, 0);
@@ -207,7 +216,8 @@ describe('structured pruning', () => {
   it('refuses to remove every unit of a layer', () => {
     const spec: ModelSpec = { input: { C: 1, H: 2, W: 2 }, layers: [{ type: 'linear', units: 2 }, { type: 'relu' }, { type: 'linear', units: 3 }] };
     const plan = planModel(spec);
-    expect(() => selectUnits(plan, initialValues(plan, 1), { fraction: 0.9, criterion: 'l2', scope: 'local', original: [2, 3] })).to.throw(PruneLabError, /every one of fc1/);
+    const scores = [unitNormRef(plan, initialValues(plan, 1), 0, 'l2')];
+    expect(() => selectUnits(plan, { fraction: 0.9, criterion: 'l2', scope: 'local', original: [2, 3], scores })).to.throw(PruneLabError, /every one of fc1/);
   });
 });
 

@@ -1,10 +1,11 @@
-// Unit criteria taylor and norm-product: scores against src/ref/criteria/units.ts on an
-// MLP and a CNN (conv → conv → flatten → linear), the Taylor sums from the GPU against
-// the CPU gradients, and shrunk outputs equal to masked outputs for selections by both.
+// Unit criteria taylor and norm-product: GPU scores (scoreUnits, the unit-reduce
+// kernel) against src/ref/criteria/units.ts on an MLP and a CNN (conv → conv → flatten
+// → linear), the unit Taylor scores from the GPU gradients against the CPU gradients',
+// and shrunk outputs equal to masked outputs for selections by both.
 import { expect } from '@esm-bundle/chai';
 import { planModel, type ModelSpec } from '../../src/nn/spec.js';
 import { Network, initialValues } from '../../src/nn/network.js';
-import { maskUnits, selectUnits, shrink, unitCount, unitScores, unitTaylorSums } from '../../src/prune/structured.js';
+import { maskUnits, scoreUnits, selectUnits, shrink, unitCount } from '../../src/prune/structured.js';
 import { normProductRef, unitTaylorRef } from '../../src/ref/criteria/units.js';
 import { gradientProductsRef } from '../../src/ref/criteria/gradients.js';
 import { networkRef } from '../../src/ref/network.js';
@@ -24,22 +25,21 @@ function dataset(spec: ModelSpec, n: number, classes: number, seed: number) {
 
 describe('unit criteria taylor and norm-product', () => {
   for (const [name, spec, classes] of [['MLP', MLP, 3], ['CNN', CNN, 4]] as const) {
-    it(`${name}: scores equal the oracle; GPU Σ w·g equals the CPU gradients'`, async () => {
+    it(`${name}: GPU scores equal the oracle (norm-product; taylor from the CPU gradients)`, async () => {
       const ctx = await gpu();
       const plan = planModel(spec);
       const values = initialValues(plan, 3);
-      for (let i = 0; i < plan.params.length - 1; i++) {
-        expectClose(unitScores(plan, values, i, 'norm-product').raw, normProductRef(plan, values, i), { atol: 1e-12, rtol: 1e-9 }, `norm-product layer ${i}`);
-      }
-      const data = dataset(spec, 10, classes, 1);
       const net = Network.create(ctx, plan, { values });
-      const sums = await unitTaylorSums(net, data, 4);
+      const np = await scoreUnits(net, 'norm-product');
+      np.forEach((sc, i) => expectClose(sc, normProductRef(plan, values, i), { atol: 1e-7, rtol: 1e-5 }, `norm-product layer ${i}`));
+      const data = dataset(spec, 10, classes, 1);
+      const got = await scoreUnits(net, 'taylor', { calibration: data, batchSize: 4 });
       const ref = gradientProductsRef(plan, values, data, 4, 'signed');
-      sums.forEach((s, i) => {
-        const top = ref[i]!.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-        expectClose(s, ref[i]!, { atol: 1e-4 * top + 1e-9, rtol: 1e-3 }, `Σ w·g layer ${i}`);
-        const got = unitScores(plan, values, i, 'taylor', sums).raw;
-        expectClose(got, unitTaylorRef(plan, s, i), { atol: 1e-12, rtol: 1e-6 }, `taylor layer ${i}`);
+      expect(got.length).to.equal(plan.params.length - 1);
+      got.forEach((sc, i) => {
+        const want = unitTaylorRef(plan, Float64Array.from(ref[i]!), i);
+        const top = Math.max(...want);
+        expectClose(sc, want, { atol: 1e-3 * top + 1e-12, rtol: 1e-3 }, `taylor layer ${i}`);
       });
       net.destroy();
     });
@@ -50,16 +50,18 @@ describe('unit criteria taylor and norm-product', () => {
           const plan = planModel(spec);
           const values = initialValues(plan, 5).map((v) => ({ ...v, b: v.b.map((_, i) => 0.01 * ((i % 5) - 2)) }));
           const data = dataset(spec, 8, classes, 2);
-          const taylor = criterion === 'taylor' ? gradientProductsRef(plan, values, data, 4, 'signed').map((a) => Float32Array.from(a)) : undefined;
+          const net = Network.create(await gpu(), plan, { values });
+          const scores = await scoreUnits(net, criterion, criterion === 'taylor' ? { calibration: data, batchSize: 4 } : undefined);
+          net.destroy();
           const original = plan.params.map((_, i) => unitCount(plan, i));
-          const sel = selectUnits(plan, values, { fraction: 0.4, criterion, scope, original, ...(taylor ? { taylor } : {}) });
+          const sel = selectUnits(plan, { fraction: 0.4, criterion, scope, original, scores });
           const hidden = original.slice(0, -1);
           expect(sel.removed.reduce((t, r) => t + r.length, 0)).to.equal(hidden.reduce((t, u) => t + Math.round(0.4 * u), 0));
           expect(sel.removed.at(-1)).to.deep.equal([]);
           if (scope === 'local') {
             hidden.forEach((u, i) => {
               expect(sel.removed[i]!.length).to.equal(Math.round(0.4 * u));
-              const sc = unitScores(plan, values, i, criterion, taylor).raw;
+              const sc = scores[i]!;
               const maxGone = Math.max(...sel.removed[i]!.map((x) => sc[x]!));
               const minKept = Math.min(...sc.filter((_, x) => !sel.removed[i]!.includes(x)));
               expect(maxGone).to.be.at.most(minKept);
@@ -77,8 +79,11 @@ describe('unit criteria taylor and norm-product', () => {
     }
   }
 
-  it("taylor without the sums is refused by name", async () => {
+  it('taylor without its calibration, and a selection without scores, are refused by name', async () => {
     const plan = planModel(MLP);
-    await expectArgError(() => selectUnits(plan, initialValues(plan, 1), { fraction: 0.5, criterion: 'taylor', scope: 'local', original: plan.params.map((_, i) => unitCount(plan, i)) }), 'taylor[0]');
+    const net = Network.create(await gpu(), plan, { seed: 1 });
+    await expectArgError(() => scoreUnits(net, 'taylor'), 'taylor');
+    net.destroy();
+    await expectArgError(() => selectUnits(plan, { fraction: 0.5, criterion: 'l1', scope: 'local', original: plan.params.map((_, i) => unitCount(plan, i)), scores: [[1]] }), 'scores[0]');
   });
 });

@@ -1,4 +1,5 @@
-// CPU oracles of the unit criteria taylor and norm-product (src/prune/structured.ts),
+// CPU oracles of the unit criteria l1, l2, taylor and norm-product (the raw scores of
+// src/prune/structured.ts's scoreUnits, which reduces on the GPU),
 // written over the weight tensors' shapes: Linear W[k][n] = w[k·N + n] (in × out),
 // conv W[f][c][q] = w[(f·C + c)·k² + q]; a unit is an output column (Linear) or a filter.
 import type { ModelPlan } from '../../nn/spec.js';
@@ -33,6 +34,16 @@ function outgoing(plan: ModelPlan, wn: Float32Array, i: number, u: number): numb
 }
 
 const norm2 = (a: number[]): number => Math.sqrt(a.reduce((t, x) => t + x * x, 0));
+
+/** Σ|w| (l1) or ‖w‖₂ (l2) of each unit's incoming weights, layer i. */
+export function unitNormRef(plan: ModelPlan, values: LayerValues[], i: number, criterion: 'l1' | 'l2'): number[] {
+  const op = plan.params[i]!;
+  const units = op.conv ? op.conv.F : op.out;
+  return Array.from({ length: units }, (_, u) => {
+    const w = incoming(plan, values[i]!.w, i, u);
+    return criterion === 'l1' ? w.reduce((t, x) => t + Math.abs(x), 0) : norm2(w);
+  });
+}
 
 /** ‖in‖₂·‖out‖₂ per unit of layer i (not the last). */
 export function normProductRef(plan: ModelPlan, values: LayerValues[], i: number): number[] {
