@@ -1,7 +1,8 @@
 // The scripting API: arrays in, arrays out, for page authors who want the kernels
 // without touching GPU buffers. Every argument is checked before anything is
 // submitted to the GPU. The criteria that need a network and a loss (taylor, snip,
-// synflow, movement) take the layers as one chain: src/engine/criteria-net.ts.
+// synflow, movement) take the layers as one chain: src/engine/criteria-net.ts; so do
+// the unit criteria (granularity 'unit'): src/engine/units.ts.
 import { check, checkDim, checkFields, PruneLabError } from './errors.js';
 import { acquireDevice, type AdapterSummary } from './gpu/device.js';
 import { createGpuContext, type GpuContext } from './gpu/context.js';
@@ -23,7 +24,10 @@ import {
   checkFiniteArray, checkNetCall, isNetCriterion, netMasks, netScores,
   type LabeledCalibration, type MovementApiOptions, type NetCall, type Shaped, type SynflowApiOptions, type WeightLayoutName,
 } from './engine/criteria-net.js';
+import { checkUnitCall, checkUnitOptions, checkUnitSparsity, isUnitCall, unitMasksOf, unitScoresOf, type UnitCall } from './engine/units.js';
+import type { UnitCriterionName } from './prune/criteria/criterion.js';
 
+export { UNIT_CRITERIA, type UnitCriterionName } from './prune/criteria/criterion.js';
 export { NET_CRITERIA, type LabeledCalibration, type MovementApiOptions, type SynflowApiOptions, type WeightLayoutName } from './engine/criteria-net.js';
 
 export interface MagnitudeMaskOptions {
@@ -62,11 +66,17 @@ export type ApiCriterion = (typeof API_CRITERIA)[number];
 export type ScoreCriterion = Exclude<ApiCriterion, 'sparsegpt'>;
 
 export interface PruneMasksOptions {
-  criterion: ApiCriterion;
+  /** A weight criterion of API_CRITERIA, or with granularity 'unit' a unit criterion of UNIT_CRITERIA (l1, l2, taylor, norm-product). */
+  criterion: ApiCriterion | UnitCriterionName;
   /** 'global' (one threshold over all layers) or 'local' (one per layer); wanda compares within each output row and sparsegpt prunes layer by layer, so they take 'local'. Default 'global' ('local' for wanda and sparsegpt). */
   scope?: PruneScope;
-  /** 'weight' (unstructured, default) or 'nm' (with `nm`). */
-  granularity?: 'weight' | 'nm';
+  /**
+   * 'weight' (unstructured, default), 'nm' (with `nm`) or 'unit': whole hidden units of
+   * a chain (unit j of layer i = output j; the last layer's outputs, the classes, are
+   * never removed), round(s·U_i) of each layer's U_i units (local) or Σ_i round(s·U_i)
+   * pooled by normalized score (global), as the lab's structured pruning.
+   */
+  granularity?: 'weight' | 'nm' | 'unit';
   /** N kept of every M consecutive inputs of each output (granularity 'nm'; sparsity must then be 1 − n/m). */
   nm?: { n: number; m: number };
   /**
@@ -90,7 +100,9 @@ export interface PruneMasksOptions {
 
 /** As PruneMasksOptions' fields of the same names (scores are one SynFlow round, so no `synflow`). */
 export interface ScoresOptions {
-  criterion: ScoreCriterion;
+  criterion: ScoreCriterion | UnitCriterionName;
+  /** 'weight' (default: per-weight scores) or 'unit' (per-unit scores of every layer but the last, with a unit criterion). */
+  granularity?: 'weight' | 'unit';
   calibration?: Float32Array[] | LabeledCalibration;
   seed?: number;
   biases?: Float32Array[];
@@ -135,12 +147,18 @@ export interface Engine {
    * API_CRITERIA); synflow prunes in `synflow.iterations` rounds of the exponential
    * schedule; movement's masks come from its scores after `movement.steps` SGD steps on
    * a copy (the caller's arrays are never changed).
+   * Granularity 'unit' (criterion l1, l2, taylor or norm-product; the layers a chain of
+   * at least 2): a removed unit's incoming weights (its column in-out, its row out-in)
+   * are 0 and nothing else is; the lowest scores go, ties to the lower layer, then the
+   * lower unit. Refused naming sparsity when it would remove every unit of a layer.
    */
   pruneMasks(layers: Array<ApiLayer | Float32Array>, sparsity: number, opts: PruneMasksOptions): Promise<Uint8Array[]>;
   /**
    * Per-weight scores of a criterion (larger = more important), in each layer's layout:
    * |w|, a seeded uniform, LAMP's, Wanda's |W_ij|·‖X_j‖₂, taylor |Σ_b w·g_b|, snip
    * Σ_b |w·g_b|, synflow θ⊙∂R/∂θ (one round), movement S − min S after its steps.
+   * Granularity 'unit': one array per layer but the last, one raw score per unit (output):
+   * l1 Σ|w|, l2 ‖w‖₂ of its incoming weights, taylor (Σ w·g)², norm-product ‖in‖₂·‖out‖₂.
    */
   scores(layers: Array<ApiLayer | Float32Array>, opts: ScoresOptions): Promise<Float32Array[]>;
   /** SparseGPT on one layer from its inputs X (samples × inputs, row-major): pruned and OBS-updated weights. */
@@ -207,7 +225,8 @@ function checkCalibration(v: unknown, layers: readonly Shaped[], field: string, 
 
 function checkCriterion(name: unknown, method: string): WeightCriterionName {
   const names = method === 'scores' ? API_CRITERIA.filter((c) => c !== 'sparsegpt') : API_CRITERIA;
-  check((names as readonly unknown[]).includes(name), 'criterion', `one of ${names.join(', ')}${method === 'scores' ? " (sparsegpt has no scores: it picks its masks while it updates the weights; use pruneMasks or engine.sparsegpt)" : ''}`, name);
+  const unitHint = name === 'l1' || name === 'l2' || name === 'norm-product' ? ` ('${name}' scores units: granularity 'unit')` : '';
+  check((names as readonly unknown[]).includes(name), 'criterion', `one of ${names.join(', ')}${method === 'scores' ? " (sparsegpt has no scores: it picks its masks while it updates the weights; use pruneMasks or engine.sparsegpt)" : ''}${unitHint}`, name);
   try {
     weightCriterion(name as WeightCriterionName);
   } catch {
@@ -220,6 +239,12 @@ function checkCriterion(name: unknown, method: string): WeightCriterionName {
 function inputsAsDataset(x: Float32Array, K: number): ImageDataset {
   const n = x.length / K;
   return { images: x, labels: new Uint8Array(n), shape: { C: 1, H: 1, W: K }, numClasses: 1, n };
+}
+
+function checkSeed(seed: unknown): number {
+  const v = seed ?? 0;
+  check(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 32, 'seed', 'an integer in [0, 2³²)', v);
+  return v;
 }
 
 function checkSparsityValue(sparsity: unknown): asserts sparsity is number {
@@ -295,15 +320,15 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
     check(typeof opts === 'object' && opts !== null && !Array.isArray(opts), 'opts', `an object { criterion, … } (${method})`, opts);
     const o = opts as Record<string, unknown>;
     const allowed = method === 'scores'
-      ? ['criterion', 'calibration', 'seed', 'biases', 'movement']
+      ? ['criterion', 'granularity', 'calibration', 'seed', 'biases', 'movement']
       : ['criterion', 'scope', 'granularity', 'nm', 'calibration', 'masks', 'seed', 'biases', 'synflow', 'movement', 'sparsegpt'];
     for (const k of Object.keys(o)) check(allowed.includes(k), k, `not an option of ${method} (${allowed.join(', ')})`, k);
+    // The granularity first: it says which criteria are meant ('unit' calls never come here).
+    const granularity = o.granularity ?? 'weight';
+    check(granularity === 'weight' || (method === 'pruneMasks' && granularity === 'nm'), 'granularity', method === 'scores' ? "'weight' (default) or 'unit'" : "'weight' (default), 'nm' or 'unit'", o.granularity);
     const criterion = checkCriterion(o.criterion, method);
-    check(Array.isArray(layers) && layers.length > 0, 'layers', 'a non-empty array of layers (Float32Array or { weight, inputs, outputs, layout? })', layers);
-    const shaped = (layers as unknown[]).map((l, i) => checkLayer(l, `layers[${i}]`));
-    shaped.forEach((l, i) => fits(l.w.length * 4, `layers[${i}]`, 'its weights (length·4 bytes)'));
-    const seed = o.seed ?? 0;
-    check(typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, 'seed', 'an integer in [0, 2³²)', seed);
+    const shaped = checkLayers(layers);
+    const seed = checkSeed(o.seed);
     if (criterion !== 'sparsegpt') check(o.sparsegpt === undefined, 'sparsegpt', "given only with criterion 'sparsegpt'", 'given');
     if (isNetCriterion(criterion)) return { criterion, layers: shaped, calibration: undefined, seed, net: checkNetCall(criterion, shaped, o, seed, limits, method) };
     for (const k of ['biases', 'synflow', 'movement'] as const) check(o[k] === undefined, k, `given only with criterion ${k === 'biases' ? "'taylor', 'snip' or 'movement'" : `'${k}'`}`, 'given');
@@ -315,6 +340,21 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       check(o.calibration === undefined, 'calibration', "given only with criteria 'wanda', 'sparsegpt' (each layer's inputs) and 'taylor', 'snip', 'movement' (the chain's inputs and labels)", 'given');
     }
     return { criterion, layers: shaped, calibration, seed, net: undefined };
+  }
+
+  function checkLayers(layers: unknown): Shaped[] {
+    check(Array.isArray(layers) && layers.length > 0, 'layers', 'a non-empty array of layers (Float32Array or { weight, inputs, outputs, layout? })', layers);
+    const shaped = (layers as unknown[]).map((l, i) => checkLayer(l, `layers[${i}]`));
+    shaped.forEach((l, i) => fits(l.w.length * 4, `layers[${i}]`, 'its weights (length·4 bytes)'));
+    return shaped;
+  }
+
+  /** A call with granularity 'unit' (isUnitCall), all checked: option names, criterion, layers, seed, chain, calibration, biases. */
+  function checkUnit(layers: unknown, opts: unknown, method: 'pruneMasks' | 'scores'): UnitCall {
+    const o = opts as Record<string, unknown>;
+    const criterion = checkUnitOptions(o, method);
+    const shaped = checkLayers(layers);
+    return checkUnitCall(criterion, shaped, o, checkSeed(o.seed), limits, method);
   }
 
   /** The checked options of SparseGPT on one layer (engine.sparsegpt's, or pruneMasks' opts.sparsegpt): fields `${prefix}blockSize`, `${prefix}damp`. */
@@ -440,11 +480,18 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
     },
     async pruneMasks(layers, sparsity, opts) {
       alive();
+      if (isUnitCall(opts)) {
+        const c = checkUnit(layers, opts, 'pruneMasks');
+        checkSparsityValue(sparsity);
+        const scope = opts.scope ?? 'global';
+        check(scope === 'global' || scope === 'local', 'scope', "'global' or 'local'", scope);
+        checkUnitSparsity(c, sparsity, scope);
+        return (await unitMasksOf(ctx, c, sparsity, scope)).map((m, j) => fromInOut(m, c.layers[j]!));
+      }
       const v = checkCriterionCall(layers, opts, 'pruneMasks');
       checkSparsityValue(sparsity);
       const o = opts as PruneMasksOptions;
       const granularity = o.granularity ?? 'weight';
-      check(granularity === 'weight' || granularity === 'nm', 'granularity', "'weight' or 'nm' (units are pruned, and shrunk, by the lab)", granularity);
       const wandaRows = v.criterion === 'wanda' && granularity === 'weight';
       const layerwise = wandaRows || v.criterion === 'sparsegpt';
       const scope = o.scope ?? (layerwise ? 'local' : 'global');
@@ -493,6 +540,7 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
     },
     async scores(layers, opts) {
       alive();
+      if (isUnitCall(opts)) return unitScoresOf(ctx, checkUnit(layers, opts, 'scores'));
       const v = checkCriterionCall(layers, opts, 'scores');
       if (v.net) return (await netScores(ctx, v.net)).map((sc, j) => fromInOut(sc, v.layers[j]!));
       return withScores(v, undefined, async (_, scoreBufs) =>

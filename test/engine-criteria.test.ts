@@ -116,7 +116,10 @@ describe('scripting API: criteria', () => {
     await expectArgError(m({ criterion: 'taylor' }), 'layers[1].inputs');
     await expectArgError(m({ criterion: 'sparsegpt' }), 'calibration');
     await expectArgError(m({}), 'criterion');
-    await expectArgError(m({ criterion: 'magnitude', granularity: 'unit' }), 'granularity');
+    // Units take a unit criterion (test/engine-units.test.ts); 'l1' is one, for units only.
+    await expectArgError(m({ criterion: 'magnitude', granularity: 'unit' }), 'criterion');
+    await expectArgError(m({ criterion: 'l1' }), 'criterion');
+    await expectArgError(m({ criterion: 'magnitude', granularity: 'filter' }), 'granularity');
     await expectArgError(m({ criterion: 'magnitude', scope: 'layer' }), 'scope');
     await expectArgError(m({ criterion: 'magnitude', bogus: 1 }), 'bogus');
     await expectArgError(m({ criterion: 'magnitude' }, []), 'layers');

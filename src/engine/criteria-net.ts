@@ -84,7 +84,7 @@ export function isNetCriterion(c: string): c is NetCriterion {
 }
 
 /** The MLP of a chain: Linear K0 → N0, ReLU, Linear → N1, …, the last without ReLU. */
-function chainPlan(layers: readonly Shaped[]): ModelPlan {
+export function chainPlan(layers: readonly Shaped[]): ModelPlan {
   const spec: LayerSpec[] = [];
   layers.forEach((l, j) => {
     spec.push({ type: 'linear', units: l.N });
@@ -94,7 +94,7 @@ function chainPlan(layers: readonly Shaped[]): ModelPlan {
 }
 
 /** layers[j].outputs = layers[j+1].inputs, or a refusal naming layers[j+1]. */
-function checkChain(layers: readonly Shaped[], criterion: string): void {
+export function checkChain(layers: readonly Shaped[], criterion: string): void {
   for (let j = 1; j < layers.length; j++) {
     const want = layers[j - 1]!.N;
     check(layers[j]!.K === want, `layers[${j}].inputs`, `${want}, layers[${j - 1}]'s outputs (criterion '${criterion}' takes the layers as one chain, ReLU between them)`, layers[j]!.K);
@@ -136,7 +136,7 @@ function checkLabeled(v: unknown, K0: number, classes: number, last: number, cri
 }
 
 /** Rethrows the adapter-limit refusal of a chain's plan in the API's names (layers[j], or the batch). */
-function checkChainLimits(plan: ModelPlan, limits: GPUSupportedLimits, batchSize: number, batchField: string): void {
+export function checkChainLimits(plan: ModelPlan, limits: GPUSupportedLimits, batchSize: number, batchField: string): void {
   try {
     checkModelLimits(plan, limits, batchSize);
   } catch (e) {

@@ -15,6 +15,17 @@
 // biases of the wrong count/length/values or given to synflow, movement's steps/lr/
 // batchSize out of range or missing, synflow's iterations out of range, sparsegpt's
 // options out of range, each option given to a criterion that does not take it.
+// Granularity 'unit' (pruneMasks and scores with criterion l1, l2, taylor or
+// norm-product) is seeded on chains 7→5→3, 13→9→6→4, 8→4→3, 4→3→2 (taylor with labelled
+// calibration and biases) at sparsities that cannot empty a layer in either scope. Its
+// mutations: weight criteria or unknown names with granularity 'unit', options it does
+// not take (nm, masks, movement, synflow, sparsegpt, unknown), calibration or biases
+// with l1/l2/norm-product, a single layer or a chain that does not chain, the chain
+// criteria's calibration/biases mutations, sparsity out of range or one that empties
+// a layer, scope and seed out of range, granularity changed to an unknown name or 'nm'.
+// Acceptance: one mask per layer, each hidden unit's incoming column all 0 or all 1,
+// the last layer all 1, round(s·U_i) units per layer (local) or Σ_i round(s·U_i) (global);
+// unit scores one Float32Array of U_i per layer but the last, finite and ≥ 0.
 // The refusal must be a PruneLabError('invalid-argument') whose `field` is (or lies
 // under) the mutated argument, thrown before the engine asks for any GPU buffer or
 // pipeline (the engine's pool and pipeline cache are counted). The one documented
@@ -134,6 +145,37 @@ function priorMask(rng: Rng, len: number): Uint8Array {
   return m;
 }
 
+const UNIT = ['l1', 'l2', 'taylor', 'norm-product'];
+const isUnit = (opts: unknown): boolean => typeof opts === 'object' && opts !== null && (opts as Opts).granularity === 'unit';
+
+/** Sparsities at which neither scope can empty a layer of `hidden` units (local: U − round(s·U) ≥ 1; global: Σ round(s·U_i) < min U_i, or one layer). */
+function safeUnitSparsities(hidden: number[]): number[] {
+  return [0, 0.2, 0.25, 0.4, 0.5].filter((s) => {
+    if (hidden.some((u) => u - round(s, u) < 1)) return false;
+    return hidden.length === 1 || hidden.reduce((t, u) => t + round(s, u), 0) < Math.min(...hidden);
+  });
+}
+
+/** A unit call (granularity 'unit') of pruneMasks or scores on a chain. */
+function seedUnitCall(rng: Rng, method: 'pruneMasks' | 'scores'): unknown[] {
+  const dims = pick(rng, [[7, 5, 3], [13, 9, 6, 4], [8, 4, 3], [4, 3, 2]]);
+  const layers: Lay[] = dims.slice(1).map((N, j) => {
+    const K = dims[j]!;
+    return { weight: rng.uniformArray(K * N), inputs: K, outputs: N, ...(rng.next() < 0.4 ? { layout: 'out-in' as const } : {}) };
+  });
+  const criterion = pick(rng, UNIT);
+  const opts: Opts = { criterion, granularity: 'unit' };
+  if (criterion === 'taylor') {
+    opts.calibration = seedLabelled(rng, layers, false);
+    if (rng.next() < 0.5) opts.biases = layers.map((l) => rng.uniformArray(l.outputs, -0.3, 0.3));
+  }
+  if (rng.next() < 0.2) opts.seed = rng.int(1000);
+  if (method === 'scores') return [layers, opts];
+  const scope = pick(rng, [undefined, 'global', 'local']);
+  if (scope) opts.scope = scope;
+  return [layers, pick(rng, safeUnitSparsities(dims.slice(1, -1))), opts];
+}
+
 const NM_OK = [{ n: 2, m: 4 }, { n: 1, m: 4 }, { n: 1, m: 2 }, { n: 3, m: 4 }];
 
 function seedCall(rng: Rng, method: Method): unknown[] {
@@ -172,6 +214,7 @@ function seedCall(rng: Rng, method: Method): unknown[] {
     }
     return [layer, x, s, opts];
   }
+  if (rng.next() < 0.25) return seedUnitCall(rng, method);
   const criterion = pick(rng, ['magnitude', 'random', 'lamp', 'wanda', 'taylor', 'snip', 'synflow', 'movement', ...(method === 'pruneMasks' ? ['sparsegpt'] : [])]);
   const chain = isNet(criterion) ? seedChain(rng) : undefined;
   const layers: LayerArg[] = chain ?? seedLayers(rng);
@@ -553,10 +596,68 @@ function mutateNetOptions(rng: Rng, args: unknown[], method: 'pruneMasks' | 'sco
   return { what: `sparsegpt given with criterion ${show(c)}`, fields: ['sparsegpt'] };
 }
 
+/** Mutations of a unit call (granularity 'unit'). */
+function mutateUnit(rng: Rng, args: unknown[], method: 'pruneMasks' | 'scores'): Mutation {
+  const layers = args[0] as Lay[];
+  const optsAt = method === 'scores' ? 1 : 2;
+  const opts = args[optsAt] as Opts;
+  // The chain's mutations (a chain that does not chain; calibration and biases; options of other criteria).
+  if (rng.next() < 0.35) return mutateNetOptions(rng, args, method);
+  const r = rng.int(method === 'scores' ? 7 : 10);
+  if (r === 0) {
+    const v = pick(rng, ['magnitude', 'random', 'lamp', 'wanda', 'snip', 'synflow', 'movement', 'sparsegpt', 'L1', 'l3', 'norm_product', ...BAD_NAME, undefined]);
+    opts.criterion = v;
+    return { what: `criterion = ${show(v)} with granularity 'unit'`, fields: ['criterion'] };
+  }
+  if (r === 1) {
+    const key = pick(rng, ['nm', 'masks', 'movement', 'synflow', 'sparsegpt', ...UNKNOWN_KEYS, ...(method === 'scores' ? ['scope'] : [])]);
+    setKey(opts, key, key === 'nm' ? { n: 2, m: 4 } : key === 'masks' ? layers.map((l) => new Uint8Array(l.weight.length).fill(1)) : pick(rng, [1, 'x', {}]));
+    return { what: `opts.${key} given (not an option of ${method} with granularity 'unit')`, fields: [key, `opts.${key}`] };
+  }
+  if (r === 2) {
+    const v = pick(rng, [[layers[0]], [], null, 'x', layers[0]]);
+    args[0] = v;
+    return { what: `layers = ${describe(v)}`, fields: ['layers'] };
+  }
+  if (r === 3) {
+    const i = rng.int(layers.length);
+    const { v, what, mode } = mutateLayer(rng, layers[i]!, `layers[${i}]`);
+    layers[i] = v as Lay;
+    // A layer whose own fields check out but whose inputs no longer chain is named at its inputs; taylor's calibration is sized by layers[0].
+    return { what, fields: [`layers[${i}]`, ...(i === 0 && opts.criterion === 'taylor' ? ['calibration'] : [])], mode };
+  }
+  if (r === 4) {
+    const v = pick(rng, [-1, 1.5, 2 ** 32, NaN, '1', null, Infinity]);
+    opts.seed = v;
+    return { what: `seed = ${show(v)}`, fields: ['seed'], mode: nullMode(v) };
+  }
+  if (r === 5) {
+    const v = pick(rng, ['units', 'Unit', 'filter', 'nm', 'bogus', 'constructor', 1]);
+    opts.granularity = v;
+    // Then it is a weight call: the name itself is refused, or with 'nm' (pruneMasks) the unit criterion or taylor's missing nm.
+    return { what: `granularity = ${show(v)} (criterion ${show(opts.criterion)})`, fields: ['granularity', ...(v === 'nm' && method === 'pruneMasks' ? ['criterion', 'nm'] : [])] };
+  }
+  if (r === 6) {
+    const v = pick(rng, [null, 'x', 7, []]);
+    args[optsAt] = v;
+    return { what: `opts = ${show(v)}`, fields: ['opts'] };
+  }
+  if (r === 7) return badSparsity(rng, args, 1);
+  if (r === 8) {
+    // A sparsity that empties a layer: round(s·U) = U locally, or Σ round(s·U_i) past Σ (U_i − 1) globally.
+    args[1] = pick(rng, [0.95, 0.99]);
+    return { what: `sparsity ${String(args[1])} with scope ${show(opts.scope)}`, fields: ['sparsity'] };
+  }
+  const v = pick(rng, [...BAD_NAME, 'layer', 'GLOBAL']);
+  opts.scope = v;
+  return { what: `scope = ${show(v)}`, fields: ['scope'], mode: nullMode(v) };
+}
+
 function mutateCriterion(rng: Rng, args: unknown[], method: 'pruneMasks' | 'scores'): Mutation {
   const layers = args[0] as LayerArg[];
   const optsAt = method === 'scores' ? 1 : 2;
   const opts = args[optsAt] as Opts;
+  if (isUnit(opts)) return mutateUnit(rng, args, method);
   if ((isNet(opts.criterion) || opts.criterion === 'sparsegpt') && rng.next() < 0.45) return mutateNetOptions(rng, args, method);
   const r = rng.int(method === 'scores' ? 8 : 14);
   if (r === 0) {
@@ -604,7 +705,7 @@ function mutateCriterion(rng: Rng, args: unknown[], method: 'pruneMasks' | 'scor
     return { what: `opts = ${show(v)}`, fields: ['opts'] };
   }
   if (r === 7) {
-    const key = pick(rng, [...UNKNOWN_KEYS, 'mask', 'criteria', 'bias', ...(method === 'scores' ? ['scope', 'granularity', 'masks', 'synflow', 'sparsegpt'] : [])]);
+    const key = pick(rng, [...UNKNOWN_KEYS, 'mask', 'criteria', 'bias', ...(method === 'scores' ? ['scope', 'masks', 'synflow', 'sparsegpt'] : [])]);
     setKey(opts, key, pick(rng, ['magnitude', 1, null]));
     return { what: `opts.${key} given (not an option of ${method})`, fields: [key, `opts.${key}`] };
   }
@@ -620,7 +721,7 @@ function mutateCriterion(rng: Rng, args: unknown[], method: 'pruneMasks' | 'scor
     return { what: `scope = ${show(opts.scope)} (criterion ${show(opts.criterion)})`, fields: ['scope'], mode: nullMode(opts.scope) };
   }
   if (r === 10) {
-    const v = pick(rng, [...BAD_NAME, 'unit', 'filter', 'NM', 'weights']);
+    const v = pick(rng, [...BAD_NAME, 'units', 'filter', 'NM', 'weights', 'Unit']);
     opts.granularity = v;
     // null reads as the default 'weight': then a given nm is the argument at fault.
     return { what: `granularity = ${show(v)}`, fields: ['granularity', ...(v === null ? ['nm'] : [])], mode: nullMode(v) };
@@ -795,6 +896,34 @@ function magnitudeProblem(out: unknown, args: unknown[]): string | void {
   return priorProblem(res.masks, prior);
 }
 
+/** Unit masks: per hidden layer, each unit's incoming column all 0 or all 1, the documented counts; the last layer all 1. */
+function unitMasksProblem(masks: Uint8Array[], layers: Lay[], s: number, scope: unknown): string | void {
+  const removed = layers.map((l, i) => {
+    const d = dimsOf(l);
+    let gone = 0;
+    for (let j = 0; j < d.N; j++) {
+      let z = 0;
+      for (let t = 0; t < d.K; t++) z += masks[i]![at(d, j, t)] === 0 ? 1 : 0;
+      if (z !== 0 && z !== d.K) return `masks[${i}] unit ${j}: ${z} of its ${d.K} incoming weights pruned, not none or all`;
+      if (z) gone++;
+    }
+    return gone;
+  });
+  const bad = removed.find((r) => typeof r === 'string');
+  if (bad) return bad as string;
+  const n = removed as number[];
+  if (n.at(-1) !== 0) return `the last layer (the classes) lost ${n.at(-1)} units`;
+  const U = layers.slice(0, -1).map((l) => l.outputs);
+  if ((scope ?? 'global') === 'local') {
+    const i = U.findIndex((u, j) => n[j] !== round(s, u));
+    if (i >= 0) return `layers[${i}] lost ${n[i]} units, not round(${s}·${U[i]}) = ${round(s, U[i]!)}`;
+  } else {
+    const want = U.reduce((t, u) => t + round(s, u), 0);
+    const got = n.reduce((t, x) => t + x, 0);
+    if (got !== want) return `the chain lost ${got} units, not Σ round(${s}·U_i) = ${want}`;
+  }
+}
+
 function pruneMasksProblem(out: unknown, args: unknown[]): string | void {
   const [layers, s, opts] = args as [LayerArg[], number, Opts];
   if (!Array.isArray(out) || out.length !== layers.length) return `${describe(out)} masks for ${layers.length} layers`;
@@ -803,6 +932,7 @@ function pruneMasksProblem(out: unknown, args: unknown[]): string | void {
     const p = maskProblem(masks[i], lenOf(l), `masks[${i}]`);
     if (p) return p;
   }
+  if (opts.granularity === 'unit') return unitMasksProblem(masks, layers as Lay[], s, opts.scope);
   if (opts.granularity === 'nm') {
     for (const [i, l] of layers.entries()) {
       const p = nmProblem(masks[i]!, dimsOf(l), opts.nm as { n: number; m: number }, `masks[${i}]`);
@@ -832,6 +962,16 @@ function pruneMasksProblem(out: unknown, args: unknown[]): string | void {
 
 function scoresProblem(out: unknown, args: unknown[]): string | void {
   const layers = args[0] as LayerArg[];
+  if (isUnit(args[1])) {
+    if (!Array.isArray(out) || out.length !== layers.length - 1) return `${describe(out)} unit score arrays for ${layers.length} layers (one per layer but the last)`;
+    for (const [i, sc] of (out as unknown[]).entries()) {
+      const U = dimsOf(layers[i]!).N;
+      if (!(sc instanceof Float32Array) || sc.length !== U) return `unit scores[${i}] is ${describe(sc)}, not a Float32Array of ${U}`;
+      const bad = sc.findIndex((v) => !(Number.isFinite(v) && v >= 0));
+      if (bad >= 0) return `unit scores[${i}][${bad}] = ${sc[bad]}`;
+    }
+    return;
+  }
   if (!Array.isArray(out) || out.length !== layers.length) return `${describe(out)} score arrays for ${layers.length} layers`;
   for (const [i, l] of layers.entries()) {
     const sc = out[i] as unknown;
