@@ -3,7 +3,7 @@
 // (kept weights only, so a pruned model is faster here too). No GPU, no DOM.
 import { check } from '../errors.js';
 import type { LayerValues } from '../nn/network.js';
-import type { ModelPlan, ParamOp } from '../nn/spec.js';
+import type { ModelPlan, ParamOp, PoolOp } from '../nn/spec.js';
 import { layerMatrix } from './layers.js';
 
 interface CpuLayer {
@@ -59,8 +59,8 @@ export class CpuForward {
       if (op.kind === 'linear' || op.kind === 'conv2d') {
         const l = this.layers.get(op)!;
         cur = op.kind === 'linear' ? this.linear(l, cur, B) : this.conv(l, cur, B);
-      } else if (op.kind === 'maxpool2d') {
-        cur = maxPool(cur, B, op.C, op.H, op.W, op.size);
+      } else if (op.kind === 'maxpool2d' || op.kind === 'avgpool2d') {
+        cur = pool2d(cur, B, op);
       } else {
         cur = cur.map((v) => (v > 0 ? v : 0));
       }
@@ -145,16 +145,22 @@ export class CpuForward {
   }
 }
 
-function maxPool(x: Float32Array, B: number, C: number, H: number, W: number, S: number): Float32Array {
-  const OH = Math.floor(H / S);
-  const OW = Math.floor(W / S);
+/** Max or mean of each size×size window, windows `stride` apart (floor mode). */
+function pool2d(x: Float32Array, B: number, op: PoolOp): Float32Array {
+  const { C, H, W, size: S, stride: T, OH, OW } = op;
+  const avg = op.kind === 'avgpool2d';
   const y = new Float32Array(B * C * OH * OW);
   for (let p = 0; p < B * C; p++) {
     for (let oy = 0; oy < OH; oy++) {
       for (let ox = 0; ox < OW; ox++) {
-        let m = -Infinity;
-        for (let dy = 0; dy < S; dy++) for (let dx = 0; dx < S; dx++) m = Math.max(m, x[(p * H + oy * S + dy) * W + ox * S + dx]!);
-        y[(p * OH + oy) * OW + ox] = m;
+        let m = avg ? 0 : -Infinity;
+        for (let dy = 0; dy < S; dy++) {
+          for (let dx = 0; dx < S; dx++) {
+            const v = x[(p * H + oy * T + dy) * W + ox * T + dx]!;
+            m = avg ? m + v : Math.max(m, v);
+          }
+        }
+        y[(p * OH + oy) * OW + ox] = avg ? m / (S * S) : m;
       }
     }
   }

@@ -14,11 +14,13 @@ import { readBuffer } from '../gpu/readback.js';
 import { throwIfUncaptured } from '../gpu/device.js';
 import { chooseCompletion, COMPLETION_MODES, defaultCompletionMode, mapForRead, NUDGE_BELOW_GPU_MS, type CompletionChoice, type CompletionMode, type CompletionWait } from '../gpu/completion.js';
 import { prepareMaxPool2d } from '../kernels/maxpool2d.js';
+import { prepareAvgPool2d } from '../kernels/avgpool2d.js';
 import { prepareRelu } from '../kernels/relu.js';
 import { prepareArgmax } from '../kernels/argmax.js';
 import { chain, hasDot4, type Int8Variant, type KernelChain } from '../kernels/spmm.js';
 import type { LayerValues, Network } from '../nn/network.js';
 import { checkModelLimits } from '../nn/limits.js';
+import { poolShape } from '../nn/spec.js';
 import { checkNmPattern, type NmPattern } from '../layout/nm.js';
 import type { SellOptions } from './sell.js';
 import { SELL_MAX_COLS } from './sell.js';
@@ -226,7 +228,9 @@ export class InferencePlan {
           if (op.kind === 'linear' || op.kind === 'conv2d') {
             chains.push(await byOp.get(op)!.bind(B, x, y, scratch));
           } else if (op.kind === 'maxpool2d') {
-            chains.push(chain([await prepareMaxPool2d(ctx, { B, C: op.C, H: op.H, W: op.W, S: op.size, x, y, label: `infer ${op.name}` })]));
+            chains.push(chain([await prepareMaxPool2d(ctx, { ...poolShape(op, B), x, y, label: `infer ${op.name}` })]));
+          } else if (op.kind === 'avgpool2d') {
+            chains.push(chain([await prepareAvgPool2d(ctx, { ...poolShape(op, B), x, y, label: `infer ${op.name}` })]));
           } else {
             chains.push(chain([await prepareRelu(ctx, { n: B * op.in, x, y, label: `infer ${op.name}` })]));
           }

@@ -5,6 +5,7 @@ import { prepareMatmul } from '../kernels/matmul.js';
 import { prepareConv2d } from '../kernels/conv2d.js';
 import { prepareConv2dBackwardData, prepareConv2dBackwardFilter, prepareConv2dBiasGrad } from '../kernels/conv2d-backward.js';
 import { prepareMaxPool2d, prepareMaxPool2dBackward } from '../kernels/maxpool2d.js';
+import { prepareAvgPool2d, prepareAvgPool2dBackward } from '../kernels/avgpool2d.js';
 import { prepareRelu } from '../kernels/relu.js';
 import { prepareReluBackward } from '../kernels/relu-backward.js';
 import { prepareBiasGrad } from '../kernels/bias-grad.js';
@@ -109,6 +110,8 @@ export class Executor {
         this.forward.push(await prepareConv2d(ctx, { ...convShape(op, B), x, w: l.w, y: acts[i]!, bias: l.b, mask: l.mask, relu: op.relu, label: `${op.name} forward` }));
       } else if (op.kind === 'maxpool2d') {
         this.forward.push(await prepareMaxPool2d(ctx, { ...poolShape(op, B), x, y: acts[i]!, argmax: argmaxes[i], label: `${op.name} forward` }));
+      } else if (op.kind === 'avgpool2d') {
+        this.forward.push(await prepareAvgPool2d(ctx, { ...poolShape(op, B), x, y: acts[i]!, label: `${op.name} forward` }));
       } else {
         this.forward.push(await prepareRelu(ctx, { n: B * op.in, x, y: acts[i]!, label: `${op.name} forward` }));
       }
@@ -146,6 +149,8 @@ export class Executor {
         }
       } else if (op.kind === 'maxpool2d') {
         if (dx) k.push(await prepareMaxPool2dBackward(ctx, { ...poolShape(op, B), dy, argmax: argmaxes[i]!, dx, label: `${op.name} backward` }));
+      } else if (op.kind === 'avgpool2d') {
+        if (dx) k.push(await prepareAvgPool2dBackward(ctx, { ...poolShape(op, B), dy, dx, label: `${op.name} backward` }));
       } else if (dx) {
         k.push(await prepareReluBackward(ctx, { n: B * op.in, Y: acts[i]!, dY: dy, dX: dx, label: `${op.name} backward` }));
       }

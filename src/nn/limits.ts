@@ -42,13 +42,13 @@ const ceil4 = (n: number): number => Math.ceil(n / 4) * 4;
 /** The spec index of each op: the layer it came from (a fused ReLU belongs to its Linear/Conv2d). */
 function specFields(plan: ModelPlan): Map<string, string> {
   const out = new Map<string, string>();
-  const count = { linear: 0, conv2d: 0, maxpool2d: 0, relu: 0 };
+  const count = { linear: 0, conv2d: 0, pool: 0, relu: 0 };
   let lastFusable = false;
   plan.spec.layers.forEach((l, i) => {
     const f = `model.layers[${i}]`;
     if (l.type === 'linear') out.set(`fc${++count.linear}`, f);
     else if (l.type === 'conv2d') out.set(`conv${++count.conv2d}`, f);
-    else if (l.type === 'maxpool2d') out.set(`pool${++count.maxpool2d}`, f);
+    else if (l.type === 'maxpool2d' || l.type === 'avgpool2d') out.set(`pool${++count.pool}`, f);
     else if (l.type === 'relu' && !lastFusable) out.set(`relu${++count.relu}`, f);
     // As in planModel: a ReLU right after a Linear/Conv2d (without one) is fused into it.
     lastFusable = (l.type === 'linear' || l.type === 'conv2d') ? true : l.type === 'flatten' ? lastFusable : false;

@@ -1,11 +1,12 @@
 // CPU oracle for a whole network: forward to logits, and the mean softmax
 // cross-entropy loss with its gradients for every weight and bias, composed from
 // the per-layer oracles. Masks enter as W⊙M, and masked weights get zero gradient.
-import { convShape, type ModelPlan } from '../nn/spec.js';
+import { convShape, poolShape, type ModelPlan } from '../nn/spec.js';
 import type { LayerValues } from '../nn/network.js';
 import { matmulRef } from './matmul.js';
 import { conv2dRef, conv2dBackwardDataRef, conv2dBackwardFilterRef, conv2dBiasGradRef } from './conv2d.js';
 import { maxPool2dRef, maxPool2dBackwardRef } from './maxpool2d.js';
+import { avgPool2dBackwardRef, avgPool2dRef } from './avgpool2d.js';
 import { softmaxXentRef } from './softmax-xent.js';
 import { biasGradRef } from './bias-grad.js';
 
@@ -33,9 +34,11 @@ export function networkRef(plan: ModelPlan, values: LayerValues[], x: Float32Arr
       const v = byOp.get(op)!;
       out = f32(conv2dRef(cur, v.w, convShape(op, B), { bias: v.b, relu: op.relu, mask: v.mask }));
     } else if (op.kind === 'maxpool2d') {
-      const r = maxPool2dRef(cur, { B, C: op.C, H: op.H, W: op.W, S: op.size });
+      const r = maxPool2dRef(cur, poolShape(op, B));
       out = f32(r.y);
       argmaxes[acts.length] = r.argmax;
+    } else if (op.kind === 'avgpool2d') {
+      out = f32(avgPool2dRef(cur, poolShape(op, B)));
     } else {
       out = cur.map((v) => Math.max(v, 0));
     }
@@ -65,7 +68,9 @@ export function networkRef(plan: ModelPlan, values: LayerValues[], x: Float32Arr
         dy = f32(conv2dBackwardDataRef(dy, v.w, s, v.mask));
       }
     } else if (op.kind === 'maxpool2d') {
-      dy = f32(maxPool2dBackwardRef(dy, argmaxes[i]!, { B, C: op.C, H: op.H, W: op.W, S: op.size }));
+      dy = f32(maxPool2dBackwardRef(dy, argmaxes[i]!, poolShape(op, B)));
+    } else if (op.kind === 'avgpool2d') {
+      dy = f32(avgPool2dBackwardRef(dy, poolShape(op, B)));
     } else {
       dy = dy.map((g, j) => (acts[i]![j]! > 0 ? g : 0));
     }

@@ -192,7 +192,7 @@ describe('maxpool2d argument checks', () => {
     await expectArgError(() => prepareMaxPool2dBackward(ctx, { ...s, dy: a, argmax: b, dx: a }), 'dx');
     const k = await prepareMaxPool2d(ctx, { ...s, x: a, y: b });
     await expectArgError(() => k.setBatch(3), 'B');
-    await expectArgError(() => k.setParams({ B: 1, C: 3, H: 6, W: 6, S: 3, OH: 2, OW: 2 }), 'S');
+    await expectArgError(() => k.setParams({ B: 1, C: 3, H: 6, W: 6, S: 3, OH: 2, OW: 2, T: 3 }), 'S');
     k.release();
     for (const x of [a, b, c, tiny]) ctx.pool.release(x);
   });

@@ -22,9 +22,10 @@ import { prepareMatmul } from '../../kernels/matmul.js';
 import { prepareConv2d } from '../../kernels/conv2d.js';
 import { prepareConv2dBackwardData, prepareConv2dBackwardFilter } from '../../kernels/conv2d-backward.js';
 import { prepareMaxPool2d, prepareMaxPool2dBackward } from '../../kernels/maxpool2d.js';
+import { prepareAvgPool2d, prepareAvgPool2dBackward } from '../../kernels/avgpool2d.js';
 import { prepareScoreOp } from '../../kernels/score-elementwise.js';
 import type { BoundKernel } from '../../kernels/kernel.js';
-import { convShape, type ParamOp } from '../../nn/spec.js';
+import { convShape, poolShape, type ParamOp } from '../../nn/spec.js';
 import type { ScoreInput, WeightCriterion } from './criterion.js';
 
 /** log2 of the power-of-two scale of each layer's |W| (c_l = 2^e_l), from its weights. */
@@ -101,7 +102,9 @@ export async function prepareSynflow(input: ScoreInput, out: readonly GPUBuffer[
     } else if (op.kind === 'maxpool2d') {
       const am = own(`synflow ${op.name} argmax`, op.out * 4);
       argmax[i] = am;
-      kernels.push(await prepareMaxPool2d(ctx, { B: 1, C: op.C, H: op.H, W: op.W, S: op.size, x, y, argmax: am, label: `synflow ${op.name} forward` }));
+      kernels.push(await prepareMaxPool2d(ctx, { ...poolShape(op, 1), x, y, argmax: am, label: `synflow ${op.name} forward` }));
+    } else if (op.kind === 'avgpool2d') {
+      kernels.push(await prepareAvgPool2d(ctx, { ...poolShape(op, 1), x, y, label: `synflow ${op.name} forward` }));
     }
   }
   // Backward from dR/d(output) = 1.
@@ -126,7 +129,9 @@ export async function prepareSynflow(input: ScoreInput, out: readonly GPUBuffer[
       }
       if (score) kernels.push(await prepareScoreOp(ctx, { op: 'mulAbs', n: op.weightCount, a: absW[li]!, out: score, label: `synflow ${op.name} score` }));
     } else if (dx && op.kind === 'maxpool2d') {
-      kernels.push(await prepareMaxPool2dBackward(ctx, { B: 1, C: op.C, H: op.H, W: op.W, S: op.size, dy, argmax: argmax[i]!, dx, label: `synflow ${op.name} backward` }));
+      kernels.push(await prepareMaxPool2dBackward(ctx, { ...poolShape(op, 1), dy, argmax: argmax[i]!, dx, label: `synflow ${op.name} backward` }));
+    } else if (dx && op.kind === 'avgpool2d') {
+      kernels.push(await prepareAvgPool2dBackward(ctx, { ...poolShape(op, 1), dy, dx, label: `synflow ${op.name} backward` }));
     }
     if (dx) dy = dx;
   }

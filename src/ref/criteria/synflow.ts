@@ -1,10 +1,11 @@
 // CPU oracle of SynFlow (src/prune/criteria/synflow.ts): R = 1ᵀ(∏|W|)1 for an all-ones
 // input, biases zero, |w| of the masked weights; score = |w|·∂R/∂|w|, in float64,
 // unscaled (the GPU's scores carry a power-of-two factor 2^log2Scale on top).
-import { convShape, type ModelPlan } from '../../nn/spec.js';
+import { convShape, poolShape, type ModelPlan } from '../../nn/spec.js';
 import type { LayerValues } from '../../nn/network.js';
 import { conv2dBackwardDataRef, conv2dBackwardFilterRef, conv2dRef } from '../conv2d.js';
 import { maxPool2dBackwardRef, maxPool2dRef } from '../maxpool2d.js';
+import { avgPool2dBackwardRef, avgPool2dRef } from '../avgpool2d.js';
 
 export function synflowScoresRef(plan: ModelPlan, values: LayerValues[]): Float64Array[] {
   const absW = values.map((v) => Float64Array.from(v.w, (x, j) => (v.mask[j] ? Math.abs(x) : 0)));
@@ -22,9 +23,11 @@ export function synflowScoresRef(plan: ModelPlan, values: LayerValues[]): Float6
     } else if (op.kind === 'conv2d') {
       cur = conv2dRef(cur, absW[layerOf.get(op)!]!, convShape(op, 1));
     } else if (op.kind === 'maxpool2d') {
-      const r = maxPool2dRef(cur, { B: 1, C: op.C, H: op.H, W: op.W, S: op.size });
+      const r = maxPool2dRef(cur, poolShape(op, 1));
       argmax[i] = r.argmax;
       cur = Float64Array.from(r.y);
+    } else if (op.kind === 'avgpool2d') {
+      cur = avgPool2dRef(cur, poolShape(op, 1));
     }
     acts.push(cur);
   }
@@ -49,7 +52,9 @@ export function synflowScoresRef(plan: ModelPlan, values: LayerValues[]): Float6
       scores[li] = Float64Array.from(g, (v, j) => Math.abs(absW[li]![j]! * v));
       dy = conv2dBackwardDataRef(dy, absW[li]!, s);
     } else if (op.kind === 'maxpool2d') {
-      dy = maxPool2dBackwardRef(dy, argmax[i]!, { B: 1, C: op.C, H: op.H, W: op.W, S: op.size });
+      dy = maxPool2dBackwardRef(dy, argmax[i]!, poolShape(op, 1));
+    } else if (op.kind === 'avgpool2d') {
+      dy = avgPool2dBackwardRef(dy, poolShape(op, 1));
     }
   }
   return scores;

@@ -4,12 +4,13 @@
 // one more for the first k mod rows rows); already-masked weights go first and stay
 // pruned; then lowest score; ties to the lowest input index. Also each layer's
 // calibration inputs on the CPU (layerInputsRef), for Wanda's and SparseGPT's tests.
-import { convShape, type ModelPlan } from '../../nn/spec.js';
+import { convShape, poolShape, type ModelPlan } from '../../nn/spec.js';
 import type { LayerValues } from '../../nn/network.js';
 import { matmulRef } from '../matmul.js';
 import { conv2dRef } from '../conv2d.js';
 import { im2colRef } from '../im2col.js';
 import { maxPool2dRef } from '../maxpool2d.js';
+import { avgPool2dRef } from '../avgpool2d.js';
 
 /** Where weight (row, col) lies in storage: row·rowStride + col·colStride. */
 export interface RowLayoutRef {
@@ -78,7 +79,9 @@ export function layerInputsRef(plan: ModelPlan, values: LayerValues[], x: Float3
       out.push(im2colRef(cur, s));
       cur = Float32Array.from(conv2dRef(cur, v.w, s, { bias: v.b, relu: op.relu, mask: v.mask }));
     } else if (op.kind === 'maxpool2d') {
-      cur = Float32Array.from(maxPool2dRef(cur, { B, C: op.C, H: op.H, W: op.W, S: op.size }).y);
+      cur = Float32Array.from(maxPool2dRef(cur, poolShape(op, B)).y);
+    } else if (op.kind === 'avgpool2d') {
+      cur = Float32Array.from(avgPool2dRef(cur, poolShape(op, B)));
     } else {
       cur = cur.map((v) => Math.max(v, 0));
     }
