@@ -29,7 +29,8 @@ export class PruneConfusionMatrix extends PruneElement {
       table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
       th { color: var(--_muted); font-weight: 500; padding: 2px 6px; font-size: 0.9em; }
       td { text-align: center; min-width: 2.6em; padding: 4px 4px; border: 1px solid var(--_border); cursor: default; }
-      td.strong { color: #fff; }
+      /* Phone-wide: eleven columns fit in about 300 px. */
+      @media (max-width: 480px) { td { min-width: 0; padding: 3px 1px; font-size: 12px; } th { padding: 2px 2px; } }
       caption { caption-side: bottom; color: var(--_muted); font-size: 0.85em; padding-top: 4px; text-align: left; }
       .readout { color: var(--_muted); min-height: 1.4em; margin-top: 4px; }
       .axis { color: var(--_muted); font-size: 0.85em; }
@@ -89,13 +90,14 @@ export class PruneConfusionMatrix extends PruneElement {
                 const shade = t === p ? 'var(--_accent)' : 'var(--_error)';
                 // Off-diagonal shares are small: stretch them so a 5% confusion still shows.
                 const strength = t === p ? f : Math.min(1, Math.sqrt(f));
+                // At most half the shade over the background: the text (--_fg) stays at 4.5:1 or more in light and dark.
                 return html`<td
                   part=${t === p ? 'cell diagonal' : 'cell'}
                   class=${strength > 0.6 ? 'strong' : ''}
                   data-true=${t}
                   data-pred=${p}
                   title=${this.describeCell(t, p)}
-                  style=${cssomStyle({ background: `color-mix(in srgb, ${shade} ${(strength * 90).toFixed(1)}%, transparent)` })}
+                  style=${cssomStyle({ background: `color-mix(in srgb, ${shade} ${(strength * 50).toFixed(1)}%, transparent)` })}
                   @pointerenter=${() => (this.hovered = [t, p])}
                   @pointerleave=${() => (this.hovered = null)}
                 >${v}</td>`;

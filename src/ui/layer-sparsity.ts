@@ -29,7 +29,7 @@ export class PruneLayerSparsity extends PruneElement {
     css`
       :host { display: block; }
       .head { color: var(--_muted); margin-bottom: 6px; }
-      .row { display: grid; grid-template-columns: 8em minmax(8em, 1fr) 15em; gap: 4px 10px; align-items: center; margin: 4px 0; }
+      .row { display: grid; grid-template-columns: minmax(5em, 8em) minmax(5em, 1fr) minmax(0, 15em); gap: 4px 10px; align-items: center; margin: 4px 0; }
       .name { font-weight: 600; }
       .shape, .counts { color: var(--_muted); font-variant-numeric: tabular-nums; font-size: 0.92em; }
       .bar { background: var(--_surface); border: 1px solid var(--_border); border-radius: 3px; height: 14px; overflow: hidden; }

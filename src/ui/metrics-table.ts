@@ -25,6 +25,8 @@ export class PruneMetricsTable extends PruneElement {
       :host { display: block; }
       table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
       th, td { padding: 3px 10px; text-align: right; border-bottom: 1px solid var(--_border); }
+      /* Phone-wide: tighter columns, so that the table fits instead of scrolling. */
+      @media (max-width: 480px) { th, td { padding: 3px 4px; } }
       th { color: var(--_muted); font-weight: 500; }
       th[scope='row'], th:first-child { text-align: left; }
       tfoot td, tfoot th { font-weight: 600; border-bottom: none; }

@@ -44,7 +44,7 @@ export class PruneSizeView extends PruneElement {
     theme,
     css`
       :host { display: block; }
-      .row { display: grid; grid-template-columns: 13em 1fr 11em; gap: 10px; align-items: center; margin: 4px 0; }
+      .row { display: grid; grid-template-columns: minmax(6em, 13em) minmax(4em, 1fr) minmax(0, 11em); gap: 10px; align-items: center; margin: 4px 0; }
       .bar { background: var(--_surface); border: 1px solid var(--_border); border-radius: 3px; height: 16px; overflow: hidden; }
       .fill { background: var(--_accent); height: 100%; }
       .figure { color: var(--_muted); font-variant-numeric: tabular-nums; }

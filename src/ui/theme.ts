@@ -11,6 +11,8 @@ export const theme = css`
     --_border: var(--prune-border, #d6dae1);
     --_surface: var(--prune-surface, #f5f6f8);
     --_accent: var(--prune-accent, #2563eb);
+    /* Text on an accent background (buttons): 4.5:1 or more against --_accent in both schemes. */
+    --_on-accent: var(--prune-on-accent, #ffffff);
     --_error: var(--prune-error, #b42318);
     --_pruned: var(--prune-pruned, #c4c9d2);
     --_positive: var(--prune-positive, #c2410c);
@@ -18,15 +20,18 @@ export const theme = css`
     font-family: var(--prune-font, system-ui, -apple-system, 'Segoe UI', sans-serif);
     font-size: var(--prune-font-size, 14px);
     color: var(--_fg);
+    color-scheme: light;
   }
   @media (prefers-color-scheme: dark) {
     :host {
+      color-scheme: dark;
       --_bg: var(--prune-bg, #15181e);
       --_fg: var(--prune-fg, #e4e7ec);
       --_muted: var(--prune-muted, #98a2b3);
       --_border: var(--prune-border, #344054);
       --_surface: var(--prune-surface, #1d2129);
       --_accent: var(--prune-accent, #6b9bff);
+      --_on-accent: var(--prune-on-accent, #10131a);
       --_error: var(--prune-error, #f97066);
       --_pruned: var(--prune-pruned, #3a404b);
       --_positive: var(--prune-positive, #fb923c);
@@ -34,6 +39,10 @@ export const theme = css`
     }
   }
   :host([hidden]) { display: none; }
+  /* One visible focus ring for every control, whatever the element's own styles. */
+  :focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
+  /* Read by screen readers, not shown (the charts' data tables). */
+  .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   .error {
     color: var(--_error);
     border: 1px solid currentColor;

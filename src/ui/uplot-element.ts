@@ -1,11 +1,13 @@
 // The base of the uPlot charts: owns the plot's lifetime (built after each valid
 // render, destroyed on invalid data and on disconnect) and its width and height.
-import { css, html, type PropertyValues } from 'lit';
+import { css, html, nothing, render, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import { check } from '../errors.js';
 import { PruneElement } from './prune-element.js';
 import { theme, themeColor, uplotStyles } from './theme.js';
+import { dataTable, uplotTable } from './chart-table.js';
+import { ColorSchemeController } from './color-scheme.js';
 
 export abstract class UPlotElement extends PruneElement {
   static override styles = [
@@ -18,13 +20,21 @@ export abstract class UPlotElement extends PruneElement {
     `,
   ];
 
-  /** Plot width in CSS pixels. */
+  /** Plot width in CSS pixels: the most it takes (it shrinks to fit a narrower container, down to 120). */
   @property({ type: Number }) width = 560;
   /** Plot height in CSS pixels. */
   @property({ type: Number }) height = 300;
 
   @query('.box') private box!: HTMLDivElement | null;
+  @query('.alt') private alt!: HTMLDivElement | null;
   private plot: uPlot | null = null;
+  private resizer: ResizeObserver | null = null;
+
+  constructor() {
+    super();
+    // Axis and label colours are read when the plot is built: rebuild it when the scheme changes.
+    new ColorSchemeController(this);
+  }
 
   /** The live uPlot instance (null while empty or invalid): for scripts that want its API. */
   get chart(): uPlot | null {
@@ -47,9 +57,33 @@ export abstract class UPlotElement extends PruneElement {
     }
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Follow the container's width (uPlot draws at a fixed size): a phone-wide card gets a narrower plot.
+    this.resizer ??= typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.fit()) : null;
+    this.resizer?.observe(this);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.resizer?.disconnect();
     this.destroyPlot();
+  }
+
+  /** The plot's width: `width`, or less where the element is narrower (the box's padding and border are 14 px). */
+  private plotWidth(): number {
+    const room = this.clientWidth;
+    return room > 0 ? Math.max(120, Math.min(this.width, Math.floor(room - 14))) : this.width;
+  }
+
+  private fit(): void {
+    const w = this.plotWidth();
+    if (this.plot && this.plot.width !== w) this.plot.setSize({ width: w, height: this.height });
+  }
+
+  /** The chart's text alternative: its plotted values as a visually hidden table (chart-table.ts). */
+  private renderAlt(u: uPlot | null): void {
+    if (this.alt) render(u ? dataTable(uplotTable(u, this.figureLabel)) : nothing, this.alt);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -62,16 +96,22 @@ export abstract class UPlotElement extends PruneElement {
       grid: { stroke: 'rgb(128 128 128 / 0.18)', width: 1 },
       ticks: { stroke: 'rgb(128 128 128 / 0.3)', width: 1 },
     };
-    this.plot = new uPlot({ ...this.plotOptions(axis), width: this.width, height: this.height }, this.plotData(), this.box);
+    const opts = this.plotOptions(axis);
+    // The table follows the data, also where a chart feeds new points through setData.
+    const hooks = { ...opts.hooks, setData: [...(opts.hooks?.setData ?? []), (u: uPlot) => this.renderAlt(u)] };
+    this.plot = new uPlot({ ...opts, hooks, width: this.plotWidth(), height: this.height }, this.plotData(), this.box);
+    this.renderAlt(this.plot);
   }
 
   private destroyPlot(): void {
     this.plot?.destroy();
     this.plot = null;
+    this.renderAlt(null);
   }
 
   protected override renderValid(): unknown {
     return html`<div class="box" part="chart" role="figure" aria-label=${this.figureLabel}>
+      <div class="alt"></div>
       ${this.hasData() ? '' : html`<div class="empty">${this.emptyText}</div>`}
     </div>`;
   }

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import { chromium } from 'playwright-core';
 import { chromiumPath, chromiumArgs } from '../../scripts/chromium.mjs';
+import { labReady } from './helpers/lab-page.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // The issue's tiny run: LeNet-300-100, 1k training images, 2 rounds.
@@ -33,17 +34,6 @@ async function openPage() {
   });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   return { context, page, errors };
-}
-
-/** Waits until <prune-lab> has a device and has checked its settings. */
-async function labReady(page) {
-  await page.waitForFunction(() => {
-    const el = document.querySelector('prune-lab');
-    return el?.controller?.adapter != null || el?.controller?.deviceError != null;
-  }, null, { timeout: 120000 });
-  await page.evaluate(() => document.querySelector('prune-lab').validated);
-  const err = await page.evaluate(() => document.querySelector('prune-lab').controller.deviceError);
-  assert.equal(err, null, `no GPU device: ${err?.message}`);
 }
 
 /** The next `type` event on document (with detail.round === round when given), as its detail; listening starts now. */

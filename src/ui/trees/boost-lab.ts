@@ -69,7 +69,7 @@ export class PruneBoostLab extends LitElement {
       input, select, button { font: inherit; color: var(--_fg); background: var(--_bg); border: 1px solid var(--_border); border-radius: 4px; padding: 3px 6px; }
       input[type='number'] { width: 6em; }
       output { font-variant-numeric: tabular-nums; color: var(--_fg); }
-      button { cursor: pointer; background: var(--_accent); color: #fff; border-color: var(--_accent); padding: 4px 14px; }
+      button { cursor: pointer; background: var(--_accent); color: var(--_on-accent); border-color: var(--_accent); padding: 4px 14px; }
       .status { min-height: 1.5em; margin: 6px 2px; color: var(--_muted); font-size: 13px; }
       .status.error { color: var(--_error); }
       h3 { font-size: 14px; margin: 12px 0 6px; font-weight: 600; }

@@ -25,7 +25,9 @@ export class PrunePruningTable extends PruneElement {
   static override styles = [
     theme,
     css`
-      :host { display: block; overflow-x: auto; }
+      :host { display: block; }
+      /* Wider than a phone: it scrolls on its own, and takes focus so that the keyboard can scroll it. */
+      .scroll { overflow-x: auto; }
       table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
       th, td { padding: 4px 8px; border-bottom: 1px solid var(--_border); text-align: right; white-space: nowrap; }
       th:first-child, td:first-child { text-align: left; white-space: normal; }
@@ -78,7 +80,8 @@ export class PrunePruningTable extends PruneElement {
     const ms = (v: number): string => (v === 0 ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(0));
     const mse = (v: number): string => v.toPrecision(4);
     const kinds: Record<RegressionLabRow['kind'], string> = { unpruned: 'none', pre: 'pre', ccp: 'post', rep: 'post' };
-    return html`<table part="table">
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="pruning methods compared">
+    <table part="table">
       <thead><tr>
         <th>method</th><th>leaves</th><th>depth</th><th>train MSE</th><th>val MSE</th><th>test MSE</th>
         <th>R² (${hasTest ? 'test' : 'val'})</th><th>fit ms</th><th>prune ms</th>
@@ -94,7 +97,7 @@ export class PrunePruningTable extends PruneElement {
           <td>${on(r).r2.toFixed(3)}</td><td>${ms(r.fitMs)}</td><td>${ms(r.pruneMs)}</td>
         </tr>`)}
       </tbody>
-    </table>`;
+    </table></div>`;
   }
 
   protected renderValid(): unknown {
@@ -107,7 +110,8 @@ export class PrunePruningTable extends PruneElement {
     const pct = (v: number | null): string => (v === null ? '–' : percent(v));
     const ms = (v: number): string => (v === 0 ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(0));
     const kinds: Record<RowKind, string> = { unpruned: 'none', pre: 'pre', ccp: 'post', rep: 'post', pep: 'post' };
-    return html`<table part="table">
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="pruning methods compared">
+    <table part="table">
       <thead><tr>
         <th>method</th><th>leaves</th><th>depth</th><th>train</th><th>val</th><th>test</th>
         <th>macro-F1 (${hasTest ? 'test' : 'val'})</th><th>fit ms</th><th>prune ms</th>
@@ -123,7 +127,7 @@ export class PrunePruningTable extends PruneElement {
           <td>${r.macroF1.toFixed(3)}</td><td>${ms(r.fitMs)}</td><td>${ms(r.pruneMs)}</td>
         </tr>`)}
       </tbody>
-    </table>`;
+    </table></div>`;
   }
 }
 

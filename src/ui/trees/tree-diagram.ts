@@ -227,7 +227,7 @@ export class PruneTreeDiagram extends PruneElement {
       const p = t.parent[v]!;
       if (p >= 0) edges.push(svg`<line class=${L.state[v] === 2 ? 'pruned' : ''} x1=${L.x[p]!} y1=${L.y[p]!} x2=${L.x[v]!} y2=${L.y[v]!}></line>`);
     }
-    return html`<div class="scroll">
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="tree diagram (scrolls; hover a node for its split and counts)">
         <svg part="svg" width=${L.width} height=${L.height} viewBox="0 0 ${L.width} ${L.height}" role="img"
           aria-label="decision tree with ${t.nodeCount} nodes" @pointerleave=${() => this.onLeave()}>
           <g>${edges}</g><g>${nodes}</g>

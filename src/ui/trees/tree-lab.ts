@@ -86,16 +86,16 @@ export class PruneTreeLab extends LitElement {
       input, select, button { font: inherit; color: var(--_fg); background: var(--_bg); border: 1px solid var(--_border); border-radius: 4px; padding: 3px 6px; }
       input[type='number'] { width: 6.5em; }
       input.wide { width: 9em; }
-      button { cursor: pointer; background: var(--_accent); color: #fff; border-color: var(--_accent); padding: 4px 14px; }
+      button { cursor: pointer; background: var(--_accent); color: var(--_on-accent); border-color: var(--_accent); padding: 4px 14px; }
       button[disabled] { opacity: 0.6; cursor: progress; }
       .status { min-height: 1.5em; margin: 6px 2px; color: var(--_muted); font-size: 13px; }
       .status.error { color: var(--_error); }
       .grid { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; margin-top: 8px; }
       @media (max-width: 900px) { .grid { grid-template-columns: minmax(0, 1fr); } }
       h3 { font-size: 14px; margin: 12px 0 6px; font-weight: 600; }
-      .slider { display: flex; align-items: center; gap: 10px; margin: 6px 0; }
-      .slider input { flex: 1; accent-color: var(--_accent); }
-      .slider output { font-variant-numeric: tabular-nums; min-width: 16em; font-size: 13px; }
+      .slider { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; margin: 6px 0; }
+      .slider input { flex: 1 1 8em; accent-color: var(--_accent); }
+      .slider output { font-variant-numeric: tabular-nums; min-width: min(16em, 100%); font-size: 13px; }
       .note { color: var(--_muted); font-size: 12px; margin: 4px 0; }
       .forest table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
       .forest th, .forest td { padding: 3px 10px; border-bottom: 1px solid var(--_border); text-align: right; }
