@@ -9,6 +9,7 @@ import { checkEntryMetrics, checkLayers } from '../check-report.js';
 import { currentReport } from '../prune-axes.js';
 import { DEFAULTS, type LabControls } from '../lab/lab-config.js';
 import type { RoundMark, TrainingPoint } from '../training-chart.js';
+import type { LotteryFigure } from './manifest.js';
 
 /** The baseline, then each round. */
 export function entries(r: Pick<Report, 'baseline' | 'rounds'>): RoundEntry[] {
@@ -188,6 +189,35 @@ export function lotteryRows(ticket: Report | null, reinit: Report | null): Lotte
     r.reinitStop = earlyStopOf(e);
   }
   return [...rows.values()].sort((a, b) => a.sparsity - b.sparsity);
+}
+
+/** Ours for one of the paper's lottery figures, at the row nearest its weights remaining; null where the reports lack what it needs. */
+export interface LotteryComparison {
+  figure: LotteryFigure;
+  /** The row used (its sparsity), or null without rows. */
+  sparsity: number | null;
+  ours: number | null;
+}
+
+export function lotteryComparisons(rows: readonly LotteryRow[], figures: readonly LotteryFigure[]): LotteryComparison[] {
+  const dense = rows.find((r) => r.sparsity === 0) ?? null;
+  const pruned = rows.filter((r) => r.sparsity > 0);
+  // Frankle & Carbin read test accuracy at the early-stop iteration: that, where recorded, else the end of training.
+  const acc = (a: number | null, stop: EarlyStop | null): number | null => stop?.accuracy ?? a;
+  return figures.map((f) => {
+    const row = pruned.reduce<LotteryRow | null>((b, r) => (!b || Math.abs(1 - r.sparsity - f.remaining) < Math.abs(1 - b.sparsity - f.remaining) ? r : b), null);
+    let ours: number | null = null;
+    if (row) {
+      const t = acc(row.ticket, row.ticketStop);
+      const ri = acc(row.reinit, row.reinitStop);
+      const d = dense ? acc(dense.ticket, dense.ticketStop) : null;
+      if (f.measure === 'stop-vs-dense' && row.ticketStop && dense?.ticketStop && dense.ticketStop.iteration > 0) ours = row.ticketStop.iteration / dense.ticketStop.iteration;
+      if (f.measure === 'accuracy-vs-dense' && t !== null && d !== null) ours = t - d;
+      if (f.measure === 'stop-reinit-vs-ticket' && row.reinitStop && row.ticketStop && row.ticketStop.iteration > 0) ours = row.reinitStop.iteration / row.ticketStop.iteration;
+      if (f.measure === 'accuracy-ticket-vs-reinit' && t !== null && ri !== null) ours = t - ri;
+    }
+    return { figure: f, sparsity: row?.sparsity ?? null, ours };
+  });
 }
 
 // ---- large-sparse against small-dense ----

@@ -25,6 +25,23 @@ export interface PaperPoint {
   source: string;
 }
 
+/**
+ * A lottery-ticket figure the paper gives as a number, at a fraction of weights remaining:
+ * 'stop-vs-dense', the ticket's early-stop iteration over the dense network's;
+ * 'accuracy-vs-dense', the ticket's test accuracy minus the dense network's (at early stop);
+ * 'stop-reinit-vs-ticket', the re-initialised network's early-stop iteration over the ticket's;
+ * 'accuracy-ticket-vs-reinit', the ticket's test accuracy minus the re-initialised one's.
+ */
+export interface LotteryFigure {
+  remaining: number;
+  measure: 'stop-vs-dense' | 'accuracy-vs-dense' | 'stop-reinit-vs-ticket' | 'accuracy-ticket-vs-reinit';
+  /** A ratio, or a difference of accuracies (0.003 = 0.3 percentage points). */
+  paper: number;
+  /** 'about' the value, or 'more than' it (a bound the paper states). */
+  bound?: 'about' | 'more than';
+  source: string;
+}
+
 export interface Reproduction {
   id: string;
   title: string;
@@ -38,6 +55,8 @@ export interface Reproduction {
   layersSource?: string;
   /** What the paper states that is not a point on our axes (quoted or close to it). */
   claims?: string[];
+  /** Lottery cards: the paper's figures that are numbers, each set against ours at the nearest round. */
+  lottery?: LotteryFigure[];
   /** How our run differs from the paper's. */
   note?: string;
   runs: ReproductionRun[];
@@ -97,6 +116,13 @@ export const REPRODUCTIONS: Reproduction[] = [
       'Test accuracy at early stopping rises with pruning, by more than 0.3 percentage points at Pm = 13.5%, and returns to the original network\'s level at Pm = 3.6%.',
       'Randomly re-initialised, the same sparse networks learn increasingly slower than the original network and lose test accuracy after little pruning.',
       'At Pm = 21% the winning ticket reaches minimum validation loss 2.51× faster than when re-initialised, and is half a percentage point more accurate.',
+    ],
+    lottery: [
+      { remaining: 0.21, measure: 'stop-vs-dense', paper: 0.62, bound: 'about', source: 'Section 2: early stopping 38% earlier than the original network' },
+      { remaining: 0.135, measure: 'accuracy-vs-dense', paper: 0.003, bound: 'more than', source: 'Section 2: more than 0.3 percentage points above the original network' },
+      { remaining: 0.036, measure: 'accuracy-vs-dense', paper: 0, bound: 'about', source: 'Section 2: back to the original network\'s level' },
+      { remaining: 0.21, measure: 'stop-reinit-vs-ticket', paper: 2.51, bound: 'about', source: 'Section 2: minimum validation loss 2.51× faster than re-initialised' },
+      { remaining: 0.21, measure: 'accuracy-ticket-vs-reinit', paper: 0.005, bound: 'about', source: 'Section 2: half a percentage point more accurate than re-initialised' },
     ],
     runs: [
       { role: 'ticket', label: 'winning ticket (rewind to init)', report: null },

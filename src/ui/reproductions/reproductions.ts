@@ -15,9 +15,9 @@ import { cssomStyle } from '../cssom-style.js';
 import { percent, theme } from '../theme.js';
 import type { SparsityCurve } from '../sparsity-chart.js';
 import '../sparsity-chart.js';
-import { REPRODUCTIONS, type Reproduction, type ReproductionRun, type RunRole } from './manifest.js';
+import { REPRODUCTIONS, type LotteryFigure, type Reproduction, type ReproductionRun, type RunRole } from './manifest.js';
 import {
-  REDUCED, accuracyPoints, entries, fetchReport, layerRows, lotteryRows, measuredOn, nearestRound, rerunControls, sizePoints, type EarlyStop, type LoadedReport,
+  REDUCED, accuracyPoints, entries, fetchReport, layerRows, lotteryRows, measuredOn, nearestRound, rerunControls, sizePoints, lotteryComparisons, type EarlyStop, type LoadedReport, type LotteryComparison,
 } from './figures.js';
 
 const KINDS: ReadonlyArray<Reproduction['kind']> = ['sparsity', 'lottery', 'size'];
@@ -144,6 +144,11 @@ export class PruneReproductions extends PruneElement {
         check(inRange(p?.sparsity, 0, 1) && inRange(p.error, 0, 1) && typeof p.source === 'string', `${f}.points[${k}]`, '{ sparsity, error } in [0, 1] with a source', p);
       });
       for (const [name, s] of Object.entries(m.layers ?? {})) check(inRange(s, 0, 1), `${f}.layers.${name}`, 'a sparsity in [0, 1]', s);
+      const MEASURES = ['stop-vs-dense', 'accuracy-vs-dense', 'stop-reinit-vs-ticket', 'accuracy-ticket-vs-reinit'];
+      (m.lottery ?? []).forEach((x, k) => {
+        check(inRange(x?.remaining, 0, 1) && MEASURES.includes(x.measure) && typeof x.paper === 'number' && Number.isFinite(x.paper) && typeof x.source === 'string',
+          `${f}.lottery[${k}]`, `{ remaining in [0, 1], measure (one of ${MEASURES.join(', ')}), paper, source }`, x);
+      });
       check(m.claims === undefined || (Array.isArray(m.claims) && m.claims.every((c) => typeof c === 'string')), `${f}.claims`, 'an array of strings', m.claims);
     });
   }
@@ -243,7 +248,28 @@ export class PruneReproductions extends PruneElement {
         <caption>Test accuracy at the end of training, and the early-stop iteration (least validation loss) with the test accuracy there, against weights remaining</caption>
         <thead><tr><th>weights remaining</th><th>ticket</th><th>re-initialised</th><th>ticket early stop</th><th>re-initialised early stop</th></tr></thead>
         <tbody>${rows.map((r) => html`<tr data-sparsity=${r.sparsity}><td>${percent(1 - r.sparsity, 1)}</td><td>${pp(r.ticket)}</td><td>${pp(r.reinit)}</td><td>${stop(r.ticketStop)}</td><td>${stop(r.reinitStop)}</td></tr>`)}</tbody>
-      </table>`;
+      </table>
+      ${m.lottery?.length ? this.lotteryTable(lotteryComparisons(rows, m.lottery)) : nothing}`;
+  }
+
+  private lotteryTable(list: LotteryComparison[]): unknown {
+    const ratio = (f: LotteryFigure['measure']): boolean => f.startsWith('stop');
+    const show = (f: LotteryFigure['measure'], v: number | null): string => (v === null ? 'not in the report' : ratio(f) ? `${v.toFixed(2)}×` : `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(2)} pp`);
+    const NAMES: Record<LotteryFigure['measure'], string> = {
+      'stop-vs-dense': 'early stop, ticket ÷ dense',
+      'accuracy-vs-dense': 'accuracy, ticket − dense',
+      'stop-reinit-vs-ticket': 'early stop, re-initialised ÷ ticket',
+      'accuracy-ticket-vs-reinit': 'accuracy, ticket − re-initialised',
+    };
+    return html`<table part="figures" data-figure="lottery-paper">
+      <caption>The paper's figures against ours at the nearest round (accuracy at the early-stop iteration where recorded)</caption>
+      <thead><tr><th>figure</th><th>weights remaining</th><th>paper</th><th>ours</th></tr></thead>
+      <tbody>${list.map((c) => html`<tr data-measure=${c.figure.measure} data-ours=${c.ours ?? ''}>
+        <td title=${c.figure.source}>${NAMES[c.figure.measure]}</td>
+        <td>${percent(c.figure.remaining, 1)}${c.sparsity === null ? '' : ` (ours ${percent(1 - c.sparsity, 1)})`}</td>
+        <td>${c.figure.bound === 'more than' ? '> ' : '≈ '}${show(c.figure.measure, c.figure.paper)}</td>
+        <td>${show(c.figure.measure, c.ours)}</td></tr>`)}</tbody>
+    </table>`;
   }
 
   private sizeBody(m: Reproduction): unknown {

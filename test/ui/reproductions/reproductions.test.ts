@@ -157,6 +157,13 @@ describe('<prune-reproductions> lottery and size cards', () => {
       ['50.0%', '92.67%', '80.00%', '90 (93.00%)', '150 (79.00%)'],
       ['25.0%', '88.67%', '70.00%', '80 (92.00%)', '170 (69.00%)'],
     ]);
+    // The paper's numbers against ours at the nearest round (25% remaining for all of 21%, 13.5%, 3.6%), accuracy at early stop:
+    // stops 80 (ticket), 120 (dense), 170 (re-initialised); accuracies there 92%, 92%, 69%.
+    const paper = [...c.querySelectorAll<HTMLTableRowElement>('table[data-figure="lottery-paper"] tbody tr')];
+    expect(paper.map((r) => r.dataset.measure)).to.deep.equal(['stop-vs-dense', 'accuracy-vs-dense', 'accuracy-vs-dense', 'stop-reinit-vs-ticket', 'accuracy-ticket-vs-reinit']);
+    [80 / 120, 0, 0, 170 / 80, 0.92 - 0.69].forEach((v, i) => expect(Number(paper[i]!.dataset.ours), paper[i]!.dataset.measure).to.be.closeTo(v, 1e-9));
+    expect(paper.map((r) => r.cells[2]!.textContent)).to.deep.equal(['≈ 0.62×', '> +0.30 pp', '≈ +0.00 pp', '≈ 2.51×', '≈ +0.50 pp']);
+    expect(paper.map((r) => r.cells[1]!.textContent)).to.deep.equal(['21.0% (ours 25.0%)', '13.5% (ours 25.0%)', '3.6% (ours 25.0%)', '21.0% (ours 25.0%)', '21.0% (ours 25.0%)']);
     expect(text(c.querySelector('[part="measured"]')!)).to.contain('2 dense epochs, then 2 rounds × 1 fine-tune epoch');
   });
 
