@@ -304,7 +304,8 @@ export function rerunControls(c: ExperimentConfig, full: boolean): RerunControls
   extra(c.prune, CARRIED.prune, 'prune.');
   if (c.evaluateOn === 'validation') notCarried.push('evaluateOn');
   const o = c.train.optimizer;
-  if (o.type === 'sgd' && o.momentum !== undefined && o.momentum !== 0.9) notCarried.push('train.optimizer.momentum');
+  // The lab's SGD is momentum 0.9; the engine's default without one is 0.
+  if (o.type === 'sgd' && o.momentum !== 0.9) notCarried.push(`train.optimizer.momentum (${o.momentum ?? 0}; the lab's SGD uses 0.9)`);
   for (const k of ['weightDecay', 'nesterov', 'beta1', 'beta2', 'eps', 'decoupled']) if ((o as unknown as Record<string, unknown>)[k] !== undefined) notCarried.push(`train.optimizer.${k}`);
   const p = c.prune;
   if (p.calibration?.batchSize !== undefined) notCarried.push('prune.calibration.batchSize');

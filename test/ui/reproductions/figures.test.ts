@@ -1,0 +1,82 @@
+// The reproductions' rerun: a report's config → the lab's controls → buildConfig → the
+// engine's validateConfig gives back the config the report ran (full), less the settings
+// named as not carried; the reduced rerun stays within REDUCED and is accepted by the
+// engine. Configs: every stored single-run report in docs/results, and one per axis.
+import { expect } from '@esm-bundle/chai';
+import { rerunControls, REDUCED } from '../../../src/ui/reproductions/figures.js';
+import { buildConfig } from '../../../src/ui/lab/lab-config.js';
+import { validateConfig, type ExperimentConfig, type NormalizedConfig } from '../../../src/lab/config.js';
+import { validateReport } from '../../../src/lab/report-schema.js';
+
+const STORED = ['prune-lenet-300-100-global-iterative', 'prune-lenet-300-100-global-quick', 'prune-lenet-300-100-random-quick', 'prune-lenet-5-global-quick'];
+const MLP = { input: { C: 1, H: 28, W: 28 }, layers: [{ type: 'flatten' }, { type: 'linear', units: 32 }, { type: 'relu' }, { type: 'linear', units: 10 }] };
+const base = { dataset: { name: 'mnist' }, seed: 3 } as const;
+const AXES: Array<[string, ExperimentConfig]> = [
+  ['nm wanda with calibration', { ...base, model: 'lenet-300-100', train: { epochs: 3, batchSize: 64, optimizer: { type: 'adam', lr: 0.002 } },
+    prune: { granularity: 'nm', criterion: 'wanda', nm: { n: 2, m: 4 }, schedule: 'oneshot', rounds: 1, finetuneEpochs: 2, calibration: { samples: 256 } } as ExperimentConfig['prune'],
+    subsets: { train: 8000, validation: 500, test: 3000 } }],
+  ['snip at init', { ...base, model: 'lenet-5', train: { epochs: 4, batchSize: 32, optimizer: { type: 'adam', lr: 0.001 } },
+    prune: { when: 'init', criterion: 'snip', schedule: 'oneshot', targetSparsity: 0.9, rounds: 1, finetuneEpochs: 0 } }],
+  ['gradual movement', { ...base, model: 'lenet-300-100', train: { epochs: 1, batchSize: 128, optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 } },
+    prune: { criterion: 'movement', schedule: 'gradual', targetSparsity: 0.8, rounds: 5, finetuneEpochs: 3 } }],
+  ['structured l1, local', { ...base, model: 'lenet-300-100', train: { epochs: 2, batchSize: 64, optimizer: { type: 'adam', lr: 0.001 } },
+    prune: { granularity: 'unit', criterion: 'l1', scope: 'local', schedule: 'iterative', targetSparsity: 0.5, rounds: 2, finetuneEpochs: 1 } }],
+  ['custom spec, lottery rewind', { ...base, model: MLP as ExperimentConfig['model'], train: { epochs: 6, batchSize: 60, optimizer: { type: 'adam', lr: 0.0012 } },
+    prune: { scope: 'local', schedule: 'iterative', targetSparsity: 0.7, rounds: 3, finetuneEpochs: 4, rewind: 0 }, subsets: { train: 20000 } }],
+];
+
+/** A normalized config less the legacy method (its axes are kept) and the given paths. */
+function strip(c: NormalizedConfig, paths: readonly string[]): unknown {
+  const copy = structuredClone(c) as unknown as Record<string, Record<string, unknown>>;
+  delete copy.prune!.method;
+  for (const p of paths) {
+    const [a, b] = p.split(' ')[0]!.split('.');
+    if (b === undefined) delete (copy as Record<string, unknown>)[a!];
+    else delete copy[a!]![b];
+  }
+  return copy;
+}
+
+async function stored(): Promise<Array<[string, NormalizedConfig]>> {
+  return Promise.all(STORED.map(async (f) => [f, validateReport(await (await fetch(`/docs/results/${f}.json`)).json(), f).config] as [string, NormalizedConfig]));
+}
+
+describe('rerunControls', () => {
+  it('the full rerun builds the config the report ran, by the engine\'s own normalization', async () => {
+    const cases: Array<[string, NormalizedConfig]> = [...await stored(), ...AXES.map(([n, c]) => [n, validateConfig(c)] as [string, NormalizedConfig])];
+    for (const [name, c] of cases) {
+      const { controls, notCarried } = rerunControls(c, true);
+      const built = buildConfig(controls);
+      expect(built.ok, name).to.equal(true);
+      const back = validateConfig((built as { config: ExperimentConfig }).config);
+      // The stored reports ran a cosine rate, which the lab has no control for.
+      expect(notCarried, name).to.deep.equal(c.train.schedule ? ['train.schedule'] : []);
+      expect(strip(back, []), name).to.deep.equal(strip(c, notCarried));
+    }
+  });
+
+  it('the reduced rerun stays within REDUCED and the engine accepts it', async () => {
+    for (const [name, c] of [...await stored(), ...AXES.map(([n, x]) => [n, validateConfig(x)] as [string, NormalizedConfig])]) {
+      const { controls } = rerunControls(c, false);
+      const built = buildConfig(controls);
+      expect(built.ok, name).to.equal(true);
+      const r = validateConfig((built as { config: ExperimentConfig }).config);
+      expect(r.subsets!.train, name).to.equal(Math.min(c.subsets?.train ?? Infinity, REDUCED.train));
+      expect(r.subsets!.validation, name).to.equal(Math.min(c.subsets?.validation ?? Infinity, REDUCED.validation));
+      expect(r.subsets!.test, name).to.equal(Math.min(c.subsets?.test ?? Infinity, REDUCED.test));
+      expect(r.train.epochs, name).to.equal(Math.min(c.train.epochs, REDUCED.epochs));
+      expect(r.prune.finetuneEpochs, name).to.equal(Math.min(c.prune.finetuneEpochs, REDUCED.finetuneEpochs));
+      // The schedule's shape is kept: rounds, target, axes.
+      expect([r.prune.rounds, r.prune.targetSparsity, r.prune.granularity, r.prune.criterion, r.prune.scope, r.prune.when], name)
+        .to.deep.equal([c.prune.rounds, c.prune.targetSparsity, c.prune.granularity, c.prune.criterion, c.prune.scope, c.prune.when]);
+    }
+  });
+
+  it('names what the lab cannot carry: a learning-rate schedule, per-layer overrides, SGD without the lab\'s momentum', () => {
+    const c = validateConfig({
+      ...base, model: 'lenet-300-100', train: { epochs: 2, batchSize: 64, optimizer: { type: 'sgd', lr: 0.1 }, schedule: { type: 'cosine', minLr: 0.001 } },
+      prune: { schedule: 'iterative', targetSparsity: 0.9, rounds: 2, finetuneEpochs: 1, layers: { fc3: { exclude: true } } },
+    } as ExperimentConfig);
+    expect(rerunControls(c, true).notCarried).to.deep.equal(['train.schedule', 'prune.layers', 'train.optimizer.momentum (0; the lab\'s SGD uses 0.9)']);
+  });
+});
