@@ -29,6 +29,7 @@ export abstract class UPlotElement extends PruneElement {
   @query('.alt') private alt!: HTMLDivElement | null;
   private plot: uPlot | null = null;
   private resizer: ResizeObserver | null = null;
+  private observedWidth = -1;
 
   constructor() {
     super();
@@ -60,7 +61,14 @@ export abstract class UPlotElement extends PruneElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // Follow the container's width (uPlot draws at a fixed size): a phone-wide card gets a narrower plot.
-    this.resizer ??= typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.fit()) : null;
+    // Only a new width counts (a resized plot changes the height), and the plot is resized after the
+    // observer's turn, so that resizing never feeds back into the same observation.
+    this.resizer ??= typeof ResizeObserver === 'function' ? new ResizeObserver((entries) => {
+      const w = entries[0]?.contentRect.width ?? 0;
+      if (w === this.observedWidth) return;
+      this.observedWidth = w;
+      requestAnimationFrame(() => this.fit());
+    }) : null;
     this.resizer?.observe(this);
   }
 

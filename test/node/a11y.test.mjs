@@ -383,6 +383,9 @@ describe('accessibility, keyboard, layout and dark mode (#18)', { concurrency: f
         try {
           await page.goto(p.url());
           await p.ready(page);
+          // A module that failed to compile shows Vite's overlay instead of the page.
+          const overlay = await page.evaluate(() => document.querySelector('vite-error-overlay')?.shadowRoot?.textContent?.trim().slice(0, 400) ?? null);
+          assert.equal(overlay, null, `Vite error overlay: ${overlay}`);
           const problems = [];
           for (const scheme of SCHEMES) {
             await page.emulateMedia({ colorScheme: scheme });

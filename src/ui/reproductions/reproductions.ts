@@ -38,11 +38,15 @@ export interface ReproductionLoadDetail {
   config: Report['config'];
 }
 
-/** The reference style: a badge and lighter content. Shared with <prune-lab>'s reference runs. */
+/**
+ * The reference style: a badge, a dashed chart box and lighter bars. Shared with <prune-lab>'s reference runs.
+ * Only graphics are lightened: an opacity on the whole element took its text under 4.5:1 (axe, #18).
+ */
 export const referenceStyles = css`
   .badge { display: inline-block; font-size: 0.75em; font-weight: 600; letter-spacing: 0.02em; text-transform: uppercase;
     color: var(--_muted); border: 1px solid var(--_border); border-radius: 999px; padding: 0 8px; margin-left: 6px; vertical-align: middle; }
-  .reference { opacity: 0.62; }
+  .reference::part(chart) { border-style: dashed; }
+  .reference::part(fill) { opacity: 0.62; }
 `;
 
 const pp = (v: number | null, digits = 2): string => (v === null ? '–' : percent(v, digits));
@@ -69,8 +73,8 @@ export class PruneReproductions extends PruneElement {
     referenceStyles,
     css`
       :host { display: block; }
-      .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(540px, 1fr)); gap: 14px; }
-      .card { border: 1px solid var(--_border); border-radius: 8px; padding: 10px 14px; background: var(--_bg); }
+      .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 540px), 1fr)); gap: 14px; }
+      .card { border: 1px solid var(--_border); border-radius: 8px; padding: 10px 14px; background: var(--_bg); min-width: 0; overflow-wrap: anywhere; }
       h3 { margin: 0 0 4px; font-size: 1.05em; }
       .paper, .measured, .note, .status { color: var(--_muted); margin: 2px 0; font-size: 0.92em; }
       .measured strong { color: var(--_fg); font-weight: 600; }
@@ -85,7 +89,7 @@ export class PruneReproductions extends PruneElement {
       .paper-fill { background: var(--prune-series-1, #f28e2b); }
       ul.claims { margin: 6px 0; padding-left: 1.2em; }
       .run-again { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; margin-top: 8px; }
-      button { font: inherit; padding: 3px 10px; border-radius: 5px; border: 1px solid var(--_accent); background: var(--_accent); color: #fff; cursor: pointer; }
+      button { font: inherit; padding: 3px 10px; border-radius: 5px; border: 1px solid var(--_accent); background: var(--_accent); color: var(--_on-accent); cursor: pointer; }
       button:disabled { opacity: 0.5; cursor: default; }
     `,
   ];
