@@ -87,6 +87,7 @@ export class PruneReproductions extends PruneElement {
       .bar { display: inline-block; vertical-align: middle; width: 90px; height: 9px; background: var(--_surface); border: 1px solid var(--_border); border-radius: 2px; margin-right: 6px; overflow: hidden; }
       .fill { display: block; height: 100%; background: var(--_accent); }
       .paper-fill { background: var(--prune-series-1, #f28e2b); }
+      .scroll { max-width: 100%; overflow-x: auto; }
       ul.claims { margin: 6px 0; padding-left: 1.2em; }
       .run-again { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; margin-top: 8px; }
       button { font: inherit; padding: 3px 10px; border-radius: 5px; border: 1px solid var(--_accent); background: var(--_accent); color: var(--_on-accent); cursor: pointer; }
@@ -208,32 +209,42 @@ export class PruneReproductions extends PruneElement {
     return html`<p class="measured" part="measured" data-role=${run.role} data-state="ok">${head}: measured on ${m.adapter} · ${m.face} · ${m.budget} · ${m.data} · took ${m.time} · ${m.date}</p>`;
   }
 
-  private sparsityBody(m: Reproduction, ours: Report | null): unknown {
+  private sparsityBody(m: Reproduction, ours: ReadonlyArray<{ run: ReproductionRun; report: Report }>): unknown {
     const paperPoints = (m.points ?? []).map((p) => [p.sparsity, 1 - p.error] as [number, number]);
     const dense = (m.points ?? []).find((p) => p.sparsity === 0);
     const paperLabel = `${m.paper.cite.split(',')[0]} (paper)`;
+    // Ours take colours 0, 2, 3, …: 1 is the paper's.
     const curves: SparsityCurve[] = [
-      ...(ours ? [{ label: m.runs.find((r) => r.role === 'ours')?.label ?? 'ours', points: accuracyPoints(ours), color: 0, baseline: ours.baseline ? [ours.baseline.sparsity, ours.baseline.accuracy] as [number, number] : null }] : []),
+      ...ours.map(({ run, report }, i) => ({ label: run.label, points: accuracyPoints(report), color: i === 0 ? 0 : i + 1, baseline: report.baseline ? [report.baseline.sparsity, report.baseline.accuracy] as [number, number] : null })),
       { label: paperLabel, points: paperPoints, color: 1, style: 'points', baseline: dense ? [0, 1 - dense.error] : null },
     ];
-    const near = ours ? nearestRound(ours, Math.max(...(m.points ?? []).map((p) => p.sparsity), 0)) : null;
-    const rows = near ? layerRows(near, m.layers) : Object.entries(m.layers ?? {}).map(([name, paper]) => ({ name, ours: null as number | null, paper, prunable: true }));
+    const target = Math.max(...(m.points ?? []).map((p) => p.sparsity), 0);
+    const near = ours.map(({ run, report }) => ({ run, entry: nearestRound(report, target) }));
+    // One row per layer: ours (each run's round nearest the paper's sparsity), then the paper's.
+    const names = [...new Set([...near.flatMap((n) => n.entry?.layers.map((l) => l.name) ?? []), ...Object.keys(m.layers ?? {})])];
     const bar = (v: number | null, cls: string): unknown => (v === null ? '–' : html`<span class="bar"><span class="fill ${cls}" style=${cssomStyle({ width: `${(v * 100).toFixed(1)}%` })}></span></span>${percent(v, 1)}`);
+    const oursAt = near.map((n) => (n.entry ? layerRows(n.entry, m.layers) : []));
     return html`
       <prune-sparsity-chart .curves=${curves} width="520" height="240"></prune-sparsity-chart>
-      <table part="figures" data-figure="accuracy">
+      <div class="scroll"><table part="figures" data-figure="accuracy">
         <caption>Test accuracy against sparsity (ring: dense baseline)</caption>
         <thead><tr><th>run</th><th>sparsity</th><th>accuracy</th><th>error</th></tr></thead>
         <tbody>
           ${(m.points ?? []).map((p) => html`<tr data-series="paper"><td>paper: ${p.source}</td><td>${percent(p.sparsity, 1)}</td><td>${percent(1 - p.error, 2)}</td><td>${percent(p.error, 2)}</td></tr>`)}
-          ${ours ? entries(ours).map((e) => html`<tr data-series="ours"><td>ours: ${e.round === 0 ? 'baseline' : `round ${e.round}`}</td><td>${percent(e.sparsity, 1)}</td><td>${percent(e.accuracy, 2)}</td><td>${percent(1 - e.accuracy, 2)}</td></tr>`) : nothing}
+          ${ours.map(({ run, report }) => entries(report).map((e) => html`<tr data-series="ours" data-run=${run.label}><td>${run.label}: ${e.round === 0 ? 'baseline' : `round ${e.round}`}</td><td>${percent(e.sparsity, 1)}</td><td>${percent(e.accuracy, 2)}</td><td>${percent(1 - e.accuracy, 2)}</td></tr>`))}
         </tbody>
-      </table>
-      ${rows.length ? html`<table part="figures" data-figure="layers">
-        <caption>Per-layer sparsity: ours ${near ? `at round ${near.round} (${percent(near.sparsity, 1)}, the nearest to the paper's)` : '(not run yet)'}${m.layersSource ? `; paper: ${m.layersSource}` : ''}</caption>
-        <thead><tr><th>layer</th><th>ours</th><th>paper</th></tr></thead>
-        <tbody>${rows.map((r) => html`<tr data-layer=${r.name}><td>${r.name}</td><td data-value=${r.ours ?? ''}>${bar(r.ours, '')}</td><td data-value=${r.paper ?? ''}>${bar(r.paper, 'paper-fill')}</td></tr>`)}</tbody>
-      </table>` : nothing}`;
+      </table></div>
+      ${names.length ? html`<div class="scroll"><table part="figures" data-figure="layers">
+        <caption>Per-layer sparsity: ${near.length ? near.map((n) => `${n.run.label} ${n.entry ? `at round ${n.entry.round} (${percent(n.entry.sparsity, 1)})` : '(no rounds)'}`).join('; ') + ', the round nearest the paper\'s sparsity' : 'ours not run yet'}${m.layersSource ? `; paper: ${m.layersSource}` : ''}</caption>
+        <thead><tr><th>layer</th>${near.map((n) => html`<th>${ours.length > 1 ? n.run.label : 'ours'}</th>`)}<th>paper</th></tr></thead>
+        <tbody>${names.map((name) => {
+          const paper = m.layers?.[name] ?? null;
+          return html`<tr data-layer=${name}><td>${name}</td>${oursAt.map((rows) => {
+            const v = rows.find((r) => r.name === name)?.ours ?? null;
+            return html`<td data-value=${v ?? ''}>${bar(v, '')}</td>`;
+          })}<td data-value=${paper ?? ''}>${bar(paper, 'paper-fill')}</td></tr>`;
+        })}</tbody>
+      </table></div>` : nothing}`;
   }
 
   private lotteryBody(m: Reproduction): unknown {
@@ -248,11 +259,11 @@ export class PruneReproductions extends PruneElement {
     const stop = (v: EarlyStop | null): string => (v === null ? 'not recorded' : `${v.iteration.toLocaleString('en')}${v.accuracy === null ? '' : ` (${percent(v.accuracy, 2)})`}`);
     return html`
       <prune-sparsity-chart .curves=${curves} width="520" height="240"></prune-sparsity-chart>
-      <table part="figures" data-figure="lottery">
+      <div class="scroll"><table part="figures" data-figure="lottery">
         <caption>Test accuracy at the end of training, and the early-stop iteration (least validation loss) with the test accuracy there, against weights remaining</caption>
         <thead><tr><th>weights remaining</th><th>ticket</th><th>re-initialised</th><th>ticket early stop</th><th>re-initialised early stop</th></tr></thead>
         <tbody>${rows.map((r) => html`<tr data-sparsity=${r.sparsity}><td>${percent(1 - r.sparsity, 1)}</td><td>${pp(r.ticket)}</td><td>${pp(r.reinit)}</td><td>${stop(r.ticketStop)}</td><td>${stop(r.reinitStop)}</td></tr>`)}</tbody>
-      </table>
+      </table></div>
       ${m.lottery?.length ? this.lotteryTable(lotteryComparisons(rows, m.lottery)) : nothing}`;
   }
 
@@ -265,7 +276,7 @@ export class PruneReproductions extends PruneElement {
       'stop-reinit-vs-ticket': 'early stop, re-initialised ÷ ticket',
       'accuracy-ticket-vs-reinit': 'accuracy, ticket − re-initialised',
     };
-    return html`<table part="figures" data-figure="lottery-paper">
+    return html`<div class="scroll"><table part="figures" data-figure="lottery-paper">
       <caption>The paper's figures against ours at the nearest round (accuracy at the early-stop iteration where recorded)</caption>
       <thead><tr><th>figure</th><th>weights remaining</th><th>paper</th><th>ours</th></tr></thead>
       <tbody>${list.map((c) => html`<tr data-measure=${c.figure.measure} data-ours=${c.ours ?? ''}>
@@ -273,7 +284,7 @@ export class PruneReproductions extends PruneElement {
         <td>${percent(c.figure.remaining, 1)}${c.sparsity === null ? '' : ` (ours ${percent(1 - c.sparsity, 1)})`}</td>
         <td>${c.figure.bound === 'more than' ? '> ' : '≈ '}${show(c.figure.measure, c.figure.paper)}</td>
         <td>${show(c.figure.measure, c.ours)}</td></tr>`)}</tbody>
-    </table>`;
+    </table></div>`;
   }
 
   private sizeBody(m: Reproduction): unknown {
@@ -290,14 +301,14 @@ export class PruneReproductions extends PruneElement {
     ];
     return html`
       <prune-sparsity-chart .curves=${curves} width="520" height="240"></prune-sparsity-chart>
-      <table part="figures" data-figure="size">
+      <div class="scroll"><table part="figures" data-figure="size">
         <caption>Test accuracy against nonzero weights (x of the chart: 1 − nonzero / the large model's weights)</caption>
         <thead><tr><th>model</th><th>nonzero weights</th><th>as sparsity</th><th>accuracy</th></tr></thead>
         <tbody>
           ${pts.sparse.map((p) => html`<tr data-series="sparse"><td>large-sparse: ${p.label}</td><td>${p.nonzero.toLocaleString('en')}</td><td>${percent(p.equivalentSparsity, 1)}</td><td>${percent(p.accuracy, 2)}</td></tr>`)}
           ${pts.dense.map((p) => html`<tr data-series="dense"><td>small-dense: ${p.label}</td><td>${p.nonzero.toLocaleString('en')}</td><td>${percent(p.equivalentSparsity, 1)}</td><td>${percent(p.accuracy, 2)}</td></tr>`)}
         </tbody>
-      </table>`;
+      </table></div>`;
   }
 
   private runAgainBar(m: Reproduction): unknown {
@@ -347,7 +358,10 @@ export class PruneReproductions extends PruneElement {
 
   protected renderValid(): unknown {
     return html`<div class="cards">${this.manifest.map((m) => {
-      const ours = m.kind === 'sparsity' ? this.report(m.runs.find((r) => r.role === 'ours') ?? m.runs[0]!) : null;
+      const ours = m.runs.filter((r) => r.role === 'ours').flatMap((run) => {
+        const report = this.report(run);
+        return report ? [{ run, report }] : [];
+      });
       const body = m.kind === 'sparsity' ? this.sparsityBody(m, ours) : m.kind === 'lottery' ? this.lotteryBody(m) : this.sizeBody(m);
       const anyRun = m.runs.some((r) => this.report(r) !== null);
       return html`<section class="card" part="card" data-id=${m.id} data-kind=${m.kind} aria-label=${m.title}>

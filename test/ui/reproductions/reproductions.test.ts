@@ -109,6 +109,25 @@ describe('<prune-reproductions> with the project manifest', () => {
     expect(text(card(el, 'lottery-lenet-300-100').querySelector('ul[data-figure="claims"]')!)).to.contain('38% earlier');
   });
 
+  it('draws every stored run of an entry: one curve each (the paper keeps its colour), one layer column each', async () => {
+    const quick = '/docs/results/prune-lenet-300-100-global-quick.json';
+    const manifest: Reproduction[] = [{ ...REPRODUCTIONS[0]!, runs: [...REPRODUCTIONS[0]!.runs, { role: 'ours', label: 'ours: quick', report: quick }] }];
+    const el = await cards({ manifest });
+    const c = card(el, manifest[0]!.id);
+    const chart = c.querySelector('prune-sparsity-chart') as Chart;
+    await settle(chart);
+    const [a, b] = [await json(HAN_300), await json(quick)];
+    expect(chart.series.map((s) => [s.label, s.report, s.style])).to.deep.equal([
+      ['ours: global magnitude, iterative', 0, 'solid'], ['ours: quick', 2, 'solid'], [chart.series[2]!.label, 1, 'points']]);
+    expect(chart.series[1]!.points).to.deep.equal(all(b).map((e) => [e.sparsity, e.accuracy]));
+    const near = (r: Report): RoundEntry => r.rounds.reduce((x, e) => (Math.abs(e.sparsity - 0.92) <= Math.abs(x.sparsity - 0.92) ? e : x));
+    const rows = [...c.querySelectorAll<HTMLTableRowElement>('table[data-figure="layers"] tbody tr')];
+    expect(rows.map((r) => [...r.cells].slice(1).map((x) => Number((x as HTMLElement).dataset.value))))
+      .to.deep.equal(near(a).layers.map((l, i) => [l.sparsity, near(b).layers[i]!.sparsity, [0.92, 0.91, 0.74][i]]));
+    expect(c.querySelectorAll('[part="measured"][data-state="ok"]')).to.have.length(2);
+    expect(c.querySelectorAll('button[data-action="run-again"]')).to.have.length(2);
+  });
+
   it('says "not run yet" for a report URL with nothing there, and names what is wrong in a file that is not a report', async () => {
     const bad = { ...MAGNITUDE_REPORT, rounds: [{ ...MAGNITUDE_REPORT.rounds[0]!, accuracy: 1.5 }, MAGNITUDE_REPORT.rounds[1]!] };
     const manifest: Reproduction[] = [
