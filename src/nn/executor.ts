@@ -3,6 +3,7 @@
 // bind group is made once here; a step only writes the batch and encodes.
 import { prepareMatmul } from '../kernels/matmul.js';
 import { prepareConv2d } from '../kernels/conv2d.js';
+import { convIm2colScratchBytes, prepareConvIm2colBackward, prepareConvIm2colForward, type ConvIm2colScratch } from '../kernels/conv-im2col.js';
 import { prepareConv2dBackwardData, prepareConv2dBackwardFilter, prepareConv2dBiasGrad } from '../kernels/conv2d-backward.js';
 import { prepareMaxPool2d, prepareMaxPool2dBackward } from '../kernels/maxpool2d.js';
 import { prepareAvgPool2d, prepareAvgPool2dBackward } from '../kernels/avgpool2d.js';
@@ -16,7 +17,7 @@ import { prepareSgd, type SgdParam } from '../kernels/sgd.js';
 import { prepareAdam, adamParams, type AdamParam } from '../kernels/adam.js';
 import type { BoundKernel } from '../kernels/kernel.js';
 import { check, checkDim } from '../errors.js';
-import type { Network } from './network.js';
+import type { ConvPath, Network } from './network.js';
 import type { OptimizerConfig } from './optim.js';
 import { convShape, poolShape } from './spec.js';
 import { checkModelLimits } from './limits.js';
@@ -25,6 +26,17 @@ export type ExecutorMode = 'infer' | 'train';
 
 /** Words of the f32 accumulator buffer: [summed loss]. */
 const LOSS_WORDS = 4;
+
+/**
+ * The conv path for a network's setting: 'auto' takes im2col + matmul (the faster
+ * one in the bench's 'training' section; docs/inference.md) unless a scratch buffer
+ * would pass the device's buffer limits, then the direct kernels.
+ */
+export function pickConvPath(path: ConvPath, scratch: { rows: number; out: number }, limits: GPUSupportedLimits): 'im2col' | 'direct' {
+  if (path !== 'auto') return path;
+  const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  return scratch.rows <= cap && scratch.out <= cap ? 'im2col' : 'direct';
+}
 
 interface OptimizerKernels {
   kernels: BoundKernel<SgdParam>[] | BoundKernel<AdamParam>[];
@@ -55,6 +67,8 @@ export class Executor {
   private argmax!: BoundKernel<'rows' | 'C'>;
   private trainKernels: BoundKernel[] = [];
   private optimizer: OptimizerKernels | undefined;
+  /** Each conv layer's path, in plan order ('im2col' or 'direct'). */
+  convPaths: ReadonlyArray<'im2col' | 'direct'> = [];
 
   private constructor(net: Network, batch: number, mode: ExecutorMode) {
     this.net = net;
@@ -98,6 +112,15 @@ export class Executor {
     const argmaxes = ops.map((op) => (op.kind === 'maxpool2d' && train ? this.own(pool.storage(`${op.name} argmax`, B * op.out * 4)) : undefined));
     const inputOf = (i: number): GPUBuffer => (i === 0 ? this.input : acts[i - 1]!);
     const layerOf = new Map(net.layers.map((l) => [l.op, l]));
+    // Conv layers on the im2col path: their scratch rows, shared by the forward and backward pass.
+    const im2col = new Map<number, ConvIm2colScratch>();
+    ops.forEach((op, i) => {
+      if (op.kind !== 'conv2d') return;
+      const bytes = convIm2colScratchBytes(convShape(op, B));
+      if (pickConvPath(net.convPath, bytes, ctx.device.limits) === 'direct') return;
+      im2col.set(i, { rows: this.own(pool.storage(`${mode} ${op.name} im2col rows`, bytes.rows)), out: this.own(pool.storage(`${mode} ${op.name} im2col out`, bytes.out)) });
+    });
+    this.convPaths = ops.flatMap((op, i) => (op.kind === 'conv2d' ? [im2col.has(i) ? 'im2col' : 'direct'] : []));
 
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
@@ -107,6 +130,11 @@ export class Executor {
         this.forward.push(await prepareMatmul(ctx, { M: B, K: op.in, N: op.out, a: x, b: l.w, c: acts[i]!, bias: l.b, mask: l.mask, relu: op.relu, label: `${op.name} forward` }));
       } else if (op.kind === 'conv2d') {
         const l = layerOf.get(op)!;
+        const scratch = im2col.get(i);
+        if (scratch) {
+          this.forward.push(...(await prepareConvIm2colForward(ctx, { ...convShape(op, B), ...scratch, x, w: l.w, y: acts[i]!, bias: l.b, mask: l.mask, relu: op.relu, label: `${op.name} forward` })));
+          continue;
+        }
         this.forward.push(await prepareConv2d(ctx, { ...convShape(op, B), x, w: l.w, y: acts[i]!, bias: l.b, mask: l.mask, relu: op.relu, label: `${op.name} forward` }));
       } else if (op.kind === 'maxpool2d') {
         this.forward.push(await prepareMaxPool2d(ctx, { ...poolShape(op, B), x, y: acts[i]!, argmax: argmaxes[i], label: `${op.name} forward` }));
@@ -141,6 +169,8 @@ export class Executor {
           k.push(await prepareMatmul(ctx, { M: op.in, K: B, N: op.out, a: x, b: dy, c: l.dw, transA: true, mask: l.mask, maskOn: 'c', label: `${op.name} dW` }));
           k.push(await prepareBiasGrad(ctx, { B, N: op.out, dY: dy, db: l.db, label: `${op.name} db` }));
           if (dx) k.push(await prepareMatmul(ctx, { M: B, K: op.out, N: op.in, a: dy, b: l.w, c: dx, transB: true, mask: l.mask, label: `${op.name} dX` }));
+        } else if (im2col.has(i)) {
+          k.push(...(await prepareConvIm2colBackward(ctx, { ...convShape(op, B), ...im2col.get(i)!, dy, w: l.w, dw: l.dw, db: l.db, dx, mask: l.mask, label: `${op.name} backward` })));
         } else {
           const s = convShape(op, B);
           k.push(await prepareConv2dBackwardFilter(ctx, { ...s, x, dy, dw: l.dw, mask: l.mask, label: `${op.name} dW` }));
@@ -197,6 +227,11 @@ export class Executor {
         kernels.forEach((k, i) => k.setParams(adamParams(tensors[i]!.n, { ...hyper, lr }, state.step)));
       },
     };
+  }
+
+  /** The kernels of one training step, in order (the bench profiles them one by one). */
+  get stepKernels(): readonly BoundKernel[] {
+    return this.trainKernels;
   }
 
   /** Records the forward pass (logits only). */

@@ -22,6 +22,10 @@ export interface ParamLayer {
 
 export type OptimizerKind = 'sgd' | 'adam';
 
+/** How executors run conv layers: im2col + matmul, the direct kernels, or 'auto' (im2col where its scratch fits). */
+export type ConvPath = 'auto' | 'im2col' | 'direct';
+export const CONV_PATHS: readonly ConvPath[] = ['auto', 'im2col', 'direct'];
+
 /** Optimizer state per layer: [velocity] for SGD, [m, v] for Adam; weights first, then bias. */
 export interface OptimizerState {
   kind: OptimizerKind;
@@ -61,6 +65,8 @@ export class Network {
   readonly plan: ModelPlan;
   readonly layers: ParamLayer[];
   optimizer: OptimizerState | undefined;
+  /** Read by each Executor when it is made (cached ones keep theirs). */
+  private conv: ConvPath = 'auto';
   private destroyed = false;
   private maskKernels: { for: OptimizerState | undefined; kernels: BoundKernel[] } | undefined;
 
@@ -90,6 +96,15 @@ export class Network {
       };
     });
     return new Network(ctx, plan, layers);
+  }
+
+  get convPath(): ConvPath {
+    return this.conv;
+  }
+
+  set convPath(p: ConvPath) {
+    check(CONV_PATHS.includes(p), 'convPath', `one of ${CONV_PATHS.join(', ')}`, p);
+    this.conv = p;
   }
 
   /** The optimizer state for `kind`, made (zeroed) on first use or when the kind changes. */
