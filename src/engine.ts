@@ -21,10 +21,10 @@ import { selectPerRow } from './prune/criteria/wanda.js';
 import { sparseGptPrune, checkSparseGptOptions, SPARSEGPT_DEFAULTS, type SparseGptPruneOptions } from './prune/criteria/sparsegpt.js';
 import { prepareNmMasks } from './prune/nm.js';
 import {
-  checkFiniteArray, checkNetCall, isNetCriterion, netMasks, netScores,
+  checkChain, checkFiniteArray, checkNetCall, isNetCriterion, netMasks, netScores,
   type LabeledCalibration, type MovementApiOptions, type NetCall, type Shaped, type SynflowApiOptions, type WeightLayoutName,
 } from './engine/criteria-net.js';
-import { checkUnitCall, checkUnitOptions, checkUnitSparsity, isUnitCall, unitMasksOf, unitScoresOf, type UnitCall } from './engine/units.js';
+import { checkUnitCall, checkUnitOptions, checkUnitSparsity, isUnitCall, shrinkChain, unitMasksOf, unitScoresOf, type UnitCall } from './engine/units.js';
 import type { UnitCriterionName } from './prune/criteria/criterion.js';
 
 export { UNIT_CRITERIA, type UnitCriterionName } from './prune/criteria/criterion.js';
@@ -109,6 +109,17 @@ export interface ScoresOptions {
   movement?: MovementApiOptions;
 }
 
+export interface ShrunkLayers {
+  /** The smaller chain: each layer in the layout it came in, pruned weights 0. */
+  layers: ApiLayer[];
+  /** The kept weights' masks (1 = kept), in each layer's layout. */
+  masks: Uint8Array[];
+  /** The kept units' biases (zeros where `biases` was not given). */
+  biases: Float32Array[];
+  /** Per layer but the last: its kept units' indices, ascending. */
+  kept: Uint32Array[];
+}
+
 export interface SparseGptOptions {
   /** Columns (inputs) per block, default 128. */
   blockSize?: number;
@@ -161,6 +172,14 @@ export interface Engine {
    * l1 Σ|w|, l2 ‖w‖₂ of its incoming weights, taylor (Σ w·g)², norm-product ‖in‖₂·‖out‖₂.
    */
   scores(layers: Array<ApiLayer | Float32Array>, opts: ScoresOptions): Promise<Float32Array[]>;
+  /**
+   * The chain with its removed units physically gone (the lab's shrinker, on the CPU;
+   * no GPU work): unit u of layer i (not the last) is removed when its whole incoming
+   * column (row, out-in) of masks[i] is 0, as pruneMasks' granularity 'unit' leaves it;
+   * its bias and layer i+1's weights that read it go too. Its outputs equal the masked
+   * chain's with the removed units' biases zeroed.
+   */
+  shrinkUnits(layers: ApiLayer[], masks: Uint8Array[], opts?: { biases?: Float32Array[] }): ShrunkLayers;
   /** SparseGPT on one layer from its inputs X (samples × inputs, row-major): pruned and OBS-updated weights. */
   sparsegpt(layer: ApiLayer, inputs: Float32Array, sparsity: number, opts?: SparseGptOptions): Promise<SparseGptResult>;
   destroy(): void;
@@ -545,6 +564,33 @@ export async function createEngine(device?: GPUDevice): Promise<Engine> {
       if (v.net) return (await netScores(ctx, v.net)).map((sc, j) => fromInOut(sc, v.layers[j]!));
       return withScores(v, undefined, async (_, scoreBufs) =>
         Promise.all(scoreBufs.map(async (b, j) => fromInOut(new Float32Array(await readBuffer(device!, b, v.layers[j]!.w.length * 4)), v.layers[j]!))));
+    },
+    shrinkUnits(layers, masks, opts = {}) {
+      alive();
+      checkFields(opts as unknown, 'opts', ['biases'], 'invalid-argument', '');
+      const shaped = checkLayers(layers);
+      check(shaped.length >= 2, 'layers', 'at least 2 layers (a chain: the units are the outputs of every layer but the last)', shaped.length);
+      checkChain(shaped, 'shrinkUnits');
+      check(Array.isArray(masks) && masks.length === shaped.length, 'masks', `an array of ${shaped.length} Uint8Array, one per layer`, masks);
+      const m = masks.map((x, i) => (checkMask(x, `masks[${i}]`, shaped[i]!.w.length), toInOut(x, shaped[i]!)));
+      let biases: Float32Array[] = shaped.map((l) => new Float32Array(l.N));
+      if (opts.biases !== undefined) {
+        const b: unknown = opts.biases;
+        check(Array.isArray(b) && b.length === shaped.length, 'biases', `an array of ${shaped.length} Float32Array, layer j's of its outputs' length`, b);
+        biases = (b as unknown[]).map((x, j) => {
+          checkF32(x, `biases[${j}]`, shaped[j]!.N, `layers[${j}].outputs`);
+          checkFiniteArray(x, `biases[${j}]`);
+          return x;
+        });
+      }
+      const small = shrinkChain(shaped, m, biases);
+      const out = small.shapes.map((d, j) => ({ K: d.inputs, N: d.outputs, layout: shaped[j]!.layout }));
+      return {
+        layers: out.map((d, j) => ({ weight: fromInOut(small.weights[j]!, { ...d, w: small.weights[j]! }), inputs: d.K, outputs: d.N, layout: d.layout })),
+        masks: out.map((d, j) => fromInOut(small.masks[j]!, { ...d, w: small.weights[j]! })),
+        biases: small.biases,
+        kept: small.kept,
+      };
     },
     async sparsegpt(layer, inputs, sparsity, opts = {}) {
       alive();

@@ -3,7 +3,7 @@
 export {
   createEngine, API_CRITERIA, NET_CRITERIA, type Engine, type MagnitudeMasks, type MagnitudeMaskOptions, type ApiLayer, type ApiCriterion, type WeightLayoutName,
   type PruneMasksOptions, type ScoresOptions, type SparseGptOptions, type SparseGptResult, type ScoreCriterion,
-  type LabeledCalibration, type MovementApiOptions, type SynflowApiOptions,
+  type LabeledCalibration, type MovementApiOptions, type SynflowApiOptions, UNIT_CRITERIA, type UnitCriterionName, type ShrunkLayers,
 } from './engine.js';
 export { acquireDevice, type AcquiredDevice, type AdapterSummary } from './gpu/device.js';
 export { createGpuContext, type GpuContext } from './gpu/context.js';

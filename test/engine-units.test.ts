@@ -3,8 +3,9 @@
 // against the f64 oracles of src/ref/criteria/units.ts on 7→5→3 and 13→9→6→4 chains,
 // in either layout; masks against a selection written here from the oracle's scores
 // (exact counts per layer and pooled, the lowest go, ties to the lower layer then the
-// lower unit, whole incoming columns zeroed and nothing else); masked = shrunk; and
-// every bad argument refused by name before any GPU work.
+// lower unit, whole incoming columns zeroed and nothing else); masked = shrunk, and
+// engine.shrinkUnits gives that shrunk chain; every bad argument refused by name
+// before any GPU work.
 import { expect } from '@esm-bundle/chai';
 import { createEngine, type ApiLayer, type Engine } from '../src/engine.js';
 import { planModel, type ModelPlan } from '../src/nn/spec.js';
@@ -170,6 +171,45 @@ describe("scripting API: granularity 'unit'", () => {
     expect(kept.at(-1)!.length).to.equal(4);
     const y = new Uint32Array(B);
     expectClose(networkRef(small.plan, sv, x, y, B).logits, networkRef(c.plan, masked, x, y, B).logits, { atol: 1e-5, rtol: 1e-5 }, 'shrunk vs masked');
+    // engine.shrinkUnits gives that smaller chain, in either layout.
+    const got = engine.shrinkUnits(c.layers, masks, { biases: c.biases });
+    expect(got.kept.map((k) => Array.from(k))).to.deep.equal(kept.slice(0, -1));
+    got.layers.forEach((l, i) => {
+      expect([l.inputs, l.outputs]).to.deep.equal([dims[i], dims[i + 1]]);
+      expect(Array.from(l.weight)).to.deep.equal(Array.from(sv[i]!.w));
+      expect(Array.from(got.biases[i]!)).to.deep.equal(Array.from(sv[i]!.b));
+      expect(got.masks[i]!.every((v) => v === 1)).to.equal(true);
+    });
+    const t = engine.shrinkUnits(c.outIn, masks.map((m, j) => transpose(m, c.plan.params[j]!.in, c.plan.params[j]!.out)));
+    t.layers.forEach((l, i) => {
+      expect(l.layout).to.equal('out-in');
+      expect(Array.from(transpose(l.weight, l.outputs, l.inputs))).to.deep.equal(Array.from(sv[i]!.w));
+      expect(t.biases[i]!.every((b) => b === 0)).to.equal(true);
+    });
+  });
+
+  it('shrinkUnits: a weight pruned inside a kept unit stays pruned (0, mask 0); refusals by name', async () => {
+    const c = chain(rng, [7, 5, 3]);
+    const masks = c.layers.map((l) => new Uint8Array(l.weight.length).fill(1));
+    for (let k = 0; k < 7; k++) masks[0]![k * 5 + 1] = 0; // unit 1 of layer 0 removed
+    masks[0]![2 * 5 + 3] = 0; // one weight of unit 3
+    masks[1]![4 * 3 + 2] = 0; // layers[1] input 4 (unit 4), output 2
+    const got = engine.shrinkUnits(c.layers, masks);
+    expect(Array.from(got.kept[0]!)).to.deep.equal([0, 2, 3, 4]);
+    expect(got.layers[0]!.weight[2 * 4 + 2]).to.equal(0); // input 2, unit 3 (now column 2)
+    expect(got.masks[0]![2 * 4 + 2]).to.equal(0);
+    expect(got.masks[1]![3 * 3 + 2]).to.equal(0); // unit 4 is now input 3
+    expect(got.masks[1]!.reduce((t, v) => t + v, 0)).to.equal(4 * 3 - 1);
+    const sh = (ls: unknown, ms: unknown, o?: unknown) => () => engine.shrinkUnits(ls as ApiLayer[], ms as Uint8Array[], o as never);
+    const none = masks.map((m, i) => (i === 0 ? new Uint8Array(m.length) : m));
+    await expectArgError(sh(c.layers, none), 'masks[0]');
+    await expectArgError(sh(c.layers, masks.slice(1)), 'masks');
+    await expectArgError(sh(c.layers, [masks[0], new Uint8Array(3)]), 'masks[1]');
+    await expectArgError(sh(c.layers, [masks[0], Uint8Array.from(masks[1]!, () => 2)]), 'masks[1][0]');
+    await expectArgError(sh([c.layers[0]], [masks[0]]), 'layers');
+    await expectArgError(sh([c.layers[0], { weight: new Float32Array(12), inputs: 4, outputs: 3 }], masks), 'layers[1].inputs');
+    await expectArgError(sh(c.layers, masks, { biases: [c.biases[0], new Float32Array(2)] }), 'biases[1]');
+    await expectArgError(sh(c.layers, masks, { bogus: 1 }), 'bogus');
   });
 
   it('refuses bad arguments by name before any GPU work; a global sparsity that empties a layer is refused naming sparsity', async () => {

@@ -93,11 +93,11 @@ export function chainPlan(layers: readonly Shaped[]): ModelPlan {
   return planModel({ input: { C: 1, H: 1, W: layers[0]!.K }, layers: spec });
 }
 
-/** layers[j].outputs = layers[j+1].inputs, or a refusal naming layers[j+1]. */
-export function checkChain(layers: readonly Shaped[], criterion: string): void {
+/** layers[j].outputs = layers[j+1].inputs, or a refusal naming layers[j+1]; `who` takes the chain ("criterion 'taylor'"). */
+export function checkChain(layers: readonly Shaped[], who: string): void {
   for (let j = 1; j < layers.length; j++) {
     const want = layers[j - 1]!.N;
-    check(layers[j]!.K === want, `layers[${j}].inputs`, `${want}, layers[${j - 1}]'s outputs (criterion '${criterion}' takes the layers as one chain, ReLU between them)`, layers[j]!.K);
+    check(layers[j]!.K === want, `layers[${j}].inputs`, `${want}, layers[${j - 1}]'s outputs (${who} takes the layers as one chain, ReLU between them)`, layers[j]!.K);
   }
 }
 
@@ -149,7 +149,7 @@ export function checkChainLimits(plan: ModelPlan, limits: GPUSupportedLimits, ba
 
 /** Checks a network criterion's arguments (layers already shaped) and returns the call; touches no GPU. */
 export function checkNetCall(criterion: NetCriterion, layers: Shaped[], o: Record<string, unknown>, seed: number, limits: GPUSupportedLimits, method: 'pruneMasks' | 'scores'): NetCall {
-  checkChain(layers, criterion);
+  checkChain(layers, `criterion '${criterion}'`);
   const K0 = layers[0]!.K;
   const classes = layers[layers.length - 1]!.N;
   let biases: Float32Array[];

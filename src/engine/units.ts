@@ -13,6 +13,7 @@ import { Network } from '../nn/network.js';
 import type { ModelPlan } from '../nn/spec.js';
 import { UNIT_CRITERIA, type UnitCriterionName } from '../prune/criteria/criterion.js';
 import { scoreUnits, selectUnits, type UnitTaylorInput } from '../prune/structured.js';
+import { shrinkNetwork } from '../infer/shrink.js';
 import { chainPlan, checkChain, checkChainLimits, checkNetCall, type Shaped } from './criteria-net.js';
 
 /** The options pruneMasks and scores take with granularity 'unit'. */
@@ -54,7 +55,7 @@ export function checkUnitCall(criterion: UnitCriterionName, layers: Shaped[], o:
     const c = checkNetCall('taylor', layers, o, seed, limits, method);
     return { criterion, plan: c.plan, layers, biases: c.biases, taylor: { calibration: c.data!, batchSize: c.batchSize, seed } };
   }
-  checkChain(layers, criterion);
+  checkChain(layers, `criterion '${criterion}'`);
   for (const k of ['calibration', 'biases'] as const) check(o[k] === undefined, k, `given only with criterion 'taylor' (${criterion} scores the weights alone)`, 'given');
   const plan = chainPlan(layers);
   checkChainLimits(plan, limits, 1, 'layers');
@@ -109,4 +110,46 @@ export async function unitMasksOf(ctx: GpuContext, c: UnitCall, sparsity: number
     for (const u of removed[i]!) for (let k = 0; k < l.K; k++) m[k * l.N + u] = 0;
     return m;
   });
+}
+
+/** What shrinkUnits gives back: the smaller chain in each layer's own layout. */
+export interface ShrunkChain {
+  /** K' × N' per layer (the kept inputs and units), pruned weights 0. */
+  weights: Float32Array[];
+  /** The kept inputs and outputs of each layer. */
+  shapes: Array<{ inputs: number; outputs: number }>;
+  /** The kept weights' masks (1 = kept), as the weights. */
+  masks: Uint8Array[];
+  /** The kept units' biases (zeros where none were given). */
+  biases: Float32Array[];
+  /** Per layer but the last: the indices of its kept units, ascending. */
+  kept: Uint32Array[];
+}
+
+/**
+ * The chain with its removed units gone (src/infer/shrink.ts, the lab's shrinker, on
+ * the CPU): unit u of layer i (not the last) is removed when its whole incoming
+ * column of masks[i] (in-out) is 0, taking its bias and row u of layer i+1 with it.
+ * `layers`/`masks` in-out and checked; every layer but the last must keep a unit.
+ */
+export function shrinkChain(layers: Shaped[], masks: Uint8Array[], biases: Float32Array[]): ShrunkChain {
+  const keep = layers.slice(0, -1).map((l, i) => {
+    const k = new Uint8Array(l.N);
+    for (let r = 0; r < l.K; r++) for (let u = 0; u < l.N; u++) if (masks[i]![r * l.N + u]) k[u] = 1;
+    check(k.some((b) => b === 1), `masks[${i}]`, `keeping at least one of layers[${i}]'s ${l.N} units (a unit is removed when its whole incoming column is 0)`, 'none kept');
+    return k;
+  });
+  const values = layers.map((l, j) => ({ w: l.w, b: biases[j]!, mask: masks[j]! }));
+  const small = shrinkNetwork(chainPlan(layers), values, keep);
+  const shapes = small.values.map((v, j) => {
+    const outputs = v.b.length;
+    return { inputs: j === 0 ? layers[0]!.K : small.values[j - 1]!.b.length, outputs };
+  });
+  return {
+    weights: small.values.map((v) => v.w.map((w, t) => (v.mask[t] ? w : 0))),
+    shapes,
+    masks: small.values.map((v) => v.mask),
+    biases: small.values.map((v) => v.b),
+    kept: keep.map((k) => Uint32Array.from([...k.keys()].filter((u) => k[u]))),
+  };
 }

@@ -1,6 +1,6 @@
 // Door: the scripting API (src/engine.ts: createEngine → matmul, maskedMatmul,
-// magnitudeMasks, pruneMasks, scores, sparsegpt). Valid seeds of each call, then one
-// mutation each: arguments of the wrong type, lengths that don't match, NaN/Infinity
+// magnitudeMasks, pruneMasks, scores, sparsegpt, shrinkUnits). Valid seeds of each
+// call, then one mutation each: arguments of the wrong type, lengths that don't match, NaN/Infinity
 // in weights, mask values other than 0/1, sparsity out of [0, 1) or NaN, unknown
 // criterion/scope/granularity/layout/variant names, bad N:M patterns and shapes,
 // blockSize/damp out of range, empty layer lists, prototype keys as option names or
@@ -26,6 +26,11 @@
 // Acceptance: one mask per layer, each hidden unit's incoming column all 0 or all 1,
 // the last layer all 1, round(s·U_i) units per layer (local) or Σ_i round(s·U_i) (global);
 // unit scores one Float32Array of U_i per layer but the last, finite and ≥ 0.
+// shrinkUnits(layers, masks, { biases? }) is seeded on those chains with unit masks (some
+// units' incoming columns zeroed, a few single weights too); its mutations: the layer
+// mutations, a single layer or a broken chain, masks of the wrong count/length/values
+// or emptying a hidden layer, biases that do not fit, unknown options. Acceptance: the
+// kept units are those with a kept incoming weight, the shapes follow, pruned weights 0.
 // The refusal must be a PruneLabError('invalid-argument') whose `field` is (or lies
 // under) the mutated argument, thrown before the engine asks for any GPU buffer or
 // pipeline (the engine's pool and pipeline cache are counted). The one documented
@@ -48,7 +53,7 @@ import type { Door, FuzzCase } from '../harness.js';
 import { pick, show } from '../mutate.js';
 import { gpu } from '../gpu.js';
 
-type Method = 'matmul' | 'maskedMatmul' | 'magnitudeMasks' | 'pruneMasks' | 'scores' | 'sparsegpt';
+type Method = 'matmul' | 'maskedMatmul' | 'magnitudeMasks' | 'pruneMasks' | 'scores' | 'sparsegpt' | 'shrinkUnits';
 
 interface EngineCase extends FuzzCase {
   method: Method;
@@ -176,6 +181,24 @@ function seedUnitCall(rng: Rng, method: 'pruneMasks' | 'scores'): unknown[] {
   return [layers, pick(rng, safeUnitSparsities(dims.slice(1, -1))), opts];
 }
 
+/** shrinkUnits' arguments: a chain, masks with whole units removed (one kept per layer at least) and stray zeros, maybe biases. */
+function seedShrink(rng: Rng): unknown[] {
+  const [layers, , opts] = seedUnitCall(rng, 'pruneMasks') as [Lay[], number, Opts];
+  const masks = layers.map((l, i) => {
+    const d = dimsOf(l);
+    const m = new Uint8Array(l.weight.length).fill(1);
+    if (i < layers.length - 1) {
+      const keep = rng.int(d.N);
+      for (let u = 0; u < d.N; u++) if (u !== keep && rng.next() < 0.4) for (let t = 0; t < d.K; t++) m[at(d, u, t)] = 0;
+    }
+    if (rng.next() < 0.5) m[rng.int(m.length)] = 0;
+    return m;
+  });
+  const o: Opts = {};
+  if (opts.biases) o.biases = opts.biases;
+  return rng.next() < 0.3 && !o.biases ? [layers, masks] : [layers, masks, o];
+}
+
 const NM_OK = [{ n: 2, m: 4 }, { n: 1, m: 4 }, { n: 1, m: 2 }, { n: 3, m: 4 }];
 
 function seedCall(rng: Rng, method: Method): unknown[] {
@@ -195,6 +218,7 @@ function seedCall(rng: Rng, method: Method): unknown[] {
     if (s >= 0.5 && rng.next() < 0.4 && layers.every((l) => l.length >= 2)) opts.masks = layers.map((l) => priorMask(rng, l.length));
     return [layers, s, opts];
   }
+  if (method === 'shrinkUnits') return seedShrink(rng);
   if (method === 'sparsegpt') {
     const [K, N] = [8, 3];
     const outIn = rng.next() < 0.5;
@@ -596,6 +620,65 @@ function mutateNetOptions(rng: Rng, args: unknown[], method: 'pruneMasks' | 'sco
   return { what: `sparsegpt given with criterion ${show(c)}`, fields: ['sparsegpt'] };
 }
 
+function mutateShrink(rng: Rng, args: unknown[]): Mutation {
+  const layers = args[0] as Lay[];
+  const masks = args[1] as Uint8Array[];
+  const r = rng.int(8);
+  if (r === 0 || r === 1) {
+    const i = rng.int(layers.length);
+    const { v, what, mode } = mutateLayer(rng, layers[i]!, `layers[${i}]`);
+    layers[i] = v as Lay;
+    // A layout read as the default reads the masks in it too: they may then empty a layer.
+    return { what, fields: [`layers[${i}]`, ...(/layout/.test(what) ? ['masks'] : [])], mode };
+  }
+  if (r === 2) {
+    // A chain that does not chain, or a single layer.
+    if (rng.next() < 0.3) {
+      args[0] = [layers[0]];
+      args[1] = [masks[0]];
+      return { what: 'one layer', fields: ['layers'] };
+    }
+    const j = 1 + rng.int(layers.length - 1);
+    const K = layers[j - 1]!.outputs + 1;
+    const N = layers[j]!.outputs;
+    layers[j] = { weight: rng.uniformArray(K * N), inputs: K, outputs: N };
+    masks[j] = new Uint8Array(K * N).fill(1);
+    return { what: `layers[${j}] of ${K} inputs after ${K - 1} outputs`, fields: [`layers[${j}]`] };
+  }
+  if (r === 3) {
+    const i = rng.int(layers.length);
+    const bad = badMaskArray(rng, lenOf(layers[i]!));
+    masks[i] = bad.v as Uint8Array;
+    return { what: `masks[${i}]: ${bad.what}`, fields: ['masks'] };
+  }
+  if (r === 4) {
+    const v = pick(rng, [masks.slice(1), [...masks, masks[0]], null, 'x', masks[0]]);
+    args[1] = v;
+    return { what: `masks = ${describe(v)}`, fields: ['masks'] };
+  }
+  if (r === 5) {
+    // Every unit of a hidden layer removed.
+    const i = rng.int(layers.length - 1);
+    masks[i] = new Uint8Array(lenOf(layers[i]!));
+    return { what: `masks[${i}] all 0 (no unit of layers[${i}] kept)`, fields: [`masks[${i}]`] };
+  }
+  if (r === 6) {
+    const j = rng.int(layers.length);
+    const b: unknown[] = layers.map((l) => new Float32Array(l.outputs));
+    const k = rng.int(4);
+    if (k === 0) b[j] = new Float32Array(layers[j]!.outputs + 1);
+    else if (k === 1) b[j] = withNonFinite(rng, new Float32Array(layers[j]!.outputs).fill(0.1));
+    else if (k === 2) b[j] = pick(rng, NOT_F32());
+    args[2] = { biases: k === 3 ? pick(rng, [b.slice(1), 'x', b[0]]) : b };
+    return { what: `biases mutation ${k} at ${j}`, fields: ['biases'] };
+  }
+  const key = pick(rng, [...UNKNOWN_KEYS, 'criterion', 'granularity']);
+  const o: Opts = {};
+  setKey(o, key, 1);
+  args[2] = rng.next() < 0.8 ? o : pick(rng, ['x', 7, true]);
+  return { what: `opts ${describe(args[2])}`, fields: [key, `opts.${key}`, 'opts'] };
+}
+
 /** Mutations of a unit call (granularity 'unit'). */
 function mutateUnit(rng: Rng, args: unknown[], method: 'pruneMasks' | 'scores'): Mutation {
   const layers = args[0] as Lay[];
@@ -960,6 +1043,28 @@ function pruneMasksProblem(out: unknown, args: unknown[]): string | void {
   return priorProblem(masks, opts.masks);
 }
 
+function shrinkProblem(out: unknown, args: unknown[]): string | void {
+  const [layers, masks] = args as [Lay[], Uint8Array[]];
+  const res = out as { layers: Lay[]; masks: Uint8Array[]; biases: Float32Array[]; kept: Uint32Array[] };
+  if (!Array.isArray(res?.layers) || res.layers.length !== layers.length || res.masks?.length !== layers.length || res.biases?.length !== layers.length || res.kept?.length !== layers.length - 1) return `the result ${describe(out)} does not hold ${layers.length} layers`;
+  const keptOf = (i: number): number[] => {
+    const d = dimsOf(layers[i]!);
+    return [...Array(d.N).keys()].filter((u) => [...Array(d.K).keys()].some((t) => masks[i]![at(d, u, t)] === 1));
+  };
+  for (const [i, l] of res.layers.entries()) {
+    const want = i < layers.length - 1 ? keptOf(i) : [...Array(layers[i]!.outputs).keys()];
+    if (i < layers.length - 1 && Array.from(res.kept[i]!).join() !== want.join()) return `kept[${i}] = ${Array.from(res.kept[i]!).join()}, not ${want.join()}`;
+    const K = i === 0 ? layers[0]!.inputs : res.layers[i - 1]!.outputs;
+    if (l.inputs !== K || l.outputs !== want.length || l.weight.length !== K * want.length) return `layers[${i}] is ${l.inputs}×${l.outputs} (${l.weight.length}), not ${K}×${want.length}`;
+    if ((l.layout ?? 'in-out') !== (layers[i]!.layout ?? 'in-out')) return `layers[${i}] came back ${String(l.layout)}`;
+    const p = maskProblem(res.masks[i], l.weight.length, `masks[${i}]`);
+    if (p) return p;
+    const bad = l.weight.findIndex((w, t) => !Number.isFinite(w) || (res.masks[i]![t] === 0 && w !== 0));
+    if (bad >= 0) return `layers[${i}].weight[${bad}] = ${l.weight[bad]} (mask ${res.masks[i]![bad]})`;
+    if (res.biases[i]!.length !== want.length) return `biases[${i}] of ${res.biases[i]!.length}, not ${want.length}`;
+  }
+}
+
 function scoresProblem(out: unknown, args: unknown[]): string | void {
   const layers = args[0] as LayerArg[];
   if (isUnit(args[1])) {
@@ -1013,12 +1118,14 @@ function acceptanceProblem(c: EngineCase, out: unknown): string | void {
       return scoresProblem(out, a);
     case 'sparsegpt':
       return sparseGptProblem(out, a);
+    case 'shrinkUnits':
+      return shrinkProblem(out, a);
   }
 }
 
 // ---- the door ----
 
-const METHODS: Method[] = ['matmul', 'maskedMatmul', 'magnitudeMasks', 'pruneMasks', 'pruneMasks', 'scores', 'sparsegpt', 'sparsegpt'];
+const METHODS: Method[] = ['matmul', 'maskedMatmul', 'magnitudeMasks', 'pruneMasks', 'pruneMasks', 'scores', 'sparsegpt', 'sparsegpt', 'shrinkUnits'];
 
 /** `field` is `want` or lies under it (`want[…]`, `want.…`). */
 const under = (field: string, want: string): boolean => field === want || field.startsWith(`${want}[`) || field.startsWith(`${want}.`);
@@ -1044,7 +1151,8 @@ export const engineDoor: Door<EngineCase> = {
       m = method === 'matmul' || method === 'maskedMatmul' ? mutateMatmul(rng, args, method === 'maskedMatmul')
         : method === 'magnitudeMasks' ? mutateMagnitude(rng, args)
           : method === 'sparsegpt' ? mutateSparseGpt(rng, args)
-            : mutateCriterion(rng, args, method);
+            : method === 'shrinkUnits' ? mutateShrink(rng, args)
+              : mutateCriterion(rng, args, method);
     }
     return { repro: `${method}: ${m.what}; args ${shown()}`, fields: m.fields, method, args, mode: m.mode ?? 'refuse', late: m.late };
   },
