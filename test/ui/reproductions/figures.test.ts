@@ -3,7 +3,7 @@
 // named as not carried; the reduced rerun stays within REDUCED and is accepted by the
 // engine. Configs: every stored single-run report in docs/results, and one per axis.
 import { expect } from '@esm-bundle/chai';
-import { rerunControls, REDUCED } from '../../../src/ui/reproductions/figures.js';
+import { measuredOn, measuredOnText, rerunControls, REDUCED } from '../../../src/ui/reproductions/figures.js';
 import { buildConfig } from '../../../src/ui/lab/lab-config.js';
 import { validateConfig, type ExperimentConfig, type NormalizedConfig } from '../../../src/lab/config.js';
 import { validateReport } from '../../../src/lab/report-schema.js';
@@ -70,6 +70,14 @@ describe('rerunControls', () => {
       expect([r.prune.rounds, r.prune.targetSparsity, r.prune.granularity, r.prune.criterion, r.prune.scope, r.prune.when], name)
         .to.deep.equal([c.prune.rounds, c.prune.targetSparsity, c.prune.granularity, c.prune.criterion, c.prune.scope, c.prune.when]);
     }
+  });
+
+  it('says where a report was measured from its own metadata: the browser\'s name, or the CLI on Dawn', async () => {
+    const browser = validateReport(await (await fetch('/docs/results/prune-lenet-300-100-random-quick.json')).json());
+    expect(measuredOnText(browser)).to.equal('google swiftshader · browser (Chromium 150.0.7871.100) · 3 dense epochs, then 4 rounds × 1 fine-tune epoch · 10,000 training / 10,000 test images · took 5 min 28 s · 2026-12-01');
+    const sweep = (await (await fetch('/docs/results/criteria-iterative-lenet-300-100.json')).json()) as { baseline: { report: unknown } };
+    const cli = validateReport(sweep.baseline.report);
+    expect(measuredOn(cli)).to.deep.include({ adapter: 'google swiftshader (SwiftShader driver 5.0.0)', face: 'CLI (Dawn on Node)', budget: '8 dense epochs, then 1 round × 0 fine-tune epochs' });
   });
 
   it('names what the lab cannot carry: a learning-rate schedule, per-layer overrides, SGD without the lab\'s momentum', () => {
