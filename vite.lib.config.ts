@@ -8,25 +8,11 @@ import { defineConfig, type Plugin } from 'vite';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { wgsl } from './scripts/wgsl-plugin.mjs';
+import { LIB_ENTRIES } from './scripts/lib-entries.mjs';
 
-const entries = {
-  index: 'src/index.ts',
-  'prune-lab': 'src/ui/lab/index.ts',
-  'prune-elements': 'src/ui/index.ts',
-  'sparsity-chart': 'src/ui/sparsity-chart.ts',
-  'latency-chart': 'src/ui/latency-chart.ts',
-  'training-chart': 'src/ui/training-chart.ts',
-  'layer-sparsity': 'src/ui/layer-sparsity.ts',
-  'mask-view': 'src/ui/mask-view.ts',
-  'confusion-matrix': 'src/ui/confusion-matrix.ts',
-  'metrics-table': 'src/ui/metrics-table.ts',
-  'size-view': 'src/ui/size-view.ts',
-  'digit-pad': 'src/ui/digit-pad.ts',
-  // The tree elements: each brings the tree Worker (tree.worker.ts) as a file beside it.
-  'prune-tree-lab': 'src/ui/trees/tree-lab.ts',
-  'prune-boost-lab': 'src/ui/trees/boost-lab.ts',
-  'prune-trees': 'src/ui/trees/index.ts',
-};
+// Every entry (the API, the gathering modules and one per element), shared with
+// package.json's exports through scripts/lib-entries.mjs.
+const entries = Object.fromEntries(LIB_ENTRIES.map((e) => [e.file, e.src]));
 
 /**
  * demos/embed/ is a static page that consumes this build from dist/lib/; the app
@@ -54,7 +40,9 @@ export default defineConfig({
     target: 'es2022',
     outDir: 'dist/lib',
     emptyOutDir: true,
-    sourcemap: true,
+    // Hidden maps: kept in dist/lib/ for debugging the repo's pages, not referenced from
+    // the modules (the npm package leaves them out, see package.json's files).
+    sourcemap: 'hidden',
     lib: {
       entry: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, resolve(v)])),
       formats: ['es'],

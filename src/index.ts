@@ -21,7 +21,7 @@ export { train, type TrainOptions, type TrainProgress } from './nn/train.js';
 export { evaluate, predict } from './nn/evaluate.js';
 export { saveCheckpoint, decodeCheckpoint, loadNetwork } from './nn/checkpoint.js';
 export { runExperiment, labData, type LabProgress, type RunHooks } from './lab/run.js';
-export { validateConfig, type ExperimentConfig } from './lab/config.js';
+export { validateConfig, type ExperimentConfig, type NormalizedConfig } from './lab/config.js';
 export { reportToCsv, REPORT_VERSION, type Report, type RoundEntry } from './lab/report.js';
 export { parseReports, validateReport, migrateReport } from './lab/report-schema.js';
 export { importOnnx, SUPPORTED_OPS as ONNX_IMPORT_OPS, type OnnxImport, type ImportOptions as OnnxImportOptions, type ImportNote as OnnxImportNote, type ImportedLayer as OnnxImportedLayer } from './onnx/import.js';
@@ -29,3 +29,6 @@ export {
   exportOnnx, encodeOnnx, shrinkDeadUnits, EXPORT_FORMS as ONNX_EXPORT_FORMS, type ExportForm as OnnxExportForm, type ExportOptions as OnnxExportOptions, type ExportModel as OnnxExportModel,
 } from './onnx/export.js';
 export { onnxSizeTable, formatOnnxSizeTable, type OnnxSizeTable, type OnnxFormSize } from './onnx/size.js';
+// The Workers' APIs (Comlink), as <prune-lab> and the tree labs call them.
+export type { LabApi, LabEvent, RunOutcome, StartOptions, LabFailure, SweepOptions, SweepOutcome } from './worker/api.js';
+export type { TreeLabApi } from './worker/tree-api.js';

