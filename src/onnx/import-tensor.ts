@@ -4,7 +4,7 @@
 // tensors (INT64, INT32) are read only where a shape is expected, BOOL only as a flag. Every refusal is
 // a PruneLabError('invalid-data') naming the tensor.
 import { PruneLabError } from '../errors.js';
-import { onnx, int64, type Int64, type ITensorProto, type ISparseTensorProto } from './proto.js';
+import { onnx, int64, int64Clamped, type Int64, type ITensorProto, type ISparseTensorProto } from './proto.js';
 
 const DT = onnx.TensorProto.DataType;
 
@@ -92,10 +92,10 @@ export function readTensor(t: ITensorProto, want: 'float' | 'int' | 'bool', what
     if (raw) {
       const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
       for (let i = 0; i < count; i++) {
-        ints[i] = type === DT.INT64 ? int64({ low: dv.getUint32(8 * i, true), high: dv.getInt32(8 * i + 4, true) }) : type === DT.BOOL ? dv.getUint8(i) : dv.getInt32(4 * i, true);
+        ints[i] = type === DT.INT64 ? int64Clamped({ low: dv.getUint32(8 * i, true), high: dv.getInt32(8 * i + 4, true) }) : type === DT.BOOL ? dv.getUint8(i) : dv.getInt32(4 * i, true);
       }
     } else {
-      for (let i = 0; i < count; i++) ints[i] = type === DT.INT64 ? int64(typed[i] as Int64) : Number(typed[i]);
+      for (let i = 0; i < count; i++) ints[i] = type === DT.INT64 ? int64Clamped(typed[i] as Int64) : Number(typed[i]);
     }
     const badAt = ints.findIndex((v) => !Number.isSafeInteger(v));
     if (badAt >= 0) bad(`${label} value [${badAt}] is not a safe integer`, field);

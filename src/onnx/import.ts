@@ -1,23 +1,29 @@
 // ONNX import: a .onnx file's bytes → a prune-lab model spec and its weights, so the
 // lab evaluates, fine-tunes and prunes the model like one it trained itself. The graph
 // must be one chain from its input to its output of the operators in SUPPORTED_OPS
-// (opsets 9–18); BatchNormalization is folded into the Conv/Gemm before it, Dropout and
-// Identity are dropped, a trailing Softmax/LogSoftmax is stripped, and each of these is
-// listed in the result's notes. Everything read is checked first; every refusal is a
+// (opsets 9–18); BatchNormalization is folded into the Conv/Gemm before it, a zero Pad
+// into the Conv after it, Dropout and Identity (and an all-zero Pad) are dropped, a
+// trailing Softmax/LogSoftmax is stripped, and each of these is listed in the result's
+// notes. Convs take any stride and pads, pools any stride (no padding); GlobalAveragePool
+// and GlobalMaxPool are pools over the whole (square) plane. Everything read is checked first; every refusal is a
 // PruneLabError('invalid-data') naming the node or tensor. A pure function over bytes:
 // no DOM and no GPU, so it runs in the Worker and in Node.
 import { PruneLabError } from '../errors.js';
-import { planModel, type LayerSpec, type ModelSpec, type Padding } from '../nn/spec.js';
+import { planModel, type LayerSpec, type ModelSpec, type Pads } from '../nn/spec.js';
 import type { LayerValues } from '../nn/network.js';
 import { onnx, int64, type Int64, type ITensorProto, type INodeProto, type IAttributeProto, type ModelProto, type AttributeType } from './proto.js';
 import { bad, readSparseTensor, readTensor, type Tensor } from './import-tensor.js';
 
 export const SUPPORTED_OPS = [
-  'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'MaxPool', 'Flatten', 'Reshape', 'BatchNormalization', 'Dropout', 'Identity', 'Softmax', 'LogSoftmax', 'Constant',
-  'Sub', 'Div',
+  'Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Pad', 'Flatten', 'Reshape', 'BatchNormalization',
+  'Dropout', 'Identity', 'Softmax', 'LogSoftmax', 'Constant', 'Sub', 'Div',
 ] as const;
-/** Operators read only inside a shape computation that folds to a Reshape's constant shape. */
-export const SHAPE_OPS = ['Shape', 'Gather', 'Unsqueeze', 'Concat'] as const;
+/**
+ * Operators read only inside an integer computation that folds to a constant: a Reshape's
+ * shape, or the pads of a Pad (PyTorch writes F.pad's as ConstantOfShape → Concat → Reshape →
+ * Slice → Transpose → Reshape → Cast).
+ */
+export const SHAPE_OPS = ['Shape', 'Gather', 'Unsqueeze', 'Concat', 'ConstantOfShape', 'Reshape', 'Slice', 'Transpose', 'Cast'] as const;
 export const MIN_OPSET = 9;
 export const MAX_OPSET = 18;
 /** Files above this size are refused before decoding. */
@@ -78,7 +84,9 @@ interface ParamLayer {
   /** Output units (linear) or filters (conv2d). */
   out: number;
   kernel: number;
-  padding: Padding;
+  /** Conv: zero padding [top, left, bottom, right] and stride. */
+  pads: Pads;
+  stride: number;
   w: Float32Array;
   b: Float32Array;
   /** Listed positions when the weight came from a sparse initializer. */
@@ -88,7 +96,47 @@ interface ParamLayer {
   bias?: string;
 }
 
-type Built = ParamLayer | { type: 'maxpool2d'; size: number } | { type: 'relu' } | { type: 'flatten' };
+type Built = ParamLayer | { type: 'maxpool2d' | 'avgpool2d'; size: number; stride: number } | { type: 'relu' } | { type: 'flatten' };
+
+/**
+ * A conv layer's padding in the spec, as the presets write it: nothing for 'valid' (the
+ * default), 'same' for (k−1)/2 on every side, else the explicit pads.
+ */
+function convPadding(b: ParamLayer): { padding?: 'same'; pads?: Pads } {
+  if (b.pads.every((p) => p === 0)) return {};
+  if (b.kernel % 2 === 1 && b.pads.every((p) => p === (b.kernel - 1) / 2)) return { padding: 'same' };
+  return { pads: [...b.pads] as Pads };
+}
+
+/** A Conv's or pool's strides: [s, s], s ≥ 1 (default 1). */
+function strideOf(a: Attrs, label: string, op: string): number {
+  const st = a.ints('strides') ?? [1, 1];
+  if (st.length !== 2 || st[0] !== st[1] || !(st[0]! >= 1)) bad(`node ${label} (${op}) has strides [${st.join(', ')}]; prune-lab reads equal strides [s, s], s ≥ 1`, label);
+  return st[0]!;
+}
+
+/** A Conv's zero padding [top, left, bottom, right] from pads or auto_pad (SAME_* as ONNX defines it, at any stride). */
+function padsOf(a: Attrs, label: string, s: { H: number; W: number }, k: number, stride: number): Pads {
+  const autoPad = a.string('auto_pad', 'NOTSET');
+  const pads = a.ints('pads');
+  if (autoPad === 'NOTSET') {
+    if (!pads) return [0, 0, 0, 0];
+    if (pads.length !== 4 || pads.some((p) => !(p >= 0))) bad(`node ${label} (Conv) has pads [${pads.join(', ')}]; prune-lab reads 2-D pads [top, left, bottom, right], each ≥ 0`, label);
+    return [pads[0]!, pads[1]!, pads[2]!, pads[3]!];
+  }
+  if (pads && pads.some((p) => p !== 0)) bad(`node ${label} (Conv) has auto_pad ${autoPad} and pads [${pads.join(', ')}]; give one of them`, label);
+  if (autoPad === 'VALID') return [0, 0, 0, 0];
+  if (autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') bad(`node ${label} (Conv) has auto_pad '${autoPad}'; it must be NOTSET, VALID, SAME_UPPER or SAME_LOWER`, label);
+  // Output ceil(H/s); the total padding splits with the extra row below/right (UPPER) or above/left (LOWER).
+  const split = (n: number): [number, number] => {
+    const total = Math.max((Math.ceil(n / stride) - 1) * stride + k - n, 0);
+    const small = Math.floor(total / 2);
+    return autoPad === 'SAME_UPPER' ? [small, total - small] : [total - small, small];
+  };
+  const [t, b] = split(s.H);
+  const [l, r] = split(s.W);
+  return [t, l, b, r];
+}
 
 function nodeLabel(n: INodeProto, i: number): string {
   return n.name ? n.name : `#${i} (${n.opType ?? '?'})`;
@@ -312,6 +360,8 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
   const built: Built[] = [];
   const notes: ImportNote[] = [];
   let prelude: { mean?: Float32Array; std?: Float32Array } | undefined;
+  /** A zero Pad waiting for the Conv after it. */
+  let pendingPad: { label: string; pads: Pads } | undefined;
   const visited = new Set<number>();
   let cur = inputName;
   /** The shape of each data tensor on the path, as the walk reaches it (for Shape nodes). */
@@ -364,12 +414,87 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
       if (data.dims.length !== 0 || axes.length !== 1 || (axes[0] !== 0 && axes[0] !== -1)) bad(`node ${label} (Unsqueeze) on a shape must turn a scalar into a 1-D vector (axes [0])`, label);
       return put(data.ints!, [1]);
     }
-    // Concat
-    const a = new Attrs(n, label, ['axis']);
-    const parts = ins.map((_, j) => arg(j));
-    if (parts.some((t) => t.dims.length !== 1) || ![0, -1].includes(a.int('axis', 0))) bad(`node ${label} (Concat) on shapes must join 1-D vectors along axis 0`, label);
-    const v = parts.flatMap((t) => t.ints!);
-    return put(v, [v.length]);
+    if (n.opType === 'Concat') {
+      const a = new Attrs(n, label, ['axis']);
+      const parts = ins.map((_, j) => arg(j));
+      if (parts.some((t) => t.dims.length !== 1) || ![0, -1].includes(a.int('axis', 0))) bad(`node ${label} (Concat) on shapes must join 1-D vectors along axis 0`, label);
+      const v = parts.flatMap((t) => t.ints!);
+      return put(v, [v.length]);
+    }
+    const data = arg(0);
+    const sizeOfDims = (d: number[]) => d.reduce((t, x) => t * x, 1);
+    const strides = data.dims.map((_, j) => sizeOfDims(data.dims.slice(j + 1)));
+    /** An output of dims `outDims` whose element at index (…, at_j, …) is data's at flat Σ_j offset(j, at_j). */
+    const gather = (outDims: number[], offset: (j: number, at: number) => number): number[] => {
+      const v = new Array<number>(sizeOfDims(outDims));
+      for (let o = 0; o < v.length; o++) {
+        let rest = o;
+        let src = 0;
+        for (let j = outDims.length - 1; j >= 0; j--) {
+          src += offset(j, rest % outDims[j]!);
+          rest = Math.floor(rest / outDims[j]!);
+        }
+        v[o] = data.ints![src]!;
+      }
+      return v;
+    };
+    if (data.ints!.some((x) => Number.isNaN(x)) && n.opType !== 'Cast') bad(`node ${label} (${n.opType}) reads the batch size, which is not a constant; prune-lab folds ${n.opType} over constant integers only`, label);
+    if (n.opType === 'ConstantOfShape') {
+      const a = new Attrs(n, label, ['value']);
+      const vt = a.tensor('value');
+      const fill = vt ? readTensor(vt, 'int', `the value of node ${label} (ConstantOfShape)`).ints![0] ?? 0 : 0;
+      const dims = data.ints!;
+      if (data.dims.length !== 1 || dims.some((x) => !(x >= 0)) || sizeOfDims(dims) > 1 << 16) bad(`node ${label} (ConstantOfShape) needs a 1-D shape of small non-negative sizes (got [${dims.join(', ')}])`, label);
+      return put(new Array<number>(sizeOfDims(dims)).fill(fill), dims);
+    }
+    if (n.opType === 'Cast') {
+      const a = new Attrs(n, label, ['to', 'saturate']);
+      const to = a.int('to', 0);
+      if (to !== onnx.TensorProto.DataType.INT64 && to !== onnx.TensorProto.DataType.INT32) bad(`node ${label} (Cast) casts integers to type ${to}; prune-lab folds Cast to INT64 or INT32 only`, label);
+      return put(data.ints!, data.dims);
+    }
+    if (n.opType === 'Reshape') {
+      const a = new Attrs(n, label, ['allowzero']);
+      const want = arg(1).ints!;
+      const total = data.ints!.length;
+      const dims = want.map((x, j) => (x === 0 && a.int('allowzero', 0) === 0 ? data.dims[j] ?? NaN : x));
+      const known = dims.filter((x) => x !== -1).reduce((t, x) => t * x, 1);
+      const free = dims.filter((x) => x === -1).length;
+      const out = dims.map((x) => (x === -1 ? total / known : x));
+      if (free > 1 || out.some((x) => !Number.isInteger(x) || x < 0) || sizeOfDims(out) !== total) bad(`node ${label} (Reshape) cannot reshape ${total} integers to [${want.join(', ')}]`, label);
+      return put(data.ints!, out);
+    }
+    if (n.opType === 'Transpose') {
+      const a = new Attrs(n, label, ['perm']);
+      const r = data.dims.length;
+      const perm = a.ints('perm') ?? [...Array(r).keys()].reverse();
+      if (perm.length !== r || [...perm].sort((x, y) => x - y).some((x, j) => x !== j)) bad(`node ${label} (Transpose) has perm [${perm.join(', ')}] for a rank-${r} tensor`, label);
+      const outDims = perm.map((x) => data.dims[x]!);
+      return put(gather(outDims, (j, at) => at * strides[perm[j]!]!), outDims);
+    }
+    // Slice (opset ≥ 10: starts, ends, axes, steps as inputs)
+    new Attrs(n, label, []);
+    const r = data.dims.length;
+    const starts = arg(1).ints!;
+    const ends = arg(2).ints!;
+    const axes = ins[3] ? arg(3).ints! : starts.map((_, j) => j);
+    const steps = ins[4] ? arg(4).ints! : starts.map(() => 1);
+    const lo = data.dims.map(() => 0);
+    const step = data.dims.map(() => 1);
+    const count = [...data.dims];
+    axes.forEach((ax0, j) => {
+      const ax = ax0 < 0 ? ax0 + r : ax0;
+      const d = data.dims[ax];
+      const st = steps[j]!;
+      if (d === undefined || st === 0 || !Number.isFinite(st)) bad(`node ${label} (Slice) has axis ${ax0} or step ${st} outside its rank-${r} input`, label);
+      // ONNX clamps starts and ends into the axis (−1 and d−1 bounds for negative steps); ±2⁶³ stand for the ends.
+      const clamp = (x: number, l: number, h: number) => Math.min(h, Math.max(l, x < 0 ? x + d : x));
+      const [s0, e0] = st > 0 ? [clamp(starts[j]!, 0, d), clamp(ends[j]!, 0, d)] : [clamp(starts[j]!, -1, d - 1), clamp(ends[j]!, -1, d - 1)];
+      lo[ax] = s0;
+      step[ax] = st;
+      count[ax] = Math.max(0, Math.ceil((e0 - s0) / st));
+    });
+    return put(gather(count, (j, at) => (lo[j]! + at * step[j]!) * strides[j]!), count);
   };
   const lastParam = (label: string, op: string): ParamLayer => {
     const l = built[built.length - 1];
@@ -425,6 +550,7 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
       return shape;
     };
 
+    if (pendingPad && op !== 'Conv') bad(`node ${pendingPad.label} (Pad) is followed by ${label} (${op}); prune-lab folds a zero Pad only into the Conv right after it`, pendingPad.label);
     switch (op) {
       case 'Gemm':
       case 'MatMul': {
@@ -462,7 +588,7 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
           const c = perChannel(C, N, false, label);
           b = beta === 1 ? Float32Array.from(c) : c.map((v) => f32(beta * v));
         }
-        built.push({ type: 'linear', out: N, kernel: 0, padding: 'valid', w, b, ...(listed ? { listed } : {}), node: label, weight: bName, ...(cName ? { bias: cName } : {}) });
+        built.push({ type: 'linear', out: N, kernel: 0, pads: [0, 0, 0, 0], stride: 1, w, b, ...(listed ? { listed } : {}), node: label, weight: bName, ...(cName ? { bias: cName } : {}) });
         shape = { kind: 'flat', F: N };
         break;
       }
@@ -494,34 +620,21 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
         if (ks && (ks.length !== 2 || ks[0] !== kh || ks[1] !== kw)) bad(`node ${label} (Conv) kernel_shape [${ks.join(', ')}] does not match weight '${wName}' dims [${W.dims.join(', ')}]`, label);
         const dil = a.ints('dilations');
         if (dil && (dil.length !== 2 || dil.some((d) => d !== 1))) bad(`node ${label} (Conv) has dilations [${dil.join(', ')}]; prune-lab reads dilations 1 only`, label);
-        const st = a.ints('strides');
-        if (st && (st.length !== 2 || st.some((d) => d !== 1))) bad(`node ${label} (Conv) has strides [${st.join(', ')}]; prune-lab reads stride 1 only (supported: strides [1, 1])`, label);
+        const stride = strideOf(a, label, 'Conv');
         const k = kh;
-        const autoPad = a.string('auto_pad', 'NOTSET');
-        const pads = a.ints('pads');
-        let padding: Padding;
-        if (autoPad === 'VALID' || ((autoPad === 'NOTSET') && (!pads || pads.every((p) => p === 0)))) {
-          if (autoPad === 'VALID' && pads && pads.some((p) => p !== 0)) bad(`node ${label} (Conv) has auto_pad VALID and pads [${pads.join(', ')}]; give one of them`, label);
-          padding = 'valid';
-        } else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
-          if (pads && pads.some((p) => p !== 0)) bad(`node ${label} (Conv) has auto_pad ${autoPad} and pads [${pads.join(', ')}]; give one of them`, label);
-          if (k % 2 === 0) bad(`node ${label} (Conv) has auto_pad ${autoPad} with an even kernel ${k}, which pads unevenly; prune-lab's 'same' padding needs an odd kernel`, label);
-          padding = 'same';
-        } else if (autoPad === 'NOTSET') {
-          if (pads!.length !== 4 || k % 2 === 0 || pads!.some((p) => p !== (k - 1) / 2)) {
-            bad(`node ${label} (Conv) has pads [${pads!.join(', ')}] with a ${k}×${k} kernel; prune-lab reads pads 0 (valid) or (k−1)/2 = ${(k - 1) / 2} on every side with an odd kernel (same)`, label);
-          }
-          padding = 'same';
-        } else {
-          bad(`node ${label} (Conv) has auto_pad '${autoPad}'; it must be NOTSET, VALID, SAME_UPPER or SAME_LOWER`, label);
+        const pads = padsOf(a, label, s, k, stride);
+        if (pendingPad) {
+          for (let j = 0; j < 4; j++) pads[j] += pendingPad.pads[j]!;
+          notes.push({ node: pendingPad.label, op: 'Pad', action: 'folded', into: label });
+          pendingPad = undefined;
         }
-        const OH = padding === 'same' ? s.H : s.H - k + 1;
-        const OW = padding === 'same' ? s.W : s.W - k + 1;
-        if (OH < 1 || OW < 1) bad(`node ${label} (Conv) kernel ${k} is larger than its ${s.H}×${s.W} input`, label);
+        const OH = Math.floor((s.H + pads[0] + pads[2] - k) / stride) + 1;
+        const OW = Math.floor((s.W + pads[1] + pads[3] - k) / stride) + 1;
+        if (s.H + pads[0] + pads[2] < k || s.W + pads[1] + pads[3] < k) bad(`node ${label} (Conv) kernel ${k} is larger than its ${s.H}×${s.W} input with pads [${pads.join(', ')}]`, label);
         const bName = arg(2);
         const b = bName ? Float32Array.from(perChannel(constant(bName, 'float', label), F, false, label)) : new Float32Array(F);
         if (bName && consts.get(bName)!.tensor!.dims.length !== 1) bad(`node ${label} (Conv) bias '${bName}' must be 1-D [${F}]`, bName);
-        built.push({ type: 'conv2d', out: F, kernel: k, padding, w: Float32Array.from(W.f32!), b, ...(W.listed ? { listed: W.listed } : {}), node: label, weight: wName, ...(bName ? { bias: bName } : {}) });
+        built.push({ type: 'conv2d', out: F, kernel: k, pads, stride, w: Float32Array.from(W.f32!), b, ...(W.listed ? { listed: W.listed } : {}), node: label, weight: wName, ...(bName ? { bias: bName } : {}) });
         shape = { kind: 'image', C: F, H: OH, W: OW };
         break;
       }
@@ -552,29 +665,61 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
         notes.push({ node: label, op, action: 'stripped' });
         break;
       }
-      case 'MaxPool': {
-        const a = new Attrs(n, label, ['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'storage_order', 'strides']);
+      case 'MaxPool':
+      case 'AveragePool': {
+        const a = new Attrs(n, label, op === 'MaxPool' ? ['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'storage_order', 'strides'] : ['auto_pad', 'ceil_mode', 'count_include_pad', 'dilations', 'kernel_shape', 'pads', 'strides']);
         const s = image();
         noUse(n, label, 1);
         const ks = a.ints('kernel_shape');
-        if (!ks || ks.length !== 2) bad(`node ${label} (MaxPool) needs a 2-D kernel_shape (got ${ks ? `[${ks.join(', ')}]` : 'none'})`, label);
+        if (!ks || ks.length !== 2) bad(`node ${label} (${op}) needs a 2-D kernel_shape (got ${ks ? `[${ks.join(', ')}]` : 'none'})`, label);
         const p = ks[0]!;
-        if (ks[1] !== p || p < 1) bad(`node ${label} (MaxPool) kernel_shape [${ks.join(', ')}]; prune-lab reads square pooling windows only`, label);
-        const st = a.ints('strides') ?? [1, 1];
-        if (st.length !== 2 || st.some((x) => x !== p)) bad(`node ${label} (MaxPool) has kernel_shape [${ks.join(', ')}] and strides [${st.join(', ')}]; prune-lab reads pooling with stride = kernel only`, label);
+        if (ks[1] !== p || p < 1) bad(`node ${label} (${op}) has kernel_shape [${ks.join(', ')}]; prune-lab reads square pooling windows only (kernel_shape [k, k])`, label);
+        const stride = strideOf(a, label, op);
         const pads = a.ints('pads');
-        if (pads && pads.some((x) => x !== 0)) bad(`node ${label} (MaxPool) has pads [${pads.join(', ')}]; prune-lab reads unpadded pooling only (pads 0)`, label);
+        if (pads && pads.some((x) => x !== 0)) bad(`node ${label} (${op}) has pads [${pads.join(', ')}]; prune-lab reads unpadded pooling only (pads [0, 0, 0, 0]: put the padding in a Conv before it)`, label);
         const autoPad = a.string('auto_pad', 'NOTSET');
-        if (autoPad !== 'NOTSET' && autoPad !== 'VALID') bad(`node ${label} (MaxPool) has auto_pad '${autoPad}'; prune-lab reads NOTSET or VALID (no padding)`, label);
+        if (autoPad !== 'NOTSET' && autoPad !== 'VALID') bad(`node ${label} (${op}) has auto_pad '${autoPad}'; prune-lab reads NOTSET or VALID (no padding)`, label);
         const dil = a.ints('dilations');
-        if (dil && dil.some((d) => d !== 1)) bad(`node ${label} (MaxPool) has dilations [${dil.join(', ')}]; prune-lab reads dilations 1 only`, label);
+        if (dil && dil.some((d) => d !== 1)) bad(`node ${label} (${op}) has dilations [${dil.join(', ')}]; prune-lab reads dilations [1, 1] only`, label);
+        // count_include_pad only matters with padding, which is refused above.
+        if (op === 'AveragePool') a.int('count_include_pad', 0);
+        if (p > s.H || p > s.W) bad(`node ${label} (${op}) window ${p} is larger than its ${s.H}×${s.W} input`, label);
         const ceil = a.int('ceil_mode', 0);
-        if (ceil !== 0 && (s.H % p !== 0 || s.W % p !== 0)) bad(`node ${label} (MaxPool) has ceil_mode = 1 on a ${s.H}×${s.W} input that ${p} does not divide; prune-lab's pooling rounds down (ceil_mode 0)`, label);
-        const OH = Math.floor(s.H / p);
-        const OW = Math.floor(s.W / p);
-        if (OH < 1 || OW < 1) bad(`node ${label} (MaxPool) window ${p} is larger than its ${s.H}×${s.W} input`, label);
-        built.push({ type: 'maxpool2d', size: p });
-        shape = { kind: 'image', C: s.C, H: OH, W: OW };
+        if (ceil !== 0 && ((s.H - p) % stride !== 0 || (s.W - p) % stride !== 0)) {
+          bad(`node ${label} (${op}) has ceil_mode = 1 on a ${s.H}×${s.W} input where windows of ${p} at stride ${stride} leave a partial window; prune-lab's pooling rounds down (ceil_mode 0)`, label);
+        }
+        built.push({ type: op === 'MaxPool' ? 'maxpool2d' : 'avgpool2d', size: p, stride });
+        shape = { kind: 'image', C: s.C, H: Math.floor((s.H - p) / stride) + 1, W: Math.floor((s.W - p) / stride) + 1 };
+        break;
+      }
+      case 'GlobalAveragePool':
+      case 'GlobalMaxPool': {
+        new Attrs(n, label, []);
+        const s = image();
+        if (s.H !== s.W) bad(`node ${label} (${op}) pools a ${s.H}×${s.W} input; prune-lab reads square pooling windows only (an H = W input)`, label);
+        built.push({ type: op === 'GlobalMaxPool' ? 'maxpool2d' : 'avgpool2d', size: s.H, stride: s.H });
+        shape = { kind: 'image', C: s.C, H: 1, W: 1 };
+        break;
+      }
+      case 'Pad': {
+        wantData(0);
+        const a = new Attrs(n, label, ['mode', 'pads', 'value']);
+        image();
+        const mode = a.string('mode', 'constant');
+        if (mode !== 'constant') bad(`node ${label} (Pad) has mode '${mode}'; prune-lab reads zero padding only (mode 'constant', value 0)`, label);
+        // Opset < 11: pads and value are attributes; from 11: inputs 1 (pads) and 2 (value); from 18 input 3 (axes).
+        const pv = a.ints('pads') ?? (arg(1) ? constant(arg(1)!, 'int', label).ints! : undefined);
+        if (!pv) bad(`node ${label} (Pad) has no pads`, label);
+        if (arg(3)) bad(`node ${label} (Pad) has an axes input; prune-lab reads Pad over all four axes (pads [0, 0, top, left, 0, 0, bottom, right])`, label);
+        const value = arg(2) ? constant(arg(2)!, 'float', label).f32![0] ?? 0 : a.float('value', 0);
+        if (value !== 0) bad(`node ${label} (Pad) pads with ${value}; prune-lab reads zero padding only (value 0)`, label);
+        if (pv.length !== 8 || pv[0] !== 0 || pv[1] !== 0 || pv[4] !== 0 || pv[5] !== 0 || pv.some((x) => x < 0)) {
+          bad(`node ${label} (Pad) has pads [${pv.join(', ')}]; prune-lab reads zero padding of H and W only: [0, 0, top, left, 0, 0, bottom, right], each ≥ 0`, label);
+        }
+        const pads: Pads = [pv[2]!, pv[3]!, pv[6]!, pv[7]!];
+        // The Conv after it reads the unpadded input (the shape stays) with these pads added to its own.
+        if (pads.some((x) => x !== 0)) pendingPad = { label, pads };
+        else notes.push({ node: label, op, action: 'dropped' });
         break;
       }
       case 'Flatten': {
@@ -666,9 +811,8 @@ export function importOnnx(bytes: Uint8Array | ArrayBuffer, options: ImportOptio
 
   const layers: LayerSpec[] = built.map((b) =>
     b.type === 'linear' ? { type: 'linear', units: b.out }
-      // 'valid' is conv2d's default, left out as the presets write it.
-      : b.type === 'conv2d' ? { type: 'conv2d', filters: b.out, kernel: b.kernel, ...(b.padding === 'same' ? { padding: 'same' as const } : {}) }
-        : b.type === 'maxpool2d' ? { type: 'maxpool2d', size: b.size }
+      : b.type === 'conv2d' ? { type: 'conv2d', filters: b.out, kernel: b.kernel, ...convPadding(b), ...(b.stride !== 1 ? { stride: b.stride } : {}) }
+        : b.type === 'maxpool2d' || b.type === 'avgpool2d' ? { type: b.type, size: b.size, ...(b.stride !== b.size ? { stride: b.stride } : {}) }
           : { type: b.type });
   const name = options.name ?? (g.name ? g.name : 'onnx');
   const spec: ModelSpec = { name, input: specInput, layers };

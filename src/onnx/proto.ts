@@ -21,6 +21,17 @@ export function int64(v: Int64 | null | undefined): number {
   return Number.isSafeInteger(n) ? n : NaN;
 }
 
+/**
+ * An int64 tensor value, clamped into ±(2⁵³ − 1): exporters write ±2⁶³ for "to the end of the
+ * axis" (a Slice's ends), which any axis length then bounds. Sizes and pads that large are
+ * refused where they are read.
+ */
+export function int64Clamped(v: Int64): number {
+  if (typeof v === 'number') return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, v));
+  const n = (v.unsigned ? v.high >>> 0 : v.high | 0) * 2 ** 32 + (v.low >>> 0);
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, n));
+}
+
 export type ModelProto = proto.onnx.ModelProto;
 export type ITensorProto = proto.onnx.ITensorProto;
 export type ISparseTensorProto = proto.onnx.ISparseTensorProto;

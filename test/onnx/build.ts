@@ -3,7 +3,7 @@
 // change any field before encoding).
 import { onnx, type IAttributeProto, type INodeProto, type ITensorProto, type ISparseTensorProto, type IModelProto } from '../../src/onnx/proto.js';
 
-export const FIXTURES = ['mlp', 'cnn', 'cnn-reshape', 'cnn-view', 'bn'].flatMap((m) => [`${m}-opset11`, `${m}-opset17`]);
+export const FIXTURES = ['mlp', 'cnn', 'cnn-reshape', 'cnn-view', 'bn', 'geom'].flatMap((m) => [`${m}-opset11`, `${m}-opset17`]);
 
 export interface FixtureMeta {
   model: string;

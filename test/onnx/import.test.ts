@@ -1,7 +1,9 @@
 // ONNX import against PyTorch's own exporter: each committed fixture (torch 1.13
-// torch.onnx.export, opsets 11 and 17) is imported and run through our GPU forward
-// pass, and the logits must equal the exporter's within 1e-4 (max abs), with the same
-// predicted classes. Small graphs written here check each operator's mapping to our
+// torch.onnx.export, opsets 11 and 17; strided convs, F.pad and ZeroPad2d folded into
+// Conv pads, overlapping MaxPool/AveragePool and GlobalAveragePool among them) is
+// imported and run through our GPU forward pass, and the logits must equal the
+// exporter's within 1e-4 (max abs), with the same predicted classes; two CNNs trained
+// by PyTorch on MNIST must predict its classes on 1,000 test images. Small graphs written here check each operator's mapping to our
 // layout exactly (CPU), and every malformed or unsupported file gets its named
 // PruneLabError('invalid-data').
 import { expect } from '@esm-bundle/chai';
@@ -92,18 +94,28 @@ describe('ONNX import: PyTorch fixtures through our GPU forward pass', () => {
     });
   }
 
-  it('mnist-cnn-opset13 (trained by PyTorch): logits on the first 8 MNIST test images within 1e-4', async () => {
-    const [bytes, meta, test] = await Promise.all([
-      fetch(new URL('./fixtures/mnist-cnn-opset13.onnx', import.meta.url)).then(async (r) => new Uint8Array(await r.arrayBuffer())),
-      fetch(new URL('./fixtures/mnist-cnn-opset13.json', import.meta.url)).then((r) => r.json() as Promise<{ logits8: number[]; predictions: number[] }>),
-      loadIdxPairFromUrls(mnistUrls(location.href).test),
-    ]);
-    const r = importOnnx(bytes);
-    expect(r.input).to.deep.equal({ name: 'image', layout: 'nchw' });
-    const ours = await gpuLogits(r, test.images.subarray(0, 8 * 784), 8);
-    expect(maxAbs(ours, meta.logits8)).to.be.at.most(ATOL);
-    expect(argmaxRows(ours, 10)).to.deep.equal(meta.predictions.slice(0, 8));
-  });
+  for (const name of ['mnist-cnn-opset13', 'mnist-geom-opset13']) {
+    it(`${name} (trained by PyTorch): logits on the first 8 MNIST test images within 1e-4, its classes on 1,000 and so its accuracy`, async () => {
+      const [bytes, meta, test] = await Promise.all([
+        fetch(new URL(`./fixtures/${name}.onnx`, import.meta.url)).then(async (r) => new Uint8Array(await r.arrayBuffer())),
+        fetch(new URL(`./fixtures/${name}.json`, import.meta.url)).then((r) => r.json() as Promise<{ logits8: number[]; predictions: number[]; correct: number; testRows: number }>),
+        loadIdxPairFromUrls(mnistUrls(location.href).test),
+      ]);
+      const r = importOnnx(bytes);
+      expect(r.input).to.deep.equal({ name: 'image', layout: 'nchw' });
+      const ours = await gpuLogits(r, test.images.subarray(0, 8 * 784), 8);
+      expect(maxAbs(ours, meta.logits8)).to.be.at.most(ATOL);
+      expect(argmaxRows(ours, 10)).to.deep.equal(meta.predictions.slice(0, 8));
+      // The 1,000 rows on the CPU oracle (the GPU's agreement is the 8 above): the same classes, hence the
+      // exporter's accuracy, which is a trained model's (not a constant guess).
+      const n = meta.testRows;
+      const all = argmaxRows(networkRef(planModel(r.spec), r.values, test.images.subarray(0, n * 784), test.labels.subarray(0, n) as unknown as Uint32Array, n).logits, 10);
+      const differ = all.filter((c, i) => c !== meta.predictions[i]).length;
+      expect(differ, `${differ} of ${n} classes differ from the exporter's`).to.equal(0);
+      expect(all.filter((c, i) => c === test.labels[i]).length).to.equal(meta.correct);
+      expect(meta.correct / n, 'accuracy of the trained fixture').to.be.above(0.8);
+    });
+  }
 
   it('maps each fixture onto the layers it holds, and lists what was folded, dropped and stripped', async () => {
     const mlp = importOnnx((await fixture('mlp-opset17')).bytes);
@@ -125,6 +137,17 @@ describe('ONNX import: PyTorch fixtures through our GPU forward pass', () => {
     expect(bn.notes.map((n) => [n.op, n.action, n.into ?? ''])).to.deep.equal([
       ['BatchNormalization', 'folded', '/c1/Conv'], ['Dropout', 'dropped', ''], ['Identity', 'dropped', ''], ['BatchNormalization', 'folded', '/fc1/Gemm'],
     ]);
+    // Strides, Pad nodes folded into the Conv after them, overlapping pools, GlobalAveragePool as a pool over the whole plane.
+    const geom = importOnnx((await fixture('geom-opset17')).bytes);
+    expect(geom.spec.layers).to.deep.equal([
+      { type: 'conv2d', filters: 4, kernel: 3, padding: 'same', stride: 2 }, { type: 'relu' },
+      { type: 'conv2d', filters: 5, kernel: 2, pads: [2, 1, 0, 0] }, { type: 'relu' }, { type: 'maxpool2d', size: 2, stride: 1 },
+      { type: 'avgpool2d', size: 3, stride: 2 }, { type: 'avgpool2d', size: 2 }, { type: 'flatten' }, { type: 'linear', units: 3 },
+    ]);
+    // F.pad's pads come from a ConstantOfShape → Concat → Reshape → Slice → Transpose → Reshape → Cast chain, folded.
+    expect(geom.notes).to.deep.equal([{ node: '/Pad', op: 'Pad', action: 'folded', into: '/c2/Conv' }, { node: '/Pad_1', op: 'Pad', action: 'dropped' }]);
+    const mg = importOnnx((await (await fetch(new URL('./fixtures/mnist-geom-opset13.onnx', import.meta.url))).arrayBuffer().then((b) => new Uint8Array(b))));
+    expect(mg.spec.layers.slice(0, 3)).to.deep.equal([{ type: 'conv2d', filters: 6, kernel: 3, pads: [0, 0, 1, 1], stride: 2 }, { type: 'relu' }, { type: 'maxpool2d', size: 3, stride: 2 }]);
     // Dense fixtures have no exact zeros: every weight kept.
     for (const v of [...mlp.values, ...cnn.values, ...bn.values]) expect(v.mask.every((m) => m === 1)).to.equal(true);
   });
@@ -182,6 +205,28 @@ describe('ONNX import: operators onto our layout (CPU, exact)', () => {
     expect(Array.from(r.values[0]!.w)).to.deep.equal(Array.from(weights(12, 9)));
     expect(Array.from(r.values[0]!.b)).to.deep.equal([0.25, -0.5, 1]);
     expect(r.notes).to.deep.equal([{ node: 'add1', op: 'Add', action: 'folded', into: 'mm1' }]);
+  });
+
+  it('Conv strides, uneven pads and SAME_* at stride 2 (the extra row below/right for UPPER, above/left for LOWER)', () => {
+    /** The conv layer read from a Conv with `attrs` on 1×6×6, whose pads and stride are expected to be `pads`, `stride`. */
+    const conv = (attrs: Record<string, number[] | string>, k: number, pads: [number, number, number, number], stride: number) => {
+      const p = tinyCnn();
+      p.nodes[0] = node('Conv', ['x', 'cw', 'cb'], ['c'], 'conv1', { kernel_shape: [k, k], ...attrs });
+      p.initializers![0] = floats('cw', [2, 1, k, k], weights(2 * k * k, 5));
+      p.nodes[2] = node('MaxPool', ['r'], ['p'], 'pool1', { kernel_shape: [1, 1] });
+      const out = planModel({ input: { C: 1, H: 6, W: 6 }, layers: [{ type: 'conv2d', filters: 2, kernel: k, pads, stride }, { type: 'flatten' }, { type: 'linear', units: 3 }] }).params[0]!.out;
+      p.initializers![2] = floats('w', [3, out], weights(3 * out, 7));
+      const r = importOnnx(buildModel(p));
+      expect(planModel(r.spec).params[0]!.conv, JSON.stringify(attrs)).to.deep.include({ pads, stride });
+      return r.spec.layers[0]!;
+    };
+    expect(conv({ strides: [2, 2], pads: [0, 1, 1, 0] }, 3, [0, 1, 1, 0], 2)).to.deep.equal({ type: 'conv2d', filters: 2, kernel: 3, pads: [0, 1, 1, 0], stride: 2 });
+    expect(conv({ strides: [3, 3], pads: [1, 1, 1, 1] }, 3, [1, 1, 1, 1], 3)).to.deep.equal({ type: 'conv2d', filters: 2, kernel: 3, padding: 'same', stride: 3 });
+    // 6 at stride 2, k = 3: output 3, total padding (3−1)·2 + 3 − 6 = 1, which goes below/right (UPPER) or above/left (LOWER).
+    expect(conv({ strides: [2, 2], auto_pad: 'SAME_UPPER' }, 3, [0, 0, 1, 1], 2)).to.deep.equal({ type: 'conv2d', filters: 2, kernel: 3, pads: [0, 0, 1, 1], stride: 2 });
+    expect(conv({ strides: [2, 2], auto_pad: 'SAME_LOWER' }, 3, [1, 1, 0, 0], 2)).to.deep.equal({ type: 'conv2d', filters: 2, kernel: 3, pads: [1, 1, 0, 0], stride: 2 });
+    // An even kernel at stride 1: total 3, split 1 + 2.
+    expect(conv({ auto_pad: 'SAME_UPPER' }, 4, [1, 1, 2, 2], 1)).to.deep.equal({ type: 'conv2d', filters: 2, kernel: 4, pads: [1, 1, 2, 2] });
   });
 
   it('Conv pads and auto_pad: (k−1)/2 and SAME_* read as same, 0 and VALID as valid', () => {
@@ -245,25 +290,55 @@ describe('ONNX import: refusals name the node or tensor', () => {
     const p = tinyMlp();
     p.nodes[1] = node('Sigmoid', ['h'], ['r'], 'act1');
     refuse(buildModel(p), 'act1', new RegExp(`op type Sigmoid.*supported: ${SUPPORTED_OPS.join(', ')}`));
-    const q = tinyCnn();
-    q.nodes[2] = node('AveragePool', ['r'], ['p'], 'pool1', { kernel_shape: [2, 2], strides: [2, 2] });
-    refuse(buildModel(q), 'pool1', /AveragePool/);
   });
 
-  it('Conv and MaxPool attributes outside what our layers compute', () => {
+  it('Conv, pool and Pad attributes outside what our layers compute', () => {
     const conv = (attrs: Record<string, number | number[] | string>, re: RegExp) => {
       const p = tinyCnn();
       p.nodes[0] = node('Conv', ['x', 'cw', 'cb'], ['c'], 'conv1', attrs);
       refuse(buildModel(p), 'conv1', re);
     };
-    conv({ strides: [2, 2] }, /strides \[2, 2\].*stride 1 only/);
-    conv({ pads: [1, 1, 0, 0] }, /pads \[1, 1, 0, 0\]/);
+    conv({ strides: [2, 1] }, /strides \[2, 1\].*equal strides \[s, s\]/);
+    conv({ strides: [0, 0] }, /strides \[0, 0\]/);
+    conv({ pads: [1, 1, 0] }, /pads \[1, 1, 0\].*\[top, left, bottom, right\]/);
+    conv({ pads: [1, -1, 0, 0] }, /pads \[1, -1, 0, 0\].*each ≥ 0/);
+    conv({ auto_pad: 'SAME_UPPER', pads: [1, 1, 1, 1] }, /auto_pad SAME_UPPER and pads/);
+    conv({ auto_pad: 'FULL' }, /auto_pad 'FULL'.*NOTSET, VALID, SAME_UPPER or SAME_LOWER/);
     conv({ dilations: [2, 2] }, /dilations/);
     conv({ group: 2 }, /group = 2/);
     conv({ foo: 1 }, /attribute 'foo'/);
-    const p = tinyCnn();
-    p.nodes[2] = node('MaxPool', ['r'], ['p'], 'pool1', { kernel_shape: [3, 3], strides: [2, 2] });
-    refuse(buildModel(p), 'pool1', /stride = kernel/);
+    for (const op of ['MaxPool', 'AveragePool']) {
+      const pool = (attrs: Record<string, number | number[] | string>, re: RegExp) => {
+        const p = tinyCnn();
+        p.nodes[2] = node(op, ['r'], ['p'], 'pool1', { kernel_shape: [2, 2], ...attrs });
+        refuse(buildModel(p), 'pool1', re);
+      };
+      pool({ strides: [2, 1] }, /equal strides \[s, s\]/);
+      pool({ kernel_shape: [2, 3] }, /square pooling windows only/);
+      pool({ pads: [1, 1, 1, 1] }, /pads \[1, 1, 1, 1\].*unpadded pooling only/);
+      pool({ auto_pad: 'SAME_UPPER' }, /auto_pad 'SAME_UPPER'.*NOTSET or VALID/);
+      pool({ kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 }, /ceil_mode = 1.*partial window/);
+      pool({ kernel_shape: [7, 7] }, /window 7 is larger than its 6×6 input/);
+    }
+    // count_include_pad belongs to AveragePool only.
+    const q = tinyCnn();
+    q.nodes[2] = node('MaxPool', ['r'], ['p'], 'pool1', { kernel_shape: [2, 2], count_include_pad: 1 });
+    refuse(buildModel(q), 'pool1', /attribute 'count_include_pad'.*MaxPool attributes/);
+    // Pads in the Pad node: zero padding of H and W only, and only into a Conv right after it.
+    const padded = (pads: number[], attrs: Record<string, number | number[] | string> = {}, then?: 'pool') => {
+      const p = { ...tinyCnn(), inputName: 'x0' };
+      p.nodes.unshift(node('Pad', ['x0', 'pads'], ['x'], 'pad1', attrs));
+      p.initializers!.push(int64s('pads', pads));
+      if (then === 'pool') {
+        // Pad → Relu: not into a Conv.
+        p.nodes.splice(1, 0, node('Relu', ['x'], ['x1'], 'relu0'));
+        p.nodes[2] = node('Conv', ['x1', 'cw', 'cb'], ['c'], 'conv1', { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+      }
+      return buildModel(p);
+    };
+    expectRefused(() => importOnnx((padded([0, 1, 0, 0, 0, 0, 0, 0]))), 'invalid-data', 'pad1', /pads \[0, 1, 0, 0, 0, 0, 0, 0\].*\[0, 0, top, left, 0, 0, bottom, right\]/);
+    expectRefused(() => importOnnx((padded([0, 0, 1, 0, 0, 0, 0, 0], { mode: 'reflect' }))), 'invalid-data', 'pad1', /mode 'reflect'.*zero padding only/);
+    expectRefused(() => importOnnx((padded([0, 0, 1, 0, 0, 0, 0, 0], {}, 'pool'))), 'invalid-data', 'pad1', /followed by relu0 \(Relu\).*only into the Conv right after it/);
   });
 
   it('truncated, garbage and empty bytes', async () => {
