@@ -7,6 +7,7 @@ import { cssomStyle } from './cssom-style.js';
 import { check, checkDim } from '../errors.js';
 import { PruneElement } from './prune-element.js';
 import { rgba, theme, themeColor } from './theme.js';
+import { ColorSchemeController } from './color-scheme.js';
 
 const MODES = ['weights', 'mask'] as const;
 const GAP = 1;
@@ -51,6 +52,12 @@ export class PruneMaskView extends PruneElement {
       .empty { color: var(--_muted); }
     `,
   ];
+
+  constructor() {
+    super();
+    // Canvas colours are read per draw: redraw when the page switches between light and dark.
+    new ColorSchemeController(this);
+  }
 
   /** The layer's weights, in×out row-major (inputs × units). */
   @property({ attribute: false }) weights: Float32Array | null = null;

@@ -394,6 +394,14 @@ describe('accessibility, keyboard, layout and dark mode (#18)', { concurrency: f
             await page.screenshot({ path: file, fullPage: true });
             t.diagnostic(`screenshot: ${file}`);
             for (const line of await axeProblems(page)) problems.push(`[${scheme}] ${line}`);
+            // The canvas charts were redrawn in this scheme's colours (their axes are drawn in --_muted).
+            const stale = await page.evaluate(() => window.__a11y.all().filter((el) => el.chart?.axes?.length).map((el) => {
+              const s = el.chart.axes[0].stroke;
+              const drawn = typeof s === 'function' ? s(el.chart, 0) : s;
+              const want = getComputedStyle(el).getPropertyValue('--_muted').trim();
+              return drawn === want ? null : `${el.localName}'s axes are drawn in ${drawn}, its theme's --_muted is ${want}`;
+            }).filter(Boolean));
+            for (const line of stale) problems.push(`[${scheme}] ${line}`);
             const f = await page.evaluate(layoutFacts, p.cards);
             assert.ok(f.cards >= 2, `found ${f.cards} cards`);
             if (f.scrollWidth > f.clientWidth) problems.push(`[${scheme}] the page scrolls sideways: scrollWidth ${f.scrollWidth} > clientWidth ${f.clientWidth}; from ${f.wide.join(', ') || 'nothing visible'}`);

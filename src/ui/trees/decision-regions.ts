@@ -8,6 +8,7 @@ import { PruneElement } from '../prune-element.js';
 import { cssomStyle } from '../cssom-style.js';
 import type { Bounds } from '../../worker/tree-api.js';
 import { classColor, rgba, theme } from './theme.js';
+import { ColorSchemeController } from '../color-scheme.js';
 
 export interface RegionPoints {
   /** Row-major n × 2. */
@@ -31,6 +32,12 @@ export class PruneDecisionRegions extends PruneElement {
       canvas { display: block; border: 1px solid var(--_border); border-radius: 6px; background: var(--_bg); }
     `,
   ];
+
+  constructor() {
+    super();
+    // Canvas colours are read per draw: redraw when the page switches between light and dark.
+    new ColorSchemeController(this);
+  }
 
   /** res × res predicted classes, row 0 at the top (largest y). */
   @property({ attribute: false }) grid: Uint8Array | null = null;

@@ -11,6 +11,7 @@ import { PruneElement } from '../prune-element.js';
 import { cssomStyle } from '../cssom-style.js';
 import type { Bounds } from '../../worker/tree-api.js';
 import { classColor, rgba, theme } from './theme.js';
+import { ColorSchemeController } from '../color-scheme.js';
 
 export interface RegressionPoints {
   /** Row-major n × d, d = 1 or 2. */
@@ -35,6 +36,12 @@ export class PruneRegressionView extends PruneElement {
       canvas { display: block; border: 1px solid var(--_border); border-radius: 6px; background: var(--_bg); }
     `,
   ];
+
+  constructor() {
+    super();
+    // Canvas colours are read per draw: redraw when the page switches between light and dark.
+    new ColorSchemeController(this);
+  }
 
   @property({ attribute: false }) points: RegressionPoints | null = null;
   /** Predictions: res cells left to right (1 feature) or res × res row-major, row 0 at the top (2 features). */
