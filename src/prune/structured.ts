@@ -114,12 +114,11 @@ export async function scoreUnits(net: Network, criterion: Criterion, taylor?: Un
     for (const j of jobs) kernels.push(await prepareUnitReduce(ctx, { ...j.s, op: j.op, x: j.x, out, outOffset: j.at, label: `unit-reduce ${criterion} ${j.x.label}` }));
     runKernels(ctx, `unit scores ${criterion}`, kernels);
     const sums = new Float32Array(await readBuffer(ctx.device, out, total * 4));
+    // A NaN (an overflowed gradient sum) scores 0, as the weight criteria's safe(): the ranking stays a total order.
     return at.map(({ a, b }, i) => Array.from({ length: unitCount(plan, i) }, (_, u) => {
       const s = sums[a + u]!;
-      if (criterion === 'l1') return s;
-      if (criterion === 'l2') return Math.sqrt(s);
-      if (criterion === 'taylor') return s * s;
-      return Math.sqrt(s) * Math.sqrt(sums[b! + u]!);
+      const v = criterion === 'l1' ? s : criterion === 'l2' ? Math.sqrt(s) : criterion === 'taylor' ? s * s : Math.sqrt(s) * Math.sqrt(sums[b! + u]!);
+      return Number.isNaN(v) ? 0 : v;
     }));
   } finally {
     for (const k of kernels) k.release();
