@@ -36,8 +36,25 @@ export function readReport(raw: unknown, field: string): Report {
 /** What a report URL gave: a report, nothing there yet (404), or something that is not one. */
 export type LoadedReport = { status: 'ok'; report: Report } | { status: 'missing'; why: string } | { status: 'error'; why: string };
 
-/** Fetches and reads one stored report. */
+/** A data: URL's content, decoded here rather than fetched (a page's connect-src may not allow data:). */
+function dataUrlText(url: string): string {
+  const comma = url.indexOf(',');
+  const head = url.slice(5, comma);
+  const body = url.slice(comma + 1);
+  if (!head.endsWith(';base64')) return decodeURIComponent(body);
+  const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
+
+/** Fetches and reads one stored report (a data: URL, as the library build inlines them, is decoded in place). */
 export async function fetchReport(url: string, signal?: AbortSignal): Promise<LoadedReport> {
+  if (url.startsWith('data:')) {
+    try {
+      return { status: 'ok', report: readReport(JSON.parse(dataUrlText(url)), 'report') };
+    } catch (e) {
+      return { status: 'error', why: e instanceof PruneLabError ? e.message : `an inlined report is not JSON (${e instanceof Error ? e.message : String(e)})` };
+    }
+  }
   let res: Response;
   try {
     res = await fetch(url, signal ? { signal } : {});

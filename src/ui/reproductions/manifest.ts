@@ -3,7 +3,9 @@
 // not read as a number stays a sentence), and one line per stored report of ours. A
 // report not run yet is `report: null` and renders "not run yet"; adding a run is one
 // line with its URL. How and where a run was measured is read from its report, never
-// written here.
+// written here. Each report URL is a literal `new URL('…', import.meta.url)`, so that a build
+// takes exactly these files (the app build emits them as assets; the library build inlines
+// them as data: URLs, which fetchReport decodes without a request).
 
 /** What a stored run stands for in its card. */
 export type RunRole = 'ours' | 'ticket' | 'reinit' | 'sparse' | 'dense';
@@ -62,7 +64,6 @@ export interface Reproduction {
   runs: ReproductionRun[];
 }
 
-const results = (file: string): string => new URL(`../../../docs/results/${file}`, import.meta.url).href;
 
 const HAN = { cite: 'Han, Pool, Tran & Dally 2015, Learning both Weights and Connections for Efficient Neural Networks', url: 'https://arxiv.org/abs/1506.02626' };
 const FRANKLE = { cite: 'Frankle & Carbin 2019, The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks', url: 'https://arxiv.org/abs/1803.03635' };
@@ -84,7 +85,7 @@ export const REPRODUCTIONS: Reproduction[] = [
     layersSource: 'Table 2 (weights kept: fc1 8%, fc2 9%, fc3 26%)',
     note: 'Ours: one global magnitude threshold over all layers, Adam and a cosine rate; Han et al. choose each layer\'s threshold and retrain at a tenth of the original learning rate.',
     runs: [
-      { role: 'ours', label: 'ours: global magnitude, iterative', report: results('prune-lenet-300-100-global-iterative.json') },
+      { role: 'ours', label: 'ours: global magnitude, iterative', report: new URL('../../../docs/results/prune-lenet-300-100-global-iterative.json', import.meta.url).href },
     ],
   },
   {
@@ -102,7 +103,7 @@ export const REPRODUCTIONS: Reproduction[] = [
     layersSource: 'Table 3 (weights kept: conv1 66%, conv2 12%, fc1 8%, fc2 19%)',
     note: 'Ours is a reduced run (4,000 training and 2,000 test images, 2 epochs): far from the paper\'s accuracy; the per-layer pattern is what compares.',
     runs: [
-      { role: 'ours', label: 'ours: global magnitude, iterative (reduced)', report: results('prune-lenet-5-global-quick.json') },
+      { role: 'ours', label: 'ours: global magnitude, iterative (reduced)', report: new URL('../../../docs/results/prune-lenet-5-global-quick.json', import.meta.url).href },
     ],
   },
   {
@@ -144,4 +145,4 @@ export const REPRODUCTIONS: Reproduction[] = [
 ];
 
 /** The stored runs an empty lab shows, marked as reference, until the visitor's own run has results. */
-export const REFERENCE_RUNS: string[] = [results('prune-lenet-300-100-global-iterative.json')];
+export const REFERENCE_RUNS: string[] = [REPRODUCTIONS[0]!.runs[0]!.report!];

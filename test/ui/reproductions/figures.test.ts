@@ -3,7 +3,8 @@
 // named as not carried; the reduced rerun stays within REDUCED and is accepted by the
 // engine. Configs: every stored single-run report in docs/results, and one per axis.
 import { expect } from '@esm-bundle/chai';
-import { measuredOn, measuredOnText, rerunControls, REDUCED } from '../../../src/ui/reproductions/figures.js';
+import { fetchReport, measuredOn, measuredOnText, rerunControls, REDUCED } from '../../../src/ui/reproductions/figures.js';
+import { MAGNITUDE_REPORT } from '../fixtures.js';
 import { buildConfig } from '../../../src/ui/lab/lab-config.js';
 import { validateConfig, type ExperimentConfig, type NormalizedConfig } from '../../../src/lab/config.js';
 import { validateReport } from '../../../src/lab/report-schema.js';
@@ -78,6 +79,16 @@ describe('rerunControls', () => {
     const sweep = (await (await fetch('/docs/results/criteria-iterative-lenet-300-100.json')).json()) as { baseline: { report: unknown } };
     const cli = validateReport(sweep.baseline.report);
     expect(measuredOn(cli)).to.deep.include({ adapter: 'google swiftshader (SwiftShader driver 5.0.0)', face: 'CLI (Dawn on Node)', budget: '8 dense epochs, then 1 round × 0 fine-tune epochs' });
+  });
+
+  it('reads a report inlined as a data: URL (the library build\'s form) without a request, and names what is wrong in one', async () => {
+    const json = JSON.stringify(MAGNITUDE_REPORT);
+    const b64 = await fetchReport(`data:application/json;base64,${btoa(json)}`);
+    expect(b64.status === 'ok' && b64.report).to.deep.equal(MAGNITUDE_REPORT);
+    const plain = await fetchReport(`data:application/json,${encodeURIComponent(json)}`);
+    expect(plain.status === 'ok' && plain.report.id).to.equal(MAGNITUDE_REPORT.id);
+    const bad = await fetchReport(`data:application/json,${encodeURIComponent(JSON.stringify({ ...MAGNITUDE_REPORT, rounds: 'none' }))}`);
+    expect(bad).to.deep.equal({ status: 'error', why: 'report.rounds must be an array of round entries (got "none")' });
   });
 
   it('names what the lab cannot carry: a learning-rate schedule, per-layer overrides, SGD without the lab\'s momentum', () => {
