@@ -10,6 +10,7 @@ import { percent, seriesColor } from './theme.js';
 import type { LatencyPoint } from '../worker/api.js';
 import { INFERENCE_PATHS, LATENCY_EXTRAS } from './types.js';
 import { INTERACTION, SPARSITY_X, UPlotElement, lineSeries, strokePath } from './uplot-element.js';
+import type { LineFigure } from './figure-export.js';
 
 export interface LatencySeries {
   path: string;
@@ -79,6 +80,14 @@ export class PruneLatencyChart extends UPlotElement {
 
   protected hasData(): boolean {
     return this.points.length > 0;
+  }
+
+  /** The plotted p50 lines, with each path's p95 (the whiskers) as more CSV columns. */
+  override figure(): LineFigure | null {
+    const f = super.figure();
+    if (f === null) return null;
+    const at = (s: LatencySeries, x: number): number | null => s.points.find((p) => p.sparsity === x)?.p95Ms ?? null;
+    return { ...f, extra: this.series.map((s) => ({ label: `${s.path} p95 (ms)`, values: f.xs.map((x) => at(s, x)) })) };
   }
 
   protected plotData(): uPlot.AlignedData {

@@ -8,7 +8,9 @@ import type { RoundEntry } from '../lab/report.js';
 import { check } from '../errors.js';
 import { checkFraction, checkLayers } from './check-report.js';
 import { PruneElement } from './prune-element.js';
-import { percent, theme } from './theme.js';
+import { percent, theme, themeColor } from './theme.js';
+import { type BarFigure, type FigureSource } from './figure-export.js';
+import './figure-export.js';
 
 /**
  * Per-layer sparsity bars of one round.
@@ -23,7 +25,7 @@ import { percent, theme } from './theme.js';
  * @cssprop --prune-muted - colour of the secondary text.
  */
 @customElement('prune-layer-sparsity')
-export class PruneLayerSparsity extends PruneElement {
+export class PruneLayerSparsity extends PruneElement implements FigureSource {
   static override styles = [
     theme,
     css`
@@ -37,11 +39,33 @@ export class PruneLayerSparsity extends PruneElement {
       .excluded .fill { background: var(--_pruned); }
       .tag { font-size: 0.8em; color: var(--_muted); border: 1px solid var(--_border); border-radius: 3px; padding: 0 4px; margin-left: 4px; }
       .empty { color: var(--_muted); }
+      .tools { float: right; }
     `,
   ];
 
   /** The round to show (a report's baseline, one of its rounds, or its final entry). */
   @property({ attribute: false }) entry: RoundEntry | null = null;
+
+  readonly figureName = 'layer-sparsity';
+
+  /** The bars as a figure (downloads); null with no entry. */
+  figure(): BarFigure | null {
+    const e = this.entry;
+    if (e === null || this.validationMessage !== null) return null;
+    return {
+      kind: 'bars', title: `sparsity per layer, round ${e.round} (${percent(e.sparsity)} overall)`, valueLabel: 'fraction of the layer\'s weights at zero', max: 1,
+      color: themeColor(this, '--_accent', '#2563eb'),
+      bars: e.layers.map((l) => ({ label: l.name, value: l.sparsity, text: `${percent(l.sparsity)} zero${l.prunable ? '' : ' (excluded)'}`, ...(l.prunable ? {} : { color: '#c4c9d2' }) })),
+      table: {
+        header: ['layer', 'kind', 'shape', 'params', 'nonzero', 'sparsity', 'prunable'],
+        rows: e.layers.map((l) => [l.name, l.kind, l.shape.join('x'), l.params, l.nonzero, l.sparsity, String(l.prunable)]),
+      },
+    };
+  }
+
+  figureCanvas(): null {
+    return null;
+  }
 
   protected validate(): void {
     if (this.entry === null) return;
@@ -54,6 +78,7 @@ export class PruneLayerSparsity extends PruneElement {
     const e = this.entry;
     if (e === null) return html`<div class="empty">No round yet.</div>`;
     return html`
+      <div class="tools"><prune-figure-menu part="figure-menu" .source=${this} label="per-layer sparsity"></prune-figure-menu></div>
       <div class="head" part="head">
         Round ${e.round}${e.round === 0 ? ' (dense baseline)' : ''}: ${percent(e.sparsity)} of prunable weights are zero
       </div>

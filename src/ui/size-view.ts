@@ -5,7 +5,9 @@ import { customElement, property } from 'lit/decorators.js';
 import { cssomStyle } from './cssom-style.js';
 import { check } from '../errors.js';
 import { PruneElement } from './prune-element.js';
-import { theme } from './theme.js';
+import { theme, themeColor } from './theme.js';
+import { type BarFigure, type FigureSource } from './figure-export.js';
+import './figure-export.js';
 import type { ModelSizes } from './types.js';
 
 /** 1536 → "1.5 KiB". */
@@ -39,7 +41,7 @@ const ROWS = [
  * @cssprop --prune-muted - colour of the figures.
  */
 @customElement('prune-size-view')
-export class PruneSizeView extends PruneElement {
+export class PruneSizeView extends PruneElement implements FigureSource {
   static override styles = [
     theme,
     css`
@@ -49,8 +51,27 @@ export class PruneSizeView extends PruneElement {
       .fill { background: var(--_accent); height: 100%; }
       .figure { color: var(--_muted); font-variant-numeric: tabular-nums; }
       .empty { color: var(--_muted); }
+      .tools { display: flex; justify-content: flex-end; }
     `,
   ];
+
+  readonly figureName = 'model-size';
+
+  /** The three bars as a figure (downloads); null until all three sizes are set. */
+  figure(): BarFigure | null {
+    const s = this.sizes;
+    if (s === null || this.validationMessage !== null) return null;
+    return {
+      kind: 'bars', title: 'model size three ways', valueLabel: 'bytes (bars relative to the largest)', max: Math.max(s.denseF32, s.sparse, s.sparseInt8),
+      color: themeColor(this, '--_accent', '#2563eb'),
+      bars: ROWS.map((r) => ({ label: r.label, value: s[r.key], text: formatBytes(s[r.key]) })),
+      table: { header: ['storage', 'bytes', 'ratio to dense f32'], rows: ROWS.map((r) => [r.label, s[r.key], s[r.key] === 0 ? '' : s.denseF32 / s[r.key]]) },
+    };
+  }
+
+  figureCanvas(): null {
+    return null;
+  }
 
   /** Bytes with every weight and bias as f32. */
   @property({ type: Number, attribute: 'dense-f32' }) denseF32: number | null = null;
@@ -82,7 +103,8 @@ export class PruneSizeView extends PruneElement {
     const s = this.sizes;
     if (s === null) return html`<div class="empty">No model size yet.</div>`;
     const max = Math.max(s.denseF32, s.sparse, s.sparseInt8);
-    return ROWS.map((r) => {
+    const menu = html`<div class="tools"><prune-figure-menu part="figure-menu" .source=${this} label="model sizes"></prune-figure-menu></div>`;
+    return [menu, ...ROWS.map((r) => {
       const v = s[r.key];
       const ratio = v === 0 ? '' : ` · ${(s.denseF32 / v).toFixed(1)}× smaller`;
       return html`<div class="row" part="row" data-kind=${r.key}>
@@ -92,7 +114,7 @@ export class PruneSizeView extends PruneElement {
         </div>
         <span class="figure">${formatBytes(v)}${r.key === 'denseF32' ? '' : ratio}</span>
       </div>`;
-    });
+    })];
   }
 }
 

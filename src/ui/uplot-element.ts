@@ -8,8 +8,9 @@ import { PruneElement } from './prune-element.js';
 import { theme, themeColor, uplotStyles } from './theme.js';
 import { dataTable, uplotTable } from './chart-table.js';
 import { ColorSchemeController } from './color-scheme.js';
+import { uplotFigure, type FigureSource, type LineFigure } from './figure-export.js';
 
-export abstract class UPlotElement extends PruneElement {
+export abstract class UPlotElement extends PruneElement implements FigureSource {
   static override styles = [
     theme,
     uplotStyles,
@@ -17,6 +18,7 @@ export abstract class UPlotElement extends PruneElement {
       :host { display: block; }
       .box { border: 1px solid var(--_border); border-radius: 6px; padding: 6px; background: var(--_bg); width: fit-content; }
       .empty { color: var(--_muted); padding: 12px; }
+      .tools { display: flex; justify-content: flex-end; margin-bottom: 2px; }
     `,
   ];
 
@@ -40,6 +42,19 @@ export abstract class UPlotElement extends PruneElement {
   /** The live uPlot instance (null while empty or invalid): for scripts that want its API. */
   get chart(): uPlot | null {
     return this.plot;
+  }
+
+  /** The plotted series as a figure (PNG, SVG and CSV downloads); null while empty. */
+  figure(): LineFigure | null {
+    return this.plot ? uplotFigure(this.plot, this.figureLabel) : null;
+  }
+
+  figureCanvas(): HTMLCanvasElement | null {
+    return this.plot?.ctx.canvas ?? null;
+  }
+
+  get figureName(): string {
+    return this.localName.replace(/^prune-/, '');
   }
 
   /** What the figure shows, for screen readers. */
@@ -120,7 +135,7 @@ export abstract class UPlotElement extends PruneElement {
   protected override renderValid(): unknown {
     return html`<div class="box" part="chart" role="figure" aria-label=${this.figureLabel}>
       <div class="alt"></div>
-      ${this.hasData() ? '' : html`<div class="empty">${this.emptyText}</div>`}
+      ${this.hasData() ? html`<div class="tools"><prune-figure-menu part="figure-menu" .source=${this} label=${this.figureLabel}></prune-figure-menu></div>` : html`<div class="empty">${this.emptyText}</div>`}
     </div>`;
   }
 }
