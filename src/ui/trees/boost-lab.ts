@@ -76,6 +76,8 @@ export class PruneBoostLab extends LitElement {
       .grid { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; }
       @media (max-width: 900px) { .grid { grid-template-columns: minmax(0, 1fr); } }
       table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }
+      /* Wider than a phone: the table scrolls in its column, and takes focus so that the keyboard can scroll it. */
+      .scroll { overflow-x: auto; }
       th, td { padding: 3px 10px; border-bottom: 1px solid var(--_border); text-align: right; }
       th:first-child, td:first-child { text-align: left; }
       .trees { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 8px; }
@@ -288,7 +290,7 @@ export class PruneBoostLab extends LitElement {
           </div>
           <div>
             <h3>Ensemble pruning: truncation to the picked stage</h3>
-            ${this.truncation(r)}
+            <div class="scroll" tabindex="0" role="region" aria-label="ensemble truncation table">${this.truncation(r)}</div>
           </div>
         </div>
         ${this.trees(r)}` : nothing}`;
