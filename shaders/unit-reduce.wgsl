@@ -18,7 +18,7 @@
 // Dispatch: (gx, gy) workgroups with gx·gy ≥ U; unit = wid.y·rowStride + wid.x.
 
 override OP: u32 = 0u;
-override WG: u32 = 64u;
+override WG: u32 = 8u;
 
 struct Params { U: u32, A: u32, B: u32, su: u32, sa: u32, outOffset: u32, rowStride: u32 }
 

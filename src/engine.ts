@@ -179,7 +179,7 @@ export interface Engine {
    * its bias and layer i+1's weights that read it go too. Its outputs equal the masked
    * chain's with the removed units' biases zeroed.
    */
-  shrinkUnits(layers: ApiLayer[], masks: Uint8Array[], opts?: { biases?: Float32Array[] }): ShrunkLayers;
+  shrinkUnits(layers: Array<ApiLayer | Float32Array>, masks: Uint8Array[], opts?: { biases?: Float32Array[] }): ShrunkLayers;
   /** SparseGPT on one layer from its inputs X (samples × inputs, row-major): pruned and OBS-updated weights. */
   sparsegpt(layer: ApiLayer, inputs: Float32Array, sparsity: number, opts?: SparseGptOptions): Promise<SparseGptResult>;
   destroy(): void;
