@@ -15,6 +15,7 @@ import { cssomStyle } from '../cssom-style.js';
 import { percent, theme } from '../theme.js';
 import type { SparsityCurve } from '../sparsity-chart.js';
 import '../sparsity-chart.js';
+import './early-stop-chart.js';
 import { REPRODUCTIONS, type LotteryFigure, type Reproduction, type ReproductionRun, type RunRole } from './manifest.js';
 import {
   REDUCED, accuracyPoints, entries, fetchReport, layerRows, lotteryRows, measuredOn, nearestRound, rerunControls, sizePoints, lotteryComparisons, type EarlyStop, type LoadedReport, type LotteryComparison,
@@ -257,8 +258,12 @@ export class PruneReproductions extends PruneElement {
     });
     const curves = [curve(ticketRun?.label ?? 'winning ticket', (r) => r.ticket, 0), curve(reinitRun?.label ?? 're-initialised', (r) => r.reinit, 1, 'dashed')].filter((c) => c.points.length > 0);
     const stop = (v: EarlyStop | null): string => (v === null ? 'not recorded' : `${v.iteration.toLocaleString('en')}${v.accuracy === null ? '' : ` (${percent(v.accuracy, 2)})`}`);
+    const stops = rows.some((r) => r.ticketStop || r.reinitStop)
+      ? rows.map((r) => ({ sparsity: r.sparsity, ticket: r.ticketStop?.iteration ?? null, reinit: r.reinitStop?.iteration ?? null }))
+      : null;
     return html`
       <prune-sparsity-chart .curves=${curves} width="520" height="240"></prune-sparsity-chart>
+      ${stops ? html`<prune-early-stop-chart .points=${stops} width="520" height="200"></prune-early-stop-chart>` : nothing}
       <div class="scroll"><table part="figures" data-figure="lottery">
         <caption>Test accuracy at the end of training, and the early-stop iteration (least validation loss) with the test accuracy there, against weights remaining</caption>
         <thead><tr><th>weights remaining</th><th>ticket</th><th>re-initialised</th><th>ticket early stop</th><th>re-initialised early stop</th></tr></thead>

@@ -170,6 +170,13 @@ describe('<prune-reproductions> lottery and size cards', () => {
     expect(chart.series[0]!.points).to.deep.equal(entries.map((e) => [e.sparsity, e.accuracy]));
     expect(chart.series[1]!.points.map((p) => p[0])).to.deep.equal(MAGNITUDE_REPORT.rounds.map((e) => e.sparsity));
     chart.series[1]!.points.forEach((p, i) => expect(p[1]).to.be.closeTo(0.8 - 0.1 * i, 1e-12));
+    // Early stopping: the iterations of the ticket entries and of their controls.
+    const stops = c.querySelector('prune-early-stop-chart') as HTMLElementTagNameMap['prune-early-stop-chart'];
+    await settle(stops);
+    expect(stops.series).to.deep.equal([{ label: 'ticket', points: [[0, 120], [0.5, 90], [0.75, 80]] }, { label: 're-initialised', points: [[0.5, 150], [0.75, 170]] }]);
+    expect(stops.chart).to.not.equal(null);
+    const alone = await mount('prune-early-stop-chart', { points: [{ sparsity: 0.5, ticket: 1.5, reinit: null }] });
+    expect(alone.validationMessage).to.equal('points[0].ticket must be null or an iteration (an integer ≥ 0) (got 1.5)');
     const rows = [...c.querySelectorAll<HTMLTableRowElement>('table[data-figure="lottery"] tbody tr')].map((r) => [...r.cells].map((x) => x.textContent));
     expect(rows).to.deep.equal([
       ['100.0%', '92.67%', '–', '120 (92.00%)', 'not recorded'],
