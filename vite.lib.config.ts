@@ -8,6 +8,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { wgsl } from './scripts/wgsl-plugin.mjs';
+import { tourFiles } from './demos/tour/vite-tour-files.mjs';
 import { LIB_ENTRIES } from './scripts/lib-entries.mjs';
 
 // Every entry (the API, the gathering modules and one per element), shared with
@@ -32,7 +33,7 @@ function embedDemoData(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [wgsl(), embedDemoData()],
+  plugins: [wgsl(), embedDemoData(), tourFiles()],
   // Relative URLs: the Worker is found beside the module wherever dist/lib/ is served from.
   base: './',
   publicDir: false,
