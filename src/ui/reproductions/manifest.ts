@@ -126,6 +126,7 @@ export const REPRODUCTIONS: Reproduction[] = [
       { remaining: 0.21, measure: 'accuracy-ticket-vs-reinit', paper: 0.005, bound: 'about', source: 'Section 2: half a percentage point more accurate than re-initialised' },
     ],
     runs: [
+      // docs/experiments/lottery-ticket.sh writes docs/results/lottery-lenet-300-100.json (its entries carry the reinit control).
       { role: 'ticket', label: 'winning ticket (rewind to init)', report: null },
     ],
   },
@@ -138,8 +139,9 @@ export const REPRODUCTIONS: Reproduction[] = [
       'Across deep CNNs, stacked LSTMs and seq2seq LSTMs, large-sparse models consistently outperform small-dense models of identical memory footprint, with up to 10× fewer non-zero parameters at minimal loss of accuracy (the paper has no LeNet/MNIST figure: our MNIST runs test the claim, not its numbers).',
     ],
     runs: [
+      // docs/experiments/sparse-vs-dense.sh writes docs/results/sparse-large-sparse.json and sparse-small-dense.json.
       { role: 'sparse', label: 'large-sparse (LeNet-300-100, gradual)', report: null },
-      { role: 'dense', label: 'small-dense', report: null },
+      { role: 'dense', label: 'small-dense (MLP 784-33-11-10)', report: null },
     ],
   },
 ];
