@@ -104,6 +104,30 @@ export abstract class UPlotElement extends PruneElement implements FigureSource 
     if (this.plot && this.plot.width !== w) this.plot.setSize({ width: w, height: this.height });
   }
 
+  /** The legend's series toggles (uPlot listens for clicks only): Tab reaches them, Enter or Space toggles. */
+  private keyboardLegend(u: uPlot): void {
+    u.root.querySelectorAll<HTMLTableRowElement>('.u-legend tr.u-series').forEach((row, i) => {
+      const th = row.querySelector('th');
+      if (i === 0 || !th) return;
+      th.tabIndex = 0;
+      th.setAttribute('role', 'button');
+      th.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        th.click();
+      });
+    });
+    this.syncLegend(u);
+  }
+
+  /** Each toggle says whether its series shows; the table lists the shown ones. */
+  private syncLegend(u: uPlot): void {
+    u.root.querySelectorAll<HTMLTableRowElement>('.u-legend tr.u-series').forEach((row, i) => {
+      if (i > 0) row.querySelector('th')?.setAttribute('aria-pressed', String(u.series[i]?.show !== false));
+    });
+    this.renderAlt(u);
+  }
+
   /** The chart's text alternative: its plotted values as a visually hidden table (chart-table.ts). */
   private renderAlt(u: uPlot | null): void {
     if (this.alt) render(u ? dataTable(uplotTable(u, this.figureLabel)) : nothing, this.alt);
@@ -121,9 +145,14 @@ export abstract class UPlotElement extends PruneElement implements FigureSource 
     };
     const opts = this.plotOptions(axis);
     // The table follows the data, also where a chart feeds new points through setData.
-    const hooks = { ...opts.hooks, setData: [...(opts.hooks?.setData ?? []), (u: uPlot) => this.renderAlt(u)] };
+    const hooks = {
+      ...opts.hooks,
+      setData: [...(opts.hooks?.setData ?? []), (u: uPlot) => this.renderAlt(u)],
+      setSeries: [...(opts.hooks?.setSeries ?? []), (u: uPlot) => this.syncLegend(u)],
+    };
     this.plot = new uPlot({ ...opts, hooks, width: this.plotWidth(), height: this.height }, this.plotData(), this.box);
     this.renderAlt(this.plot);
+    this.keyboardLegend(this.plot);
   }
 
   private destroyPlot(): void {

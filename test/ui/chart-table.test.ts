@@ -49,6 +49,24 @@ describe('chart text alternative and width', () => {
     expect(cells(el)).to.deep.equal([]);
   });
 
+  it('the legend toggles are buttons: Enter hides a series (aria-pressed and the table follow), Space shows it again', async () => {
+    const el = await mount('prune-sparsity-chart', { reports: [MAGNITUDE_REPORT, RANDOM_REPORT] });
+    const toggles = $$(el, '.u-legend tr.u-series th[role="button"]');
+    expect(toggles.map((t) => [t.tabIndex, t.getAttribute('aria-pressed')])).to.deep.equal([[0, 'true'], [0, 'true']]);
+    const key = (t: HTMLElement, k: string) => t.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+    key(toggles[1]!, 'Enter');
+    expect(el.chart!.series[2]!.show).to.equal(false);
+    expect(toggles[1]!.getAttribute('aria-pressed')).to.equal('false');
+    expect(cells(el)[0]).to.deep.equal(['sparsity', 'magnitude · weight · global · after · iterative']);
+    key(toggles[1]!, ' ');
+    expect(el.chart!.series[2]!.show).to.equal(true);
+    expect(toggles[1]!.getAttribute('aria-pressed')).to.equal('true');
+    expect(cells(el)[0]!.length).to.equal(3);
+    // Other keys do nothing.
+    key(toggles[0]!, 'a');
+    expect(el.chart!.series[1]!.show).to.equal(true);
+  });
+
   it('<prune-training-chart>: the table follows points fed through setData, sampled past the row limit', async () => {
     const points = (n: number) => Array.from({ length: n }, (_, i) => ({ step: i * 10, loss: 2 / (i + 1), accuracy: i / n }));
     const el = await mount('prune-training-chart', { points: points(3) });
