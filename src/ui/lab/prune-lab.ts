@@ -394,6 +394,8 @@ export class PruneLab extends LitElement {
     // Other data may accept what a refused run's data did not: data-url clears that mark too.
     if (changed.has('modelUrl')) void this.io.loadUrl(this.modelUrl, document.baseURI);
     if (CONTROLS.some((c) => changed.has(c.key as keyof PruneLab)) || changed.has('dataUrl') || changed.has('modelUrl') || !this.hasUpdated) this.scheduleValidation();
+    // Another database: no reference runs until its stored runs have been read.
+    if (changed.has('dbName') && this.hasUpdated && changed.get('dbName') !== undefined) this.runsLoaded = false;
   }
 
   protected override updated(changed: PropertyValues<this>): void {

@@ -82,6 +82,15 @@ describe('<prune-lab> reference runs', () => {
     expect(badges(back)).to.deep.equal([]);
     const theirs = card(back, 'sparsity').querySelector('prune-sparsity-chart') as HTMLElementTagNameMap['prune-sparsity-chart'];
     expect(theirs.reports.map((r) => r.id)).to.deep.equal([report.id]);
+    // Another database (empty): the reference again; back to theirs: their run.
+    back.dbName = db();
+    await until(() => back.storedRuns.length === 0 && back.shownReferences.length === 1, 'the reference on an empty database');
+    await settle(back);
+    expect(badges(back)).to.deep.equal(['curves', 'sparsity', 'layers']);
+    back.dbName = name;
+    await until(() => back.storedRuns.length === 1 && back.shownReferences.length === 0, 'their run again');
+    await settle(back);
+    expect(badges(back)).to.deep.equal([]);
   });
 
   it('reference-runs takes other reports or none', async () => {
