@@ -7,7 +7,9 @@ import { cssomStyle } from './cssom-style.js';
 import { check, checkDim } from '../errors.js';
 import { checkCount, checkLabels } from './check-report.js';
 import { PruneElement } from './prune-element.js';
-import { percent, theme } from './theme.js';
+import { percent, theme, themeColor } from './theme.js';
+import { type FigureSource, type MatrixFigure } from './figure-export.js';
+import './figure-export.js';
 
 /**
  * A confusion matrix with hover read-out.
@@ -21,7 +23,7 @@ import { percent, theme } from './theme.js';
  * @cssprop --prune-muted - colour of headers and the read-out.
  */
 @customElement('prune-confusion-matrix')
-export class PruneConfusionMatrix extends PruneElement {
+export class PruneConfusionMatrix extends PruneElement implements FigureSource {
   static override styles = [
     theme,
     css`
@@ -34,6 +36,7 @@ export class PruneConfusionMatrix extends PruneElement {
       caption { caption-side: bottom; color: var(--_muted); font-size: 0.85em; padding-top: 4px; text-align: left; }
       .readout { color: var(--_muted); min-height: 1.4em; margin-top: 4px; }
       .axis { color: var(--_muted); font-size: 0.85em; }
+      .tools { display: flex; justify-content: flex-end; max-width: 40em; }
     `,
   ];
 
@@ -45,6 +48,22 @@ export class PruneConfusionMatrix extends PruneElement {
   @property({ type: Array }) labels: string[] | null = null;
 
   @state() private hovered: [number, number] | null = null;
+
+  readonly figureName = 'confusion-matrix';
+
+  /** The counts as a figure (downloads); null while empty or invalid. */
+  figure(): MatrixFigure | null {
+    if (this.validationMessage !== null || this.confusion.length === 0) return null;
+    return {
+      kind: 'matrix', title: `confusion matrix, ${this.size} classes`, rowLabel: 'true class', colLabel: 'predicted class',
+      labels: Array.from({ length: this.size }, (_, k) => this.label(k)), values: [...this.confusion],
+      diagonal: themeColor(this, '--_accent', '#2563eb'), offDiagonal: themeColor(this, '--_error', '#b42318'),
+    };
+  }
+
+  figureCanvas(): null {
+    return null;
+  }
 
   private get size(): number {
     return this.classes ?? Math.round(Math.sqrt(this.confusion.length));
@@ -77,6 +96,7 @@ export class PruneConfusionMatrix extends PruneElement {
     if (this.confusion.length === 0) return html`<div class="readout">No confusion matrix yet.</div>`;
     const rows = Array.from({ length: c }, (_, t) => this.confusion.slice(t * c, t * c + c));
     return html`
+      <div class="tools"><prune-figure-menu part="figure-menu" .source=${this} label="confusion matrix"></prune-figure-menu></div>
       <table part="matrix" aria-label="confusion matrix, ${c} classes">
         <caption>rows: true class · columns: predicted class</caption>
         <thead><tr><th class="axis">true \\ pred</th>${rows.map((_, p) => html`<th scope="col">${this.label(p)}</th>`)}</tr></thead>

@@ -54,7 +54,22 @@ export interface BarFigure {
   table?: { header: string[]; rows: Array<Array<string | number>> };
 }
 
-export type Figure = LineFigure | BarFigure;
+export interface MatrixFigure {
+  kind: 'matrix';
+  title: string;
+  /** What rows and columns are (e.g. true class, predicted class). */
+  rowLabel: string;
+  colLabel: string;
+  /** One label per row and per column (a square matrix). */
+  labels: string[];
+  /** Row-major counts. */
+  values: number[];
+  /** Shade of the diagonal cells, and of the others. */
+  diagonal: string;
+  offDiagonal: string;
+}
+
+export type Figure = LineFigure | BarFigure | MatrixFigure;
 
 /** A chart that offers downloads. */
 export interface FigureSource {
@@ -79,6 +94,10 @@ export function figureCsv(f: Figure): string {
   if (f.kind === 'lines') {
     header = [f.x.label, ...f.lines.map((l) => l.label), ...(f.extra ?? []).map((e) => e.label)];
     rows = f.xs.map((x, i) => [x, ...f.lines.map((l) => l.values[i] ?? null), ...(f.extra ?? []).map((e) => e.values[i] ?? null)]);
+  } else if (f.kind === 'matrix') {
+    const c = f.labels.length;
+    header = [`${f.rowLabel} \\ ${f.colLabel}`, ...f.labels];
+    rows = f.labels.map((l, t) => [l, ...f.values.slice(t * c, t * c + c)]);
   } else {
     header = f.table?.header ?? ['label', f.valueLabel];
     rows = f.table?.rows ?? f.bars.map((b) => [b.label, b.value]);
@@ -189,10 +208,40 @@ function barSvg(f: BarFigure, width: number): { body: string; height: number } {
   return { body: out.join('\n'), height };
 }
 
+/** Cells shaded by their share of the row (off-diagonal shares stretched by a square root, as the element does). */
+function matrixSvg(f: MatrixFigure): { body: string; width: number; height: number } {
+  const c = f.labels.length;
+  const cell = 36;
+  const left = 70;
+  const top = 48;
+  const out: string[] = [`<text x="${left}" y="16" ${TITLE_FONT}>${xml(f.title)}</text>`,
+    `<text x="${left + (c * cell) / 2}" y="${top - 22}" text-anchor="middle" ${FONT} fill="#667085">${xml(f.colLabel)}</text>`];
+  f.labels.forEach((l, k) => {
+    out.push(`<text x="${left + k * cell + cell / 2}" y="${top - 6}" text-anchor="middle" ${FONT}>${xml(l)}</text>`);
+    out.push(`<text x="${left - 6}" y="${top + k * cell + cell / 2 + 4}" text-anchor="end" ${FONT}>${xml(l)}</text>`);
+  });
+  for (let t = 0; t < c; t++) {
+    const row = f.values.slice(t * c, t * c + c);
+    const total = row.reduce((a, v) => a + v, 0);
+    row.forEach((v, p) => {
+      const share = total === 0 ? 0 : v / total;
+      const strength = t === p ? share : Math.min(1, Math.sqrt(share));
+      const x = left + p * cell;
+      const y = top + t * cell;
+      out.push(`<g class="cell" data-true="${t}" data-pred="${p}"><rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${xml(t === p ? f.diagonal : f.offDiagonal)}" fill-opacity="${num(strength * 0.8)}" stroke="#d6dae1"/>`
+        + `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" ${FONT}>${v}</text></g>`);
+    });
+  }
+  const height = top + c * cell + 24;
+  out.push(`<text x="14" y="${top + (c * cell) / 2}" transform="rotate(-90 14 ${top + (c * cell) / 2})" text-anchor="middle" ${FONT} fill="#667085">${xml(f.rowLabel)}</text>`);
+  return { body: out.join('\n'), width: left + c * cell + 16, height };
+}
+
 /** A standalone SVG document of the figure (white background, its own fonts and colours). */
 export function figureSvg(f: Figure, width = 640, height = 360): string {
   let body: string;
   if (f.kind === 'lines') body = lineSvg(f, width, height);
+  else if (f.kind === 'matrix') ({ body, width, height } = matrixSvg(f));
   else ({ body, height } = barSvg(f, width));
   return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">\n`
     + `<rect width="100%" height="100%" fill="#ffffff"/>\n${body}\n</svg>\n`;

@@ -7,6 +7,7 @@ import '../../src/ui/latency-chart.js';
 import '../../src/ui/training-chart.js';
 import '../../src/ui/layer-sparsity.js';
 import '../../src/ui/size-view.js';
+import '../../src/ui/confusion-matrix.js';
 import { figureCsv, figureSvg, ticks, type BarFigure, type LineFigure } from '../../src/ui/figure-export.js';
 import { sparsitySeries } from '../../src/ui/sparsity-chart.js';
 import { $, mount, settle, unmountAll } from './helpers.js';
@@ -131,6 +132,21 @@ describe('figure export', function () {
     const size = await mount('prune-size-view', { sizes: SIZES });
     const sf = size.figure()!;
     expect(parseCsv(figureCsv(sf)).slice(1).map((r) => Number(r[1]))).to.deep.equal([SIZES.denseF32, SIZES.sparse, SIZES.sparseInt8]);
+  });
+
+  it('a confusion matrix: the counts row by row in the CSV, one shaded cell per count in the SVG', async () => {
+    const confusion = [5, 1, 0, 2, 7, 1, 0, 3, 9];
+    const el = await mount('prune-confusion-matrix', { confusion, labels: ['a', 'b', 'c'] });
+    const f = el.figure()!;
+    expect(figureCsv(f)).to.equal('true class \\ predicted class,a,b,c\na,5,1,0\nb,2,7,1\nc,0,3,9\n');
+    const cells = [...parseSvg(figureSvg(f)).querySelectorAll('g.cell')];
+    expect(cells.map((g) => Number(g.querySelector('text')!.textContent))).to.deep.equal(confusion);
+    // Shade: the cell's share of its row (diagonal), its square root (off the diagonal), times 0.8.
+    const shade = cells.map((g) => Number(g.querySelector('rect')!.getAttribute('fill-opacity')));
+    expect(shade[0]).to.be.closeTo((5 / 6) * 0.8, 0.005);
+    expect(shade[1]).to.be.closeTo(Math.sqrt(1 / 6) * 0.8, 0.005);
+    expect(shade[2]).to.equal(0);
+    expect($(el, 'prune-figure-menu')).to.not.equal(null);
   });
 
   it('quotes CSV cells that hold commas or quotes', () => {
