@@ -1,12 +1,15 @@
 // `--export-onnx OUT --export-form dense|shrunk|sparse` for `prune-lab run`: the
 // final model written as ONNX (src/onnx/export.ts), with the size table of all three
 // forms (raw and gzip bytes against the dense f32 original, src/onnx/size.ts) printed
-// after the rounds. Flags are checked with the others, before anything runs.
+// after the rounds. Flags are checked with the others, before anything runs. A --csv
+// run's model is exported with its standardisation as a Sub/Div prelude, so the file
+// takes the CSV's raw feature values.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Network } from '../nn/network.js';
 import type { ModelSpec } from '../nn/spec.js';
-import { EXPORT_FORMS, encodeOnnx, type ExportForm } from '../onnx/export.js';
+import type { Standardization } from '../data/tabular.js';
+import { EXPORT_FORMS, encodeOnnx, standardizeOf, type ExportForm } from '../onnx/export.js';
 import { formatOnnxSizeTable, onnxSizeTable, type OnnxSizeTable } from '../onnx/size.js';
 import { UsageError, usageError } from './command.js';
 
@@ -62,11 +65,15 @@ export interface OnnxExportResult {
   table: OnnxSizeTable;
 }
 
-/** The chosen form's bytes and the table of every form; `original` is the run's model before pruning. */
-export async function exportFinalModel(net: Network, a: OnnxExportArgs, original: ModelSpec): Promise<OnnxExportResult> {
+/**
+ * The chosen form's bytes and the table of every form; `original` is the run's model before
+ * pruning; `standardization` (a --csv run's) becomes the model's prelude, in every form measured.
+ */
+export async function exportFinalModel(net: Network, a: OnnxExportArgs, original: ModelSpec, standardization?: Standardization): Promise<OnnxExportResult> {
   const model = { spec: net.plan.spec, values: await net.readValues() };
-  const table = await onnxSizeTable(model, { original });
-  return { bytes: encodeOnnx(model, { form: a.form }), table };
+  const prelude = standardization ? { standardize: standardizeOf(standardization) } : {};
+  const table = await onnxSizeTable(model, { original, ...prelude });
+  return { bytes: encodeOnnx(model, { form: a.form, ...prelude }), table };
 }
 
 /** Writes the file; resolves to the text the CLI prints (what was written, then the table). */

@@ -613,7 +613,7 @@ export async function runRun(a: RunArgs, progress: Progress): Promise<number> {
       ? {
           ...(a.save !== undefined ? { checkpoint: await saveCheckpoint(network, { createdBy: 'prune-lab run', report: report.id, model: a.modelSource ?? (a.load ? `--load ${a.load}` : a.data.kind === 'csv' ? 'tabular-mlp' : DEFAULTS.model) }) } : {}),
           ...(a.predictions !== undefined ? { predictions: await predict(network, data.test) } : {}),
-          ...(a.export ? { onnx: await exportFinalModel(network, a.export, resolveModel(config.model)) } : {}),
+          ...(a.export ? { onnx: await exportFinalModel(network, a.export, resolveModel(config.model), report.data.tabular?.standardization) } : {}),
         }
       : {}))());
     if ('lost' in post) return await reportLoss(a, report, post.lost);

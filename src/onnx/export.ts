@@ -38,6 +38,11 @@ export interface ExportStandardize {
   std: ArrayLike<number>;
 }
 
+/** The prelude of a tabular run's standardisation (src/data/tabular.ts): (x − mean) / scale per feature, in f32. */
+export function standardizeOf(s: { mean: readonly number[]; scale: readonly number[] }): ExportStandardize {
+  return { mean: Float32Array.from(s.mean), std: Float32Array.from(s.scale) };
+}
+
 export interface ExportOptions {
   form: ExportForm;
   /** ai.onnx opset, 9–18 (default 13; sparse needs ≥ 11). */

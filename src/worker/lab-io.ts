@@ -7,7 +7,8 @@
 import { PruneLabError, check } from '../errors.js';
 import { parseCsv } from '../data/csv.js';
 import type { OnnxImport } from '../onnx/import.js';
-import type { ExportForm, ExportModel } from '../onnx/export.js';
+import type { ExportForm, ExportModel, ExportStandardize } from '../onnx/export.js';
+import type { TabularInfo } from '../data/tabular.js';
 import type { OnnxSizeTable } from '../onnx/size.js';
 import { planModel, type ModelPlan, type ModelSpec } from '../nn/spec.js';
 import { tabularLabData, tabularModel } from '../lab/tabular.js';
@@ -129,19 +130,35 @@ export function checkTabular(t: unknown): TabularSource {
   return { ...f, target: s.target, ...(test ? { test } : {}) };
 }
 
-/** The last run's final model, kept for export, and its size table (made once). */
+/**
+ * The last run's final model, kept for export, and its size table (made once). A CSV
+ * run's model is exported with its standardisation as a Sub/Div prelude (every form,
+ * and so the table), so that the file takes the raw features.
+ */
 export class FinalModel {
   private table: Promise<OnnxSizeTable> | null = null;
+  readonly note: string | undefined;
 
   constructor(
     readonly model: ExportModel,
     /** The run's model before pruning (the dense f32 original of the table). */
     readonly original: ModelSpec,
-    readonly note?: string,
-  ) {}
+    /** A CSV run's features and standardisation (report.data.tabular). */
+    readonly tabular?: TabularInfo,
+  ) {
+    this.note = tabular
+      ? `the input is the raw features (${tabular.features.join(', ')}), standardised inside the model by the training rows' mean and scale (report.data.tabular)`
+      : undefined;
+  }
+
+  private async options(): Promise<{ standardize?: ExportStandardize }> {
+    if (!this.tabular) return {};
+    const { standardizeOf } = await import('../onnx/export.js');
+    return { standardize: standardizeOf(this.tabular.standardization) };
+  }
 
   sizes(): Promise<OnnxSizeTable> {
-    this.table ??= import('../onnx/size.js').then((m) => m.onnxSizeTable(this.model, { original: this.original }));
+    this.table ??= Promise.all([import('../onnx/size.js'), this.options()]).then(([m, o]) => m.onnxSizeTable(this.model, { original: this.original, ...o }));
     return this.table;
   }
 
@@ -149,7 +166,7 @@ export class FinalModel {
     try {
       const { EXPORT_FORMS, exportOnnx } = await import('../onnx/export.js');
       check(typeof form === 'string' && (EXPORT_FORMS as readonly string[]).includes(form), 'form', EXPORT_FORMS.join(' | '), form);
-      const [bytes, table] = await Promise.all([exportOnnx(this.model, { form: form as ExportForm }), this.sizes()]);
+      const [bytes, table] = await Promise.all([exportOnnx(this.model, { form: form as ExportForm, ...(await this.options()) }), this.sizes()]);
       const name = (this.model.spec.name ?? 'model').replace(/[^\w.-]+/g, '_');
       return { ok: true, form: form as ExportForm, fileName: `${name}-${form}.onnx`, bytes, table, ...(this.note ? { note: this.note } : {}) };
     } catch (e) {

@@ -182,8 +182,7 @@ class LabWorker implements LabApi {
       try {
         const net = result.network;
         const values = await Promise.race([net.readValues(), lost]);
-        this.final = new FinalModel({ spec: structuredClone(net.plan.spec), values }, resolveModel(config.model),
-          data.tabular ? `the input is the standardised features (${data.tabular.features.length}): (x − mean) / scale, with mean and scale in the report (data.tabular)` : undefined);
+        this.final = new FinalModel({ spec: structuredClone(net.plan.spec), values }, resolveModel(config.model), data.tabular);
       } finally {
         result.network.destroy();
       }

@@ -4,14 +4,19 @@
 // on the first 1,000 MNIST test images. The models: LeNet-300-100 (one epoch on
 // 1,000 images) pruned three ways through the lab's runner (90% unstructured
 // magnitude, 50% structured L2 units, 2:4 magnitude) plus one with dead units made
-// by hand, and LeNet-5 (seeded weights) at 90% unstructured (per layer) and 50% structured.
+// by hand, LeNet-5 (seeded weights) at 90% unstructured (per layer) and 50% structured,
+// and the PyTorch-trained mnist-geom fixture (a stride-2 conv with uneven pads,
+// MaxPool2d(3, stride 2), AvgPool2d) imported, then 70% unstructured and 50% structured;
+// the imported one must also predict PyTorch's own classes.
 // Our side (test/node/helpers/onnx-engine.ts) runs on Dawn in a child process; the
 // files are also read back with onnx-proto to check what each form holds. The
-// last part runs `prune-lab run --export-onnx` (after `npm run build:cli`).
+// last part runs `prune-lab run --export-onnx` (after `npm run build:cli`), on MNIST
+// and on a CSV, whose export takes the raw feature values (a Sub/Div prelude of the
+// training rows' mean and scale).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -81,11 +86,16 @@ describe('ONNX export: ONNX Runtime (wasm) runs every form with our logits', { s
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-  it('exports the six models, and every form of each gives our logits within 1e-4 and the same classes on 1,000 images', async (t) => {
+  it('exports the nine models, and every form of each gives our logits within 1e-4 and the same classes on 1,000 images', async (t) => {
     assert.deepEqual(summary.map((s) => s.name), [
       'lenet-300-100.unstructured-90', 'lenet-300-100.structured-50', 'lenet-300-100.nm-2-4', 'lenet-300-100.dead-units',
       'lenet-5.unstructured-90-local', 'lenet-5.structured-50',
+      'mnist-geom.imported', 'mnist-geom.unstructured-70-local', 'mnist-geom.structured-50',
     ]);
+    // Our import of the trained PyTorch CNN predicts what PyTorch predicted on these images.
+    const torch = JSON.parse(readFileSync(join(root, 'test/onnx/fixtures/mnist-geom-opset13.json'), 'utf8'));
+    const imported = argmaxRows(f32(join(dir, 'mnist-geom.imported.logits.f32')), 10);
+    assert.equal(imported.reduce((t, c, r) => t + (c === torch.predictions[r] ? 0 : 1), 0), 0, 'the imported mnist-geom predicts PyTorch\'s classes');
     for (const s of summary) {
       const ours = f32(join(dir, `${s.name}.logits.f32`));
       const classes = ours.length / TEST;
@@ -137,6 +147,12 @@ describe('ONNX export: ONNX Runtime (wasm) runs every form with our logits', { s
     // Structured 50% (local): half the hidden units are gone already in the dense form.
     assert.deepEqual(dims('lenet-300-100.structured-50', 'dense'), [[784, 150], [150, 50], [50, 10]]);
     assert.deepEqual(dims('lenet-5.structured-50', 'dense'), [[10, 1, 5, 5], [25, 10, 5, 5], [400, 250], [250, 10]]);
+    // The exported geometry: strides, pads [t, l, b, r], both pool kinds with their strides.
+    const geom = decode(join(dir, 'mnist-geom.imported.dense.onnx')).graph.node;
+    const attrs = (n) => Object.fromEntries(n.attribute.map((a) => [a.name, a.ints.length ? a.ints.map(Number) : Number(a.i)]));
+    const convs = geom.filter((n) => n.opType === 'Conv').map(attrs);
+    assert.deepEqual(convs.map((a) => [a.strides, a.pads]), [[[2, 2], [0, 0, 1, 1]], [[1, 1], [1, 1, 1, 1]]]);
+    assert.deepEqual(geom.filter((n) => n.opType.endsWith('Pool')).map((n) => [n.opType, attrs(n).kernel_shape, attrs(n).strides]), [['MaxPool', [3, 3], [2, 2]], ['AveragePool', [2, 2], [2, 2]]]);
     for (const s of summary) {
       const t = s.sizes;
       assert.deepEqual(t.forms.map((f) => f.form), FORMS);
@@ -189,6 +205,44 @@ describe('prune-lab run --export-onnx', () => {
     const ortPred = argmaxRows(got.data, 10);
     assert.equal(want.length, TEST);
     assert.equal(want.reduce((t, c, i) => t + (c === ortPred[i] ? 0 : 1), 0), 0, 'ORT predicts the CLI\'s classes');
+  });
+
+  it('a --csv run exports a model that takes raw feature values: ORT on the raw test rows gives the CLI\'s classes; the prelude holds the report\'s mean and scale', async () => {
+    // Two classes by the sign of u/1000 − v (u around 5,000, v around −3: raw values, far from standardised), plus noise w.
+    let seed = 11;
+    const r01 = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rows = (n) => Array.from({ length: n }, () => {
+      const u = 5000 + 2000 * (r01() - 0.5);
+      const v = -3 + 4 * (r01() - 0.5);
+      return [u.toFixed(2), v.toFixed(4), (100 * r01()).toFixed(3), u / 1000 - 5 - v - 3 > 0 ? 'hi' : 'lo'];
+    });
+    const train = join(dir, 'train.csv');
+    const test = join(dir, 'test.csv');
+    writeFileSync(train, `u,v,w,y\n${rows(200).map((r) => r.join(',')).join('\n')}\n`);
+    const testRows = rows(80);
+    writeFileSync(test, `u,v,w,y\n${testRows.map((r) => r.join(',')).join('\n')}\n`);
+    const model = join(dir, 'csv.onnx');
+    const pred = join(dir, 'csv-pred.txt');
+    const r = await cliAsync(['run', '--csv', train, '--test-csv', test, '--target', 'y', '--epochs', '20', '--batch', '16', '--lr', '0.01', '--schedule', 'oneshot',
+      '--target-sparsity', '0.5', '--finetune-epochs', '2', '--seed', '3', '--predictions', pred, '--json', join(dir, 'csv.json'), '--export-onnx', model]);
+    assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(readFileSync(join(dir, 'csv.json'), 'utf8'));
+    const { features, classes, standardization } = report.data.tabular;
+    assert.deepEqual(features, ['u', 'v', 'w']);
+    const m = decode(model);
+    assert.deepEqual(m.graph.node.slice(0, 2).map((n) => n.opType), ['Sub', 'Div']);
+    const init = Object.fromEntries(m.graph.initializer.map((t) => [t.name, Array.from(new Float32Array(Uint8Array.from(t.rawData).buffer))]));
+    assert.deepEqual(init[m.graph.node[0].input[1]], Array.from(Float32Array.from(standardization.mean)));
+    assert.deepEqual(init[m.graph.node[1].input[1]], Array.from(Float32Array.from(standardization.scale)));
+    assert.ok(standardization.mean[0] > 4000 && standardization.scale[0] > 100, 'u is far from standardised');
+    const x = Float32Array.from(testRows.flatMap((row) => row.slice(0, 3).map(Number)));
+    const got = await ortLogits(model, x, [testRows.length, 3]);
+    const ortPred = argmaxRows(got.data, 2);
+    const want = readFileSync(pred, 'utf8').trim().split('\n').map(Number);
+    assert.equal(want.length, testRows.length);
+    assert.equal(want.reduce((t, c, i) => t + (c === ortPred[i] ? 0 : 1), 0), 0, 'ORT on raw rows predicts the CLI\'s classes');
+    const truth = testRows.map((row) => classes.indexOf(row[3]));
+    assert.ok(ortPred.filter((c, i) => c === truth[i]).length / testRows.length >= 0.9, 'a model that learnt the rule');
   });
 
   it('refuses a bad --export-form and --export-form without --export-onnx (exit 2, nothing run)', async () => {

@@ -147,15 +147,15 @@ describe('prune-lab run --csv --test-csv', () => {
     assert.equal(split.final.confusion.reduce((a, b) => a + b, 0), 60);
   });
 
-  it('exports the pruned MLP: ONNX Runtime (wasm) on the test file, standardised by the report\'s mean and scale, gives the run\'s 60 classes', async () => {
-    // The export's [N, F] input takes standardised features (docs/data.md, "Export"): they are made here from the report.
-    const { features, standardization: { mean, scale } } = split.data.tabular;
+  it('exports the pruned MLP: ONNX Runtime (wasm) on the test file\'s raw values gives the run\'s 60 classes', async () => {
+    // The export standardises its [N, F] input itself (docs/data.md, "Export"): the CSV's values go in as they are, in the report's feature order.
+    const { features } = split.data.tabular;
     const [head, ...lines] = readFileSync(file('test.csv'), 'utf8').trim().split('\n');
     const cols = head.split(',');
     const x = new Float32Array(lines.length * features.length);
     lines.forEach((line, i) => {
       const cells = line.split(',');
-      features.forEach((f, j) => (x[i * features.length + j] = (Number(cells[cols.indexOf(f)]) - mean[j]) / scale[j]));
+      features.forEach((f, j) => (x[i * features.length + j] = Number(cells[cols.indexOf(f)])));
     });
     const session = await ort.InferenceSession.create(readFileSync(file('split.onnx')), { executionProviders: ['wasm'] });
     const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, [lines.length, features.length]) });

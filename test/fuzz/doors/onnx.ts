@@ -1,7 +1,8 @@
 // Door: ONNX model files (src/onnx/import.ts importOnnx, then Network.create on the GPU
-// when accepted). Valid seeds: four PyTorch fixtures (MLP opset 11, CNN opset 17,
+// when accepted). Valid seeds: five PyTorch fixtures (MLP opset 11, CNN opset 17,
 // BN + Dropout opset 11, CNN with x.view(x.size(0), -1)'s shape computation, opset
-// 17). Mutations: of the bytes (truncation, flips, trailing junk, random garbage)
+// 17, and the geometry net: strided convs, F.pad's folded pads chain, overlapping
+// MaxPool/AveragePool, GlobalAveragePool, opset 11). Mutations: of the bytes (truncation, flips, trailing junk, random garbage)
 // and of the decoded graph (a node removed, duplicated or given another op type;
 // an attribute's value changed; an input renamed, dropped or pointed at a later
 // output; an initializer removed, resized, retyped or given both raw_data and
@@ -29,11 +30,11 @@ interface OnnxCase extends FuzzCase {
   same: boolean;
 }
 
-const SEED_NAMES = ['mlp-opset11', 'cnn-opset17', 'bn-opset11', 'cnn-view-opset17'];
+const SEED_NAMES = ['mlp-opset11', 'cnn-opset17', 'bn-opset11', 'cnn-view-opset17', 'geom-opset11'];
 let seeds: Uint8Array[] = [];
 let seedImports: OnnxImport[] = [];
 
-const OPS = ['Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'MaxPool', 'Flatten', 'Reshape', 'BatchNormalization', 'Dropout', 'Identity', 'Softmax', 'Sigmoid', 'AveragePool', 'Loop', '', 'relu'];
+const OPS = ['Gemm', 'MatMul', 'Add', 'Conv', 'Relu', 'MaxPool', 'Flatten', 'Reshape', 'BatchNormalization', 'Dropout', 'Identity', 'Softmax', 'Sigmoid', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Pad', 'Slice', 'Transpose', 'Loop', '', 'relu'];
 const DTYPES = [0, 1, 2, 3, 6, 7, 9, 10, 11, 16, 99];
 
 function shuffle<T>(rng: Rng, a: T[]): T[] {

@@ -3,10 +3,12 @@
 // prunes it through the lab's runner (90% unstructured global magnitude, 50%
 // structured L2 units, 2:4 magnitude), plus one model with dead units made by hand;
 // LeNet-5 with seeded weights and biases, 90% unstructured per layer and structured;
-// and writes for each variant: our engine's logits on the first TEST test images
+// the PyTorch-trained mnist-geom fixture (stride-2 conv with pads [0, 0, 1, 1],
+// MaxPool2d(3, stride 2), AvgPool2d) imported as it is, 70% unstructured per layer and
+// 50% structured; and writes for each variant: our engine's logits on the first TEST test images
 // (GPU forward pass, read back), the three ONNX forms, and the size table.
 // Usage: node bundle.mjs OUT_DIR
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create, globals } from 'webgpu';
 import { acquireDevice } from '../../../src/gpu/device.js';
@@ -15,7 +17,8 @@ import { readBuffer } from '../../../src/gpu/readback.js';
 import { mnistPaths, readIdxDatasets } from '../../../src/cli/node-data.js';
 import { labData, runExperiment } from '../../../src/lab/run.js';
 import { Network, type LayerValues } from '../../../src/nn/network.js';
-import { planModel, PRESETS } from '../../../src/nn/spec.js';
+import { planModel, PRESETS, type ModelSpec } from '../../../src/nn/spec.js';
+import { importOnnx } from '../../../src/onnx/import.js';
 import { train } from '../../../src/nn/train.js';
 import { Executor } from '../../../src/nn/executor.js';
 import { Rng } from '../../../src/rng.js';
@@ -63,7 +66,7 @@ const summary: Array<Record<string, unknown>> = [];
 const t0 = performance.now();
 const stamp = (what: string): void => console.error(`${((performance.now() - t0) / 1000).toFixed(1)} s ${what}`);
 
-async function record(name: string, net: Network, original: string): Promise<void> {
+async function record(name: string, net: Network, original: ModelSpec): Promise<void> {
   stamp(`${name} pruned`);
   writeFileSync(join(out, `${name}.logits.f32`), await logits(net, test));
   stamp(`${name} logits`);
@@ -74,7 +77,7 @@ async function record(name: string, net: Network, original: string): Promise<voi
     spec: net.plan.spec,
     kept: values.map((v) => v.mask.reduce((t, m) => t + m, 0)),
     weights: values.map((v) => v.mask.length),
-    sizes: await onnxSizeTable(net, { original: PRESETS[original]! }),
+    sizes: await onnxSizeTable(net, { original }),
   });
 }
 
@@ -100,6 +103,7 @@ const VARIANTS: Record<string, ExperimentConfig['prune']> = {
   // Untrained LeNet-5 under one global threshold loses all of conv2 (its init is the smallest) and every logit
   // becomes a constant: per-layer thresholds keep it a real network.
   'unstructured-90-local': { granularity: 'weight', criterion: 'magnitude', scope: 'local', schedule: 'oneshot', targetSparsity: 0.9, rounds: 1, finetuneEpochs: 0 },
+  'unstructured-70-local': { granularity: 'weight', criterion: 'magnitude', scope: 'local', schedule: 'oneshot', targetSparsity: 0.7, rounds: 1, finetuneEpochs: 0 },
   'structured-50': { granularity: 'unit', criterion: 'l2', scope: 'local', schedule: 'oneshot', targetSparsity: 0.5, rounds: 1, finetuneEpochs: 0 },
   'nm-2-4': { granularity: 'nm', criterion: 'magnitude', nm: { n: 2, m: 4 }, schedule: 'oneshot', targetSparsity: 0.5, rounds: 1, finetuneEpochs: 0 },
 };
@@ -109,20 +113,29 @@ const VARIANTS: Record<string, ExperimentConfig['prune']> = {
 const MODELS = [
   { model: 'lenet-300-100', rows: 1000, variants: ['unstructured-90', 'structured-50', 'nm-2-4'] },
   { model: 'lenet-5', rows: 0, variants: ['unstructured-90-local', 'structured-50'] },
+  { model: 'mnist-geom', rows: -1, variants: ['unstructured-70-local', 'structured-50'] },
 ] as const;
+// The imported PyTorch CNN: its weights as trained there (rows −1 above), exported unpruned as well.
+const geom = importOnnx(new Uint8Array(readFileSync(join(process.cwd(), 'test/onnx/fixtures/mnist-geom-opset13.onnx'))));
+const specOf = (model: string): ModelSpec => (model === 'mnist-geom' ? { ...geom.spec, name: 'mnist-geom' } : PRESETS[model]!);
 for (const { model, rows, variants } of MODELS) {
-  const values = await trained(ctx, model, rows);
+  const values = rows < 0 ? geom.values : await trained(ctx, model, rows);
   stamp(`${model} trained`);
+  if (rows < 0) {
+    const net = Network.create(ctx, planModel(specOf(model)), { values });
+    await record(`${model}.imported`, net, specOf(model));
+    net.destroy();
+  }
   for (const variant of variants) {
     const prune = VARIANTS[variant]!;
     const config: ExperimentConfig = {
-      model, dataset: { name: 'mnist' }, seed: 5, prune,
+      model: specOf(model), dataset: { name: 'mnist' }, seed: 5, prune,
       train: { epochs: 0, batchSize: 50, optimizer: { type: 'adam', lr: 1e-3 } },
       subsets: { train: 50, validation: 50, test: 50 },
     };
     const { report, network } = await runExperiment(ctx, acquired.info, config, labData(config, raw.train, raw.test), { initial: { values } });
     if (report.status !== 'complete') throw new Error(`${model} ${variant}: ${report.status} ${JSON.stringify(report.error)}`);
-    await record(`${model}.${variant}`, network, model);
+    await record(`${model}.${variant}`, network, specOf(model));
     network.destroy();
   }
   if (model === 'lenet-300-100') {
@@ -134,7 +147,7 @@ for (const { model, rows, variants } of MODELS) {
     for (let k = 0; k < 300; k++) for (let n = 0; n < 20; n++) fc2!.mask[k * 100 + n] = 0;
     for (let n = 0; n < 20; n++) fc2!.b[n] = -0.5 - n / 100;
     const net = Network.create(ctx, planModel(PRESETS[model]!), { values: dead });
-    await record(`${model}.dead-units`, net, model);
+    await record(`${model}.dead-units`, net, specOf(model));
     net.destroy();
   }
 }

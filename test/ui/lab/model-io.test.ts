@@ -10,6 +10,7 @@ import type { ModelExportDetail } from '../../../src/ui/lab/model-io.js';
 import type { Report } from '../../../src/lab/report.js';
 import { importOnnx } from '../../../src/onnx/import.js';
 import { planModel } from '../../../src/nn/spec.js';
+import { CpuForward } from '../../../src/infer/cpu.js';
 import { networkRef } from '../../../src/ref/network.js';
 import { loadIdxPairFromUrls, mnistUrls } from '../../../src/data/mnist.js';
 import { Rng } from '../../../src/rng.js';
@@ -296,6 +297,18 @@ describe('<prune-lab> with a PyTorch model (ONNX in, pruned ONNX out)', () => {
     expect(back.input.layout).to.equal('flat');
     expect(back.spec.input).to.deep.equal({ C: 1, H: 1, W: 4 });
     expect(planModel(back.spec).classes).to.equal(3);
+    // The file takes raw features: its Sub/Div prelude is the run's standardisation (f32).
+    const st = report.data.tabular!.standardization;
+    expect(back.notes.slice(0, 2).map((n) => [n.op, n.action])).to.deep.equal([['Sub', 'stripped'], ['Div', 'stripped']]);
+    expect(Array.from(back.standardize!.mean)).to.deep.equal(Array.from(Float32Array.from(st.mean)));
+    expect(Array.from(back.standardize!.std)).to.deep.equal(Array.from(Float32Array.from(st.scale)));
+    await settle(el);
+    expect($(io(el), 'table.exports caption').textContent).to.contain('raw features');
+    // On raw rows of the file, the exported model (prelude applied as ONNX Runtime would, in f32) predicts the class each blob was drawn from.
+    const rows = lines.slice(1).map((l) => l.split(','));
+    const x = Float32Array.from(rows.flatMap((r) => r.slice(1).map((v, j) => Math.fround(Math.fround(Number(v) - back.standardize!.mean[j]!) / back.standardize!.std[j]!))));
+    const pred = new CpuForward(planModel(back.spec), back.values, false).predict(x, rows.length);
+    expect(rows.filter((r, i) => names.indexOf(r[0]!) === pred[i]).length / rows.length).to.be.at.least(0.8);
     // A cell that is not a number: the parser's row and column, and the CSV loaded before stays.
     await drop(el, new File(['species,x1,x2,x3,x4\nsetosa,1,2,3,4\nvirginica,1,oops,3,4\n'], 'broken.csv'));
     expect(errorText(el)).to.contain('broken.csv');
