@@ -8,6 +8,7 @@ import { benchMatmul } from './matmul.js';
 import { benchTopk } from './topk.js';
 import { benchTrainThroughput, benchAccuracy } from './train.js';
 import { benchLatency } from './latency.js';
+import { benchTraining } from './training.js';
 import { formatLatency } from '../src/infer/bench-format.js';
 import { log } from './util.js';
 
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
   }
   if (only.includes('train')) {
     result.train = await benchTrainThroughput(ctx, Number(params.get('steps') ?? 40));
+  }
+  if (only.includes('training')) {
+    result.training = await benchTraining(ctx, { ...(params.get('steps') ? { steps: Number(params.get('steps')) } : {}), profile: params.get('profile') !== '0' });
   }
   if (only.includes('accuracy')) {
     const model = params.get('model') ?? 'lenet-300-100';

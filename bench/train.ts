@@ -1,18 +1,16 @@
 // Training: throughput of LeNet-300-100 at batch 128 (ours vs a TF.js WebGPU loop with
 // the same model, init, optimizer and batches), and full accuracy runs on MNIST.
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { GpuContext } from '../src/gpu/context.js';
 import { loadMnist, splitMnist } from '../src/data/mnist.js';
-import { gatherRows, sliceDataset, type ImageDataset } from '../src/data/dataset.js';
-import { epochPermutation } from '../src/data/batches.js';
+import { sliceDataset } from '../src/data/dataset.js';
 import { planModel, PRESETS } from '../src/nn/spec.js';
-import { Network, initialValues } from '../src/nn/network.js';
+import { Network } from '../src/nn/network.js';
 import { train } from '../src/nn/train.js';
 import { evaluate, releaseExecutors } from '../src/nn/evaluate.js';
 import type { OptimizerConfig, LrSchedule } from '../src/nn/optim.js';
 import { nudgeLatePolls, pollsLate } from '../src/gpu/completion.js';
 import { log } from './util.js';
+import { tfjsTrain } from './training.js';
 
 export interface TrainThroughputRow {
   model: string;
@@ -25,48 +23,10 @@ export interface TrainThroughputRow {
   ratio: number;
 }
 
-async function tfjsTrain(data: ImageDataset, B: number, steps: number, lr: number, seed: number): Promise<number> {
-  const plan = planModel(PRESETS['lenet-300-100']);
-  const init = initialValues(plan, seed);
-  const vars = plan.params.flatMap((op, i) => [tf.variable(tf.tensor2d(init[i]!.w, [op.in, op.out])), tf.variable(tf.zeros([op.out]))]);
-  const opt = tf.train.momentum(lr, 0.9);
-  const order = epochPermutation(data.n, seed, 0);
-  const batch = { images: new Float32Array(B * 784), labels: new Uint8Array(B) };
-  const step = (s: number): tf.Scalar => {
-    gatherRows(data, order.subarray(s * B, (s + 1) * B), batch);
-    const x = tf.tensor2d(batch.images, [B, 784]);
-    const y = tf.oneHot(tf.tensor1d(Int32Array.from(batch.labels), 'int32'), 10);
-    const loss = opt.minimize(() => {
-      let h: tf.Tensor = x;
-      for (let i = 0; i < 3; i++) {
-        h = tf.add(tf.matMul(h, vars[2 * i]!), vars[2 * i + 1]!);
-        if (i < 2) h = tf.relu(h);
-      }
-      return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
-    }, true)!;
-    x.dispose();
-    y.dispose();
-    return loss;
-  };
-  (await step(0).data());
-  const t0 = performance.now();
-  let last: tf.Scalar | undefined;
-  for (let s = 1; s <= steps; s++) {
-    last?.dispose();
-    last = step(s);
-  }
-  await last!.data();
-  const ms = performance.now() - t0;
-  last!.dispose();
-  for (const v of vars) v.dispose();
-  opt.dispose();
-  return (steps * B) / (ms / 1000);
-}
-
 export async function benchTrainThroughput(ctx: GpuContext, steps: number): Promise<TrainThroughputRow> {
   const { train: tr, test } = await loadMnist(location.origin);
   const B = 128;
-  const data = sliceDataset(splitMnist(tr, test).train, 0, B * (steps + 1));
+  const data = sliceDataset(splitMnist(tr, test).train, 0, B * (steps + 2));
   const plan = planModel(PRESETS['lenet-300-100']);
   const optimizer: OptimizerConfig = { type: 'sgd', lr: 0.05, momentum: 0.9 };
   // Warm-up: compiles every pipeline once.
@@ -89,7 +49,7 @@ export async function benchTrainThroughput(ctx: GpuContext, steps: number): Prom
       nudgeLatePolls(true);
     }
   }
-  const tfjs = await tfjsTrain(data, B, steps, 0.05, 1);
+  const tfjs = await tfjsTrain(plan, data, steps, 1, B);
   const row = { model: 'lenet-300-100', batch: B, steps, oursSamplesPerSec: oursSps, oursUnnudgedSamplesPerSec: unnudged, tfjsSamplesPerSec: tfjs, ratio: oursSps / tfjs };
   log(`train lenet-300-100 B=128: ours ${row.oursSamplesPerSec.toFixed(0)} samples/s${unnudged === null ? '' : ` (${unnudged.toFixed(0)} without the late-poll nudges)`}, tfjs ${tfjs.toFixed(0)} samples/s (${row.ratio.toFixed(2)}×)`);
   return row;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --json FILE] [--browser chromium|firefox] [--only matmul,topk,train,accuracy,latency] [--model M --epochs E --train-samples N --seed S] [--steps N]
+// npm run bench [-- --json FILE] [--browser chromium|firefox] [--only matmul,topk,train,training,accuracy,latency] [--no-profile] [--model M --epochs E --train-samples N --seed S] [--steps N]
 //   [--frames N --sparsities LIST]
 // Opens bench/ in the headless system Chromium (or Firefox) with WebGPU (scripts/page-runner.mjs),
 // and prints the comparison table (ours vs TF.js WebGPU vs plain JS, same adapter, one run).
@@ -9,8 +9,10 @@ import { runPage, PAGE_BROWSERS } from './page-runner.mjs';
 
 const USAGE = `usage: npm run bench -- [--json FILE] [--browser B] [--only LIST]
   --browser B          chromium (Dawn, default) or firefox (wgpu; FIREFOX_PATH or /usr/bin/firefox-esr)
-  --only LIST          comma list of matmul, topk, train, accuracy, latency (default matmul,topk,train)
-  --steps N            training steps timed by 'train' (default 40)
+  --only LIST          comma list of matmul, topk, train, training, accuracy, latency (default matmul,topk,train)
+  --steps N            training steps timed by 'train' (default 40) and by 'training' (default 5 for
+                       LeNet-5, 20 for LeNet-300-100)
+  --no-profile         'training': skip the per-kernel profile of a LeNet-5 step
   --model M            'accuracy': lenet-300-100 or lenet-5 (default lenet-300-100);
                        'latency': only this model (default both)
   --epochs E           'accuracy': epochs (default 15, lenet-5 12); 'latency': training epochs (default 1)
@@ -33,6 +35,7 @@ try {
       steps: { type: 'string' },
       frames: { type: 'string' },
       sparsities: { type: 'string' },
+      'no-profile': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -49,7 +52,7 @@ if (args.browser !== undefined && !PAGE_BROWSERS.includes(args.browser)) {
   console.error(`bench: --browser takes ${PAGE_BROWSERS.join(' or ')} (got ${JSON.stringify(args.browser)})`);
   process.exit(2);
 }
-const known = ['matmul', 'topk', 'train', 'accuracy', 'latency'];
+const known = ['matmul', 'topk', 'train', 'training', 'accuracy', 'latency'];
 if (args.only) {
   for (const o of args.only.split(',')) {
     if (!known.includes(o)) {
@@ -86,6 +89,7 @@ if (args.model !== undefined && !['lenet-300-100', 'lenet-5'].includes(args.mode
 }
 const query = new URLSearchParams();
 for (const k of ['only', 'model', 'epochs', 'train-samples', 'seed', 'steps', 'frames', 'sparsities']) if (args[k] !== undefined) query.set(k, args[k]);
+if (args['no-profile']) query.set('profile', '0');
 
 const out = await runPage(`bench/index.html?${query}`, { prefix: '[bench]', optimizeDeps: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'], browser: args.browser ?? 'chromium' });
 if (out.error) {
@@ -121,6 +125,19 @@ if (r.train) {
   console.log(`${f(t.oursSamplesPerSec, 0).padStart(10)} | ${f(t.tfjsSamplesPerSec, 0).padStart(12)} | ${f(t.ratio, 2).padStart(9)}×`);
   if (t.oursUnnudgedSamplesPerSec !== null && t.oursUnnudgedSamplesPerSec !== undefined) {
     console.log(`(ours without the late-poll nudges, on the browser's own 100 ms poll: ${f(t.oursUnnudgedSamplesPerSec, 0)} samples/s)`);
+  }
+}
+if (r.training) {
+  console.log('\nTraining throughput, batch 128, SGD momentum 0.9, warm-up excluded (samples/s, higher is better)');
+  console.log('model          | steps | ours direct | ours im2col | TF.js webgpu | ours best/TF.js');
+  for (const t of r.training.rows) {
+    const direct = t.ours.direct ?? t.ours.auto;
+    const im2col = t.ours.im2col;
+    console.log(`${t.model.padEnd(14)} | ${String(t.steps).padStart(5)} | ${f(direct, 1).padStart(11)} | ${(im2col === undefined ? '(no conv)' : f(im2col, 1)).padStart(11)} | ${f(t.tfjs, 1).padStart(12)} | ${f(t.ratio, 2).padStart(14)}×`);
+  }
+  for (const p of r.training.profile) {
+    console.log(`\n${p.model} step on the ${p.path} conv path: ${f(p.totalMs, 0)} ms over ${p.kernels.length} dispatches (wall-clock each, one submit per kernel); the largest:`);
+    for (const k of [...p.kernels].sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`  ${f(k.ms, 1).padStart(8)} ms  ${f((100 * k.ms) / p.totalMs, 1).padStart(5)}%  ${k.label}`);
   }
 }
 if (r.accuracy) {
