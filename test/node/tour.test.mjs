@@ -53,6 +53,19 @@ async function nextEvent(name, type, timeout = 600000) {
   };
 }
 
+/** Presses a section's "Run it live" button; resolves when its preset lab has a device and has checked its settings. */
+async function goLive(name) {
+  await page.locator(`button[data-live="${name}"]`).click();
+  await page.waitForFunction((n) => {
+    const el = document.querySelector(`[data-el="${n}"]`);
+    return el?.controller?.adapter != null || el?.controller?.deviceError != null;
+  }, name, { timeout: 120000 });
+  return on(name, async (el) => {
+    await el.validated;
+    return { message: el.validationMessage, device: el.controller.deviceError?.message ?? null, views: el.views };
+  });
+}
+
 const text = (name) => page.evaluate((n) => document.querySelector(`[data-fill="${n}"]`)?.textContent ?? '', name);
 
 before(async () => {
@@ -228,6 +241,8 @@ describe('the guided tour (demos/tour/) over the library build, under a strict C
     const targets = gl.global.map((r) => r.targetSparsity);
     await page.locator('[data-control="gl-target"]').selectOption(String(targets.indexOf(0.5)));
     await check(0.5);
+    assert.deepEqual(await goLive('live-scope'), { message: null, device: null, views: 'layers sparsity' });
+    assert.deepEqual(await on('live-scope', (el) => [el.scope, el.finetuneEpochs, el.targetSparsity]), ['local', 0, 0.9]);
   });
 
   it('6: the stored schedules drawn as three curves; the live lab starts on the gradual preset and can switch schedule', async () => {
@@ -280,6 +295,7 @@ describe('the guided tour (demos/tour/) over the library build, under a strict C
     assert.deepEqual([...png.bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join(''), 'PNG');
     const csv = await save('csv');
     assert.equal(csv.bytes.toString('utf8').split('\n')[3].split(',')[1], String(first.sizes.sparseInt8));
+    assert.deepEqual(await goLive('live-size'), { message: null, device: null, views: 'size layers' });
   });
 
   it('8: the boosted trees grey their gamma-pruned splits; gamma 0 prunes none', async () => {
@@ -328,6 +344,7 @@ describe('the guided tour (demos/tour/) over the library build, under a strict C
       rows: document.querySelector('[data-el="metrics-table"]').shadowRoot.querySelectorAll('tr[data-class]').length,
     }));
     assert.deepEqual(shown, { cells: 100, rows: 10 });
+    assert.deepEqual(await goLive('live-metrics'), { message: null, device: null, views: 'metrics confusion' });
   });
 
   it('no CSP violation and no console error anywhere on the tour', async () => {
