@@ -335,7 +335,7 @@ describe('accessibility, keyboard, layout and dark mode (#18)', { concurrency: f
     }
   });
 
-  it('tree lab: Tab visits every control in order with a focus ring; arrows move the CCP alpha slider and change the criterion, Enter grows again', { skip: !keys }, async () => {
+  it('tree lab: Tab visits every control in order with a focus ring; arrows move the CCP alpha slider and change the criterion, Enter picks a table row and grows again', { skip: !keys }, async () => {
     const { context, page, errors } = await openPage(1400);
     try {
       await page.goto(`${base}demos/trees/`);
@@ -361,6 +361,13 @@ describe('accessibility, keyboard, layout and dark mode (#18)', { concurrency: f
       const want = [start + (start > 0 ? -1 : 1), start, 0].map((i) => curve[i]);
       assert.deepEqual(seen.map((d) => d.step), want);
       assert.equal(await lab(() => Number(window.__a11y.active().value)), 0);
+
+      // A post-pruning row of the table, picked with Enter on its name: the tree shown is that method's.
+      await page.evaluate(() => document.activeElement?.blur());
+      await tabTo(page, () => window.__a11y.active()?.classList.contains('pick') && /^REP/.test(window.__a11y.active().textContent.trim()));
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('prune-tree-lab').method === 'rep');
+      assert.equal(await lab(() => window.__a11y.active().getAttribute('aria-pressed')), 'true');
 
       // The criterion select, then Grow & prune with Enter: a new run with entropy.
       await page.evaluate(() => document.activeElement?.blur());

@@ -37,6 +37,7 @@ export class PrunePruningTable extends PruneElement {
       tr.selected td:first-child { box-shadow: inset 3px 0 0 var(--_accent); }
       .best { color: var(--_accent); font-weight: 600; }
       .kind { display: inline-block; min-width: 5.5em; color: var(--_muted); font-size: 12px; }
+      button.pick { font: inherit; color: inherit; background: none; border: 0; padding: 0; text-align: left; cursor: pointer; text-decoration: underline dotted; text-underline-offset: 3px; }
     `,
   ];
 
@@ -69,6 +70,11 @@ export class PrunePruningTable extends PruneElement {
     });
   }
 
+  /** A post-pruning row's name is a button (its click reaches the row's handler): the keyboard picks rows too. */
+  private label(kind: RowKind, text: string, post: boolean): unknown {
+    return post ? html`<button class="pick" aria-pressed=${kind === this.selected ? 'true' : 'false'}>${text}</button>` : text;
+  }
+
   private pick(kind: RowKind): void {
     if (kind === 'ccp' || kind === 'rep' || kind === 'pep') emit<MethodSelectDetail>(this, 'prune-method-select', { kind });
   }
@@ -89,7 +95,7 @@ export class PrunePruningTable extends PruneElement {
       <tbody>
         ${rows.map((r) => html`<tr class="${kinds[r.kind] === 'post' ? 'post' : ''} ${r.kind === this.selected ? 'selected' : ''}"
             @click=${() => this.pick(r.kind)}>
-          <td><span class="kind">${kinds[r.kind]}</span>${r.label}</td>
+          <td><span class="kind">${kinds[r.kind]}</span>${this.label(r.kind, r.label, kinds[r.kind] === 'post')}</td>
           <td>${r.leaves}</td><td>${r.depth}</td>
           <td>${mse(r.train.mse)}</td>
           <td class=${!hasTest && on(r).mse === best ? 'best' : ''}>${mse(r.val.mse)}</td>
@@ -119,7 +125,7 @@ export class PrunePruningTable extends PruneElement {
       <tbody>
         ${rowsC.map((r) => html`<tr class="${kinds[r.kind] === 'post' ? 'post' : ''} ${r.kind === this.selected ? 'selected' : ''}"
             @click=${() => this.pick(r.kind)}>
-          <td><span class="kind">${kinds[r.kind]}</span>${r.label}</td>
+          <td><span class="kind">${kinds[r.kind]}</span>${this.label(r.kind, r.label, kinds[r.kind] === 'post')}</td>
           <td>${r.leaves}</td><td>${r.depth}</td>
           <td>${pct(r.trainAccuracy)}</td>
           <td class=${!hasTest && scoreOf(r) === best ? 'best' : ''}>${pct(r.valAccuracy)}</td>
