@@ -25,6 +25,16 @@ const CNN: ModelSpec = {
     { type: 'linear', units: 7 }, { type: 'relu' }, { type: 'linear', units: 4 },
   ],
 };
+/** Strided convs with uneven pads, an overlapping max pool and an average pool. */
+const GEOM: ModelSpec = {
+  name: 'geom-cnn',
+  input: { C: 2, H: 12, W: 11 },
+  layers: [
+    { type: 'conv2d', filters: 3, kernel: 3, stride: 2, pads: [0, 1, 1, 0] }, { type: 'relu' }, { type: 'maxpool2d', size: 3, stride: 1 },
+    { type: 'conv2d', filters: 4, kernel: 3, padding: 'same', stride: 2 }, { type: 'avgpool2d', size: 2, stride: 1 }, { type: 'flatten' },
+    { type: 'linear', units: 3 },
+  ],
+};
 const MLP: ModelSpec = { input: { C: 1, H: 1, W: 13 }, layers: [{ type: 'linear', units: 17 }, { type: 'relu' }, { type: 'linear', units: 3 }] };
 
 /** Seeded weights and biases, with a seeded ~60% of the weights masked in every layer but `dense`. */
@@ -124,6 +134,17 @@ describe('exportOnnx: dense form', () => {
     expect(g.node[2]!.input![0]).to.equal('standardize');
   });
 
+  it('writes Conv strides and pads [t, l, b, r], MaxPool and AveragePool with their strides', async () => {
+    const m = pruned(GEOM, 4);
+    const g = graphOf(decode(await exportOnnx(m, { form: 'dense' })));
+    expect(g.node.map((n) => n.opType)).to.deep.equal(['Conv', 'Relu', 'MaxPool', 'Conv', 'AveragePool', 'Flatten', 'Gemm']);
+    const [c1, , p1, c2, p2] = g.node.map(attrs);
+    expect([c1!.strides, c1!.pads, c1!.kernel_shape]).to.deep.equal([[2, 2], [0, 1, 1, 0], [3, 3]]);
+    expect([p1!.kernel_shape, p1!.strides, p1!.pads]).to.deep.equal([[3, 3], [1, 1], [0, 0, 0, 0]]);
+    expect([c2!.strides, c2!.pads]).to.deep.equal([[2, 2], [1, 1, 1, 1]]);
+    expect([p2!.kernel_shape, p2!.strides]).to.deep.equal([[2, 2], [1, 1]]);
+  });
+
   it('the opset is written as asked, with its IR version', async () => {
     for (const [opset, ir] of [[9, 4], [11, 6], [17, 8], [18, 8]] as const) {
       const p = decode(await exportOnnx(pruned(MLP, 1), { form: 'dense', opset }));
@@ -213,11 +234,14 @@ describe('shrinkDeadUnits and the shrunk form', () => {
 
 describe('round trip through importOnnx', () => {
   for (const form of ['dense', 'sparse'] as const) {
-    for (const [name, spec] of [['CNN', CNN], ['MLP', MLP]] as const) {
+    for (const [name, spec] of [['CNN', CNN], ['MLP', MLP], ['strided CNN', GEOM]] as const) {
       it(`${form} ${name}: the same spec shapes, weights bit-exact and masks exact`, async () => {
         const m = pruned(spec, 8);
         const r = importOnnx(await exportOnnx(m, { form }));
         expect(planModel(r.spec).params.map((p) => p.weightShape)).to.deep.equal(planModel(spec).params.map((p) => p.weightShape));
+        // The ops plan alike: strides, pads and pool kinds survive the file.
+        const shape = (sp: ModelSpec) => planModel(sp).ops.map((o) => ('conv' in o && o.conv ? [o.kind, o.conv.stride, o.conv.pads, o.out] : 'stride' in o ? [o.kind, o.size, o.stride, o.out] : [o.kind, o.out]));
+        expect(shape(r.spec)).to.deep.equal(shape(spec));
         expect(r.spec.input).to.deep.equal(spec.input);
         r.values.forEach((v, i) => {
           expectEqualArrays(v.w, masked(m.values[i]!), `layer ${i} weights`);
