@@ -53,5 +53,8 @@ export default defineConfig({
       output: { chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
     },
   },
-  worker: { format: 'es', plugins: () => [wgsl()] },
+  // Each Worker is one file, its lazy imports (ONNX import/export, the tree sets) inlined:
+  // a page's bundler that re-bundles the Worker from node_modules (Vite's build does)
+  // does not follow a Worker's own dynamic imports, and would ship it without them.
+  worker: { format: 'es', plugins: () => [wgsl()], rolldownOptions: { output: { codeSplitting: false } } },
 });

@@ -12,8 +12,9 @@
 //     the install command, and its CPU-only commands still run;
 //   - a page of that project, served by Vite, runs a tiny experiment through
 //     <prune-lab> and draws stored reports with <prune-sparsity-chart> in headless
-//     Chromium; a second page imports every export and finds every element of the
-//     manifest defined.
+//     Chromium; its production build (vite build) ships every module it names and
+//     starts the Worker; a second page imports every export and finds every element
+//     of the manifest defined.
 // TypeScript, Vite and Playwright are the repo's own (devDependencies), called by
 // path, not installed into the project: an install would need the registry (the test
 // runs offline) or would measure our tooling rather than the package, and what is
@@ -24,9 +25,9 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
+import { build, createServer, preview } from 'vite';
 import { chromium } from 'playwright-core';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
@@ -351,6 +352,41 @@ describe('the npm package in a fresh project', { concurrency: false }, () => {
       assert.ok(Math.abs(report.rounds[0].sparsity - 0.5) < 1e-4, `sparsity ${report.rounds[0].sparsity}`);
       assert.deepEqual(errors, []);
       await page.close();
+    });
+
+    it('builds for production (vite build): every module the output names is there, and the Worker starts', async () => {
+      const outDir = join(app, 'dist-prod');
+      await build({ root: app, configFile: false, logLevel: 'error', build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2000 } });
+      // Every .js the output imports, dynamically imports or starts as a Worker, resolved.
+      const SPEC = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s*|new URL\(\s*)[`"']([^`"'$]+\.js)[`"']/g;
+      const js = readdirSync(outDir, { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => join(outDir, f));
+      const missing = [];
+      let refs = 0;
+      for (const f of js) {
+        for (const [, spec] of readFileSync(f, 'utf8').matchAll(SPEC)) {
+          if (/^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
+          refs++;
+          if (!existsSync(spec.startsWith('/') ? join(outDir, spec) : resolve(dirname(f), spec))) missing.push(`${f.slice(outDir.length + 1)} → ${spec}`);
+        }
+      }
+      assert.deepEqual(missing, []);
+      assert.ok(js.some((f) => /lab\.worker-.*\.js$/.test(f)) && refs > 0, `no Worker in the build: ${js.join(' ')}`);
+      const server = await preview({
+        root: app, configFile: false, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' },
+        plugins: [{ name: 'repo-mnist', configurePreviewServer: (s) => void s.middlewares.use(mnistMiddleware()) }],
+      });
+      const page = await browser.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      try {
+        await page.goto(server.resolvedUrls.local[0]);
+        await labReady(page);
+        assert.deepEqual(errors, []);
+      } finally {
+        await page.close();
+        await server.close();
+      }
     });
 
     it('imports every export of the package on one page, which defines every element of the manifest', async () => {
