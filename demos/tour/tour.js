@@ -4,6 +4,9 @@
 // number it writes into the text is computed here from those stored reports.
 import { entrySizes } from '../../lib/prune-lab.js';
 
+// Loaded with the library build: the note saying the page needs it can go.
+document.querySelector('[data-fill="needs-build"]')?.remove();
+
 const el = (name) => document.querySelector(`[data-el="${name}"]`);
 const fill = (name) => document.querySelector(`[data-fill="${name}"]`);
 const control = (name) => document.querySelector(`[data-control="${name}"]`);

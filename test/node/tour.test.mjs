@@ -99,6 +99,8 @@ describe('the guided tour (demos/tour/) over the library build, under a strict C
     assert.equal(await page.evaluate(() => [...document.scripts].filter((s) => !s.src).length), 0, 'no inline scripts');
     assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('section[data-section]')].map((s) => Number(s.dataset.section))), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.equal(await page.evaluate(() => document.querySelectorAll('.load-error').length), 0);
+    // tour.js ran (it removes the note that the page needs the library build).
+    await page.waitForFunction(() => document.querySelector('.needs-build') === null, null, { timeout: 60000 });
   });
 
   it('1: the tree memorises its training rows (numbers from its run); the stored chart draws both runs; a row of the table shows its tree', async () => {
