@@ -361,6 +361,21 @@ describe('accessibility, keyboard, layout and dark mode (#18)', { concurrency: f
       const want = [start + (start > 0 ? -1 : 1), start, 0].map((i) => curve[i]);
       assert.deepEqual(seen.map((d) => d.step), want);
       assert.equal(await lab(() => Number(window.__a11y.active().value)), 0);
+      // The diagram's text alternative counts the leaves the slider's read-out names, at the path's start and one step on.
+      const leavesSaid = () => lab(async () => {
+        const root = document.querySelector('prune-tree-lab').shadowRoot;
+        const diagram = root.querySelector('prune-tree-diagram');
+        await diagram.updateComplete;
+        const said = root.querySelector('.slider output').textContent.match(/(\d+) leaves/)[1];
+        const label = diagram.shadowRoot.querySelector('svg').getAttribute('aria-label');
+        return [Number(said), Number((label.match(/(\d+) leaves/) ?? [])[1])];
+      });
+      const [said0, label0] = await leavesSaid();
+      assert.equal(label0, said0);
+      await page.keyboard.press('ArrowRight');
+      const [said1, label1] = await leavesSaid();
+      assert.equal(label1, said1);
+      assert.ok(said1 < said0, `one step along the path: ${said0} → ${said1} leaves`);
 
       // A post-pruning row of the table, picked with Enter on its name: the tree shown is that method's.
       await page.evaluate(() => document.activeElement?.blur());

@@ -215,6 +215,19 @@ export class PruneTreeDiagram extends PruneElement {
     </div>`;
   }
 
+  /** The text alternative: the grown tree, and what is left of it after the cut. */
+  private summary(t: DecisionTree, state: ArrayLike<number>): string {
+    let kept = 0;
+    let leaves = 0;
+    for (let v = 0; v < t.nodeCount; v++) {
+      if (state[v] === 2) continue;
+      kept++;
+      if (state[v] === 1 || t.left[v] === -1) leaves++;
+    }
+    const cut = kept < t.nodeCount ? `; pruned to ${kept} nodes and ${leaves} leaves (the pruned branches are greyed)` : `, ${leaves} leaves, unpruned`;
+    return `decision tree with ${t.nodeCount} nodes${cut}`;
+  }
+
   protected renderValid(): unknown {
     const t = this.tree;
     const L = this.layout;
@@ -229,7 +242,7 @@ export class PruneTreeDiagram extends PruneElement {
     }
     return html`<div class="scroll" tabindex="0" role="region" aria-label="tree diagram (scrolls; hover a node for its split and counts)">
         <svg part="svg" width=${L.width} height=${L.height} viewBox="0 0 ${L.width} ${L.height}" role="img"
-          aria-label="decision tree with ${t.nodeCount} nodes" @pointerleave=${() => this.onLeave()}>
+          aria-label=${this.summary(t, L.state)} @pointerleave=${() => this.onLeave()}>
           <g>${edges}</g><g>${nodes}</g>
         </svg>
         ${this.tooltip(t, L)}
