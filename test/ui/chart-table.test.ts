@@ -1,9 +1,11 @@
 // The charts' text alternative and width (#18): the visually hidden table of a uPlot
 // chart lists what it plots, formatted as the legend formats it, follows setData, and
-// samples long series evenly; a chart shrinks to a narrower container and grows back.
+// samples long series evenly; a chart shrinks to a narrower container and grows back;
+// the decision regions' summary gives each class's share of the plane.
 import { expect } from '@esm-bundle/chai';
 import '../../src/ui/sparsity-chart.js';
 import '../../src/ui/training-chart.js';
+import '../../src/ui/trees/decision-regions.js';
 import { MAX_TABLE_ROWS, sampledIndices } from '../../src/ui/chart-table.js';
 import { $, $$, mount, settle, unmountAll } from './helpers.js';
 import { MAGNITUDE_REPORT, RANDOM_REPORT } from './fixtures.js';
@@ -80,6 +82,12 @@ describe('chart text alternative and width', () => {
     expect(rows[0]).to.deep.equal(['0', '2.0000', '0.00%']);
     expect(rows.at(-1)).to.deep.equal(['4,990', (2 / 500).toFixed(4), '99.80%']);
     expect($(el, 'table[part="data-table"] caption').textContent).to.contain(`(${MAX_TABLE_ROWS} of 500 points)`);
+  });
+
+  it('<prune-decision-regions>: the label gives each class\'s share of the grid and the number of points', async () => {
+    const points = { x: Float32Array.from([0, 0, 1, 1, 0.5, 0.5]), y: Int32Array.from([0, 1, 1]), bounds: { x0: 0, x1: 1, y0: 0, y1: 1 } };
+    const el = await mount('prune-decision-regions', { grid: Uint8Array.from([0, 1, 1, 1, 2, 1, 1, 1, 1]), res: 3, size: 90, points });
+    expect($(el, 'canvas').getAttribute('aria-label')).to.equal('decision regions (the plane predicted as class 0 11%, class 1 78%, class 2 11%) and 3 data points');
   });
 
   it('shrinks the plot to a narrower container (down to 120 px) and grows it back to `width`', async () => {

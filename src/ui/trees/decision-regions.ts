@@ -120,7 +120,17 @@ export class PruneDecisionRegions extends PruneElement {
 
   protected renderValid(): unknown {
     return html`<canvas part="canvas" style=${cssomStyle({ width: `${this.size}px`, height: `${this.size}px` })} role="img"
-      aria-label="decision regions and data points"></canvas>`;
+      aria-label=${this.summary()}></canvas>`;
+  }
+
+  /** The text alternative: the share of the plane each class is predicted on, and the points drawn. */
+  private summary(): string {
+    const g = this.grid;
+    const shares = new Map<number, number>();
+    if (g) for (const k of g) shares.set(k, (shares.get(k) ?? 0) + 1);
+    const parts = [...shares].sort((a, b) => a[0] - b[0]).map(([k, n]) => `class ${k} ${Math.round((100 * n) / g!.length)}%`);
+    const n = this.points?.y.length ?? 0;
+    return `decision regions${parts.length ? ` (the plane predicted as ${parts.join(", ")})` : ""} and ${n} data points`;
   }
 }
 
