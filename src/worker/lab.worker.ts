@@ -149,7 +149,7 @@ class LabWorker implements LabApi {
       await this.releaseModels();
       this.final = null;
       const probe = data.test.images.slice(0, data.test.shape.C * data.test.shape.H * data.test.shape.W);
-      const structured = config.prune.method === 'structured';
+      const structured = config.prune.granularity === 'unit'; // the normalized axis: method 'structured' or granularity 'unit'
       let lastProgress = 0;
       let lastPhase = '';
       onEvent({ type: 'phase', phase: 'running' });
