@@ -4,17 +4,19 @@
 // entries per tensor.
 import { expect } from '@esm-bundle/chai';
 import { planModel, type ModelSpec, type ModelPlan } from '../../src/nn/spec.js';
-import { Network, type LayerValues } from '../../src/nn/network.js';
+import { Network, type ConvPath, type LayerValues } from '../../src/nn/network.js';
 import { Executor } from '../../src/nn/executor.js';
 import { networkRef } from '../../src/ref/network.js';
 import type { Rng } from '../../src/rng.js';
 import { expectClose } from './compare.js';
 import { gpu, readF32 } from './gpu.js';
 
-export async function gpuStep(spec: ModelSpec, values: LayerValues[], x: Float32Array, labels: Uint32Array, B: number) {
+/** One training step at lr 0 on the GPU; `convPath` picks the conv kernels (default: the network's own, 'auto'). */
+export async function gpuStep(spec: ModelSpec, values: LayerValues[], x: Float32Array, labels: Uint32Array, B: number, convPath?: ConvPath) {
   const ctx = await gpu();
   const plan = planModel(spec);
   const net = Network.create(ctx, plan, { values });
+  if (convPath) net.convPath = convPath;
   const ex = await Executor.create(net, B, 'train');
   ex.writeBatch(x, labels, B);
   const enc = ctx.device.createCommandEncoder();
@@ -25,9 +27,10 @@ export async function gpuStep(spec: ModelSpec, values: LayerValues[], x: Float32
   const logits = await readF32(ctx, ex.logits, B * plan.classes);
   const loss = (await readF32(ctx, ex.lossSum, 1))[0]! / B;
   const grads = await Promise.all(net.layers.map(async (l) => ({ w: await readF32(ctx, l.dw, l.op.weightCount), b: await readF32(ctx, l.db, l.op.biasCount) })));
+  const convPaths = [...ex.convPaths];
   ex.destroy();
   net.destroy();
-  return { logits, loss, grads };
+  return { logits, loss, grads, convPaths };
 }
 
 /** The oracle's dW and db at up to `per` kept entries of each tensor against (L(v+eps) − L(v−eps)) / 2eps. */

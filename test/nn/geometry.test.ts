@@ -45,11 +45,12 @@ describe('strided, unevenly padded convs and strided pools through the engine', 
     expect(plan.ops.map((o) => [o.name, o.out])).to.deep.equal([['conv1', 4 * 7 * 6], ['pool1', 4 * 3 * 2], ['conv2', 5 * 3 * 2], ['pool2', 5 * 2 * 1], ['fc1', 6], ['fc2', 3]]);
   });
 
-  for (const [B, keep] of [[3, 1], [2, 0.6]] as const) {
-    it(`one training step on the GPU equals the oracle (B=${B}, keep ${keep}): logits, loss and every gradient`, async () => {
+  for (const [B, keep, convPath] of [[3, 1, 'direct'], [2, 0.6, 'direct'], [3, 1, 'im2col'], [2, 0.6, 'im2col']] as const) {
+    it(`one training step on the GPU (${convPath} convs) equals the oracle (B=${B}, keep ${keep}): logits, loss and every gradient`, async () => {
       const { plan, rng, x, labels } = data(5 + B, B);
       const values = randomMasks(initialValues(plan, 1), rng, keep);
-      const got = await gpuStep(GEOMETRY_CNN, values, x, labels, B);
+      const got = await gpuStep(GEOMETRY_CNN, values, x, labels, B, convPath);
+      expect(got.convPaths).to.deep.equal([convPath, convPath]);
       expectStepMatchesRef(got, plan, values, x, labels, B);
       // Gradients reach every layer (the step is not vacuous).
       got.grads.forEach((g, i) => expect(Math.max(...g.w.map(Math.abs)), `${plan.params[i]!.name} dW ≠ 0`).to.be.greaterThan(0));
