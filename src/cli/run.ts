@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { PruneLabError } from '../errors.js';
 import { planModel, PRESETS, type ModelSpec } from '../nn/spec.js';
-import type { OptimizerConfig } from '../nn/optim.js';
+import type { LrSchedule, OptimizerConfig } from '../nn/optim.js';
 import { decodeCheckpoint, saveCheckpoint, type Checkpoint } from '../nn/checkpoint.js';
 import { isOnnxPath, onnxCheckpoint, readOnnxModel } from './onnx-model.js';
 import { predict } from '../nn/evaluate.js';
@@ -21,7 +21,7 @@ import {
   resolveModel, validateConfig, type CriterionName, type ExperimentConfig,
 } from '../lab/config.js';
 import { reportToCsv, type Report } from '../lab/report.js';
-import { FlagReader, parseFlags } from './args.js';
+import { DECIMAL, FlagReader, parseFlags } from './args.js';
 import { EXIT, UsageError, usageError, withCliErrors, writeOut, type Subcommand } from './command.js';
 import { openDevice, withAdapter } from './adapter.js';
 import { loseDeviceAfterSteps, lossMessage, stepHook, watchLoss } from './device-loss.js';
@@ -76,6 +76,13 @@ Training
   --epochs E                 baseline training epochs, integer in [0, 1000] (default ${DEFAULTS.epochs})
   --optimizer sgd|adam       default ${DEFAULTS.optimizer}; sgd uses momentum ${DEFAULTS.momentum}
   --lr X                     learning rate in (0, 10] (default ${DEFAULTS.lr.adam} adam, ${DEFAULTS.lr.sgd} sgd)
+  --momentum X               sgd's momentum in [0, 1) (default ${DEFAULTS.momentum})
+  --weight-decay X           L2 weight decay λ in [0, 1] (default 0; added to the gradient, for sgd and adam)
+  --lr-schedule S            constant (default) | cosine | cosine:MIN | step:EVERY:GAMMA (× GAMMA
+                             every EVERY epochs), within each training (baseline, each round)
+  --validate-every N         every N steps of every training, the validation loss and accuracy:
+                             each round's earlyStop (the curve, its minimum's iteration and the
+                             accuracy there); recording only, the training runs its budget
   --batch B                  batch size, integer in [1, 65536] (default ${DEFAULTS.batch})
   --seed N                   integer in [0, 2147483647] (default ${DEFAULTS.seed}): init, shuffles, subsets, random pruning
 Pruning
@@ -109,6 +116,13 @@ Pruning
                              0 with --when init)
   --rewind [ITER]            lottery-ticket rewinding: reset survivors to their weights at
                              training step ITER (default 0, the initialization)
+  --control reinit           with --rewind: beside each round, the same masks on a fresh seeded
+                             init, trained the same way (Frankle & Carbin's random reinit control)
+  --finetune-lr X            the learning rate of each round's fine-tuning, in (0, 10] (default --lr)
+  --layer-sparsity L=S,...   per-layer ratios (fc1=0.92,fc2=0.91,fc3=0.74): each layer its own group
+  --layer-schedule fixed|iterative
+                             iterative: each --layer-sparsity is reached over the rounds, the same
+                             fraction of the layer's remaining weights each round (default fixed)
 Input and output
   --load FILE                start from a model saved with --save (weights + masks); its model
                              is the run's model, and --epochs 0 makes it the baseline as it is
@@ -139,6 +153,14 @@ const OPTIONS = {
   epochs: { type: 'string' },
   optimizer: { type: 'string' },
   lr: { type: 'string' },
+  momentum: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  'lr-schedule': { type: 'string' },
+  'validate-every': { type: 'string' },
+  control: { type: 'string' },
+  'finetune-lr': { type: 'string' },
+  'layer-sparsity': { type: 'string' },
+  'layer-schedule': { type: 'string' },
   batch: { type: 'string' },
   seed: { type: 'string' },
   method: { type: 'string' },
@@ -185,6 +207,14 @@ const ACCEPTS: Record<string, string> = {
   epochs: 'an integer in [0, 1000]',
   optimizer: 'sgd | adam',
   lr: 'a number in (0, 10]',
+  momentum: 'a number in [0, 1) (with --optimizer sgd)',
+  'weight-decay': 'a number in [0, 1]',
+  'lr-schedule': 'constant | cosine | cosine:MIN | step:EVERY:GAMMA (EVERY an integer in [1, 1000], GAMMA in (0, 1])',
+  'validate-every': 'an integer in [1, 1000000] (training steps)',
+  control: 'reinit (with --rewind)',
+  'finetune-lr': 'a number in (0, 10]',
+  'layer-sparsity': 'NAME=S[,NAME=S…]: layers of the model, each S in [0, 1), each layer once',
+  'layer-schedule': 'fixed | iterative (iterative with --schedule iterative and --layer-sparsity)',
   batch: 'an integer in [1, 65536]',
   seed: 'an integer in [0, 2147483647]',
   method: METHODS.join(' | '),
@@ -221,6 +251,18 @@ const FIELD_FLAGS: Record<string, string> = {
   'train.batchSize': 'batch',
   'train.optimizer.type': 'optimizer',
   'train.optimizer.lr': 'lr',
+  'train.optimizer.momentum': 'momentum',
+  'train.optimizer.weightDecay': 'weight-decay',
+  'train.schedule': 'lr-schedule',
+  'train.schedule.type': 'lr-schedule',
+  'train.schedule.minLr': 'lr-schedule',
+  'train.schedule.everyEpochs': 'lr-schedule',
+  'train.schedule.gamma': 'lr-schedule',
+  'train.validateEvery': 'validate-every',
+  'prune.control': 'control',
+  'prune.finetuneLr': 'finetune-lr',
+  'prune.layers': 'layer-sparsity',
+  'prune.layerSchedule': 'layer-schedule',
   'prune.method': 'method',
   'prune.granularity': 'granularity',
   'prune.criterion': 'criterion',
@@ -256,6 +298,7 @@ const FIELD_FLAGS: Record<string, string> = {
 function flagOf(field: string | undefined): string | undefined {
   if (field === undefined) return undefined;
   if (Object.hasOwn(FIELD_FLAGS, field)) return FIELD_FLAGS[field];
+  if (field.startsWith('prune.layers.')) return 'layer-sparsity';
   return field.startsWith('model.') ? 'model' : undefined;
 }
 
@@ -321,7 +364,17 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
 
   const optimizerType = f.oneOf(values.optimizer, 'optimizer', ['sgd', 'adam'] as const) ?? DEFAULTS.optimizer;
   const lr = f.num(values.lr, 'lr', (x) => x > 0 && x <= 10) ?? DEFAULTS.lr[optimizerType];
-  const optimizer: OptimizerConfig = optimizerType === 'sgd' ? { type: 'sgd', lr, momentum: DEFAULTS.momentum } : { type: 'adam', lr };
+  const momentum = f.num(values.momentum, 'momentum', (x) => x >= 0 && x < 1);
+  if (momentum !== undefined && optimizerType !== 'sgd') usageError('momentum', ACCEPTS.momentum!, values.momentum);
+  const weightDecay = f.num(values['weight-decay'], 'weight-decay', (x) => x >= 0 && x <= 1);
+  const wd = weightDecay !== undefined ? { weightDecay } : {};
+  const optimizer: OptimizerConfig = optimizerType === 'sgd' ? { type: 'sgd', lr, momentum: momentum ?? DEFAULTS.momentum, ...wd } : { type: 'adam', lr, ...wd };
+  const lrSchedule = lrScheduleFlag(values['lr-schedule']);
+  const validateEvery = f.int(values['validate-every'], 'validate-every', 1, 1e6 + 1);
+  const control = f.oneOf(values.control, 'control', ['reinit'] as const);
+  const finetuneLr = f.num(values['finetune-lr'], 'finetune-lr', (x) => x > 0 && x <= 10);
+  const layers = layerSparsityFlag(values['layer-sparsity']);
+  const layerSchedule = f.oneOf(values['layer-schedule'], 'layer-schedule', ['fixed', 'iterative'] as const);
   const method = f.oneOf(values.method, 'method', METHODS);
   const nm = nmFlag(values.nm);
   const granularity = f.oneOf(values.granularity, 'granularity', GRANULARITIES) ?? (nm ? 'nm' : undefined);
@@ -356,6 +409,8 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
       epochs: f.int(values.epochs, 'epochs', 0, 1001) ?? DEFAULTS.epochs,
       batchSize: f.int(values.batch, 'batch', 1, 65537) ?? DEFAULTS.batch,
       optimizer,
+      ...(lrSchedule ? { schedule: lrSchedule } : {}),
+      ...(validateEvery !== undefined ? { validateEvery } : {}),
     },
     prune: {
       ...(method !== undefined ? { method } : {}),
@@ -373,6 +428,10 @@ export async function parseRunArgs(args: string[]): Promise<RunArgs | 'help' | {
       rounds,
       finetuneEpochs: f.int(values['finetune-epochs'], 'finetune-epochs', 0, 1001) ?? (when === 'init' ? 0 : DEFAULTS.finetuneEpochs),
       ...(rewind !== undefined ? { rewind } : {}),
+      ...(control !== undefined ? { control } : {}),
+      ...(finetuneLr !== undefined ? { finetuneLr } : {}),
+      ...(layers ? { layers } : {}),
+      ...(layerSchedule !== undefined ? { layerSchedule } : {}),
     } as ExperimentConfig['prune'],
     seed: f.int(values.seed, 'seed', 0, 2 ** 31) ?? DEFAULTS.seed,
     ...(Object.keys(subsets).length > 0 ? { subsets } : {}),
@@ -425,6 +484,30 @@ function nmFlag(v: string | undefined): { n: number; m: number } | undefined {
   const g = /^(\d{1,2}):(\d{1,2})$/.exec(v);
   if (!g) usageError('nm', ACCEPTS.nm!, v);
   return { n: Number(g[1]), m: Number(g[2]) };
+}
+
+/** --lr-schedule: constant | cosine | cosine:MIN | step:EVERY:GAMMA (the ranges are validateConfig's, said with the flag). */
+function lrScheduleFlag(v: string | undefined): LrSchedule | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'constant') return { type: 'constant' };
+  if (v === 'cosine') return { type: 'cosine' };
+  const cos = /^cosine:(.+)$/.exec(v);
+  if (cos && DECIMAL.test(cos[1]!)) return { type: 'cosine', minLr: Number(cos[1]) };
+  const step = /^step:(\d+):(.+)$/.exec(v);
+  if (step && DECIMAL.test(step[2]!)) return { type: 'step', everyEpochs: Number(step[1]), gamma: Number(step[2]) };
+  usageError('lr-schedule', ACCEPTS['lr-schedule']!, v);
+}
+
+/** --layer-sparsity NAME=S,…: prune.layers with a sparsity each (names and ranges checked by validateConfig). */
+function layerSparsityFlag(v: string | undefined): Record<string, { sparsity: number }> | undefined {
+  if (v === undefined) return undefined;
+  const out: Record<string, { sparsity: number }> = {};
+  for (const part of v.split(',')) {
+    const g = /^([^=\s]+)=(.+)$/.exec(part);
+    if (!g || !DECIMAL.test(g[2]!) || Object.hasOwn(out, g[1]!) || g[1] === '__proto__') usageError('layer-sparsity', ACCEPTS['layer-sparsity']!, v);
+    out[g[1]!] = { sparsity: Number(g[2]) };
+  }
+  return out;
 }
 
 async function readModelFile(path: string): Promise<ModelSpec> {

@@ -37,6 +37,14 @@ export interface ExperimentConfig {
     batchSize: number;
     optimizer: OptimizerConfig;
     schedule?: LrSchedule;
+    /**
+     * Early stopping's record (issue #17): every this many steps of every training (the
+     * baseline, each round's fine-tuning, the reinit control), the loss and accuracy on the
+     * validation split, kept in the round's entry as earlyStop (the curve, the iteration of
+     * its minimum, and the evaluated split's accuracy with the weights of that iteration).
+     * Recording only: training runs its full budget.
+     */
+    validateEvery?: number;
   };
   prune: {
     /**
@@ -120,6 +128,28 @@ export interface ExperimentConfig {
     layers?: Record<string, LayerOverride>;
     /** Lottery-ticket rewinding: false, or the training step whose weights survivors are reset to (0 = init). */
     rewind?: false | number;
+    /**
+     * Iterative only, with per-layer sparsities (layers[].sparsity): 'fixed' (default) prunes
+     * such a layer to its ratio in round 1; 'iterative' makes each layer's ratio a final target
+     * reached by the same geometric schedule as the run's target, 1 − (1 − s_l)^(r/R) in round
+     * r of R (each round removes the same fraction of the layer's remaining weights:
+     * Frankle & Carbin's 20% of hidden-layer and 10% of output-layer weights per round).
+     */
+    layerSchedule?: 'fixed' | 'iterative';
+    /**
+     * Fine-tuning's learning rate after each round (default train.optimizer.lr), with
+     * train.schedule applied within each round's training as in the baseline's.
+     */
+    finetuneLr?: number;
+    /**
+     * 'reinit': the lottery-ticket control (Frankle & Carbin 2019). Beside each round's
+     * rewound network, a copy with the same masks whose survivors take a fresh seeded init
+     * (the model's initializer, seed derived from the run's seed and the round) trains with
+     * the same budget and batch order; its figures are the round entry's control. The
+     * masks of the next round still come from the rewound (ticket) network. Needs
+     * prune.rewind, weight granularity, when 'after' and a oneshot or iterative schedule.
+     */
+    control?: 'reinit';
     /** Gradual: update masks every this many steps (Δt), starting at step t0 (default 0). */
     gradualEvery?: number;
     gradualStart?: number;
@@ -142,7 +172,7 @@ export type NormalizedPrune = ExperimentConfig['prune'] & {
 export type NormalizedConfig = ExperimentConfig & { prune: NormalizedPrune; evaluateOn: 'test' | 'validation' };
 
 const CONFIG_FIELDS = ['model', 'dataset', 'train', 'prune', 'seed', 'subsets', 'evaluateOn'] as const;
-const PRUNE_FIELDS = ['method', 'granularity', 'criterion', 'nm', 'when', 'calibration', 'sparsegpt', 'synflow', 'scope', 'keptCounts', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'layers', 'rewind', 'gradualEvery', 'gradualStart'] as const;
+const PRUNE_FIELDS = ['method', 'granularity', 'criterion', 'nm', 'when', 'calibration', 'sparsegpt', 'synflow', 'scope', 'keptCounts', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'layers', 'rewind', 'gradualEvery', 'gradualStart', 'layerSchedule', 'finetuneLr', 'control'] as const;
 
 function bad(field: string, expected: string, got: unknown): never {
   throw new PruneLabError('invalid-config', `${field} must be ${expected} (got ${JSON.stringify(got)})`, field);
@@ -185,11 +215,12 @@ export function validateConfig(raw: unknown): NormalizedConfig {
     if (c.dataset.test !== undefined && typeof c.dataset.test !== 'string') bad('dataset.test', 'a string (the test file\'s label)', c.dataset.test);
   }
   if (typeof c.train !== 'object' || c.train === null) bad('train', 'an object { epochs, batchSize, optimizer }', c.train);
-  checkFields(c.train, 'train', ['epochs', 'batchSize', 'optimizer', 'schedule']);
+  checkFields(c.train, 'train', ['epochs', 'batchSize', 'optimizer', 'schedule', 'validateEvery']);
   int(c.train.epochs, 'train.epochs', 0, 1000);
   int(c.train.batchSize, 'train.batchSize', 1, 65536);
   validateOptimizer(c.train.optimizer, 'train.optimizer');
   if (c.train.schedule !== undefined) validateSchedule(c.train.schedule, 'train.schedule');
+  if (c.train.validateEvery !== undefined) int(c.train.validateEvery, 'train.validateEvery', 1, 1e6);
   const prune = validatePrune(c.prune, plan);
   int(c.seed, 'seed', 0, 2 ** 31 - 1);
   if (c.subsets !== undefined) {
@@ -320,6 +351,21 @@ function validatePrune(p: ExperimentConfig['prune'], plan: ModelPlan): Normalize
     if (when === 'init') bad('prune.rewind', "false with when 'init' (there is no training before the masks)", p.rewind);
   }
 
+  if (p.finetuneLr !== undefined && (typeof p.finetuneLr !== 'number' || !Number.isFinite(p.finetuneLr) || p.finetuneLr <= 0 || p.finetuneLr > 10)) {
+    bad('prune.finetuneLr', 'a number in (0, 10]', p.finetuneLr);
+  }
+  if (p.layerSchedule !== undefined) {
+    oneOf(p.layerSchedule, 'prune.layerSchedule', ['fixed', 'iterative']);
+    if (p.schedule !== 'iterative') bad('prune.layerSchedule', "given only with schedule 'iterative' (per-layer ratios reached over the rounds)", p.layerSchedule);
+  }
+  if (p.control !== undefined) {
+    oneOf(p.control, 'prune.control', ['reinit']);
+    if (granularity !== 'weight') bad('prune.control', `absent with granularity '${granularity}' (the reinit control re-initialises a weight mask${unit ? '; a shrunk net has no mask' : ''})`, p.control);
+    if (when !== 'after') bad('prune.control', `absent with when '${when}' (the control re-initialises the masks of a trained, rewound network)`, p.control);
+    if (p.rewind === undefined || p.rewind === false) bad('prune.control', 'given only with prune.rewind (the control re-initialises what a lottery ticket rewinds)', p.control);
+    if (targetSparsity === 0) bad('prune.control', 'given only with prune.targetSparsity above 0 (with no mask the control is just another dense init)', p.control);
+  }
+
   // The criterion's own settings.
   const calibrated = has(CALIBRATED_CRITERIA, criterion);
   let calibration: NormalizedPrune['calibration'];
@@ -358,6 +404,9 @@ function validatePrune(p: ExperimentConfig['prune'], plan: ModelPlan): Normalize
     }
     const pruned = names.filter((n) => !p.layers?.[n]?.exclude);
     if (pruned.length === 0) bad('prune.layers', 'leaving at least one layer prunable', Object.keys(p.layers));
+  }
+  if (p.layerSchedule === 'iterative' && !Object.values(p.layers ?? {}).some((o) => o.sparsity !== undefined)) {
+    bad('prune.layerSchedule', "'fixed' or left out without a per-layer sparsity (prune.layers.NAME.sparsity: the targets 'iterative' reaches over the rounds)", p.layerSchedule);
   }
   if (p.keptCounts !== undefined) checkKeptCounts(p, plan, criterion === 'random' && granularity === 'weight');
   const out: NormalizedPrune = { ...p, granularity, criterion, scope, when, targetSparsity, rewind: p.rewind ?? false };

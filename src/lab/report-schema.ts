@@ -178,7 +178,43 @@ function checkEntry(raw: unknown, f: string, x: Expect): Obj {
     const b = count(cal.batchSize, `${f}.calibration.batchSize`);
     need(b >= 1 && b <= n, `${f}.calibration.batchSize`, `an integer in [1, ${n}] (calibration.samples)`, cal.batchSize);
   }
+  if (e.earlyStop !== undefined) checkEarlyStop(e.earlyStop, `${f}.earlyStop`, wantOn);
+  if (e.control !== undefined) {
+    const cf = `${f}.control`;
+    const c = object(e.control, cf, 'an object { kind, seed, accuracy, macroF1, loss, earlyStop?, timeMs }', ['kind', 'seed', 'accuracy', 'macroF1', 'loss', 'earlyStop', 'timeMs']);
+    need(c.kind === 'reinit', `${cf}.kind`, '"reinit"', c.kind);
+    count(c.seed, `${cf}.seed`);
+    fraction(c.accuracy, `${cf}.accuracy`);
+    fraction(c.macroF1, `${cf}.macroF1`);
+    need(c.loss === null || (isFinite(c.loss) && c.loss >= 0), `${cf}.loss`, 'null or a finite number ≥ 0', c.loss);
+    if (c.earlyStop !== undefined) checkEarlyStop(c.earlyStop, `${cf}.earlyStop`, wantOn);
+    const ct = object(c.timeMs, `${cf}.timeMs`, 'an object { finetune, evaluate }', ['finetune', 'evaluate']);
+    for (const k of ['finetune', 'evaluate'] as const) duration(ct[k], `${cf}.timeMs.${k}`);
+  }
   return e;
+}
+
+/** An entry's earlyStop (src/lab/early-stop.ts): a curve of increasing iterations, and its minimum as the first point of least loss. */
+function checkEarlyStop(raw: unknown, f: string, evaluatedOn: string): void {
+  const keys = ['every', 'curve', 'iteration', 'valLoss', 'valAccuracy', 'accuracyAtMin', 'evaluatedOn'];
+  const es = object(raw, f, `an object { ${keys.join(', ')} }`, keys);
+  need(count(es.every, `${f}.every`) >= 1, `${f}.every`, 'an integer ≥ 1', es.every);
+  const curve = array(es.curve, `${f}.curve`, 'a non-empty array of { iteration, valLoss, valAccuracy }').map((p, i) => {
+    const pf = `${f}.curve[${i}]`;
+    const o = object(p, pf, 'an object { iteration, valLoss, valAccuracy }', ['iteration', 'valLoss', 'valAccuracy']);
+    count(o.iteration, `${pf}.iteration`);
+    need(isFinite(o.valLoss) && o.valLoss >= 0, `${pf}.valLoss`, 'a finite number ≥ 0', o.valLoss);
+    fraction(o.valAccuracy, `${pf}.valAccuracy`);
+    return o as { iteration: number; valLoss: number; valAccuracy: number };
+  });
+  need(curve.length > 0, `${f}.curve`, 'a non-empty array of { iteration, valLoss, valAccuracy }', es.curve);
+  curve.forEach((p, i) => need(i === 0 || p.iteration > curve[i - 1]!.iteration, `${f}.curve[${i}].iteration`, `above the previous point's (${curve[i - 1]?.iteration})`, p.iteration));
+  const best = curve.reduce((b, p) => (p.valLoss < b.valLoss ? p : b), curve[0]!);
+  need(es.iteration === best.iteration, `${f}.iteration`, `the iteration of the curve's least valLoss (${best.iteration})`, es.iteration);
+  need(es.valLoss === best.valLoss, `${f}.valLoss`, `the curve's least valLoss (${best.valLoss})`, es.valLoss);
+  need(es.valAccuracy === best.valAccuracy, `${f}.valAccuracy`, `the valAccuracy at that point (${best.valAccuracy})`, es.valAccuracy);
+  fraction(es.accuracyAtMin, `${f}.accuracyAtMin`);
+  need(es.evaluatedOn === evaluatedOn, `${f}.evaluatedOn`, `"${evaluatedOn}" (config.evaluateOn)`, es.evaluatedOn);
 }
 
 /**

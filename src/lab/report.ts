@@ -6,6 +6,21 @@
 import type { NormalizedConfig } from './config.js';
 import type { AdapterSummary } from '../gpu/device.js';
 import type { TabularInfo } from '../data/tabular.js';
+import type { EarlyStopRecord } from './early-stop.js';
+export type { EarlyStopPoint, EarlyStopRecord } from './early-stop.js';
+
+/** prune.control 'reinit': the round's masks on a fresh seeded init, trained like the ticket (see ExperimentConfig.prune.control). */
+export interface ControlEntry {
+  kind: 'reinit';
+  /** The seed of the fresh init. */
+  seed: number;
+  accuracy: number;
+  macroF1: number;
+  /** The last epoch's mean training loss. */
+  loss: number | null;
+  earlyStop?: EarlyStopRecord;
+  timeMs: { finetune: number; evaluate: number };
+}
 
 /**
  * 2 (issue #13): the config is stored normalized (prune.granularity, criterion, scope and
@@ -59,6 +74,10 @@ export interface RoundEntry {
    * baseline's training for round 0; 'init': the sparse net's training).
    */
   timeMs: { prune: number; finetune: number; evaluate: number; score?: number };
+  /** train.validateEvery: the validation curve of this entry's training and its minimum (not in gradual rounds). */
+  earlyStop?: EarlyStopRecord;
+  /** prune.control 'reinit': the re-initialised control of this round's masks. */
+  control?: ControlEntry;
 }
 
 export interface Report {

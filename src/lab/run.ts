@@ -8,7 +8,7 @@ import { selectRows, type ImageDataset } from '../data/dataset.js';
 import { identityOrder } from '../data/batches.js';
 import { Rng } from '../rng.js';
 import { planModel, type ModelPlan } from '../nn/spec.js';
-import { Network, type LayerValues } from '../nn/network.js';
+import { Network, initialValues, type LayerValues } from '../nn/network.js';
 import { train, type TrainProgress, type TrainResult } from '../nn/train.js';
 import { evaluate, releaseExecutors } from '../nn/evaluate.js';
 import { pruneGroups } from '../prune/magnitude.js';
@@ -21,6 +21,8 @@ import { iterativeTargets, cubicSparsity, isCubicUpdate } from '../prune/schedul
 import { resolveModel, type ExperimentConfig } from './config.js';
 import { calibrationSize, checkRun, gradualSchedule, stepsPerEpoch, EVAL_BATCH } from './preflight.js';
 import { REPORT_VERSION, type LayerEntry, type Report, type RoundEntry } from './report.js';
+import { EarlyStopRecorder, type EarlyStopRecord } from './early-stop.js';
+import type { LayerRule } from '../prune/magnitude.js';
 import type { TabularInfo } from '../data/tabular.js';
 
 export interface LabData {
@@ -152,10 +154,13 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   const needsTwin = randomWeights && !p.keptCounts && fixedKeptCounts(net, scope, p.layers, p.targetSparsity) === null;
   let twin: Network | undefined;
   // The twin fine-tunes before each round but the first.
-  const trainEpochs = config.train.epochs + finetuneRounds * p.finetuneEpochs;
+  const trainEpochs = config.train.epochs + finetuneRounds * p.finetuneEpochs * (p.control ? 2 : 1);
   const plannedSteps = (trainEpochs + (needsTwin ? (finetuneRounds - 1) * p.finetuneEpochs : 0)) * spe;
+  const validateEvery = config.train.validateEvery;
   let stepsDone = 0;
   let snapshot: LayerValues[] | undefined;
+  // The per-layer rules of the round being pruned (layerSchedule 'iterative' moves them with the rounds).
+  let rulesNow: Record<string, LayerRule> | undefined = p.layers;
   if (rewind === 0) snapshot = await net.readValues();
 
   const progress = (phase: LabPhase, round: number, tp: TrainProgress | null): void => {
@@ -167,15 +172,21 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   };
 
   // `other`: train the random control's twin instead. `seedRound`: the round whose seeds the training takes (default `round`).
-  const runTraining = async (phase: LabPhase, round: number, epochs: number, extra: Partial<Parameters<typeof train>[2]> = {}, other?: Network, seedRound = round): Promise<TrainResult> => {
+  // Fine-tuning (and the twin's and the control's, which mirror it) may take its own learning rate.
+  const runTraining = async (phase: LabPhase, round: number, epochs: number, extra: Partial<Parameters<typeof train>[2]> = {}, other?: Network, seedRound = round): Promise<TrainResult & { earlyStop?: EarlyStopRecord }> => {
     let before = 0;
     const own = extra.afterStep;
-    const afterStep = own || hooks.betweenSteps ? async (s: number) => {
+    const target = other ?? net;
+    const recorder = validateEvery !== undefined ? new EarlyStopRecorder(target, data.validation, validateEvery, EVAL_BATCH) : undefined;
+    await recorder?.start();
+    const afterStep = own || hooks.betweenSteps || recorder ? async (s: number) => {
       await own?.(s);
+      await recorder?.check(s);
       await hooks.betweenSteps?.();
     } : undefined;
-    const r = await train(other ?? net, data.train, {
-      epochs, batchSize: config.train.batchSize, optimizer: config.train.optimizer, seed: config.seed + seedRound * 7919, ...(config.train.schedule ? { schedule: config.train.schedule } : {}),
+    const lr = round > 0 && phase !== 'train' && p.finetuneLr !== undefined ? p.finetuneLr : config.train.optimizer.lr;
+    const r = await train(target, data.train, {
+      epochs, batchSize: config.train.batchSize, optimizer: { ...config.train.optimizer, lr }, seed: config.seed + seedRound * 7919, ...(config.train.schedule ? { schedule: config.train.schedule } : {}),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       onProgress: (tp) => {
         stepsDone += tp.globalStep - before;
@@ -186,10 +197,11 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
       ...(afterStep ? { afterStep } : {}),
     });
     stepsDone += r.steps - before;
-    return r;
+    if (!recorder || r.aborted) return r;
+    return { ...r, earlyStop: await recorder.finish(r.steps, evalSet, config.evaluateOn) };
   };
 
-  interface Extras { units?: RoundEntry['units']; calibrated?: boolean; scoreMs?: number }
+  interface Extras { units?: RoundEntry['units']; calibrated?: boolean; scoreMs?: number; earlyStop?: EarlyStopRecord | undefined }
   const entry = async (round: number, target: number, times: { prune: number; finetune: number }, loss: number | null, extras: Extras = {}): Promise<RoundEntry> => {
     progress('evaluate', round, null);
     const te = performance.now();
@@ -215,6 +227,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
       timeMs: { ...times, evaluate: performance.now() - te, ...(extras.scoreMs !== undefined ? { score: extras.scoreMs } : {}) },
     };
     if (extras.units) e.units = extras.units;
+    if (extras.earlyStop) e.earlyStop = extras.earlyStop;
     if (extras.calibrated && calSize) e.calibration = { ...calSize };
     return e;
   };
@@ -240,7 +253,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
       const pruneMs = performance.now() - tp;
       const tr = await runTraining('train', 1, config.train.epochs, {}, undefined, 0);
       if (tr.aborted) return finish('aborted');
-      push(await entry(1, s, { prune: pruneMs, finetune: tr.timeMs }, tr.epochs.at(-1)?.loss ?? null, extras));
+      push(await entry(1, s, { prune: pruneMs, finetune: tr.timeMs }, tr.epochs.at(-1)?.loss ?? null, { ...extras, earlyStop: tr.earlyStop }));
       return finish(aborted() ? 'aborted' : 'complete');
     }
     // Baseline: train the dense model (capturing the rewind point if asked).
@@ -250,7 +263,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
       },
     } : {});
     if (base.aborted || aborted()) return finish('aborted');
-    push(await entry(0, 0, { prune: 0, finetune: base.timeMs }, base.epochs.at(-1)?.loss ?? null));
+    push(await entry(0, 0, { prune: 0, finetune: base.timeMs }, base.epochs.at(-1)?.loss ?? null, { earlyStop: base.earlyStop }));
 
     if (p.schedule === 'gradual') {
       await gradual();
@@ -265,9 +278,16 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
         if (aborted()) return finish('aborted');
         if (snapshot) await rewindTo(net, snapshot);
         const pruneMs = performance.now() - tp;
+        const masks = p.control ? (await net.readValues()).map((v) => v.mask) : undefined;
         const ft = await runTraining('finetune', r, p.finetuneEpochs);
         if (ft.aborted) return finish('aborted');
-        push(await entry(r, s, { prune: pruneMs, finetune: ft.timeMs }, ft.epochs.at(-1)?.loss ?? null, extras));
+        const e = await entry(r, s, { prune: pruneMs, finetune: ft.timeMs }, ft.epochs.at(-1)?.loss ?? null, { ...extras, earlyStop: ft.earlyStop });
+        if (masks) {
+          const c = await reinitControl(r, masks);
+          if (!c) return finish('aborted');
+          e.control = c;
+        }
+        push(e);
       }
     }
     return finish(aborted() ? 'aborted' : 'complete');
@@ -287,6 +307,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
 
   /** Round r's pruning to sparsity s, by granularity and criterion. */
   async function pruneRound(s: number, r: number): Promise<Extras> {
+    rulesNow = roundRules(p, r);
     if (p.granularity === 'unit') return { units: await structuredRound(s), calibrated: calibration !== undefined };
     if (randomWeights) {
       await randomRound(s, r);
@@ -302,7 +323,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
   /** The score pruner's options for `target` with `criterion` (the config's settings). */
   function pruneOptions(criterion: WeightCriterionName, extra: Partial<ScorePrunerOptions> = {}): ScorePrunerOptions {
     return {
-      criterion, scope, rules: p.layers, batchSize: calSize?.batchSize ?? config.train.batchSize, seed: config.seed,
+      criterion, scope, rules: rulesNow, batchSize: calSize?.batchSize ?? config.train.batchSize, seed: config.seed,
       ...(p.nm ? { nm: p.nm } : {}),
       ...(calibration ? { calibration } : {}),
       ...(p.synflow ? { synflow: p.synflow } : {}),
@@ -337,7 +358,7 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
    * same fine-tune and prune steps as that run), applied with the seeded random scores.
    */
   async function randomRound(s: number, r: number): Promise<void> {
-    let kept = p.keptCounts?.[r - 1] ?? fixedKeptCounts(net, scope, p.layers, s);
+    let kept = p.keptCounts?.[r - 1] ?? fixedKeptCounts(net, scope, rulesNow, s);
     if (!kept) {
       if (r === 1) twin = cloneNetwork(net);
       else {
@@ -366,6 +387,31 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
     const units: NonNullable<RoundEntry['units']> = {};
     net.plan.params.forEach((q, i) => (units[q.name] = { before: originalUnits[i]!, after: unitCount(net.plan, i) }));
     return units;
+  }
+
+  /**
+   * The lottery-ticket control of round r: the round's masks on a fresh seeded init (the
+   * model's initializer), trained with the ticket's budget, batch order and learning rate,
+   * evaluated on the same split. Undefined when the run was aborted.
+   */
+  async function reinitControl(r: number, masks: Uint8Array[]): Promise<RoundEntry['control'] | undefined> {
+    const seed = controlSeed(config.seed, r);
+    const fresh = initialValues(net.plan, seed).map((v, i) => ({ ...v, mask: masks[i]! }));
+    const control = Network.create(ctx, net.plan, { values: fresh });
+    try {
+      const ft = await runTraining('finetune', r, p.finetuneEpochs, {}, control);
+      if (ft.aborted || aborted()) return undefined;
+      const te = performance.now();
+      const ev = await evaluate(control, evalSet, EVAL_BATCH);
+      return {
+        kind: 'reinit', seed, accuracy: ev.accuracy, macroF1: ev.macroF1, loss: ft.epochs.at(-1)?.loss ?? null,
+        ...(ft.earlyStop ? { earlyStop: ft.earlyStop } : {}),
+        timeMs: { finetune: ft.timeMs, evaluate: performance.now() - te },
+      };
+    } finally {
+      releaseExecutors(control);
+      control.destroy();
+    }
   }
 
   async function rewindTo(target: Network, snap: LayerValues[]): Promise<void> {
@@ -406,4 +452,22 @@ export async function runExperiment(ctx: GpuContext, adapter: Pick<AdapterSummar
       movement?.release();
     }
   }
+}
+
+/** The seed of round r's reinit control: a function of the run's seed and the round only. */
+export function controlSeed(seed: number, round: number): number {
+  return (seed + 0x3c6ef372 + round * 104729) % 2 ** 31;
+}
+
+/**
+ * The per-layer rules of round r: as configured, or with layerSchedule 'iterative' each
+ * layer's own ratio s_l reached geometrically, 1 − (1 − s_l)^(r/R) (exactly s_l in round R).
+ */
+export function roundRules(p: Pick<ExperimentConfig['prune'], 'layers' | 'layerSchedule' | 'rounds' | 'schedule'>, r: number): Record<string, LayerRule> | undefined {
+  if (!p.layers || p.layerSchedule !== 'iterative' || p.schedule !== 'iterative') return p.layers;
+  const out: Record<string, LayerRule> = {};
+  for (const [name, o] of Object.entries(p.layers)) {
+    out[name] = o.sparsity === undefined ? { ...o } : { ...o, sparsity: r >= p.rounds ? o.sparsity : 1 - (1 - o.sparsity) ** (r / p.rounds) };
+  }
+  return out;
 }

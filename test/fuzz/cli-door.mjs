@@ -45,9 +45,9 @@ export const FAST_SEED = 20261201;
 const COMMANDS = {
   run: {
     base: ['--train-samples', '50', '--test-samples', '20', '--epochs', '0', '--schedule', 'oneshot', '--rounds', '1', '--finetune-epochs', '0', '--batch', '10'],
-    int: ['train-samples', 'test-samples', 'validation-samples', 'epochs', 'batch', 'seed', 'rounds', 'finetune-epochs', 'rewind'],
-    num: ['lr', 'target-sparsity'],
-    choice: ['model', 'dataset', 'optimizer', 'method', 'criterion', 'schedule', 'adapter'],
+    int: ['train-samples', 'test-samples', 'validation-samples', 'epochs', 'batch', 'seed', 'rounds', 'finetune-epochs', 'rewind', 'validate-every'],
+    num: ['lr', 'target-sparsity', 'weight-decay', 'finetune-lr', 'momentum'],
+    choice: ['model', 'dataset', 'optimizer', 'method', 'criterion', 'schedule', 'adapter', 'control', 'layer-schedule', 'lr-schedule', 'layer-sparsity'],
     path: ['train-images', 'train-labels', 'test-images', 'test-labels', 'load', 'model', 'csv', 'test-csv'],
     out: ['json', 'rounds-csv', 'save', 'predictions'],
     bool: ['help'],
