@@ -568,10 +568,15 @@ function pct(x: number): string {
 /** The readable table of rounds (stdout when the report is not written there). */
 export function roundsTable(r: Report): string {
   const entries = [...(r.baseline ? [r.baseline] : []), ...r.rounds];
-  const head = ['round', 'target', 'sparsity', 'accuracy', 'macro-F1', 'params (nonzero / total)', 'compression'];
+  // Lottery-ticket runs: the early-stopping iteration (and the accuracy there), and the reinit control's accuracy.
+  const early = entries.some((e) => e.earlyStop);
+  const control = entries.some((e) => e.control);
+  const head = ['round', 'target', 'sparsity', 'accuracy', 'macro-F1', 'params (nonzero / total)', 'compression', ...(early ? ['early stop (accuracy)'] : []), ...(control ? ['reinit accuracy'] : [])];
   const rows = entries.map((e) => [
     String(e.round), e.targetSparsity.toFixed(4), e.sparsity.toFixed(4), pct(e.accuracy), e.macroF1.toFixed(4),
     `${e.params.nonzero.toLocaleString('en-US')} / ${e.params.total.toLocaleString('en-US')}`, `${e.compressionRatio.toFixed(2)}×`,
+    ...(early ? [e.earlyStop ? `${e.earlyStop.iteration} (${pct(e.earlyStop.accuracyAtMin)})` : '–'] : []),
+    ...(control ? [e.control ? pct(e.control.accuracy) : '–'] : []),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (row: string[]): string => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

@@ -56,6 +56,9 @@ describe('prune-lab run: the reproduction flags in a run', () => {
       '--schedule', 'iterative', '--rounds', '2', '--scope', 'local', '--target-sparsity', '0.5', '--layer-sparsity', 'fc1=0.36,fc2=0.36,fc3=0.19', '--layer-schedule', 'iterative',
       '--finetune-epochs', '1', '--rewind', '--control', 'reinit', '--validate-every', '2', '--json', json]);
     assert.equal(r.code, 0, r.err);
+    // The table on stdout has the early-stopping and control columns.
+    assert.match(r.out, /early stop \(accuracy\)\s+reinit accuracy/);
+    assert.match(r.out, /^2 .* \d+ \(\d+\.\d\d%\)\s+\d+\.\d\d%$/m);
     const rep = JSON.parse(readFileSync(json, 'utf8'));
     assert.deepEqual(rep.config.train.optimizer, { type: 'sgd', lr: 0.05, momentum: 0.8, weightDecay: 5e-4 });
     assert.deepEqual(rep.config.train.schedule, { type: 'step', everyEpochs: 1, gamma: 0.5 });
