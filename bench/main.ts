@@ -44,7 +44,10 @@ async function main(): Promise<void> {
     result.train = await benchTrainThroughput(ctx, Number(params.get('steps') ?? 40));
   }
   if (only.includes('training')) {
-    result.training = await benchTraining(ctx, { ...(params.get('steps') ? { steps: Number(params.get('steps')) } : {}), profile: params.get('profile') !== '0' });
+    result.training = await benchTraining(ctx, {
+      ...(params.get('steps') ? { steps: Number(params.get('steps')) } : {}), ...(params.get('model') ? { model: params.get('model')! } : {}),
+      profile: params.get('profile') !== '0', tfjs: params.get('tfjs') !== '0',
+    });
   }
   if (only.includes('accuracy')) {
     const model = params.get('model') ?? 'lenet-300-100';

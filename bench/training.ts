@@ -22,11 +22,12 @@ export interface TrainingRow {
   model: string;
   batch: number;
   steps: number;
-  /** samples/s per conv path ('direct', 'im2col'); one entry for a model without convs. */
+  /** samples/s per conv path ('direct', 'im2col'); one entry ('auto') for a model without convs. */
   ours: Record<string, number>;
-  tfjs: number;
+  /** null with --no-tfjs. */
+  tfjs: number | null;
   /** Our fastest path over TF.js. */
-  ratio: number;
+  ratio: number | null;
 }
 
 export interface ProfileRow {
@@ -170,12 +171,13 @@ async function profileStep(ctx: GpuContext, plan: ModelPlan, data: ImageDataset,
   return { model: plan.name, path, kernels, totalMs: kernels.reduce((t, k) => t + k.ms, 0) };
 }
 
-export async function benchTraining(ctx: GpuContext, o: { steps?: number; profile: boolean }): Promise<TrainingBench> {
+export async function benchTraining(ctx: GpuContext, o: { steps?: number; profile: boolean; model?: string; tfjs: boolean }): Promise<TrainingBench> {
   const { train: tr, test } = await loadMnist(location.origin);
   const all = splitMnist(tr, test).train;
   const rows: TrainingRow[] = [];
   const profile: ProfileRow[] = [];
   for (const [model, defSteps] of [['lenet-5', 5], ['lenet-300-100', 20]] as const) {
+    if (o.model !== undefined && o.model !== model) continue;
     const steps = o.steps ?? defSteps;
     const plan = planModel(PRESETS[model]);
     // Warm-up steps come from the same subset (ours: 1, TF.js: 2).
@@ -186,10 +188,10 @@ export async function benchTraining(ctx: GpuContext, o: { steps?: number; profil
       ours[path] = await oursTrain(ctx, plan, data, steps, path);
       log(`training ${model} B=${B} ours (${path}): ${ours[path]!.toFixed(1)} samples/s`);
     }
-    const tfjs = await tfjsTrain(plan, data, steps, 1);
+    const tfjs = o.tfjs ? await tfjsTrain(plan, data, steps, 1) : null;
     const best = Math.max(...Object.values(ours));
-    rows.push({ model, batch: B, steps, ours, tfjs, ratio: best / tfjs });
-    log(`training ${model} B=${B} tfjs: ${tfjs.toFixed(1)} samples/s; ours best / tfjs ${(best / tfjs).toFixed(2)}×`);
+    rows.push({ model, batch: B, steps, ours, tfjs, ratio: tfjs === null ? null : best / tfjs });
+    if (tfjs !== null) log(`training ${model} B=${B} tfjs: ${tfjs.toFixed(1)} samples/s; ours best / tfjs ${(best / tfjs).toFixed(2)}×`);
     if (o.profile && hasConv) {
       for (const path of ['direct', 'im2col'] as const) profile.push(await profileStep(ctx, plan, data, path, 2));
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --json FILE] [--browser chromium|firefox] [--only matmul,topk,train,training,accuracy,latency] [--no-profile] [--model M --epochs E --train-samples N --seed S] [--steps N]
+// npm run bench [-- --json FILE] [--browser chromium|firefox] [--only matmul,topk,train,training,accuracy,latency] [--no-profile] [--no-tfjs] [--model M --epochs E --train-samples N --seed S] [--steps N]
 //   [--frames N --sparsities LIST]
 // Opens bench/ in the headless system Chromium (or Firefox) with WebGPU (scripts/page-runner.mjs),
 // and prints the comparison table (ours vs TF.js WebGPU vs plain JS, same adapter, one run).
@@ -13,7 +13,9 @@ const USAGE = `usage: npm run bench -- [--json FILE] [--browser B] [--only LIST]
   --steps N            training steps timed by 'train' (default 40) and by 'training' (default 5 for
                        LeNet-5, 20 for LeNet-300-100)
   --no-profile         'training': skip the per-kernel profile of a LeNet-5 step
+  --no-tfjs            'training': skip the TF.js loops
   --model M            'accuracy': lenet-300-100 or lenet-5 (default lenet-300-100);
+                       'training': only this model (default both);
                        'latency': only this model (default both)
   --epochs E           'accuracy': epochs (default 15, lenet-5 12); 'latency': training epochs (default 1)
   --train-samples N    'accuracy': train on a seeded subset of N images (default all 55,000);
@@ -36,6 +38,7 @@ try {
       frames: { type: 'string' },
       sparsities: { type: 'string' },
       'no-profile': { type: 'boolean' },
+      'no-tfjs': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -90,6 +93,7 @@ if (args.model !== undefined && !['lenet-300-100', 'lenet-5'].includes(args.mode
 const query = new URLSearchParams();
 for (const k of ['only', 'model', 'epochs', 'train-samples', 'seed', 'steps', 'frames', 'sparsities']) if (args[k] !== undefined) query.set(k, args[k]);
 if (args['no-profile']) query.set('profile', '0');
+if (args['no-tfjs']) query.set('tfjs', '0');
 
 const out = await runPage(`bench/index.html?${query}`, { prefix: '[bench]', optimizeDeps: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'], browser: args.browser ?? 'chromium' });
 if (out.error) {
@@ -132,8 +136,8 @@ if (r.training) {
   console.log('model          | steps | ours direct | ours im2col | TF.js webgpu | ours best/TF.js');
   for (const t of r.training.rows) {
     const direct = t.ours.direct ?? t.ours.auto;
-    const im2col = t.ours.im2col;
-    console.log(`${t.model.padEnd(14)} | ${String(t.steps).padStart(5)} | ${f(direct, 1).padStart(11)} | ${(im2col === undefined ? '(no conv)' : f(im2col, 1)).padStart(11)} | ${f(t.tfjs, 1).padStart(12)} | ${f(t.ratio, 2).padStart(14)}×`);
+    const im2col = t.ours.im2col === undefined ? '(no conv)' : f(t.ours.im2col, 1);
+    console.log(`${t.model.padEnd(14)} | ${String(t.steps).padStart(5)} | ${f(direct, 1).padStart(11)} | ${im2col.padStart(11)} | ${f(t.tfjs, 1).padStart(12)} | ${(t.ratio === null ? '—' : `${f(t.ratio, 2)}×`).padStart(15)}`);
   }
   for (const p of r.training.profile) {
     console.log(`\n${p.model} step on the ${p.path} conv path: ${f(p.totalMs, 0)} ms over ${p.kernels.length} dispatches (wall-clock each, one submit per kernel); the largest:`);

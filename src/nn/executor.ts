@@ -28,12 +28,14 @@ export type ExecutorMode = 'infer' | 'train';
 const LOSS_WORDS = 4;
 
 /**
- * The conv path for a network's setting: 'auto' takes im2col + matmul (the faster
- * one in the bench's 'training' section; docs/inference.md) unless a scratch buffer
- * would pass the device's buffer limits, then the direct kernels.
+ * The path of one conv layer: 'im2col' where its scratch fits the device's buffer
+ * limits (the results are the same either way, so a layer too large falls back),
+ * else the direct kernels. 'auto' is the direct kernels: on the one adapter measured
+ * (SwiftShader), the im2col path trained LeNet-5 slower in two of three bench runs
+ * (docs/inference.md, training throughput).
  */
 export function pickConvPath(path: ConvPath, scratch: { rows: number; out: number }, limits: GPUSupportedLimits): 'im2col' | 'direct' {
-  if (path !== 'auto') return path;
+  if (path !== 'im2col') return 'direct';
   const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   return scratch.rows <= cap && scratch.out <= cap ? 'im2col' : 'direct';
 }

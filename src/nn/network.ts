@@ -22,7 +22,7 @@ export interface ParamLayer {
 
 export type OptimizerKind = 'sgd' | 'adam';
 
-/** How executors run conv layers: im2col + matmul, the direct kernels, or 'auto' (im2col where its scratch fits). */
+/** How executors run conv layers: im2col + matmul, the direct kernels, or 'auto' (the direct kernels for now: executor.ts pickConvPath). */
 export type ConvPath = 'auto' | 'im2col' | 'direct';
 export const CONV_PATHS: readonly ConvPath[] = ['auto', 'im2col', 'direct'];
 

@@ -2,7 +2,8 @@
 // oracles on awkward shapes (odd sizes, C = 3, k = 3/5, strides 1–3, uneven pads);
 // the whole conv layer (forward, dX, dW, db) through im2col + matmul against the
 // direct-conv oracle; a tiny strided CNN's GPU gradients on both conv paths against
-// the network oracle and central finite differences; and named refusals.
+// the network oracle and central finite differences; the executor's choice of path;
+// and named refusals.
 import { expect } from '@esm-bundle/chai';
 import { prepareIm2col, prepareCol2im } from '../../src/kernels/im2col.js';
 import { prepareTranspose } from '../../src/kernels/transpose.js';
@@ -219,13 +220,22 @@ describe('a tiny strided CNN on both conv paths', () => {
     checkRefGradsByDifferences(plan, values, x, labels, B, 1e-3, 10);
   });
 
-  it("'auto' takes im2col for LeNet-5 at batch 128; a bad convPath is refused by name", async () => {
+  it("'auto' runs the direct kernels and 'im2col' the im2col path, per conv layer; a bad convPath is refused by name", async () => {
     const ctx = await gpu();
-    const net = Network.create(ctx, planModel({ input: { C: 1, H: 28, W: 28 }, layers: [{ type: 'conv2d', filters: 20, kernel: 5 }, { type: 'maxpool2d', size: 2 }, { type: 'flatten' }, { type: 'linear', units: 10 }] }), { seed: 1 });
+    const spec: ModelSpec = {
+      input: { C: 1, H: 28, W: 28 },
+      layers: [{ type: 'conv2d', filters: 20, kernel: 5 }, { type: 'maxpool2d', size: 2 }, { type: 'conv2d', filters: 50, kernel: 5 }, { type: 'flatten' }, { type: 'linear', units: 10 }],
+    };
+    const net = Network.create(ctx, planModel(spec), { seed: 1 });
     try {
-      const ex = await Executor.create(net, 128, 'infer');
-      expect(ex.convPaths).to.deep.equal(['im2col']);
-      ex.destroy();
+      const auto = await Executor.create(net, 128, 'infer');
+      expect(auto.convPaths).to.deep.equal(['direct', 'direct']);
+      auto.destroy();
+      net.convPath = 'im2col';
+      const fast = await Executor.create(net, 128, 'infer');
+      expect(fast.convPaths).to.deep.equal(['im2col', 'im2col']);
+      fast.destroy();
+      net.convPath = 'auto';
       expect(() => {
         net.convPath = 'fast' as ConvPath;
       }).to.throw(PruneLabError, /convPath/);
