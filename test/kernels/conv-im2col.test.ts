@@ -14,7 +14,7 @@ import { transposeRef } from '../../src/ref/transpose.js';
 import { conv2dBackwardDataRef, conv2dBackwardFilterRef, conv2dBiasGradRef, conv2dGeometry, conv2dRef, type Conv2dShape } from '../../src/ref/conv2d.js';
 import { packMask } from '../../src/ref/mask.js';
 import { planModel, type ModelSpec } from '../../src/nn/spec.js';
-import { Network, initialValues, type ConvPath, type LayerValues } from '../../src/nn/network.js';
+import { Network, initialValues, type ConvPath } from '../../src/nn/network.js';
 import { Executor } from '../../src/nn/executor.js';
 import { networkRef } from '../../src/ref/network.js';
 import { Rng } from '../../src/rng.js';
@@ -22,7 +22,7 @@ import { PruneLabError } from '../../src/errors.js';
 import { expectClose, expectEqualArrays } from '../helpers/compare.js';
 import { expectArgError } from '../helpers/errors.js';
 import { gpu, readF32, noGpuErrors } from '../helpers/gpu.js';
-import { checkRefGradsByDifferences, randomMasks } from '../helpers/network-step.js';
+import { checkRefGradsByDifferences, gpuStep, randomMasks } from '../helpers/network-step.js';
 
 // f32 sums of at most a few hundred terms in [-1, 1] against f64 sums.
 const TOL = { atol: 1e-4, rtol: 1e-4 };
@@ -177,26 +177,6 @@ const STRIDED_CNN: ModelSpec = {
   ],
 };
 
-async function gpuGrads(spec: ModelSpec, values: LayerValues[], x: Float32Array, labels: Uint32Array, B: number, path: ConvPath) {
-  const ctx = await gpu();
-  const plan = planModel(spec);
-  const net = Network.create(ctx, plan, { values });
-  net.convPath = path;
-  const ex = await Executor.create(net, B, 'train');
-  const paths = ex.convPaths;
-  ex.writeBatch(x, labels, B);
-  const enc = ctx.device.createCommandEncoder();
-  const pass = enc.beginComputePass();
-  ex.encodeTrainStep(pass, 0);
-  pass.end();
-  ctx.device.queue.submit([enc.finish()]);
-  const logits = await readF32(ctx, ex.logits, B * plan.classes);
-  const grads = await Promise.all(net.layers.map(async (l) => ({ w: await readF32(ctx, l.dw, l.op.weightCount), b: await readF32(ctx, l.db, l.op.biasCount) })));
-  ex.destroy();
-  net.destroy();
-  return { logits, grads, paths };
-}
-
 describe('a tiny strided CNN on both conv paths', () => {
   it('im2col and direct give the oracle network’s logits and gradients, which match finite differences', async () => {
     const plan = planModel(STRIDED_CNN);
@@ -208,8 +188,8 @@ describe('a tiny strided CNN on both conv paths', () => {
     const want = networkRef(plan, values, x, labels, B);
     const tol = { atol: 2e-5, rtol: 1e-3 };
     for (const path of ['im2col', 'direct'] as const) {
-      const got = await gpuGrads(STRIDED_CNN, values, x, labels, B, path);
-      expect(got.paths).to.deep.equal([path, path]);
+      const got = await gpuStep(STRIDED_CNN, values, x, labels, B, path);
+      expect(got.convPaths).to.deep.equal([path, path]);
       expectClose(got.logits, want.logits, tol, `${path} logits`);
       got.grads.forEach((g, i) => {
         expectClose(g.w, want.grads[i]!.w, tol, `${path} ${plan.params[i]!.name} dW`);
