@@ -2,7 +2,8 @@
 // engine config they make up, and which control an engine error is about. The
 // values are checked by the engine's own validation (in the Worker); here only
 // what never reaches it is checked: numbers that did not parse, custom-spec JSON,
-// an N:M pattern that is not "N:M", a model or dataset that needs a file not loaded.
+// an N:M pattern that is not "N:M", a learning-rate schedule or per-layer list not of
+// their form, a model or dataset that needs a file not loaded.
 import type { ExperimentConfig, LabFailure, ModelSpec } from '../../worker/api.js';
 import { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN, NM_CRITERIA, INIT_CRITERIA, DURING_CRITERIA } from '../../worker/api.js';
 
@@ -19,6 +20,12 @@ export const CRITERION_NAMES = [...new Set<string>([...WEIGHT_CRITERIA, ...UNIT_
 export const NM_PATTERNS = ['2:4', '4:8', '1:4'] as const;
 export const SCHEDULE_NAMES = ['oneshot', 'iterative', 'gradual'] as const;
 export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
+/** prune.control: the lottery-ticket control (the same masks on a fresh seeded init, beside each round). */
+export const CONTROL_NAMES = ['reinit'] as const;
+/** prune.layerSchedule: per-layer ratios reached in round 1 ('fixed') or over the rounds ('iterative'). */
+export const LAYER_SCHEDULES = ['fixed', 'iterative'] as const;
+/** Learning-rate schedules offered (the attribute takes constant | cosine | cosine:MIN | step:EVERY:GAMMA). */
+export const LR_SCHEDULES = ['constant', 'cosine', 'cosine:0.00001', 'step:1:0.5'] as const;
 export const VIEWS = ['curves', 'sparsity', 'latency', 'layers', 'mask', 'confusion', 'metrics', 'size', 'pad', 'runs', 'reproductions'] as const;
 export type LabView = (typeof VIEWS)[number];
 
@@ -52,6 +59,22 @@ export interface LabControls {
   validationSamples: number | null;
   testSamples: number | null;
   rewind: number | null;
+  /** null: none; 'reinit': the lottery-ticket control beside each round (needs rewind). */
+  control: string | null;
+  /** null: the engine's default ('fixed'); 'iterative' reaches each per-layer ratio over the rounds. */
+  layerSchedule: string | null;
+  /** "fc1=0.92,fc2=0.91,fc3=exclude": per-layer sparsities (or a layer left dense); null: none. */
+  layerSparsity: string | null;
+  /** null: fine-tuning uses the learning rate. */
+  finetuneLr: number | null;
+  /** null: no validation curve; else every this many training steps. */
+  validateEvery: number | null;
+  /** "constant", "cosine", "cosine:MIN" or "step:EVERY:GAMMA"; null: none (a constant rate). */
+  lrSchedule: string | null;
+  /** null: no weight decay. */
+  weightDecay: number | null;
+  /** SGD only; null: none (the engine's 0). */
+  momentum: number | null;
 }
 
 export const DEFAULTS: LabControls = {
@@ -78,6 +101,14 @@ export const DEFAULTS: LabControls = {
   validationSamples: 1000,
   testSamples: 2000,
   rewind: null,
+  control: null,
+  layerSchedule: null,
+  layerSparsity: null,
+  finetuneLr: null,
+  validateEvery: null,
+  lrSchedule: null,
+  weightDecay: null,
+  momentum: 0.9,
 };
 
 export interface ControlSpec {
@@ -93,6 +124,12 @@ export interface ControlSpec {
   nullable?: boolean;
   /** Numbers: the input's step; null-able numbers may be left empty. */
   step?: string;
+  /** Free text of a form of its own (parsed by buildConfig): the per-layer list, the lr schedule. */
+  text?: boolean;
+  /** A nullable choice: the option that stands for null, always offered (else "default" while null). */
+  noneLabel?: string;
+  /** Empty number or text: what it means (the input's placeholder). */
+  placeholder?: string;
   hint: string;
 }
 
@@ -112,14 +149,22 @@ export const CONTROLS: readonly ControlSpec[] = [
   { key: 'rounds', attr: 'rounds', label: 'rounds', fields: ['prune.rounds', 'prune.gradualEvery', 'prune.gradualStart'], step: '1', hint: '1 to 100 (one-shot: 1)' },
   { key: 'epochs', attr: 'epochs', label: 'epochs', fields: ['train.epochs'], step: '1', hint: 'baseline training epochs' },
   { key: 'finetuneEpochs', attr: 'finetune-epochs', label: 'fine-tune epochs', fields: ['prune.finetuneEpochs'], step: '1', hint: 'per round' },
-  { key: 'optimizer', attr: 'optimizer', label: 'optimizer', fields: ['train.optimizer.type', 'train.optimizer'], options: OPTIMIZER_NAMES, hint: 'SGD (momentum 0.9) or Adam' },
+  { key: 'optimizer', attr: 'optimizer', label: 'optimizer', fields: ['train.optimizer.type', 'train.optimizer'], options: OPTIMIZER_NAMES, hint: 'SGD (with the momentum below) or Adam' },
   { key: 'learningRate', attr: 'learning-rate', label: 'learning rate', fields: ['train.optimizer.lr'], step: 'any', hint: 'in (0, 10]' },
+  { key: 'lrSchedule', attr: 'lr-schedule', label: 'lr schedule', fields: ['train.schedule'], text: true, suggest: LR_SCHEDULES, nullable: true, placeholder: 'constant', hint: 'constant, cosine (to 0), cosine:MIN, or step:EVERY:GAMMA (× GAMMA every EVERY epochs); within each training' },
+  { key: 'weightDecay', attr: 'weight-decay', label: 'weight decay', fields: ['train.optimizer.weightDecay'], step: 'any', nullable: true, placeholder: 'none', hint: 'empty: none; else the L2 λ in [0, 1], added to the gradient' },
+  { key: 'momentum', attr: 'momentum', label: 'SGD momentum', fields: ['train.optimizer.momentum'], step: 'any', nullable: true, placeholder: '0', hint: 'in [0, 1); empty: none (0); SGD only' },
   { key: 'batchSize', attr: 'batch-size', label: 'batch size', fields: ['train.batchSize'], step: '1', hint: 'at most the training samples' },
   { key: 'seed', attr: 'seed', label: 'seed', fields: ['seed'], step: '1', hint: 'integer in [0, 2³¹−1]' },
   { key: 'trainSamples', attr: 'train-samples', label: 'train samples', fields: ['subsets.train', 'trainSubset'], step: '1', nullable: true, hint: 'empty: all 55,000' },
   { key: 'validationSamples', attr: 'validation-samples', label: 'validation samples', fields: ['subsets.validation', 'validationSubset'], step: '1', nullable: true, hint: 'empty: min(5,000, 10% of the training rows)' },
   { key: 'testSamples', attr: 'test-samples', label: 'test samples', fields: ['subsets.test', 'testSubset'], step: '1', nullable: true, hint: 'empty: all 10,000' },
   { key: 'rewind', attr: 'rewind', label: 'lottery-ticket rewind', fields: ['prune.rewind'], step: '1', nullable: true, hint: 'empty: off; else the training step to rewind survivors to (0 = init)' },
+  { key: 'control', attr: 'control', label: 'lottery control', fields: ['prune.control'], options: CONTROL_NAMES, nullable: true, noneLabel: 'none', hint: 'reinit: beside each rewound round, the same masks on a fresh seeded init (Frankle & Carbin\'s control); needs rewind, weight granularity, when after' },
+  { key: 'layerSparsity', attr: 'layer-sparsity', label: 'per-layer sparsity', fields: ['prune.layers'], text: true, nullable: true, placeholder: 'fc1=0.92,fc2=0.91', hint: 'NAME=S[,NAME=S…]: a layer\'s own ratio S in [0, 1), or NAME=exclude to keep it dense; empty: none' },
+  { key: 'layerSchedule', attr: 'layer-schedule', label: 'layer schedule', fields: ['prune.layerSchedule'], options: LAYER_SCHEDULES, nullable: true, noneLabel: 'default (fixed)', hint: 'iterative schedule with per-layer sparsities: fixed prunes each layer to its ratio in round 1; iterative reaches it over the rounds' },
+  { key: 'finetuneLr', attr: 'finetune-lr', label: 'fine-tune lr', fields: ['prune.finetuneLr'], step: 'any', nullable: true, placeholder: 'the learning rate', hint: 'in (0, 10]; empty: the learning rate' },
+  { key: 'validateEvery', attr: 'validate-every', label: 'validate every', fields: ['train.validateEvery'], step: '1', nullable: true, placeholder: 'off', hint: 'empty: off; else every N training steps, the validation loss and accuracy (early stopping\'s record)' },
 ];
 
 /** The criteria the engine accepts with this granularity and when (CRITERIA of src/lab/config.ts). */
@@ -135,6 +180,56 @@ export function criterionOptions(granularity: string, when: string): readonly st
 export function parseNm(v: string): { n: number; m: number } | null {
   const r = /^\s*(\d{1,3})\s*:\s*(\d{1,3})\s*$/.exec(v);
   return r ? { n: Number(r[1]), m: Number(r[2]) } : null;
+}
+
+/** A decimal number as typed ("0.5", ".5", "1e-5"); Number() alone would take "", "0x10" and "Infinity". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+type LrSchedule = NonNullable<ExperimentConfig['train']['schedule']>;
+
+/** "constant" | "cosine" | "cosine:MIN" | "step:EVERY:GAMMA" → the engine's schedule (ranges are the engine's to check), or null when not of that form. */
+export function parseLrSchedule(v: string): LrSchedule | null {
+  const t = v.trim();
+  if (t === 'constant') return { type: 'constant' };
+  if (t === 'cosine') return { type: 'cosine' };
+  const cos = /^cosine\s*:\s*(\S+)$/.exec(t);
+  if (cos && DECIMAL.test(cos[1]!)) return { type: 'cosine', minLr: Number(cos[1]) };
+  const step = /^step\s*:\s*(\d{1,7})\s*:\s*(\S+)$/.exec(t);
+  if (step && DECIMAL.test(step[2]!)) return { type: 'step', everyEpochs: Number(step[1]), gamma: Number(step[2]) };
+  return null;
+}
+
+/** The text parseLrSchedule reads back as `s`. */
+export function formatLrSchedule(s: LrSchedule): string {
+  if (s.type === 'step') return `step:${s.everyEpochs}:${s.gamma}`;
+  if (s.type === 'cosine') return s.minLr === undefined ? 'cosine' : `cosine:${s.minLr}`;
+  return 'constant';
+}
+
+type LayerOverrides = NonNullable<ExperimentConfig['prune']['layers']>;
+
+/** "fc1=0.92,fc3=exclude" → prune.layers (names and ratios are the engine's to check), or null when not of that form or a layer is named twice. */
+export function parseLayerSparsity(v: string): LayerOverrides | null {
+  const out: LayerOverrides = {};
+  for (const part of v.split(',')) {
+    const g = /^\s*([^=\s,]+)\s*=\s*(\S+)\s*$/.exec(part);
+    if (!g || Object.hasOwn(out, g[1]!) || g[1] === '__proto__') return null;
+    if (g[2] === 'exclude') out[g[1]!] = { exclude: true };
+    else if (DECIMAL.test(g[2]!)) out[g[1]!] = { sparsity: Number(g[2]) };
+    else return null;
+  }
+  return out;
+}
+
+/** The text parseLayerSparsity reads back as `layers`, or null when it holds nothing the text can say (no layer, or an override neither a ratio nor an exclusion). */
+export function formatLayerSparsity(layers: LayerOverrides): string | null {
+  const parts: string[] = [];
+  for (const [name, o] of Object.entries(layers)) {
+    const keys = Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined);
+    if (keys.length === 1 && o.exclude === true) parts.push(`${name}=exclude`);
+    else if (keys.length === 1 && typeof o.sparsity === 'number') parts.push(`${name}=${o.sparsity}`);
+    else return null;
+  }
+  return parts.length ? parts.join(',') : null;
 }
 
 /** The control an error names: by its attribute, else by the longest matching config-field prefix. */
@@ -180,6 +275,14 @@ export function buildConfig(c: LabControls, loaded: LoadedInputs = {}): { ok: tr
   }
   const nm = parseNm(c.nm);
   if (nm === null) return { ok: false, error: problem(CONTROLS.find((s) => s.key === 'nm')!, 'an N:M pattern such as 2:4 (N kept in every M)', c.nm) };
+  const lrSchedule = c.lrSchedule === null ? null : parseLrSchedule(c.lrSchedule);
+  if (c.lrSchedule !== null && lrSchedule === null) {
+    return { ok: false, error: problem(CONTROLS.find((s) => s.key === 'lrSchedule')!, 'constant, cosine, cosine:MIN or step:EVERY:GAMMA (MIN, GAMMA numbers, EVERY an integer), or empty', c.lrSchedule) };
+  }
+  const layers = c.layerSparsity === null ? null : parseLayerSparsity(c.layerSparsity);
+  if (c.layerSparsity !== null && layers === null) {
+    return { ok: false, error: problem(CONTROLS.find((s) => s.key === 'layerSparsity')!, 'NAME=S[,NAME=S…] (S a number, or exclude; each layer once), such as fc1=0.92,fc2=0.91, or empty', c.layerSparsity) };
+  }
   let model: string | ModelSpec = c.model;
   if (c.model === 'custom') {
     const spec = CONTROLS.find((s) => s.key === 'modelSpec')!;
@@ -206,16 +309,22 @@ export function buildConfig(c: LabControls, loaded: LoadedInputs = {}): { ok: tr
   if (c.trainSamples !== null) subsets.train = c.trainSamples;
   if (c.validationSamples !== null) subsets.validation = c.validationSamples;
   if (c.testSamples !== null) subsets.test = c.testSamples;
+  // Momentum is SGD's: the control is set aside with Adam.
+  const decay = c.weightDecay !== null ? { weightDecay: c.weightDecay } : {};
   const optimizer = c.optimizer === 'sgd'
-    ? { type: 'sgd' as const, lr: c.learningRate, momentum: 0.9 }
-    : { type: c.optimizer as 'adam', lr: c.learningRate };
+    ? { type: 'sgd' as const, lr: c.learningRate, ...(c.momentum !== null ? { momentum: c.momentum } : {}), ...decay }
+    : { type: c.optimizer as 'adam', lr: c.learningRate, ...decay };
   type Prune = ExperimentConfig['prune'];
   const config = {
     model,
     dataset: c.datasetName === 'idx' ? { name: 'idx' } : c.datasetName === 'csv' && csv
       ? { name: 'csv', label: csv.name, target: csv.target, ...(csv.test !== undefined ? { test: csv.test } : {}) }
       : { name: c.datasetName as 'mnist' },
-    train: { epochs: c.epochs, batchSize: c.batchSize, optimizer },
+    train: {
+      epochs: c.epochs, batchSize: c.batchSize, optimizer,
+      ...(lrSchedule ? { schedule: lrSchedule } : {}),
+      ...(c.validateEvery !== null ? { validateEvery: c.validateEvery } : {}),
+    },
     prune: {
       // Each axis only when it is not its default, so that the engine fills in the rest
       // (and a legacy method's config is what it was before the axes: method alone).
@@ -233,6 +342,10 @@ export function buildConfig(c: LabControls, loaded: LoadedInputs = {}): { ok: tr
       rounds: c.schedule === 'oneshot' ? 1 : c.rounds,
       finetuneEpochs: c.finetuneEpochs,
       rewind: c.rewind === null ? false : c.rewind,
+      ...(c.control !== null ? { control: c.control as Prune['control'] } : {}),
+      ...(layers ? { layers } : {}),
+      ...(c.layerSchedule !== null ? { layerSchedule: c.layerSchedule as Prune['layerSchedule'] } : {}),
+      ...(c.finetuneLr !== null ? { finetuneLr: c.finetuneLr } : {}),
     },
     seed: c.seed,
     ...(Object.keys(subsets).length ? { subsets } : {}),

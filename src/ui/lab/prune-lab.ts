@@ -191,6 +191,22 @@ export class PruneLab extends LitElement {
   @property({ attribute: 'test-samples', converter: nullableNum(DEFAULTS.testSamples), reflect: true }) testSamples: number | null = DEFAULTS.testSamples;
   /** Lottery-ticket rewinding: empty for off, else the training step survivors are reset to (0 = init). */
   @property({ converter: nullableNum(DEFAULTS.rewind), reflect: true }) rewind: number | null = DEFAULTS.rewind;
+  /** The lottery-ticket control: 'reinit' trains the same masks from a fresh seeded init beside each rewound round (needs rewind); absent: none. */
+  @property({ converter: nullableText, reflect: true }) control: string | null = DEFAULTS.control;
+  /** Per-layer ratios, "fc1=0.92,fc2=0.91" (NAME=exclude keeps a layer dense); absent or empty: none. */
+  @property({ attribute: 'layer-sparsity', converter: nullableText, reflect: true }) layerSparsity: string | null = DEFAULTS.layerSparsity;
+  /** With per-layer ratios and schedule 'iterative': 'fixed' (round 1 prunes each layer to its ratio) or 'iterative' (reached over the rounds); absent: fixed. */
+  @property({ attribute: 'layer-schedule', converter: nullableText, reflect: true }) layerSchedule: string | null = DEFAULTS.layerSchedule;
+  /** Fine-tuning's learning rate, in (0, 10]; empty: the learning rate. */
+  @property({ attribute: 'finetune-lr', converter: nullableNum(DEFAULTS.finetuneLr), reflect: true }) finetuneLr: number | null = DEFAULTS.finetuneLr;
+  /** Every this many training steps, the validation loss and accuracy (early stopping's record); empty: off. */
+  @property({ attribute: 'validate-every', converter: nullableNum(DEFAULTS.validateEvery), reflect: true }) validateEvery: number | null = DEFAULTS.validateEvery;
+  /** The learning-rate schedule within each training: constant, cosine, cosine:MIN or step:EVERY:GAMMA; absent or empty: none. */
+  @property({ attribute: 'lr-schedule', converter: nullableText, reflect: true }) lrSchedule: string | null = DEFAULTS.lrSchedule;
+  /** L2 weight decay λ in [0, 1]; empty: none. */
+  @property({ attribute: 'weight-decay', converter: nullableNum(DEFAULTS.weightDecay), reflect: true }) weightDecay: number | null = DEFAULTS.weightDecay;
+  /** SGD's momentum in [0, 1) (default 0.9; empty: none); set aside with Adam. */
+  @property({ converter: nullableNum(DEFAULTS.momentum), reflect: true }) momentum: number | null = DEFAULTS.momentum;
 
   /** Timed frames per inference path after each round (0: no latency chart; else ≥ 200). */
   @property({ attribute: 'latency-frames', converter: num(LATENCY_FRAMES), reflect: true }) latencyFrames = LATENCY_FRAMES;
@@ -831,7 +847,7 @@ export class PruneLab extends LitElement {
     const v = this.shownValue(c);
     const bad = controlOf(this.configError?.field) === c;
     const nm = this.granularity === 'nm';
-    const setAside = (c.key === 'rounds' && this.schedule === 'oneshot') || (c.key === 'targetSparsity' && nm) || (c.key === 'nm' && !nm);
+    const setAside = (c.key === 'rounds' && this.schedule === 'oneshot') || (c.key === 'targetSparsity' && nm) || (c.key === 'nm' && !nm) || (c.key === 'momentum' && this.optimizer !== 'sgd');
     const disabled = this.controller.running || setAside;
     const id = `c-${c.attr}`;
     let input: unknown;
@@ -841,15 +857,16 @@ export class PruneLab extends LitElement {
       const shown = v === null ? '' : String(v);
       input = html`<select id=${id} name=${c.attr} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'} @change=${(e: Event) => this.setControl(c, (e.target as HTMLSelectElement).value)}>
         ${c.key === 'method' ? html`<option value="">none: use the axes</option>` : nothing}
-        ${c.nullable && c.key !== 'method' && v === null ? html`<option value="" selected>default</option>` : nothing}
+        ${c.noneLabel ? html`<option value="" ?selected=${v === null}>${c.noneLabel}</option>`
+          : c.nullable && c.key !== 'method' && v === null ? html`<option value="" selected>default</option>` : nothing}
         ${options.map((o) => html`<option value=${o} ?selected=${o === shown}>${o}</option>`)}
         ${v === null || options.includes(shown) ? nothing : html`<option value=${shown} selected>${shown}</option>`}
       </select>`;
-    } else if (c.suggest) {
-      const list = `${id}-list`;
-      input = html`<input id=${id} name=${c.attr} type="text" list=${list} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'} size="5"
-        .value=${String(v)} @change=${(e: Event) => this.setControl(c, (e.target as HTMLInputElement).value)} />
-        <datalist id=${list}>${c.suggest.map((o) => html`<option value=${o}></option>`)}</datalist>`;
+    } else if (c.suggest || c.text) {
+      const list = c.suggest ? `${id}-list` : undefined;
+      input = html`<input id=${id} name=${c.attr} type="text" list=${list ?? nothing} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'} size=${c.text ? '16' : '5'}
+        placeholder=${c.placeholder ?? nothing} .value=${v === null ? '' : String(v)} @change=${(e: Event) => this.setControl(c, (e.target as HTMLInputElement).value)} />
+        ${c.suggest ? html`<datalist id=${list!}>${c.suggest.map((o) => html`<option value=${o}></option>`)}</datalist>` : nothing}`;
     } else if (c.key === 'modelSpec') {
       if (this.model !== 'custom') return nothing;
       input = html`<textarea id=${id} name=${c.attr} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'} placeholder=${c.hint}
@@ -858,7 +875,7 @@ export class PruneLab extends LitElement {
       const fixed = c.key === 'rounds' && this.schedule === 'oneshot' ? '1' : c.key === 'targetSparsity' && nm ? String(this.validConfig?.prune.targetSparsity ?? '') : null;
       const shown = fixed ?? (v === null || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v));
       input = html`<input id=${id} name=${c.attr} type="number" step=${c.step ?? 'any'} ?disabled=${disabled} aria-invalid=${bad ? 'true' : 'false'}
-        placeholder=${c.nullable ? (c.key === 'calibrationSamples' ? 'default' : 'all') : ''} .value=${shown} @change=${(e: Event) => this.setControl(c, (e.target as HTMLInputElement).value)} />`;
+        placeholder=${c.placeholder ?? (c.nullable ? (c.key === 'calibrationSamples' ? 'default' : 'all') : '')} .value=${shown} @change=${(e: Event) => this.setControl(c, (e.target as HTMLInputElement).value)} />`;
     }
     return html`<label class=${c.key === 'modelSpec' ? 'wide' : ''} title=${c.hint} data-control=${c.attr}>${c.label}${input}
       ${bad ? html`<span class="why">${this.configError!.message}</span>` : nothing}</label>`;
@@ -871,8 +888,9 @@ export class PruneLab extends LitElement {
     const canRun = !running && !c.deviceError && this.validationMessage === null && this.validConfig !== null;
     return html`<div class="controls" part="controls">
       <fieldset><legend>model &amp; data</legend>${by(['model', 'modelSpec', 'datasetName', 'trainSamples', 'validationSamples', 'testSamples']).map((x) => this.renderControl(x))}</fieldset>
-      <fieldset><legend>pruning</legend>${by(['method', 'granularity', 'criterion', 'scope', 'when', 'nm', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'calibrationSamples', 'rewind']).map((x) => this.renderControl(x))}</fieldset>
-      <fieldset><legend>training</legend>${by(['epochs', 'optimizer', 'learningRate', 'batchSize', 'seed']).map((x) => this.renderControl(x))}</fieldset>
+      <fieldset><legend>pruning</legend>${by(['method', 'granularity', 'criterion', 'scope', 'when', 'nm', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'finetuneLr', 'calibrationSamples']).map((x) => this.renderControl(x))}</fieldset>
+      <fieldset><legend>per layer &amp; lottery ticket</legend>${by(['layerSparsity', 'layerSchedule', 'rewind', 'control']).map((x) => this.renderControl(x))}</fieldset>
+      <fieldset><legend>training</legend>${by(['epochs', 'optimizer', 'learningRate', 'momentum', 'weightDecay', 'lrSchedule', 'batchSize', 'validateEvery', 'seed']).map((x) => this.renderControl(x))}</fieldset>
       <div class="run" part="run">
         <button class="primary" data-action="run" ?disabled=${!canRun} @click=${() => void this.run().catch(() => {})}>Run</button>
         <button data-action="pause" ?disabled=${!running} @click=${() => (c.status === 'paused' ? this.resume() : this.pause())}>${c.status === 'paused' ? 'Resume' : 'Pause'}</button>

@@ -7,7 +7,7 @@ import type { ExperimentConfig, Report, RoundEntry } from '../../worker/api.js';
 import { PruneLabError, check } from '../../errors.js';
 import { checkEntryMetrics, checkLayers } from '../check-report.js';
 import { currentReport } from '../prune-axes.js';
-import { DEFAULTS, type LabControls } from '../lab/lab-config.js';
+import { DEFAULTS, formatLayerSparsity, formatLrSchedule, type LabControls } from '../lab/lab-config.js';
 import type { RoundMark, TrainingPoint } from '../training-chart.js';
 import type { LotteryFigure } from './manifest.js';
 
@@ -108,7 +108,8 @@ export function measuredOn(r: Report): MeasuredOn {
     ? `${plural(t.epochs, 'dense epoch')}, then ${plural(p.finetuneEpochs, 'epoch')} of gradual pruning (${plural(p.rounds, 'mask update')})`
     : p.when === 'init'
       ? `pruned at init, then ${plural(t.epochs, 'epoch')} of training`
-      : `${plural(t.epochs, 'dense epoch')}, then ${plural(p.rounds, 'round')} × ${plural(p.finetuneEpochs, 'fine-tune epoch')}`;
+      // 0 epochs: the baseline was a saved model (the CLI's --load), not trained in this run.
+      : `${t.epochs === 0 ? 'a saved baseline' : plural(t.epochs, 'dense epoch')}, then ${plural(p.rounds, 'round')} × ${plural(p.finetuneEpochs, 'fine-tune epoch')}`;
   const d = r.data;
   return {
     adapter: `${named}${a.description ? ` (${a.description})` : ''}`,
@@ -300,8 +301,9 @@ export const REDUCED = { train: DEFAULTS.trainSamples!, validation: DEFAULTS.val
 // The config fields the lab's controls carry; any other field a report's config has is named as not carried.
 const CARRIED = {
   config: ['model', 'dataset', 'train', 'prune', 'seed', 'subsets', 'evaluateOn'],
-  train: ['epochs', 'batchSize', 'optimizer'],
-  prune: ['method', 'granularity', 'criterion', 'nm', 'when', 'calibration', 'scope', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'rewind'],
+  train: ['epochs', 'batchSize', 'optimizer', 'schedule', 'validateEvery'],
+  prune: ['method', 'granularity', 'criterion', 'nm', 'when', 'calibration', 'scope', 'schedule', 'targetSparsity', 'rounds', 'finetuneEpochs', 'rewind',
+    'layers', 'layerSchedule', 'finetuneLr', 'control'],
 } as const;
 
 export interface RerunControls {
@@ -321,11 +323,11 @@ export function rerunControls(c: ExperimentConfig, full: boolean): RerunControls
   extra(c.prune, CARRIED.prune, 'prune.');
   if (c.evaluateOn === 'validation') notCarried.push('evaluateOn');
   const o = c.train.optimizer;
-  // The lab's SGD is momentum 0.9; the engine's default without one is 0.
-  if (o.type === 'sgd' && o.momentum !== 0.9) notCarried.push(`train.optimizer.momentum (${o.momentum ?? 0}; the lab's SGD uses 0.9)`);
-  for (const k of ['weightDecay', 'nesterov', 'beta1', 'beta2', 'eps', 'decoupled']) if ((o as unknown as Record<string, unknown>)[k] !== undefined) notCarried.push(`train.optimizer.${k}`);
+  for (const k of ['nesterov', 'beta1', 'beta2', 'eps', 'decoupled']) if ((o as unknown as Record<string, unknown>)[k] !== undefined) notCarried.push(`train.optimizer.${k}`);
   const p = c.prune;
   if (p.calibration?.batchSize !== undefined) notCarried.push('prune.calibration.batchSize');
+  const layers = p.layers ? formatLayerSparsity(p.layers) : null;
+  if (p.layers && layers === null && Object.keys(p.layers).length) notCarried.push('prune.layers');
   if (c.dataset.name === 'csv') notCarried.push('dataset (its CSV file: load it in the lab)');
 
   const cap = (v: number | undefined, max: number): number => Math.min(v ?? max, max);
@@ -354,6 +356,14 @@ export function rerunControls(c: ExperimentConfig, full: boolean): RerunControls
     validationSamples: full ? c.subsets?.validation ?? null : cap(c.subsets?.validation, REDUCED.validation),
     testSamples: full ? c.subsets?.test ?? null : cap(c.subsets?.test, REDUCED.test),
     rewind: p.rewind === undefined || p.rewind === false ? null : p.rewind,
+    control: p.control ?? null,
+    layerSchedule: p.layerSchedule ?? null,
+    layerSparsity: layers,
+    finetuneLr: p.finetuneLr ?? null,
+    validateEvery: c.train.validateEvery ?? null,
+    lrSchedule: c.train.schedule ? formatLrSchedule(c.train.schedule) : null,
+    weightDecay: o.weightDecay ?? null,
+    momentum: o.type === 'sgd' ? o.momentum ?? null : DEFAULTS.momentum,
   };
   if (!full && controls.calibrationSamples !== null) controls.calibrationSamples = Math.min(controls.calibrationSamples, controls.trainSamples ?? Infinity);
   return { controls, notCarried };

@@ -8,10 +8,13 @@
 // a number the engine's ranges allow) is taken without a message; its property
 // must then hold that value. model-url (#14): a URL that cannot be fetched, or
 // whose file the engine cannot import, is refused naming model-url (and the model
-// imported before stays); a real .onnx file is imported and taken.
+// imported before stays); a real .onnx file is imported and taken. Issue #17's controls
+// (control, layer-sparsity, layer-schedule, finetune-lr, validate-every, lr-schedule,
+// weight-decay, momentum) are among CONTROLS, so they take the same cases; the text ones
+// must hold a value of their form when accepted.
 import type { PruneLab } from '../../../src/ui/lab/prune-lab.js';
 import '../../../src/ui/lab/index.js';
-import { CONTROLS, DEFAULTS, parseNm } from '../../../src/ui/lab/lab-config.js';
+import { CONTROLS, DEFAULTS, parseLayerSparsity, parseLrSchedule, parseNm } from '../../../src/ui/lab/lab-config.js';
 import { decodeHash } from '../../../src/ui/lab/hash-state.js';
 import type { Rng } from '../../../src/rng.js';
 import type { Door, FuzzCase } from '../harness.js';
@@ -38,7 +41,15 @@ const MODEL_URLS = [...GOOD_MODEL_URLS, '/no/such/model.onnx', '/test/ui/lab/fix
 const JUNK = ['', ' ', 'abc', '-1', '0', '1', '2', '1e309', 'NaN', '1.5', '0x10', '1,5', '65537', '2147483648', '99999999', 'Infinity', '-0',
   '__proto__', 'constructor', 'toString', 'GLOBAL', ' global', 'lenet-5 ', 'custom', 'idx', 'null', '{}', '[', '0.999999', '1e-300', '56000', '6000', '10001', '300',
   // The axes of #13: patterns, criteria and granularities, valid and not, given to any control.
-  '2:4', '4:8', '3:3', '0:4', '17:32', '2 : 4', '2:4:8', 'magnitude', 'wanda', 'sparsegpt', 'l1', 'norm-product', 'unit', 'nm', 'init', 'during', 'after'];
+  '2:4', '4:8', '3:3', '0:4', '17:32', '2 : 4', '2:4:8', 'magnitude', 'wanda', 'sparsegpt', 'l1', 'norm-product', 'unit', 'nm', 'init', 'during', 'after',
+  // Issue #17's settings: the reinit control, layer schedules, per-layer lists, lr schedules, valid and not.
+  'reinit', 'fixed', 'constant', 'cosine', 'cosine:', 'cosine:1e-5', 'cosine:20', 'step:1:0.5', 'step:0:0.5', 'step:1:2', 'step:1001:0.5', 'step::',
+  'fc1=0.9', 'fc1=0.9,fc2=0.5', 'fc3=exclude', 'fc1=exclude,fc2=exclude,fc3=exclude', 'fc1=1', 'fc1=-0.1', 'fc9=0.5', 'fc1=0.9,fc1=0.8', 'fc1=', '=0.5', 'fc1=0.5,,fc2=0.5',
+  '__proto__=0.5', 'constructor=0.5', 'conv1=0.5', 'fc1=NaN', 'fc1=0x1'];
+/** Per-layer lists LeNet-300-100 accepts. */
+const LAYER_LISTS = ['fc1=0.9', 'fc1=0.92,fc2=0.91,fc3=0.74', 'fc3=exclude', 'fc2=0.5,fc3=exclude'];
+/** The text controls' own forms (buildConfig's parsers): an accepted value must read as one. */
+const TEXT_FORMS: Record<string, (v: string) => unknown> = { nm: parseNm, lrSchedule: parseLrSchedule, layerSparsity: parseLayerSparsity };
 
 let el: PruneLab | undefined;
 let shownId = '';
@@ -48,6 +59,7 @@ function legal(rng: Rng, attr: string): string {
   const c = CONTROLS.find((x) => x.attr === attr);
   if (c?.options) return pick(rng, c.options);
   if (c?.suggest) return pick(rng, c.suggest);
+  if (c?.key === 'layerSparsity') return pick(rng, LAYER_LISTS);
   if (attr === 'latency-frames') return pick(rng, ['0', '200', '250']);
   if (attr === 'views') return pick(rng, ['curves', 'sparsity runs', 'metrics,runs']);
   if (attr === 'model-url') return pick(rng, GOOD_MODEL_URLS);
@@ -82,7 +94,8 @@ function acceptedProblem(x: PruneLab, attr: string, value: string): string | voi
   if (!c) return;
   const v = (x as unknown as Record<string, unknown>)[c.key];
   if (c.options && !(v === null && c.nullable) && !c.options.includes(v as string)) return `${attr}="${value}" accepted as ${JSON.stringify(v)}, not one of ${c.options.join(', ')}`;
-  if (c.suggest && (typeof v !== 'string' || parseNm(v) === null)) return `${attr}="${value}" accepted as ${JSON.stringify(v)}, not an N:M pattern`;
+  const form = TEXT_FORMS[c.key];
+  if (form && !(v === null && c.nullable) && (typeof v !== 'string' || form(v) === null)) return `${attr}="${value}" accepted as ${JSON.stringify(v)}, not of ${attr}'s form`;
   if (c.step !== undefined && !(v === null && c.nullable) && !(typeof v === 'number' && Number.isFinite(v))) return `${attr}="${value}" accepted as ${String(v)}`;
 }
 

@@ -1,7 +1,7 @@
 // The lab's controls → the engine config, the control an engine error belongs to,
 // view lists, and the URL hash encoding.
 import { expect } from '@esm-bundle/chai';
-import { DEFAULTS, METHOD_NAMES, buildConfig, controlOf, criterionOptions, parseNm, parseViews, type LabControls } from '../../../src/ui/lab/lab-config.js';
+import { DEFAULTS, METHOD_NAMES, buildConfig, controlOf, criterionOptions, formatLayerSparsity, formatLrSchedule, parseLayerSparsity, parseLrSchedule, parseNm, parseViews, type LabControls } from '../../../src/ui/lab/lab-config.js';
 import { decodeHash, encodeHash } from '../../../src/ui/lab/hash-state.js';
 import { validateConfig } from '../../../src/lab/config.js';
 
@@ -102,6 +102,49 @@ describe('lab config', () => {
     expect(!json.ok && json.error.message).to.match(/^model-spec must be JSON \(/);
     const none = buildConfig({ ...DEFAULTS, model: 'custom', modelSpec: null });
     expect(!none.ok && none.error.message).to.equal("model-spec must be a JSON model spec when model is 'custom' (got null)");
+  });
+
+  it('puts issue #17\'s settings into the config: the reinit control, per-layer targets and their schedule, fine-tune lr, validation curve, lr schedule, decay, momentum', () => {
+    const r = buildConfig({
+      ...DEFAULTS, rewind: 0, control: 'reinit', layerSparsity: 'fc1=0.92, fc2 = 0.91,fc3=exclude', layerSchedule: 'iterative', finetuneLr: 0.0005,
+      validateEvery: 50, lrSchedule: 'cosine:1e-5', weightDecay: 0.0005, optimizer: 'sgd', momentum: 0.8,
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.config.train).to.deep.equal({ epochs: 2, batchSize: 64, optimizer: { type: 'sgd', lr: 0.001, momentum: 0.8, weightDecay: 0.0005 }, schedule: { type: 'cosine', minLr: 0.00001 }, validateEvery: 50 });
+    expect(r.config.prune).to.deep.equal({
+      schedule: 'iterative', targetSparsity: 0.9, rounds: 3, finetuneEpochs: 1, rewind: 0, control: 'reinit', layerSchedule: 'iterative', finetuneLr: 0.0005,
+      layers: { fc1: { sparsity: 0.92 }, fc2: { sparsity: 0.91 }, fc3: { exclude: true } },
+    });
+    expect(validateConfig(r.config).prune.control).to.equal('reinit');
+    // SGD with an empty momentum gives none (the engine's 0); Adam sets the momentum control aside.
+    const none = buildConfig({ ...DEFAULTS, optimizer: 'sgd', momentum: null });
+    expect(none.ok && none.config.train.optimizer).to.deep.equal({ type: 'sgd', lr: 0.001 });
+    const adam = buildConfig({ ...DEFAULTS, momentum: 0.5, weightDecay: 0 });
+    expect(adam.ok && adam.config.train.optimizer).to.deep.equal({ type: 'adam', lr: 0.001, weightDecay: 0 });
+    expect([['step:2:0.5'], ['constant'], ['cosine']].map(([v]) => (buildConfig({ ...DEFAULTS, lrSchedule: v! }) as { config: { train: unknown } }).config.train))
+      .to.deep.equal([{ type: 'step', everyEpochs: 2, gamma: 0.5 }, { type: 'constant' }, { type: 'cosine' }].map((schedule) => ({ epochs: 2, batchSize: 64, optimizer: { type: 'adam', lr: 0.001 }, schedule })));
+  });
+
+  it('names the lr-schedule and layer-sparsity controls, with their forms, when the text is not of that form; the engine\'s errors map to the new controls', () => {
+    for (const v of ['cosin', 'cosine:', 'cosine:abc', 'step:2', 'step:x:0.5', 'step:2:0x1', 'Infinity', '']) {
+      const r = buildConfig({ ...DEFAULTS, lrSchedule: v });
+      expect(r, v).to.deep.equal({ ok: false, error: { code: 'invalid-config', field: 'lr-schedule', message: `lr-schedule must be constant, cosine, cosine:MIN or step:EVERY:GAMMA (MIN, GAMMA numbers, EVERY an integer), or empty (got ${JSON.stringify(v)})` } });
+    }
+    for (const v of ['fc1', 'fc1=', '=0.5', 'fc1=0.9,fc1=0.8', 'fc1=0.9,,fc2=0.5', 'fc1=dense', 'fc1=NaN', '__proto__=0.5', '']) {
+      const r = buildConfig({ ...DEFAULTS, layerSparsity: v });
+      expect(r, v).to.deep.equal({ ok: false, error: { code: 'invalid-config', field: 'layer-sparsity', message: `layer-sparsity must be NAME=S[,NAME=S…] (S a number, or exclude; each layer once), such as fc1=0.92,fc2=0.91, or empty (got ${JSON.stringify(v)})` } });
+    }
+    const nan = buildConfig({ ...DEFAULTS, validateEvery: NaN });
+    expect(!nan.ok && nan.error).to.deep.equal({ code: 'invalid-config', field: 'validate-every', message: 'validate-every must be a number, or empty (got NaN)' });
+    // Forms the parsers read, and the text they give back.
+    expect(parseLrSchedule(' step : 3 : .5 ')).to.deep.equal({ type: 'step', everyEpochs: 3, gamma: 0.5 });
+    expect(['constant', 'cosine', 'cosine:0.00001', 'step:1:0.5'].map((t) => formatLrSchedule(parseLrSchedule(t)!))).to.deep.equal(['constant', 'cosine', 'cosine:0.00001', 'step:1:0.5']);
+    expect(formatLayerSparsity(parseLayerSparsity('fc1=0.931280523264,conv2=exclude')!)).to.equal('fc1=0.931280523264,conv2=exclude');
+    expect(formatLayerSparsity({ fc1: { exclude: false } })).to.equal(null);
+    const attr = (f: string): string | undefined => controlOf(f)?.attr;
+    expect(['prune.control', 'prune.layers', 'prune.layers.fc9', 'prune.layers.fc1.sparsity', 'prune.layerSchedule', 'prune.finetuneLr', 'train.validateEvery', 'train.schedule.minLr',
+      'train.optimizer.weightDecay', 'train.optimizer.momentum', 'train.optimizer'].map(attr))
+      .to.deep.equal(['control', 'layer-sparsity', 'layer-sparsity', 'layer-sparsity', 'layer-schedule', 'finetune-lr', 'validate-every', 'lr-schedule', 'weight-decay', 'momentum', 'optimizer']);
   });
 
   it('maps engine fields to controls', () => {

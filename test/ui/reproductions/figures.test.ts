@@ -1,7 +1,10 @@
 // The reproductions' rerun: a report's config → the lab's controls → buildConfig → the
 // engine's validateConfig gives back the config the report ran (full), less the settings
 // named as not carried; the reduced rerun stays within REDUCED and is accepted by the
-// engine. Configs: every stored single-run report in docs/results, and one per axis.
+// engine. Configs: every stored single-run report in docs/results (Han's recipes with
+// per-layer ratios, SGD + L2, a cosine rate), one per axis, and the lottery-ticket
+// script's (rewind 0, the reinit control, per-layer targets over the rounds, the
+// validation curve).
 import { expect } from '@esm-bundle/chai';
 import { fetchReport, measuredOn, measuredOnText, rerunControls, REDUCED } from '../../../src/ui/reproductions/figures.js';
 import { MAGNITUDE_REPORT } from '../fixtures.js';
@@ -9,7 +12,7 @@ import { buildConfig } from '../../../src/ui/lab/lab-config.js';
 import { validateConfig, type ExperimentConfig, type NormalizedConfig } from '../../../src/lab/config.js';
 import { validateReport } from '../../../src/lab/report-schema.js';
 
-const STORED = ['prune-lenet-300-100-global-iterative', 'prune-lenet-300-100-global-quick', 'prune-lenet-300-100-random-quick', 'prune-lenet-5-global-quick'];
+const STORED = ['prune-lenet-300-100-global-iterative', 'prune-lenet-300-100-global-quick', 'prune-lenet-300-100-random-quick', 'prune-lenet-5-global-quick', 'han-h1', 'han-h2', 'han-h3'];
 const MLP = { input: { C: 1, H: 28, W: 28 }, layers: [{ type: 'flatten' }, { type: 'linear', units: 32 }, { type: 'relu' }, { type: 'linear', units: 10 }] };
 const base = { dataset: { name: 'mnist' }, seed: 3 } as const;
 const AXES: Array<[string, ExperimentConfig]> = [
@@ -24,6 +27,17 @@ const AXES: Array<[string, ExperimentConfig]> = [
     prune: { granularity: 'unit', criterion: 'l1', scope: 'local', schedule: 'iterative', targetSparsity: 0.5, rounds: 2, finetuneEpochs: 1 } }],
   ['custom spec, lottery rewind', { ...base, model: MLP as ExperimentConfig['model'], train: { epochs: 6, batchSize: 60, optimizer: { type: 'adam', lr: 0.0012 } },
     prune: { scope: 'local', schedule: 'iterative', targetSparsity: 0.7, rounds: 3, finetuneEpochs: 4, rewind: 0 }, subsets: { train: 20000 } }],
+  // docs/experiments/lottery-ticket.sh, flag for flag (the CLI's config).
+  ['lottery ticket with the reinit control', { ...base, seed: 1, model: 'lenet-300-100', train: { epochs: 1, batchSize: 60, optimizer: { type: 'adam', lr: 0.0012 }, validateEvery: 50 },
+    prune: { scope: 'local', schedule: 'iterative', targetSparsity: 0.930477, rounds: 12, finetuneEpochs: 1, rewind: 0, control: 'reinit', layerSchedule: 'iterative',
+      layers: { fc1: { sparsity: 0.931280523264 }, fc2: { sparsity: 0.931280523264 }, fc3: { sparsity: 0.717570463519 } } }, subsets: { train: 10000 } }],
+  ['sgd without momentum, a step rate, an excluded layer, fine-tune lr', { ...base, model: 'lenet-300-100',
+    train: { epochs: 3, batchSize: 32, optimizer: { type: 'sgd', lr: 0.05, weightDecay: 0.0001 }, schedule: { type: 'step', everyEpochs: 2, gamma: 0.5 } },
+    prune: { schedule: 'iterative', targetSparsity: 0.8, rounds: 2, finetuneEpochs: 1, finetuneLr: 0.01, layers: { fc2: { sparsity: 0.5 }, fc3: { exclude: true } } } }],
+  ['adam with decay, constant and cosine-to-0 rates', { ...base, model: 'lenet-5', train: { epochs: 2, batchSize: 64, optimizer: { type: 'adam', lr: 0.001, weightDecay: 0.0005 }, schedule: { type: 'constant' } },
+    prune: { schedule: 'oneshot', targetSparsity: 0.5, rounds: 1, finetuneEpochs: 1 } }],
+  ['cosine to 0, sgd momentum 0.5', { ...base, model: 'lenet-300-100', train: { epochs: 2, batchSize: 64, optimizer: { type: 'sgd', lr: 0.1, momentum: 0.5 }, schedule: { type: 'cosine' } },
+    prune: { schedule: 'iterative', targetSparsity: 0.5, rounds: 2, finetuneEpochs: 1, layerSchedule: 'fixed', layers: { fc1: { sparsity: 0.6 } } } }],
 ];
 
 /** A normalized config less the legacy method (its axes are kept) and the given paths. */
@@ -31,9 +45,10 @@ function strip(c: NormalizedConfig, paths: readonly string[]): unknown {
   const copy = structuredClone(c) as unknown as Record<string, Record<string, unknown>>;
   delete copy.prune!.method;
   for (const p of paths) {
-    const [a, b] = p.split(' ')[0]!.split('.');
-    if (b === undefined) delete (copy as Record<string, unknown>)[a!];
-    else delete copy[a!]![b];
+    const keys = p.split(' ')[0]!.split('.');
+    let o = copy as unknown as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
+    delete o[keys.at(-1)!];
   }
   return copy;
 }
@@ -50,8 +65,8 @@ describe('rerunControls', () => {
       const built = buildConfig(controls);
       expect(built.ok, name).to.equal(true);
       const back = validateConfig((built as { config: ExperimentConfig }).config);
-      // The stored reports ran a cosine rate, which the lab has no control for.
-      expect(notCarried, name).to.deep.equal(c.train.schedule ? ['train.schedule'] : []);
+      // Every setting of these configs has a control (a cosine rate, per-layer targets, the reinit control included).
+      expect(notCarried, name).to.deep.equal([]);
       expect(strip(back, []), name).to.deep.equal(strip(c, notCarried));
     }
   });
@@ -91,11 +106,19 @@ describe('rerunControls', () => {
     expect(bad).to.deep.equal({ status: 'error', why: 'report.rounds must be an array of round entries (got "none")' });
   });
 
-  it('names what the lab cannot carry: a learning-rate schedule, per-layer overrides, SGD without the lab\'s momentum', () => {
-    const c = validateConfig({
-      ...base, model: 'lenet-300-100', train: { epochs: 2, batchSize: 64, optimizer: { type: 'sgd', lr: 0.1 }, schedule: { type: 'cosine', minLr: 0.001 } },
-      prune: { schedule: 'iterative', targetSparsity: 0.9, rounds: 2, finetuneEpochs: 1, layers: { fc3: { exclude: true } } },
+  it('names what the lab cannot carry: Nesterov momentum, Adam\'s betas, a validation-split evaluation, an override both excluded and sized', () => {
+    const sgd = validateConfig({
+      ...base, model: 'lenet-300-100', train: { epochs: 2, batchSize: 64, optimizer: { type: 'sgd', lr: 0.1, nesterov: true }, schedule: { type: 'cosine', minLr: 0.001 } },
+      prune: { schedule: 'iterative', targetSparsity: 0.9, rounds: 2, finetuneEpochs: 1, layers: { fc3: { exclude: true } } }, evaluateOn: 'validation',
     } as ExperimentConfig);
-    expect(rerunControls(c, true).notCarried).to.deep.equal(['train.schedule', 'prune.layers', 'train.optimizer.momentum (0; the lab\'s SGD uses 0.9)']);
+    const r = rerunControls(sgd, true);
+    expect(r.notCarried).to.deep.equal(['evaluateOn', 'train.optimizer.nesterov']);
+    // What is carried: the rate's schedule, the exclusion, and SGD without momentum (the engine's 0) as an empty momentum.
+    expect([r.controls.lrSchedule, r.controls.layerSparsity, r.controls.momentum, r.controls.optimizer]).to.deep.equal(['cosine:0.001', 'fc3=exclude', null, 'sgd']);
+    const adam = validateConfig({
+      ...base, model: 'lenet-300-100', train: { epochs: 2, batchSize: 64, optimizer: { type: 'adam', lr: 0.001, beta1: 0.8 } },
+      prune: { schedule: 'oneshot', targetSparsity: 0.5, rounds: 1, finetuneEpochs: 1 },
+    } as ExperimentConfig);
+    expect(rerunControls(adam, true).notCarried).to.deep.equal(['train.optimizer.beta1']);
   });
 });
