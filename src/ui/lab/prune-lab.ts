@@ -948,7 +948,8 @@ export class PruneLab extends LitElement {
     }}>
       <option value="latest" ?selected=${this.selectedRound === null}>latest</option>
       ${all.map((x) => html`<option value=${x.round} ?selected=${this.selectedRound === x.round}>${x.round === 0 ? 'baseline' : `round ${x.round}`} (${percent(x.sparsity)})</option>`)}
-    </select>${cur ? html`<small>${this.viewing ? 'stored run · ' : ''}${cur.round === 0 ? 'baseline' : `round ${cur.round}`}, ${percent(cur.sparsity)} sparse, accuracy ${percent(cur.accuracy, 2)}</small>` : nothing}`;
+    </select>${cur ? html`<small>${this.viewing ? 'stored run · ' : ''}${cur.round === 0 ? 'baseline' : `round ${cur.round}`}, ${percent(cur.sparsity)} sparse, accuracy ${percent(cur.accuracy, 2)}${cur.control
+      ? html`; <span data-control-accuracy title="the same masks on a fresh seeded init (seed ${cur.control.seed}), trained like the ticket">reinit control ${percent(cur.control.accuracy, 2)}</span>` : nothing}</small>` : nothing}`;
   }
 
   private view(name: LabView, title: string, body: unknown, extra: unknown = nothing): unknown {

@@ -18,7 +18,7 @@ const TINY_SPEC = JSON.stringify({ input: { C: 1, H: 28, W: 28 }, layers: [{ typ
 async function lab(props: Partial<PruneLab> = {}, attrs: Record<string, string> = {}): Promise<PruneLab> {
   const el = await mount('prune-lab', {
     trainSamples: 300, validationSamples: 100, testSamples: 100, batchSize: 50, epochs: 1, finetuneEpochs: 1, rounds: 2,
-    latencyFrames: 0, views: 'sparsity metrics', dbName: db(), referenceRuns: 'none', ...props,
+    latencyFrames: 0, views: 'sparsity layers metrics', dbName: db(), referenceRuns: 'none', ...props,
   } as Partial<PruneLab>, attrs);
   await el.controller.whenReady();
   await checked(el);
@@ -175,6 +175,10 @@ describe('<prune-lab> issue #17 controls', () => {
       // Two different inits: the control's curve is not the ticket's.
       expect(ctl.curve.map((p) => p.valLoss)).to.not.deep.equal(ticket.curve.map((p) => p.valLoss));
     }
+    // The round shown (the last) says the control's accuracy beside the ticket's.
+    await settle(el);
+    const last = report.rounds[1]!;
+    expect($(el, '[data-control-accuracy]').textContent).to.equal(`reinit control ${(last.control!.accuracy * 100).toFixed(2)}%`);
     // Each layer's own target reached geometrically: 1 − (1 − s)^(r/2), to the weight (exact-k).
     const layer = (r: number, name: string) => report.rounds[r - 1]!.layers.find((l) => l.name === name)!;
     for (const [name, s, n] of [['fc1', 0.75, 12544], ['fc2', 0.5, 160]] as const) {
