@@ -227,7 +227,7 @@ export class PruneReproductions extends PruneElement {
     const oursAt = near.map((n) => (n.entry ? layerRows(n.entry, m.layers) : []));
     return html`
       <prune-sparsity-chart .curves=${curves} width="520" height="240"></prune-sparsity-chart>
-      <div class="scroll"><table part="figures" data-figure="accuracy">
+      <div class="scroll" tabindex="0"><table part="figures" data-figure="accuracy">
         <caption>Test accuracy against sparsity (ring: dense baseline)</caption>
         <thead><tr><th>run</th><th>sparsity</th><th>accuracy</th><th>error</th></tr></thead>
         <tbody>
@@ -235,7 +235,7 @@ export class PruneReproductions extends PruneElement {
           ${ours.map(({ run, report }) => entries(report).map((e) => html`<tr data-series="ours" data-run=${run.label}><td>${run.label}: ${e.round === 0 ? 'baseline' : `round ${e.round}`}</td><td>${percent(e.sparsity, 1)}</td><td>${percent(e.accuracy, 2)}</td><td>${percent(1 - e.accuracy, 2)}</td></tr>`))}
         </tbody>
       </table></div>
-      ${names.length ? html`<div class="scroll"><table part="figures" data-figure="layers">
+      ${names.length ? html`<div class="scroll" tabindex="0"><table part="figures" data-figure="layers">
         <caption>Per-layer sparsity: ${near.length ? near.map((n) => `${n.run.label} ${n.entry ? `at round ${n.entry.round} (${percent(n.entry.sparsity, 1)})` : '(no rounds)'}`).join('; ') + ', the round nearest the paper\'s sparsity' : 'ours not run yet'}${m.layersSource ? `; paper: ${m.layersSource}` : ''}</caption>
         <thead><tr><th>layer</th>${near.map((n) => html`<th>${ours.length > 1 ? n.run.label : 'ours'}</th>`)}<th>paper</th></tr></thead>
         <tbody>${names.map((name) => {
@@ -264,7 +264,7 @@ export class PruneReproductions extends PruneElement {
     return html`
       <prune-sparsity-chart .curves=${curves} width="520" height="240"></prune-sparsity-chart>
       ${stops ? html`<prune-early-stop-chart .points=${stops} width="520" height="200"></prune-early-stop-chart>` : nothing}
-      <div class="scroll"><table part="figures" data-figure="lottery">
+      <div class="scroll" tabindex="0"><table part="figures" data-figure="lottery">
         <caption>Test accuracy at the end of training, and the early-stop iteration (least validation loss) with the test accuracy there, against weights remaining</caption>
         <thead><tr><th>weights remaining</th><th>ticket</th><th>re-initialised</th><th>ticket early stop</th><th>re-initialised early stop</th></tr></thead>
         <tbody>${rows.map((r) => html`<tr data-sparsity=${r.sparsity}><td>${percent(1 - r.sparsity, 1)}</td><td>${pp(r.ticket)}</td><td>${pp(r.reinit)}</td><td>${stop(r.ticketStop)}</td><td>${stop(r.reinitStop)}</td></tr>`)}</tbody>
@@ -281,7 +281,7 @@ export class PruneReproductions extends PruneElement {
       'stop-reinit-vs-ticket': 'early stop, re-initialised ÷ ticket',
       'accuracy-ticket-vs-reinit': 'accuracy, ticket − re-initialised',
     };
-    return html`<div class="scroll"><table part="figures" data-figure="lottery-paper">
+    return html`<div class="scroll" tabindex="0"><table part="figures" data-figure="lottery-paper">
       <caption>The paper's figures against ours at the nearest round (accuracy at the early-stop iteration where recorded)</caption>
       <thead><tr><th>figure</th><th>weights remaining</th><th>paper</th><th>ours</th></tr></thead>
       <tbody>${list.map((c) => html`<tr data-measure=${c.figure.measure} data-ours=${c.ours ?? ''}>
@@ -306,7 +306,7 @@ export class PruneReproductions extends PruneElement {
     ];
     return html`
       <prune-sparsity-chart .curves=${curves} width="520" height="240"></prune-sparsity-chart>
-      <div class="scroll"><table part="figures" data-figure="size">
+      <div class="scroll" tabindex="0"><table part="figures" data-figure="size">
         <caption>Test accuracy against nonzero weights (x of the chart: 1 − nonzero / the large model's weights)</caption>
         <thead><tr><th>model</th><th>nonzero weights</th><th>as sparsity</th><th>accuracy</th></tr></thead>
         <tbody>

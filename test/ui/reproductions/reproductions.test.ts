@@ -54,48 +54,59 @@ describe('<prune-reproductions> with the project manifest', () => {
   it('charts each stored report beside the paper: the plotted points are the report\'s and the paper\'s, the layers are the nearest round\'s', async () => {
     const el = await cards();
     expect($$(el, 'section[part="card"]').map((c) => c.dataset.id)).to.deep.equal(REPRODUCTIONS.map((m) => m.id));
-    const cases: Array<[id: string, url: string, paper: Array<[number, number]>, nearest: number, layers: Record<string, number>, measured: string]> = [
-      ['han-lenet-300-100', HAN_300, [[0, 0.9836], [0.92, 0.9841]], 3, { fc1: 0.92, fc2: 0.91, fc3: 0.74 },
-        'measured on google swiftshader · browser (Chromium 156.0.8078.108) · 8 dense epochs, then 4 rounds × 2 fine-tune epochs · 55,000 training / 10,000 test images · took 54 min 30 s · 2026-11-27'],
-      ['han-lenet-5', HAN_5, [[0, 0.992], [0.92, 0.9923]], 3, { conv1: 0.34, conv2: 0.88, fc1: 0.92, fc2: 0.81 },
-        'measured on google swiftshader · browser (Chromium 156.0.8078.108) · 2 dense epochs, then 3 rounds × 1 fine-tune epoch · 4,000 training / 2,000 test images · took 34 min 42 s · 2026-11-27'],
+    // Where and how, from each report's own metadata: the two page runs pinned, the CLI runs by their face and data.
+    const MEASURED: Record<string, string> = {
+      [new URL(HAN_300, location.href).href]: 'measured on google swiftshader · browser (Chromium 156.0.8078.108) · 8 dense epochs, then 4 rounds × 2 fine-tune epochs · 55,000 training / 10,000 test images · took 54 min 30 s · 2026-11-27',
+      [new URL(HAN_5, location.href).href]: 'measured on google swiftshader · browser (Chromium 156.0.8078.108) · 2 dense epochs, then 3 rounds × 1 fine-tune epoch · 4,000 training / 2,000 test images · took 34 min 42 s · 2026-11-27',
+    };
+    const cases: Array<[id: string, paper: Array<[number, number]>, layers: Record<string, number>]> = [
+      ['han-lenet-300-100', [[0, 0.9836], [0.92, 0.9841]], { fc1: 0.92, fc2: 0.91, fc3: 0.74 }],
+      ['han-lenet-5', [[0, 0.992], [0.92, 0.9923]], { conv1: 0.34, conv2: 0.88, fc1: 0.92, fc2: 0.81 }],
     ];
-    for (const [id, url, paper, nearest, layers, measured] of cases) {
-      const report = await json(url);
+    for (const [id, paper, layers] of cases) {
+      const runs = REPRODUCTIONS.find((m) => m.id === id)!.runs;
+      const reports = await Promise.all(runs.map((r) => json(r.report!)));
       const c = card(el, id);
       const chart = c.querySelector('prune-sparsity-chart') as Chart;
       await settle(chart);
-      const [ours, theirs] = chart.series;
-      // Ours: one point per entry, [sparsity, accuracy] as stored, the baseline ringed.
-      expect(ours!.points, id).to.deep.equal(all(report).map((e) => [e.sparsity, e.accuracy]));
-      expect(ours!.baseline).to.deep.equal([0, report.baseline!.accuracy]);
-      expect(ours!.style).to.equal('solid');
+      expect(chart.series, id).to.have.length(runs.length + 1);
+      // Ours: one curve per run, one point per entry, [sparsity, accuracy] as stored, the baseline ringed.
+      reports.forEach((report, i) => {
+        const s = chart.series[i]!;
+        expect(s.label, id).to.equal(runs[i]!.label);
+        expect(s.points, `${id} ${runs[i]!.label}`).to.deep.equal(all(report).map((e) => [e.sparsity, e.accuracy]));
+        expect(s.baseline).to.deep.equal([0, report.baseline!.accuracy]);
+        expect(s.style).to.equal('solid');
+      });
       // The paper's: marks alone (another colour), accuracy = 1 − the paper's error.
-      expect(theirs!.style).to.equal('points');
-      expect(theirs!.report).to.not.equal(ours!.report);
-      expect(theirs!.label).to.match(/^Han .*\(paper\)$/);
-      expect(theirs!.points).to.have.length(2);
-      theirs!.points.forEach((p, i) => {
+      const theirs = chart.series[runs.length]!;
+      expect(theirs.style).to.equal('points');
+      expect(theirs.label).to.match(/^Han .*\(paper\)$/);
+      expect(theirs.points).to.have.length(2);
+      theirs.points.forEach((p, i) => {
         expect(p[0]).to.equal(paper[i]![0]);
         expect(p[1]).to.be.closeTo(paper[i]![1], 1e-12);
       });
       expect(chart.chart, `${id} drew`).to.not.equal(null);
-      // Per-layer: the round nearest the paper's 92% (round 3 in both), beside the paper's table.
-      const near = report.rounds.reduce((b, e) => (Math.abs(e.sparsity - 0.92) <= Math.abs(b.sparsity - 0.92) ? e : b));
-      expect(near.round).to.equal(nearest);
+      // Per-layer: each run's round nearest the paper's 92%, one column each, beside the paper's table.
+      const near = reports.map((report) => report.rounds.reduce((b, e) => (Math.abs(e.sparsity - 0.92) <= Math.abs(b.sparsity - 0.92) ? e : b)));
       const rows = [...c.querySelectorAll<HTMLTableRowElement>('table[data-figure="layers"] tbody tr')];
-      expect(rows.map((r) => r.dataset.layer)).to.deep.equal(near.layers.map((l) => l.name));
-      expect(rows.map((r) => Number((r.cells[1] as HTMLElement).dataset.value))).to.deep.equal(near.layers.map((l) => l.sparsity));
-      expect(rows.map((r) => Number((r.cells[2] as HTMLElement).dataset.value))).to.deep.equal(near.layers.map((l) => layers[l.name]));
-      // The text alternative of the accuracy chart: the paper's points, then every entry of ours.
+      expect(rows.map((r) => r.dataset.layer)).to.deep.equal(near[0]!.layers.map((l) => l.name));
+      expect(rows.map((r) => [...r.cells].slice(1).map((x) => Number((x as HTMLElement).dataset.value))))
+        .to.deep.equal(near[0]!.layers.map((l, k) => [...near.map((n) => n.layers[k]!.sparsity), layers[l.name]]));
+      // The text alternative of the accuracy chart: the paper's points, then every entry of every run.
       const acc = [...c.querySelectorAll<HTMLTableRowElement>('table[data-figure="accuracy"] tbody tr')];
-      expect(acc.map((r) => r.dataset.series)).to.deep.equal([...paper.map(() => 'paper'), ...all(report).map(() => 'ours')]);
-      expect(acc.slice(paper.length).map((r) => r.cells[2]!.textContent)).to.deep.equal(all(report).map((e) => `${(e.accuracy * 100).toFixed(2)}%`));
-      // Where and how, from the report's own metadata.
-      const line = c.querySelector('[part="measured"][data-role="ours"]')!;
-      expect(line.getAttribute('data-state')).to.equal('ok');
-      expect(text(line)).to.contain(measured);
-      expect(c.querySelector('button[data-action="run-again"]')).to.not.equal(null);
+      expect(acc.map((r) => r.dataset.series)).to.deep.equal([...paper.map(() => 'paper'), ...reports.flatMap((r) => all(r).map(() => 'ours'))]);
+      expect(acc.slice(paper.length).map((r) => r.cells[2]!.textContent)).to.deep.equal(reports.flatMap((r) => all(r).map((e) => `${(e.accuracy * 100).toFixed(2)}%`)));
+      const lines = [...c.querySelectorAll('[part="measured"][data-role="ours"]')];
+      expect(lines, id).to.have.length(runs.length);
+      lines.forEach((line, i) => {
+        expect(line.getAttribute('data-state')).to.equal('ok');
+        const pinned = MEASURED[runs[i]!.report!];
+        if (pinned) expect(text(line)).to.contain(pinned);
+        else expect(text(line)).to.match(/measured on google swiftshader \(SwiftShader driver [\d.]+\) · CLI \(Dawn on Node\) · a saved baseline, then \d+ rounds × \d+ fine-tune epochs · 55,000 training \/ 10,000 test images · took (\d+ h )?\d+ min/);
+      });
+      expect(c.querySelectorAll('button[data-action="run-again"]'), id).to.have.length(runs.length);
     }
     // The lottery and sparse-vs-dense entries have no stored report yet: said so, with the paper's claims and no button.
     for (const id of ['lottery-lenet-300-100', 'sparse-vs-dense-lenet-300-100']) {
@@ -111,7 +122,7 @@ describe('<prune-reproductions> with the project manifest', () => {
 
   it('draws every stored run of an entry: one curve each (the paper keeps its colour), one layer column each', async () => {
     const quick = '/docs/results/prune-lenet-300-100-global-quick.json';
-    const manifest: Reproduction[] = [{ ...REPRODUCTIONS[0]!, runs: [...REPRODUCTIONS[0]!.runs, { role: 'ours', label: 'ours: quick', report: quick }] }];
+    const manifest: Reproduction[] = [{ ...REPRODUCTIONS[0]!, runs: [REPRODUCTIONS[0]!.runs[0]!, { role: 'ours', label: 'ours: quick', report: quick }] }];
     const el = await cards({ manifest });
     const c = card(el, manifest[0]!.id);
     const chart = c.querySelector('prune-sparsity-chart') as Chart;
@@ -226,7 +237,8 @@ describe('<prune-reproductions> run again', () => {
     await settle(lab);
     await lab.validated;
     expect(seen.map((d) => [d.id, d.role, d.full])).to.deep.equal([['han-lenet-300-100', 'ours', false]]);
-    expect(seen[0]!.notCarried).to.deep.equal(['train.schedule']);
+    expect(seen[0]!.notCarried).to.deep.equal([]);
+    expect(lab.lrSchedule).to.equal('cosine:0.00001');
     expect([lab.model, lab.datasetName, lab.method, lab.granularity, lab.criterion, lab.scope, lab.when, lab.schedule, lab.targetSparsity, lab.rounds])
       .to.deep.equal(['lenet-300-100', 'mnist', null, 'weight', 'magnitude', 'global', 'after', 'iterative', 0.95, 4]);
     expect([lab.epochs, lab.finetuneEpochs, lab.trainSamples, lab.validationSamples, lab.testSamples]).to.deep.equal([2, 1, 5000, 1000, 2000]);
@@ -234,11 +246,11 @@ describe('<prune-reproductions> run again', () => {
     // The engine (in the lab's Worker) accepts what was loaded.
     expect(lab.validationMessage).to.equal(null);
     const reduced = lab.config!;
-    expect(reduced.train).to.deep.equal({ epochs: 2, batchSize: 128, optimizer: { type: 'adam', lr: 0.001 } });
+    expect(reduced.train).to.deep.equal({ epochs: 2, batchSize: 128, optimizer: { type: 'adam', lr: 0.001 }, schedule: { type: 'cosine', minLr: 0.00001 } });
     expect(reduced.subsets).to.deep.equal({ train: 5000, validation: 1000, test: 2000 });
     expect([reduced.prune.schedule, reduced.prune.targetSparsity, reduced.prune.rounds, reduced.prune.finetuneEpochs, reduced.prune.criterion, reduced.prune.rewind])
       .to.deep.equal(['iterative', 0.95, 4, 1, 'magnitude', false]);
-    expect(text(c.querySelector('[data-status]')!)).to.equal('Loaded the reduced config of "ours: global magnitude, iterative" into the lab: press Run. The lab has no control for train.schedule: the rerun uses its defaults there.');
+    expect(text(c.querySelector('[data-status]')!)).to.equal('Loaded the reduced config of "ours: global magnitude, iterative" into the lab: press Run.');
 
     const full = c.querySelector<HTMLInputElement>('input[data-action="full"]')!;
     full.checked = true;
