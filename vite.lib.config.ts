@@ -32,8 +32,28 @@ function embedDemoData(): Plugin {
   };
 }
 
+/**
+ * Library mode inlines every asset as base64; the stored reports the reproductions view
+ * names (new URL('…json', import.meta.url)) are JSON, which base64 hides from gzip. This
+ * rewrites each inlined JSON data: URL as minified JSON, percent-encoded (fetchReport decodes
+ * both forms): about 45% fewer gzip bytes for the same report. The JSON is parsed, so a
+ * report that is not JSON fails the build.
+ */
+function plainJsonDataUrls(): Plugin {
+  const B64 = /data:application\/json;base64,([A-Za-z0-9+/=]+)/g;
+  return {
+    name: 'prune-lab-plain-json-data-urls',
+    apply: 'build',
+    renderChunk(code) {
+      if (!code.includes('data:application/json;base64,')) return null;
+      const out = code.replace(B64, (_m, b64: string) => `data:application/json,${encodeURIComponent(JSON.stringify(JSON.parse(Buffer.from(b64, 'base64').toString('utf8'))))}`);
+      return { code: out, map: null };
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [wgsl(), embedDemoData(), tourFiles()],
+  plugins: [wgsl(), embedDemoData(), tourFiles(), plainJsonDataUrls()],
   // Relative URLs: the Worker is found beside the module wherever dist/lib/ is served from.
   base: './',
   publicDir: false,
