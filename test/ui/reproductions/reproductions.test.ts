@@ -108,16 +108,34 @@ describe('<prune-reproductions> with the project manifest', () => {
       });
       expect(c.querySelectorAll('button[data-action="run-again"]'), id).to.have.length(runs.length);
     }
-    // The lottery and sparse-vs-dense entries have no stored report yet: said so, with the paper's claims and no button.
-    for (const id of ['lottery-lenet-300-100', 'sparse-vs-dense-lenet-300-100']) {
-      const c = card(el, id);
-      expect(c.querySelector('.not-run[data-state="not-run"]'), id).to.not.equal(null);
-      expect([...c.querySelectorAll('[part="measured"]')].every((m) => m.getAttribute('data-state') === 'not-run' && text(m).endsWith('not run yet.')), id).to.equal(true);
-      expect(c.querySelector('prune-sparsity-chart'), id).to.equal(null);
-      expect(c.querySelectorAll('ul[data-figure="claims"] li').length, id).to.be.above(0);
-      expect(c.querySelector('button[data-action="run-again"]'), id).to.equal(null);
-    }
-    expect(text(card(el, 'lottery-lenet-300-100').querySelector('ul[data-figure="claims"]')!)).to.contain('38% earlier');
+    // The lottery card, from its stored run: every round carries the reinit control, and both sides their early stop.
+    const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+    const lot = REPRODUCTIONS.find((m) => m.id === 'lottery-lenet-300-100')!;
+    const ticket = await json(lot.runs[0]!.report!);
+    expect(ticket.rounds.every((e) => e.control?.kind === 'reinit' && e.earlyStop && e.control.earlyStop), 'every round has its control and early stops').to.equal(true);
+    const lc = card(el, lot.id);
+    const lrows = [...lc.querySelectorAll<HTMLTableRowElement>('table[data-figure="lottery"] tbody tr')];
+    expect(lrows.map((r) => Number(r.dataset.sparsity))).to.deep.equal(all(ticket).map((e) => e.sparsity));
+    expect(lrows.map((r) => r.cells[1]!.textContent)).to.deep.equal(all(ticket).map((e) => pct(e.accuracy)));
+    expect(lrows.map((r) => r.cells[2]!.textContent)).to.deep.equal(all(ticket).map((e) => (e.control ? pct(e.control.accuracy) : '–')));
+    expect(lrows.map((r) => r.cells[3]!.textContent)).to.deep.equal(all(ticket).map((e) => `${e.earlyStop!.iteration.toLocaleString('en')} (${pct(e.earlyStop!.accuracyAtMin)})`));
+    expect((lc.querySelector('prune-early-stop-chart') as HTMLElementTagNameMap['prune-early-stop-chart']).series.map((x) => x.points.length)).to.deep.equal([all(ticket).length, ticket.rounds.length]);
+    expect(lc.querySelectorAll('table[data-figure="lottery-paper"] tbody tr')).to.have.length(lot.lottery!.length);
+    expect(lc.querySelector('[part="measured"]')!.getAttribute('data-state')).to.equal('ok');
+    expect(text(lc.querySelector('[part="measured"]')!)).to.contain('CLI (Dawn on Node) · 1 dense epoch, then 12 rounds × 1 fine-tune epoch · 10,000 training / 10,000 test images');
+    expect(lc.querySelectorAll('button[data-action="run-again"]')).to.have.length(1);
+    expect(text(lc.querySelector('ul[data-figure="claims"]')!)).to.contain('38% earlier');
+    // The large-sparse / small-dense card: nonzero weights from the reports' layers, the dense run at its final entry.
+    const size = REPRODUCTIONS.find((m) => m.id === 'sparse-vs-dense-lenet-300-100')!;
+    const [sparse, dense] = await Promise.all(size.runs.map((r) => json(r.report!)));
+    const nonzero = (e: RoundEntry): number => e.layers.filter((l) => l.prunable).reduce((t, l) => t + l.nonzero, 0);
+    const srows = [...card(el, size.id).querySelectorAll<HTMLTableRowElement>('table[data-figure="size"] tbody tr')];
+    expect(srows.map((r) => [r.dataset.series, r.cells[1]!.textContent, r.cells[3]!.textContent])).to.deep.equal([
+      ...all(sparse!).map((e) => ['sparse', nonzero(e).toLocaleString('en'), pct(e.accuracy)]),
+      ['dense', nonzero(dense!.final!).toLocaleString('en'), pct(dense!.final!.accuracy)],
+    ]);
+    expect(nonzero(dense!.final!)).to.equal(26345);
+    expect(card(el, size.id).querySelectorAll('[part="measured"][data-state="ok"]')).to.have.length(2);
   });
 
   it('draws every stored run of an entry: one curve each (the paper keeps its colour), one layer column each', async () => {
