@@ -10,7 +10,9 @@ export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
 /** What the readers take: Number() alone would also read ' 5', '0x10', '' (as 0) and 'Infinity'. */
 const INT = /^\d+$/;
-export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+import { DECIMAL } from '../lab/config-text.js';
+
+export { DECIMAL };
 
 /**
  * Typed readers over one subcommand's table of what each flag accepts, so that

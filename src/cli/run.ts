@@ -10,6 +10,7 @@ import { basename, resolve } from 'node:path';
 import { PruneLabError } from '../errors.js';
 import { planModel, PRESETS, type ModelSpec } from '../nn/spec.js';
 import type { LrSchedule, OptimizerConfig } from '../nn/optim.js';
+import { parseLayerSparsity, parseLrSchedule, type LayerOverrides } from '../lab/config-text.js';
 import { decodeCheckpoint, saveCheckpoint, type Checkpoint } from '../nn/checkpoint.js';
 import { isOnnxPath, onnxCheckpoint, readOnnxModel } from './onnx-model.js';
 import { predict } from '../nn/evaluate.js';
@@ -21,7 +22,7 @@ import {
   resolveModel, validateConfig, type CriterionName, type ExperimentConfig,
 } from '../lab/config.js';
 import { reportToCsv, type Report } from '../lab/report.js';
-import { DECIMAL, FlagReader, parseFlags } from './args.js';
+import { FlagReader, parseFlags } from './args.js';
 import { EXIT, UsageError, usageError, withCliErrors, writeOut, type Subcommand } from './command.js';
 import { openDevice, withAdapter } from './adapter.js';
 import { loseDeviceAfterSteps, lossMessage, stepHook, watchLoss } from './device-loss.js';
@@ -119,7 +120,7 @@ Pruning
   --control reinit           with --rewind: beside each round, the same masks on a fresh seeded
                              init, trained the same way (Frankle & Carbin's random reinit control)
   --finetune-lr X            the learning rate of each round's fine-tuning, in (0, 10] (default --lr)
-  --layer-sparsity L=S,...   per-layer ratios (fc1=0.92,fc2=0.91,fc3=0.74): each layer its own group
+  --layer-sparsity L=S,...   per-layer ratios (fc1=0.92,fc2=0.91,fc3=0.74; NAME=exclude leaves one dense)
   --layer-schedule fixed|iterative
                              iterative: each --layer-sparsity is reached over the rounds, the same
                              fraction of the layer's remaining weights each round (default fixed)
@@ -213,7 +214,7 @@ const ACCEPTS: Record<string, string> = {
   'validate-every': 'an integer in [1, 1000000] (training steps)',
   control: 'reinit (with --rewind)',
   'finetune-lr': 'a number in (0, 10]',
-  'layer-sparsity': 'NAME=S[,NAME=S…]: layers of the model, each S in [0, 1), each layer once',
+  'layer-sparsity': 'NAME=S[,NAME=S…]: layers of the model, each S in [0, 1) or exclude (left dense), each layer once',
   'layer-schedule': 'fixed | iterative (iterative with --schedule iterative and --layer-sparsity)',
   batch: 'an integer in [1, 65536]',
   seed: 'an integer in [0, 2147483647]',
@@ -486,28 +487,16 @@ function nmFlag(v: string | undefined): { n: number; m: number } | undefined {
   return { n: Number(g[1]), m: Number(g[2]) };
 }
 
-/** --lr-schedule: constant | cosine | cosine:MIN | step:EVERY:GAMMA (the ranges are validateConfig's, said with the flag). */
+/** --lr-schedule: constant | cosine | cosine:MIN | step:EVERY:GAMMA (the form is config-text's, the ranges validateConfig's, said with the flag). */
 function lrScheduleFlag(v: string | undefined): LrSchedule | undefined {
   if (v === undefined) return undefined;
-  if (v === 'constant') return { type: 'constant' };
-  if (v === 'cosine') return { type: 'cosine' };
-  const cos = /^cosine:(.+)$/.exec(v);
-  if (cos && DECIMAL.test(cos[1]!)) return { type: 'cosine', minLr: Number(cos[1]) };
-  const step = /^step:(\d+):(.+)$/.exec(v);
-  if (step && DECIMAL.test(step[2]!)) return { type: 'step', everyEpochs: Number(step[1]), gamma: Number(step[2]) };
-  usageError('lr-schedule', ACCEPTS['lr-schedule']!, v);
+  return parseLrSchedule(v) ?? usageError('lr-schedule', ACCEPTS['lr-schedule']!, v);
 }
 
-/** --layer-sparsity NAME=S,…: prune.layers with a sparsity each (names and ranges checked by validateConfig). */
-function layerSparsityFlag(v: string | undefined): Record<string, { sparsity: number }> | undefined {
+/** --layer-sparsity NAME=S|NAME=exclude,…: prune.layers (names and ranges checked by validateConfig). */
+function layerSparsityFlag(v: string | undefined): LayerOverrides | undefined {
   if (v === undefined) return undefined;
-  const out: Record<string, { sparsity: number }> = {};
-  for (const part of v.split(',')) {
-    const g = /^([^=\s]+)=(.+)$/.exec(part);
-    if (!g || !DECIMAL.test(g[2]!) || Object.hasOwn(out, g[1]!) || g[1] === '__proto__') usageError('layer-sparsity', ACCEPTS['layer-sparsity']!, v);
-    out[g[1]!] = { sparsity: Number(g[2]) };
-  }
-  return out;
+  return parseLayerSparsity(v) ?? usageError('layer-sparsity', ACCEPTS['layer-sparsity']!, v);
 }
 
 async function readModelFile(path: string): Promise<ModelSpec> {

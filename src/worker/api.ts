@@ -23,6 +23,7 @@ export type { OnnxFormSize, OnnxSizeTable } from '../onnx/size.js';
 // the values the config's axes take, and the upgrade of a stored report to the current version.
 export { GRANULARITIES, WEIGHT_CRITERIA, UNIT_CRITERIA, WHEN, NM_CRITERIA, INIT_CRITERIA, DURING_CRITERIA } from '../lab/axes.js';
 export { migrateReport } from '../lab/report-migrate.js';
+export { parseLrSchedule, formatLrSchedule, parseLayerSparsity, formatLayerSparsity } from '../lab/config-text.js';
 export { REPORT_VERSION } from '../lab/report.js';
 
 /**
