@@ -12,7 +12,7 @@ import { checkConfidence, DEFAULT_CONFIDENCE, pessimisticPrune } from './pep.js'
 import { resolveTreeParams, type TreeParams } from './params.js';
 import { reducedErrorPrune } from './rep.js';
 import { splitRows } from './split.js';
-import { leafOf, nodeClass, treeSize, type Criterion, type Cut, type DecisionTree, type TreeData } from './tree.js';
+import { leafOf, nodeClass, treeSize, type Criterion, type Cut, type DecisionTree, type RegressionData, type TreeData } from './tree.js';
 
 /** The growth limits a user can set; absent = scikit-learn's default (no limit). */
 export type PrePruning = Omit<TreeParams, 'criterion' | 'maxFeatures'>;
@@ -75,21 +75,69 @@ function now(): number {
   return performance.now();
 }
 
-export function runLab(data: TreeData, config: LabConfig = {}): LabReport {
-  const criterion = config.criterion ?? 'gini';
+/** A tree grown for a lab row, with the time its growth took. */
+export interface Grown {
+  tree: DecisionTree;
+  ms: number;
+}
+
+/** What both labs (classes here, regression in src/worker/tree-regress-lab.ts) check and split alike. */
+export interface LabSplitConfig {
+  pre?: PrePruning;
+  valFraction?: number;
+  testFraction?: number;
+  seed?: number;
+}
+
+/**
+ * The checks both labs make before any work (pre-pruning keys by name; a validation
+ * share in (0, 1) that holds at least one row, since REP and the choice of alpha need
+ * one), then the seeded split into training, validation and (when testFraction > 0) test rows.
+ */
+export function labSplit<D extends TreeData | RegressionData>(data: D, config: LabSplitConfig): { pre: PrePruning; train: D; val: D; test: D | null; sizes: LabReport['sizes'] } {
   const pre = config.pre ?? {};
   for (const k of Object.keys(pre)) {
     check((PRE_PRUNING_KEYS as readonly string[]).includes(k), `pre.${k}`, `one of ${PRE_PRUNING_KEYS.join(', ')}`);
   }
-  resolveTreeParams({ criterion, ...pre });
   const valFraction = config.valFraction ?? 0.2;
   check(typeof valFraction === 'number' && valFraction > 0 && valFraction < 1, 'valFraction', 'a number in (0, 1): REP and the choice of alpha need validation rows', valFraction);
-  const confidence = checkConfidence(config.confidence ?? DEFAULT_CONFIDENCE);
   const split = splitRows(data.n, { valFraction, testFraction: config.testFraction ?? 0.2, seed: config.seed ?? 0 });
   check(split.val.length >= 1, 'valFraction', 'large enough to hold out at least one row', valFraction);
-  const train = subsetRows(data, split.train);
-  const val = subsetRows(data, split.val);
-  const test = split.test.length > 0 ? subsetRows(data, split.test) : null;
+  const sub = (rows: ArrayLike<number>): D => subsetRows(data as TreeData, rows) as D;
+  return {
+    pre, train: sub(split.train), val: sub(split.val), test: split.test.length > 0 ? sub(split.test) : null,
+    sizes: { train: split.train.length, val: split.val.length, test: split.test.length },
+  };
+}
+
+/**
+ * The pre-pruning rows both labs share: the unpruned tree, one tree per pre-pruning
+ * setting that is set, and (with more than one set) one with all of them. Returns the
+ * rows, the last tree grown (the one post-pruning works on) and the suffix its
+ * post-pruning rows' labels take.
+ */
+export function prePruningRows<R>(pre: PrePruning, grow: (params: PrePruning) => Grown, score: (kind: 'unpruned' | 'pre', label: string, g: Grown) => R): { rows: R[]; grown: Grown; on: string } {
+  const rows: R[] = [];
+  const unpruned = grow({});
+  rows.push(score('unpruned', 'unpruned', unpruned));
+  const set = PRE_PRUNING_KEYS.filter((k) => pre[k] !== undefined && pre[k] !== null);
+  let grown = unpruned;
+  for (const k of set) {
+    grown = grow({ [k]: pre[k] });
+    rows.push(score('pre', `${k} = ${pre[k]}`, grown));
+  }
+  if (set.length > 1) {
+    grown = grow(pre);
+    rows.push(score('pre', `all pre-pruning (${set.join(', ')})`, grown));
+  }
+  return { rows, grown, on: set.length > 0 ? ' of the pre-pruned tree' : '' };
+}
+
+export function runLab(data: TreeData, config: LabConfig = {}): LabReport {
+  const criterion = config.criterion ?? 'gini';
+  const { pre, train, val, test, sizes } = labSplit(data, config);
+  resolveTreeParams({ criterion, ...pre });
+  const confidence = checkConfidence(config.confidence ?? DEFAULT_CONFIDENCE);
 
   const score = (kind: RowKind, label: string, tree: DecisionTree, cut: Cut | undefined, fitMs: number, pruneMs: number): LabRow => {
     const tr = evaluateTree(tree, train, cut);
@@ -101,27 +149,13 @@ export function runLab(data: TreeData, config: LabConfig = {}): LabReport {
       macroF1: (te ?? va).macroF1, fitMs, pruneMs,
     };
   };
-  const grow = (params: TreeParams): { tree: DecisionTree; ms: number } => {
+  const grow = (params: TreeParams): Grown => {
     const t0 = now();
     const tree = fitTree(train, { criterion, ...params });
     return { tree, ms: now() - t0 };
   };
-
-  const rows: LabRow[] = [];
-  const unpruned = grow({});
-  rows.push(score('unpruned', 'unpruned', unpruned.tree, undefined, unpruned.ms, 0));
-  const set = PRE_PRUNING_KEYS.filter((k) => pre[k] !== undefined && pre[k] !== null);
-  let grown = unpruned;
-  for (const k of set) {
-    grown = grow({ [k]: pre[k] });
-    rows.push(score('pre', `${k} = ${pre[k]}`, grown.tree, undefined, grown.ms, 0));
-  }
-  if (set.length > 1) {
-    grown = grow(pre);
-    rows.push(score('pre', `all pre-pruning (${set.join(', ')})`, grown.tree, undefined, grown.ms, 0));
-  }
+  const { rows, grown, on } = prePruningRows(pre, grow, (kind, label, g) => score(kind, label, g.tree, undefined, g.ms, 0));
   const tree = grown.tree;
-  const on = set.length > 0 ? ' of the pre-pruned tree' : '';
 
   let t0 = now();
   const path = ccpPath(tree);
@@ -140,8 +174,7 @@ export function runLab(data: TreeData, config: LabConfig = {}): LabReport {
     return { step, alpha: path.alphas[step]!, leaves: row.leaves, trainAccuracy: row.trainAccuracy, valAccuracy: row.valAccuracy, testAccuracy: row.testAccuracy };
   });
   return {
-    sizes: { train: split.train.length, val: split.val.length, test: split.test.length },
-    tree, path, curve, bestStep: choice.step, bestAlpha: choice.alpha,
+    sizes, tree, path, curve, bestStep: choice.step, bestAlpha: choice.alpha,
     cuts: { ccp: ccpCut, rep: rep.cut, pep: pep.cut },
     rows,
   };

@@ -7,26 +7,17 @@ import { check } from '../errors.js';
 import type { RegressionTable } from '../data/csv.js';
 import { reachableSteps } from '../trees/alpha.js';
 import { ccpPath, cutAtStep } from '../trees/ccp.js';
-import { PRE_PRUNING_KEYS, type Bounds, type PrePruning } from '../trees/lab.js';
+import { labSplit, prePruningRows, type Bounds, type Grown, type PrePruning } from '../trees/lab.js';
 import { resolveTreeParams, type RegressorParams } from '../trees/params.js';
 import { evaluateRegressor, fitRegressor } from '../trees/regress.js';
 import { reducedErrorPrune } from '../trees/rep.js';
-import { splitRows } from '../trees/split.js';
-import { subsetRows } from '../trees/data.js';
 import { leafOf, treeSize, type Cut, type DecisionTree, type RegressionData } from '../trees/tree.js';
 import type { RegressionLabConfig, RegressionLabReport, RegressionLabRow, RegressionPathPoint, RegressionSummary } from './tree-api.js';
 
 export function runRegressionLab(data: RegressionData, config: RegressionLabConfig = {}): RegressionLabReport {
   const criterion = config.criterion ?? 'squared_error';
-  const pre: PrePruning = config.pre ?? {};
-  for (const k of Object.keys(pre)) check((PRE_PRUNING_KEYS as readonly string[]).includes(k), `pre.${k}`, `one of ${PRE_PRUNING_KEYS.join(', ')}`);
+  const { pre, train, val, test, sizes } = labSplit(data, config);
   resolveTreeParams({ criterion, ...pre }, data.numFeatures, 'regression');
-  const valFraction = config.valFraction ?? 0.2;
-  check(typeof valFraction === 'number' && valFraction > 0 && valFraction < 1, 'valFraction', 'a number in (0, 1): REP and the choice of alpha need validation rows', valFraction);
-  const split = splitRows(data.n, { valFraction, testFraction: config.testFraction ?? 0.2, seed: config.seed ?? 0 });
-  const train = subsetRows(data, split.train);
-  const val = subsetRows(data, split.val);
-  const test = split.test.length > 0 ? subsetRows(data, split.test) : null;
 
   const score = (kind: RegressionLabRow['kind'], label: string, tree: DecisionTree, cut: Cut | undefined, fitMs: number, pruneMs: number): RegressionLabRow => {
     const m = (d: RegressionData): { mse: number; r2: number } => {
@@ -35,26 +26,13 @@ export function runRegressionLab(data: RegressionData, config: RegressionLabConf
     };
     return { kind, label, ...treeSize(tree, cut), train: m(train), val: m(val), test: test ? m(test) : null, fitMs, pruneMs };
   };
-  const grow = (params: PrePruning): { tree: DecisionTree; ms: number } => {
+  const grow = (params: PrePruning): Grown => {
     const t0 = performance.now();
     const tree = fitRegressor(train, { criterion, ...params } as RegressorParams);
     return { tree, ms: performance.now() - t0 };
   };
-  const rows: RegressionLabRow[] = [];
-  const unpruned = grow({});
-  rows.push(score('unpruned', 'unpruned', unpruned.tree, undefined, unpruned.ms, 0));
-  const set = PRE_PRUNING_KEYS.filter((k) => pre[k] !== undefined && pre[k] !== null);
-  let grown = unpruned;
-  for (const k of set) {
-    grown = grow({ [k]: pre[k] });
-    rows.push(score('pre', `${k} = ${pre[k]}`, grown.tree, undefined, grown.ms, 0));
-  }
-  if (set.length > 1) {
-    grown = grow(pre);
-    rows.push(score('pre', `all pre-pruning (${set.join(', ')})`, grown.tree, undefined, grown.ms, 0));
-  }
+  const { rows, grown, on } = prePruningRows(pre, grow, (kind, label, g) => score(kind, label, g.tree, undefined, g.ms, 0));
   const tree = grown.tree;
-  const on = set.length > 0 ? ' of the pre-pruned tree' : '';
   let t0 = performance.now();
   const path = ccpPath(tree);
   const steps = reachableSteps(path);
@@ -72,8 +50,7 @@ export function runRegressionLab(data: RegressionData, config: RegressionLabConf
     return { step, alpha: path.alphas[step]!, leaves: r.leaves, trainMse: r.train.mse, valMse: r.val.mse, testMse: r.test?.mse ?? null };
   });
   return {
-    sizes: { train: split.train.length, val: split.val.length, test: split.test.length },
-    tree, path, curve, bestStep, bestAlpha: path.alphas[bestStep]!, cuts: { ccp: ccpCut, rep: rep.cut }, rows,
+    sizes, tree, path, curve, bestStep, bestAlpha: path.alphas[bestStep]!, cuts: { ccp: ccpCut, rep: rep.cut }, rows,
   };
 }
 

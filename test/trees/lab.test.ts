@@ -9,6 +9,7 @@ import { bounds2d, decisionRegions, runLab } from '../../src/trees/lab.js';
 import { reducedErrorPrune } from '../../src/trees/rep.js';
 import { splitRows } from '../../src/trees/split.js';
 import { predict, treeSize } from '../../src/trees/tree.js';
+import { runRegressionLab } from '../../src/worker/tree-regress-lab.js';
 
 describe('tree lab run', () => {
   const data = synthetic('moons', { n: 300, noise: 0.3, seed: 2 });
@@ -71,5 +72,24 @@ describe('tree lab run', () => {
     expect(() => runLab(data, { pre: { maxDepth: 0 } })).to.throw(PruneLabError, 'maxDepth');
     expect(() => runLab(data, { pre: { depth: 3 } as never })).to.throw(PruneLabError, 'pre.depth');
     expect(() => runLab(data, { confidence: 2 })).to.throw(PruneLabError, 'confidence');
+  });
+
+  it('checks and splits a regression set as it does classes, with the same pre-pruning rows', () => {
+    // The same rows as `data`, with a real target: both labs share labSplit and prePruningRows.
+    const reg = { x: data.x, n: data.n, numFeatures: data.numFeatures, y: Float64Array.from(data.y, (c, i) => c + data.x[2 * i]!) };
+    for (const bad of [{ valFraction: 0 }, { valFraction: 1 }, { pre: { depth: 3 } as never }, { testFraction: 1 }]) {
+      let a: unknown, b: unknown;
+      try { runLab(data, bad); } catch (e) { a = (e as Error).message; }
+      try { runRegressionLab(reg, bad); } catch (e) { b = (e as Error).message; }
+      expect(a, JSON.stringify(bad)).to.be.a('string');
+      expect(b).to.equal(a);
+    }
+    const config = { pre: { maxDepth: 4, minSamplesLeaf: 5 }, seed: 1 };
+    const c = runLab(data, config);
+    const r = runRegressionLab(reg, config);
+    expect(r.sizes).to.deep.equal(c.sizes);
+    expect(r.rows.slice(0, 4).map((x) => [x.kind, x.label])).to.deep.equal(c.rows.slice(0, 4).map((x) => [x.kind, x.label]));
+    expect(r.rows.map((x) => x.kind)).to.deep.equal(['unpruned', 'pre', 'pre', 'pre', 'ccp', 'rep']);
+    expect(r.rows[4]!.label).to.match(/ of the pre-pruned tree$/);
   });
 });
