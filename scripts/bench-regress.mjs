@@ -16,6 +16,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { findPython } from './python.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -70,14 +71,9 @@ t = time.perf_counter(); r = DecisionTreeRegressor(criterion=sys.argv[2], random
 t = r.tree_
 print(json.dumps({"version": v, "ms": ms, "tree": {"nodes": int(t.node_count), "leaves": int(t.n_leaves), "depth": int(t.max_depth)}}))
 `;
-let python = null;
-let skWhy = 'python3 with scikit-learn not found (Debian: apt-get install -y python3-sklearn)';
-for (const candidate of ['python3', '/usr/bin/python3']) {
-  if (spawnSync(candidate, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0) {
-    python = candidate;
-    break;
-  }
-}
+const found = findPython('sklearn', 'python3-sklearn');
+let python = found.python;
+let skWhy = found.why;
 const ours = [];
 const theirs = [];
 let ourTree = null;

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { findPython } from './python.mjs';
 import { cpus } from 'node:os';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -46,14 +47,9 @@ t = time.perf_counter(); c = DecisionTreeClassifier(random_state=0).fit(X, lab);
 t = c.tree_
 print(json.dumps({"version": v, "ms": ms, "tree": {"nodes": int(t.node_count), "leaves": int(t.n_leaves), "depth": int(t.max_depth)}, "trainAccuracy": float((c.predict(X) == lab).mean())}))
 `;
-let python = null;
-let skWhy = 'python3 with scikit-learn not found (Debian: apt-get install -y python3-sklearn)';
-for (const candidate of ['python3', '/usr/bin/python3']) {
-  if (spawnSync(candidate, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0) {
-    python = candidate;
-    break;
-  }
-}
+const found = findPython('sklearn', 'python3-sklearn');
+let python = found.python;
+let skWhy = found.why;
 
 // Alternate the two sides so that both see the same load on a shared machine.
 const ours = [];
