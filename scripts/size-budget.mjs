@@ -10,6 +10,12 @@
 // import.meta.url)` (a Worker script the element starts: eager for its budget);
 // dynamic `import()` (lazy: fetched only when a feature is used; counted in the rows
 // marked lazy).
+//
+// Code and stored data are budgeted apart: the stored reports a library build inlines
+// as JSON data: URLs grow with every reproduction committed, the code with features.
+// A 'code' row counts each file's gzip with those URLs cut out; a 'data' row counts
+// what they add to it (each file's gzip with them, less its gzip without them), so
+// that the two rows of one entry sum to its whole download.
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,14 +24,18 @@ import { gzipSync } from 'node:zlib';
  * The budgets, gzip bytes (zlib level 9): about 10% over the figures measured when they
  * were set (docs/stability.md quotes them); raise one only with a reason in the commit.
  * <prune-lab>'s counts everything it can load: its Worker is one file (its ONNX code
- * inlined, see vite.lib.config.ts), and the stored reports its reproductions view
- * names with new URL(…, import.meta.url), which a library build inlines as data: URLs
- * (minified, percent-encoded JSON: vite.lib.config.ts).
+ * inlined, see vite.lib.config.ts), and, in its 'data' row, the stored reports its
+ * reproductions view names with new URL(…, import.meta.url), which a library build
+ * inlines as data: URLs (minified, percent-encoded JSON: vite.lib.config.ts).
  */
 export const BUDGETS = [
-  { name: 'sparsity-chart', entry: 'sparsity-chart.js', lazy: false, max: 52_000, what: '<prune-sparsity-chart> alone (Lit, uPlot)' },
-  { name: 'prune-lab', entry: 'prune-lab.js', lazy: true, max: 270_000, what: '<prune-lab>, its parts and its Worker, lazy chunks included' },
+  { name: 'sparsity-chart', entry: 'sparsity-chart.js', lazy: false, part: 'code', max: 52_000, what: '<prune-sparsity-chart> alone (Lit, uPlot)' },
+  { name: 'prune-lab', entry: 'prune-lab.js', lazy: true, part: 'code', max: 270_000, what: '<prune-lab>, its parts and its Worker, lazy chunks included: code' },
+  { name: 'prune-lab-reports', entry: 'prune-lab.js', lazy: true, part: 'data', max: 45_000, what: 'the stored reports <prune-lab> draws (reference runs, reproductions), inlined JSON' },
 ];
+
+/** An inlined report: a JSON data: URL, percent-encoded (encodeURIComponent's characters). */
+const DATA_URL = /data:application\/json,[A-Za-z0-9\-_.!~*'()%]*/g;
 
 const STATIC = /\b(?:from|import)\s*["']([^"']+)["']/g;
 const DYNAMIC = /\bimport\(\s*[`"']([^`"'$]+)[`"']\s*\)/g;
@@ -52,15 +62,24 @@ export function moduleGraph(dir, entry, lazy) {
   return [...seen].sort();
 }
 
+/** A file's raw and gzip bytes: its code (inlined reports cut out), or what the reports add. */
+export function fileSize(bytes, part = 'code') {
+  const z = (b) => gzipSync(b, { level: 9 }).length;
+  const code = Buffer.from(bytes.toString('latin1').replace(DATA_URL, ''), 'latin1');
+  if (part === 'code') return { raw: code.length, gzip: z(code) };
+  if (part === 'data') return { raw: bytes.length - code.length, gzip: code.length === bytes.length ? 0 : z(bytes) - z(code) };
+  throw new Error(`size-budget: part is 'code' or 'data', not ${part}`);
+}
+
 export function measure(dir, budgets = BUDGETS) {
   return budgets.map((b) => {
     const files = moduleGraph(dir, b.entry, b.lazy);
     let raw = 0;
     let gzip = 0;
     for (const f of files) {
-      const bytes = readFileSync(f);
-      raw += bytes.length;
-      gzip += gzipSync(bytes, { level: 9 }).length;
+      const size = fileSize(readFileSync(f), b.part);
+      raw += size.raw;
+      gzip += size.gzip;
     }
     return { ...b, files: files.map((f) => relative(dir, f)), raw, gzip, ok: gzip <= b.max };
   });
@@ -71,7 +90,7 @@ const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
 export function formatTable(rows) {
   const lines = ['Download budget (dist/lib, gzip level 9, per page that embeds the element):'];
   for (const r of rows) {
-    lines.push(`  ${r.ok ? 'ok  ' : 'OVER'} ${r.name.padEnd(15)} ${kb(r.gzip).padStart(9)} gzip of ${kb(r.max).padStart(9)} budget  (${kb(r.raw)} raw, ${r.files.length} files)  ${r.what}`);
+    lines.push(`  ${r.ok ? 'ok  ' : 'OVER'} ${r.name.padEnd(17)} ${kb(r.gzip).padStart(9)} gzip of ${kb(r.max).padStart(9)} budget  (${kb(r.raw)} raw, ${r.files.length} files)  ${r.what}`);
   }
   return lines.join('\n');
 }

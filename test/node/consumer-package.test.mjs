@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { LIB_ENTRIES, packageExports, typesPath } from '../../scripts/lib-entries.mjs';
-import { BUDGETS, measure, moduleGraph } from '../../scripts/size-budget.mjs';
+import { BUDGETS, fileSize, measure, moduleGraph } from '../../scripts/size-budget.mjs';
 import { reachableDeclarations } from '../../scripts/lib-types.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -91,11 +91,30 @@ describe('the download budget (scripts/size-budget.mjs)', () => {
     const rel = (list) => list.map((f) => f.slice(tmp.length + 1));
     assert.deepEqual(rel(moduleGraph(tmp, 'entry.js', false)), ['assets/w.js', 'chunks/a.js', 'chunks/b.js', 'chunks/shared.js', 'entry.js']);
     assert.deepEqual(rel(moduleGraph(tmp, 'entry.js', true)), ['assets/lazy.js', 'assets/w-lazy.js', 'assets/w.js', 'chunks/a.js', 'chunks/b.js', 'chunks/shared.js', 'entry.js']);
-    const [row] = measure(tmp, [{ name: 'fake', entry: 'entry.js', lazy: false, max: 10, what: 'test' }]);
+    const [row] = measure(tmp, [{ name: 'fake', entry: 'entry.js', lazy: false, part: 'code', max: 10, what: 'test' }]);
     const eager = ['assets/w.js', 'chunks/a.js', 'chunks/b.js', 'chunks/shared.js', 'entry.js'];
     assert.equal(row.gzip, eager.reduce((s, f) => s + gzipSync(Buffer.from(files[f]), { level: 9 }).length, 0));
     assert.equal(row.raw, eager.reduce((s, f) => s + Buffer.byteLength(files[f]), 0));
     assert.equal(row.ok, false);
+  });
+
+  it('budgets code and inlined reports apart: the code row cuts each JSON data: URL out, the data row counts what it adds', () => {
+    const report = encodeURIComponent(JSON.stringify({ note: "Han's (h4)", rounds: Array.from({ length: 40 }, (_, i) => ({ round: i, accuracy: 0.98 - i / 1000 })) }));
+    const code = 'export const a = 1;\n'.repeat(30);
+    const withData = `${code}export const r = new URL("data:application/json,${report}", import.meta.url).href;\n`;
+    const without = `${code}export const r = new URL("", import.meta.url).href;\n`;
+    writeFileSync(join(tmp, 'reports.js'), withData);
+    const z = (t) => gzipSync(Buffer.from(t), { level: 9 }).length;
+    const rows = measure(tmp, [
+      { name: 'c', entry: 'reports.js', lazy: false, part: 'code', max: 1e9, what: 'code' },
+      { name: 'd', entry: 'reports.js', lazy: false, part: 'data', max: 1e9, what: 'data' },
+    ]);
+    assert.deepEqual([rows[0].raw, rows[0].gzip], [Buffer.byteLength(without), z(without)]);
+    assert.deepEqual([rows[1].raw, rows[1].gzip], [Buffer.byteLength(withData) - Buffer.byteLength(without), z(withData) - z(without)]);
+    assert.equal(rows[0].gzip + rows[1].gzip, z(withData), 'the two rows sum to the whole download');
+    // A file with no inlined report adds no data.
+    assert.deepEqual(fileSize(Buffer.from(code), 'data'), { raw: 0, gzip: 0 });
+    assert.throws(() => fileSize(Buffer.from(code), 'all'), /part is 'code' or 'data', not all/);
   });
 
   it('refuses a graph that imports a missing file, naming it', () => {
@@ -114,11 +133,13 @@ describe('the download budget (scripts/size-budget.mjs)', () => {
     const lab = rows.find((r) => r.name === 'prune-lab');
     assert.ok(chart.files.some((f) => f.startsWith('chunks/uplot-element')) && !chart.files.some((f) => f.includes('worker')), chart.files.join(' '));
     assert.ok(lab.files.some((f) => /^assets\/lab\.worker-.*\.js$/.test(f)), lab.files.join(' '));
+    // The lab's stored reports are counted in their own row, apart from its code.
+    assert.ok(rows.find((r) => r.name === 'prune-lab-reports').gzip > 10_000);
     const over = spawnSync(process.execPath, ['scripts/size-budget.mjs', '--budget', 'sparsity-chart=1000'], { cwd: root, encoding: 'utf8' });
     assert.equal(over.status, 1);
     assert.match(over.stderr, new RegExp(`sparsity-chart is ${chart.gzip} bytes gzip, over its budget of 1000 bytes`));
     const bad = spawnSync(process.execPath, ['scripts/size-budget.mjs', '--budget', 'nothing=5'], { cwd: root, encoding: 'utf8' });
     assert.notEqual(bad.status, 0);
-    assert.match(bad.stderr, /--budget takes NAME=BYTES, NAME one of sparsity-chart, prune-lab$/m);
+    assert.match(bad.stderr, /--budget takes NAME=BYTES, NAME one of sparsity-chart, prune-lab, prune-lab-reports$/m);
   });
 });
