@@ -30,6 +30,13 @@ export function checkEntryMetrics(e: unknown, field: string): asserts e is Round
   for (const k of ['sparsity', 'accuracy', 'precision', 'recall', 'macroF1'] as const) checkFraction(e[k], `${field}.${k}`);
 }
 
+/** The headline metrics of a round's lottery-ticket control (prune.control). */
+export function checkControlMetrics(c: unknown, field: string): void {
+  check(isObject(c), field, 'a control entry object', c);
+  check(c.kind === 'reinit', `${field}.kind`, "'reinit'", c.kind);
+  for (const k of ['accuracy', 'macroF1'] as const) checkFraction(c[k], `${field}.${k}`);
+}
+
 /** Per-class precision, recall and F1 of one length, and the confusion matrix if it fits. */
 export function checkPerClass(e: RoundEntry, field: string): void {
   check(isObject(e.perClass), `${field}.perClass`, 'an object { precision, recall, f1 }', e.perClass);

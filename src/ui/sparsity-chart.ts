@@ -1,12 +1,13 @@
 // <prune-sparsity-chart>: accuracy (and optionally macro-F1) against sparsity, one
 // series per report so that runs overlay (magnitude vs random, global vs local), with
-// each run's dense baseline marked by a ring and a dashed level line. uPlot draws it.
+// each run's dense baseline marked by a ring and a dashed level line, and a lottery run's
+// re-initialised control dashed beside its tickets. uPlot draws it.
 import uPlot from 'uplot';
 import type { PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Report, RoundEntry } from '../lab/report.js';
 import { PruneLabError, check } from '../errors.js';
-import { checkEntryMetrics, checkLabels } from './check-report.js';
+import { checkControlMetrics, checkEntryMetrics, checkLabels } from './check-report.js';
 import { axesLabel, currentReport } from './prune-axes.js';
 import { JsonSourceController } from './json-source.js';
 import { percent, seriesColor, themeColor } from './theme.js';
@@ -48,23 +49,44 @@ export function runLabels(reports: readonly Report[]): string[] {
   return seeded.map((s, i) => (seeded.filter((x) => x === s).length > 1 ? `${s} #${i + 1}` : s));
 }
 
-/** The series the chart draws: accuracy per report, then macro-F1 per report when asked. */
+/** [sparsity, value] sorted by sparsity; of entries with equal sparsity the later one wins. */
+function bySparsity(entries: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+  const m = new Map<number, number>();
+  for (const [x, y] of entries) m.set(x, y);
+  return [...m].sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * The series the chart draws: accuracy per report, then macro-F1 per report when asked.
+ * A report whose rounds carry the lottery-ticket control (prune.control 'reinit') adds,
+ * after its own, the control's series: the same masks trained from a fresh init, in the
+ * report's colour, dashed (accuracy) or as marks (macro-F1).
+ */
 export function sparsitySeries(reports: readonly Report[], labels: readonly string[] | null, showF1: boolean): SparsitySeries[] {
   const names = labels ?? runLabels(reports);
   const metrics: Array<SparsitySeries['metric']> = showF1 ? ['accuracy', 'macroF1'] : ['accuracy'];
   return metrics.flatMap((metric) =>
-    reports.map((r, i) => {
+    reports.flatMap((r, i) => {
       const entries: RoundEntry[] = [...(r.baseline ? [r.baseline] : []), ...r.rounds];
-      const bySparsity = new Map<number, number>();
-      for (const e of entries) bySparsity.set(e.sparsity, e[metric]);
-      const points = [...bySparsity].sort((a, b) => a[0] - b[0]);
-      return {
-        label: metric === 'accuracy' ? names[i]! : `${names[i]!} (macro-F1)`,
+      const label = metric === 'accuracy' ? names[i]! : `${names[i]!} (macro-F1)`;
+      const own: SparsitySeries = {
+        label,
         metric,
         report: i,
-        points,
+        points: bySparsity(entries.map((e) => [e.sparsity, e[metric]] as const)),
         baseline: r.baseline ? ([r.baseline.sparsity, r.baseline[metric]] as [number, number]) : null,
       };
+      const controlled = r.rounds.filter((e) => e.control !== undefined);
+      if (controlled.length === 0) return [own];
+      const control: SparsitySeries = {
+        label: `${label} · ${controlled[0]!.control!.kind} control`,
+        metric,
+        report: i,
+        points: bySparsity(controlled.map((e) => [e.sparsity, e.control![metric]] as const)),
+        baseline: null,
+        style: metric === 'accuracy' ? 'dashed' : 'points',
+      };
+      return [own, control];
     }),
   );
 }
@@ -134,7 +156,10 @@ export class PruneSparsityChart extends UPlotElement {
       check(Array.isArray(r.rounds), `${f}.rounds`, 'an array of round entries', r.rounds);
       check(typeof r.config?.prune?.criterion === 'string', `${f}.config.prune.criterion`, 'a string', r.config?.prune?.criterion);
       if (r.baseline !== null) checkEntryMetrics(r.baseline, `${f}.baseline`);
-      r.rounds.forEach((e, k) => checkEntryMetrics(e, `${f}.rounds[${k}]`));
+      r.rounds.forEach((e, k) => {
+        checkEntryMetrics(e, `${f}.rounds[${k}]`);
+        if (e.control !== undefined) checkControlMetrics(e.control, `${f}.rounds[${k}].control`);
+      });
       return r;
     });
     if (this.labels !== null) checkLabels(this.labels, 'labels', this.reports.length);

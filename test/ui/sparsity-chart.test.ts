@@ -45,6 +45,30 @@ describe('<prune-sparsity-chart>', () => {
     expect(legendLabels(el).slice(3)).to.deep.equal(['magnitude · weight · global · after · iterative (macro-F1)', 'random · weight · global · after · iterative (macro-F1)']);
   });
 
+  it('draws a lottery run\'s re-initialised control dashed beside its tickets, in the run\'s colour, and checks it', async () => {
+    const ticket = structuredClone(MAGNITUDE_REPORT) as Report;
+    ticket.rounds.forEach((e, k) => {
+      e.control = { kind: 'reinit', seed: 7 + k, accuracy: e.accuracy - 0.05 * (k + 1), macroF1: e.macroF1 - 0.05 * (k + 1), loss: null, timeMs: { finetune: 1, evaluate: 1 } };
+    });
+    const name = 'magnitude · weight · global · after · iterative';
+    const series = sparsitySeries([ticket, RANDOM_REPORT], null, true);
+    expect(series.map((x) => [x.label, x.report, x.style ?? 'solid'])).to.deep.equal([
+      [name, 0, 'solid'], [`${name} · reinit control`, 0, 'dashed'], ['random · weight · global · after · iterative', 1, 'solid'],
+      [`${name} (macro-F1)`, 0, 'solid'], [`${name} (macro-F1) · reinit control`, 0, 'points'], ['random · weight · global · after · iterative (macro-F1)', 1, 'solid'],
+    ]);
+    // The control has no dense point of its own: one point per controlled round, at the round's sparsity.
+    expect(series[1]!.points).to.deep.equal(ticket.rounds.map((e) => [e.sparsity, e.control!.accuracy]));
+    expect(series[1]!.baseline).to.equal(null);
+    const el = await mount('prune-sparsity-chart', { reports: [ticket] });
+    expect(legendLabels(el)).to.deep.equal(['sparsity', name, `${name} · reinit control`]);
+    expect(el.chart!.data[2]).to.deep.equal([undefined, ...ticket.rounds.map((e) => e.control!.accuracy)]);
+    const bad = structuredClone(ticket);
+    bad.rounds[0]!.control!.accuracy = 2;
+    el.reports = [bad];
+    await settle(el);
+    expect(errorText(el)).to.equal('reports[0].rounds[0].control.accuracy must be a number in [0, 1] (got 2)');
+  });
+
   it('takes a single report as `report`', async () => {
     const el = await mount('prune-sparsity-chart', { report: RANDOM_REPORT });
     expect(el.reports).to.deep.equal([RANDOM_REPORT]);

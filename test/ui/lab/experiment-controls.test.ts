@@ -7,6 +7,7 @@
 import { expect } from '@esm-bundle/chai';
 import '../../../src/ui/lab/index.js';
 import type { PruneLab } from '../../../src/ui/lab/prune-lab.js';
+import type { PruneSparsityChart } from '../../../src/ui/sparsity-chart.js';
 import { controlSeed } from '../../../src/lab/run.js';
 import { $, mount, settle, unmountAll } from '../helpers.js';
 
@@ -179,6 +180,10 @@ describe('<prune-lab> issue #17 controls', () => {
     await settle(el);
     const last = report.rounds[1]!;
     expect($(el, '[data-control-accuracy]').textContent).to.equal(`reinit control ${(last.control!.accuracy * 100).toFixed(2)}%`);
+    // The lab's own accuracy-against-sparsity view draws the control beside the tickets, dashed.
+    const chart = $(el, 'prune-sparsity-chart') as PruneSparsityChart;
+    const ctlSeries = chart.series.filter((x) => x.label.endsWith(' · reinit control'));
+    expect(ctlSeries.map((x) => [x.style, x.points])).to.deep.equal([['dashed', report.rounds.map((e) => [e.sparsity, e.control!.accuracy])]]);
     // Each layer's own target reached geometrically: 1 − (1 − s)^(r/2), to the weight (exact-k).
     const layer = (r: number, name: string) => report.rounds[r - 1]!.layers.find((l) => l.name === name)!;
     for (const [name, s, n] of [['fc1', 0.75, 12544], ['fc2', 0.5, 160]] as const) {
