@@ -21,7 +21,8 @@
 import { PruneLabError, check } from '../errors.js';
 import type { LayerValues, Network } from '../nn/network.js';
 import type { ImageDataset } from '../data/dataset.js';
-import { planModel, type LayerSpec, type ModelPlan, type ModelSpec } from '../nn/spec.js';
+import { planModel, type ModelPlan, type ModelSpec } from '../nn/spec.js';
+import { shrinkNetwork } from '../infer/shrink.js';
 import { readBuffer } from '../gpu/readback.js';
 import type { LayerRule } from './magnitude.js';
 import { UNIT_CRITERIA, type UnitCriterionName } from './criteria/criterion.js';
@@ -203,57 +204,25 @@ export function selectUnits(
   return { removed };
 }
 
-/** Input indices of layer j that come from the kept units of the layer before it. */
-function keptInputs(plan: ModelPlan, j: number, keptPrev: number[]): number[] {
-  const op = plan.params[j]!;
-  const prevUnits = unitCount(plan, j - 1);
-  if (op.conv) return keptPrev; // input channels
-  const per = op.in / prevUnits; // spatial positions per channel after flatten (1 after a Linear)
-  return keptPrev.flatMap((c) => Array.from({ length: per }, (_, p) => c * per + p));
-}
-
-/** The smaller model: a new spec and its values, with the removed units gone. */
+/**
+ * The smaller model: a new spec (the same name) and its values, with the removed units
+ * gone. One shrinker serves structured pruning, the sparse path and ONNX export
+ * (src/infer/shrink.ts); the selection becomes its keep masks (the last layer's
+ * outputs, the classes, are never removed).
+ */
 export function shrink(plan: ModelPlan, values: LayerValues[], sel: StructuredSelection): { spec: ModelSpec; values: LayerValues[] } {
-  const kept = plan.params.map((_, i) => {
-    const gone = new Set(sel.removed[i]);
-    return Array.from({ length: unitCount(plan, i) }, (_, u) => u).filter((u) => !gone.has(u));
+  const last = plan.params.length - 1;
+  check(sel.removed.length === plan.params.length && sel.removed[last]!.length === 0, 'sel.removed', `${plan.params.length} lists of unit indices, the last (the classes) empty`, sel.removed.length);
+  const keep = plan.params.slice(0, last).map((_, i) => {
+    const k = new Uint8Array(unitCount(plan, i)).fill(1);
+    for (const u of sel.removed[i]!) k[u] = 0;
+    return k;
   });
-  const out: LayerValues[] = plan.params.map((op, i) => {
-    const v = values[i]!;
-    const units = kept[i]!;
-    const inputs = i === 0 ? null : keptInputs(plan, i, kept[i - 1]!);
-    if (op.conv) {
-      const { C, k } = op.conv;
-      const chans = inputs ?? Array.from({ length: C }, (_, c) => c);
-      const w = new Float32Array(units.length * chans.length * k * k);
-      const m = new Uint8Array(w.length);
-      let t = 0;
-      for (const f of units) for (const c of chans) for (let q = 0; q < k * k; q++) {
-        const src = (f * C + c) * k * k + q;
-        w[t] = v.w[src]!;
-        m[t++] = v.mask[src]!;
-      }
-      return { w, b: Float32Array.from(units, (u) => v.b[u]!), mask: m };
-    }
-    const rows = inputs ?? Array.from({ length: op.in }, (_, r) => r);
-    const w = new Float32Array(rows.length * units.length);
-    const m = new Uint8Array(w.length);
-    rows.forEach((r, a) => units.forEach((u, b) => {
-      w[a * units.length + b] = v.w[r * op.out + u]!;
-      m[a * units.length + b] = v.mask[r * op.out + u]!;
-    }));
-    return { w, b: Float32Array.from(units, (u) => v.b[u]!), mask: m };
-  });
-  // The same layer list with the new unit counts.
-  let p = 0;
-  const layers: LayerSpec[] = plan.spec.layers.map((l) => {
-    if (l.type === 'linear') return { ...l, units: kept[p++]!.length };
-    if (l.type === 'conv2d') return { ...l, filters: kept[p++]!.length };
-    return { ...l };
-  });
-  const spec: ModelSpec = { ...plan.spec, layers };
+  const small = shrinkNetwork(plan, values, keep);
+  const spec: ModelSpec = { ...small.spec, name: plan.spec.name };
+  if (spec.name === undefined) delete spec.name;
   planModel(spec); // the shrunk spec must itself be valid
-  return { spec, values: out };
+  return { spec, values: small.values };
 }
 
 /** The same selection as masks on the original shapes (unit weights and bias zeroed): the reference the shrunk model must equal. */
