@@ -9,16 +9,16 @@
 // (dist/, `npm run build`) as a docs site would use it. Screenshots go to a temp folder (printed) for debugging.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer as createHttpServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromiumPath, chromiumArgs } from '../../scripts/chromium.mjs';
 import { labReady } from './helpers/lab-page.mjs';
+import { serveStatic } from './helpers/static-server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = process.env.PRUNE_LAB_DIST ?? join(root, 'dist');
@@ -270,22 +270,9 @@ describe('accessibility, keyboard, layout and dark mode (#18)', { concurrency: f
     base = server.resolvedUrls.local[0];
     browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
     if (existsSync(join(dist, 'lib', 'prune-lab.js'))) {
-      const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.css': 'text/css', '.map': 'application/json' };
-      http = createHttpServer((req, res) => {
-        let path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-        if (path.endsWith('/')) path += 'index.html';
-        // The embed page from its source folder (its CSS as written), the library from the build.
-        const top = path.startsWith('/demos/embed/') ? root : dist;
-        const file = join(top, path);
-        if (!file.startsWith(top) || !existsSync(file) || !statSync(file).isFile()) {
-          res.writeHead(404).end('not found');
-          return;
-        }
-        res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-        res.end(readFileSync(file));
-      });
-      await new Promise((r) => http.listen(0, '127.0.0.1', r));
-      origin = `http://127.0.0.1:${http.address().port}`;
+      // The embed page from its source folder (its CSS as written), the library from the build.
+      http = await serveStatic(dist, null, (path) => (path.startsWith('/demos/embed/') ? root : dist));
+      origin = http.origin;
     }
   });
 

@@ -6,14 +6,14 @@
 // build`): the embed page and the tree lab, under style-src 'self' (no 'unsafe-inline').
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer as createHttpServer } from 'node:http';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import { chromium } from 'playwright-core';
 import { chromiumPath, chromiumArgs } from '../../scripts/chromium.mjs';
 import { labReady } from './helpers/lab-page.mjs';
+import { serveStatic } from './helpers/static-server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // The issue's tiny run: LeNet-300-100, 1k training images, 2 rounds.
@@ -264,7 +264,6 @@ describe('ui', { concurrency: false }, () => {
     const dist = process.env.PRUNE_LAB_DIST ?? join(root, 'dist');
     // No 'unsafe-inline' anywhere: the elements set styles through the CSSOM only.
     const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; worker-src 'self'; connect-src 'self'";
-    const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.css': 'text/css', '.map': 'application/json' };
     let http;
     let origin;
 
@@ -272,19 +271,8 @@ describe('ui', { concurrency: false }, () => {
       // Without a build the test below fails saying so (a hook's failure would hide it).
       if (!existsSync(join(dist, 'lib', 'prune-lab.js')) || !existsSync(join(dist, 'demos', 'embed', 'index.html'))) return;
       // A plain static server (no Vite), as a docs site would be, sending the CSP.
-      http = createHttpServer((req, res) => {
-        let path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-        if (path.endsWith('/')) path += 'index.html';
-        const file = join(dist, path);
-        if (!file.startsWith(dist) || !existsSync(file) || !statSync(file).isFile()) {
-          res.writeHead(404).end('not found');
-          return;
-        }
-        res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CSP });
-        res.end(readFileSync(file));
-      });
-      await new Promise((r) => http.listen(0, '127.0.0.1', r));
-      origin = `http://127.0.0.1:${http.address().port}`;
+      http = await serveStatic(dist, CSP);
+      origin = http.origin;
     });
 
     after(() => http?.close());
