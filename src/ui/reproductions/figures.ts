@@ -111,10 +111,12 @@ export function measuredOn(r: Report): MeasuredOn {
       // 0 epochs: the baseline was a saved model (the CLI's --load), not trained in this run.
       : `${t.epochs === 0 ? 'a saved baseline' : plural(t.epochs, 'dense epoch')}, then ${plural(p.rounds, 'round')} × ${plural(p.finetuneEpochs, 'fine-tune epoch')}`;
   const d = r.data;
+  // A run stopped early (the CLI's SIGINT cap, a closed tab) says how far it got.
+  const done = r.status === 'complete' ? '' : ` (${r.status}: stopped after ${plural(r.rounds.length, p.schedule === 'gradual' ? 'mask update' : 'round')} of ${p.rounds})`;
   return {
     adapter: `${named}${a.description ? ` (${a.description})` : ''}`,
     face,
-    budget,
+    budget: `${budget}${done}`,
     data: `${d.train.toLocaleString('en')} training / ${d.test.toLocaleString('en')} test images`,
     time: duration(r.timeMs),
     date: r.createdAt.slice(0, 10),

@@ -94,6 +94,11 @@ describe('rerunControls', () => {
     const sweep = (await (await fetch('/docs/results/criteria-iterative-lenet-300-100.json')).json()) as { baseline: { report: unknown } };
     const cli = validateReport(sweep.baseline.report);
     expect(measuredOn(cli)).to.deep.include({ adapter: 'google swiftshader (SwiftShader driver 5.0.0)', face: 'CLI (Dawn on Node)', budget: '8 dense epochs, then 1 round × 0 fine-tune epochs' });
+    // A run stopped before its last round says so, with how far it got.
+    const stopped = structuredClone(browser);
+    stopped.status = 'aborted';
+    stopped.rounds = stopped.rounds.slice(0, 3);
+    expect(measuredOn(stopped).budget).to.equal('3 dense epochs, then 4 rounds × 1 fine-tune epoch (aborted: stopped after 3 rounds of 4)');
   });
 
   it('reads a report inlined as a data: URL (the library build\'s form) without a request, and names what is wrong in one', async () => {
