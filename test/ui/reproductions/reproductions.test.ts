@@ -110,21 +110,28 @@ describe('<prune-reproductions> with the project manifest', () => {
     }
     // The lottery card, from its stored run: every round carries the reinit control, and both sides their early stop.
     const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
-    const lot = REPRODUCTIONS.find((m) => m.id === 'lottery-lenet-300-100')!;
-    const ticket = await json(lot.runs[0]!.report!);
-    expect(ticket.rounds.every((e) => e.control?.kind === 'reinit' && e.earlyStop && e.control.earlyStop), 'every round has its control and early stops').to.equal(true);
-    const lc = card(el, lot.id);
-    const lrows = [...lc.querySelectorAll<HTMLTableRowElement>('table[data-figure="lottery"] tbody tr')];
-    expect(lrows.map((r) => Number(r.dataset.sparsity))).to.deep.equal(all(ticket).map((e) => e.sparsity));
-    expect(lrows.map((r) => r.cells[1]!.textContent)).to.deep.equal(all(ticket).map((e) => pct(e.accuracy)));
-    expect(lrows.map((r) => r.cells[2]!.textContent)).to.deep.equal(all(ticket).map((e) => (e.control ? pct(e.control.accuracy) : '–')));
-    expect(lrows.map((r) => r.cells[3]!.textContent)).to.deep.equal(all(ticket).map((e) => `${e.earlyStop!.iteration.toLocaleString('en')} (${pct(e.earlyStop!.accuracyAtMin)})`));
-    expect((lc.querySelector('prune-early-stop-chart') as HTMLElementTagNameMap['prune-early-stop-chart']).series.map((x) => x.points.length)).to.deep.equal([all(ticket).length, ticket.rounds.length]);
-    expect(lc.querySelectorAll('table[data-figure="lottery-paper"] tbody tr')).to.have.length(lot.lottery!.length);
-    expect(lc.querySelector('[part="measured"]')!.getAttribute('data-state')).to.equal('ok');
-    expect(text(lc.querySelector('[part="measured"]')!)).to.contain('CLI (Dawn on Node) · 1 dense epoch, then 12 rounds × 1 fine-tune epoch · 10,000 training / 10,000 test images');
-    expect(lc.querySelectorAll('button[data-action="run-again"]')).to.have.length(1);
-    expect(text(lc.querySelector('ul[data-figure="claims"]')!)).to.contain('38% earlier');
+    const LOTTERY_MEASURED: Record<string, string> = {
+      'lottery-lenet-300-100': 'CLI (Dawn on Node) · 1 dense epoch, then 12 rounds × 1 fine-tune epoch · 10,000 training / 10,000 test images',
+      'lottery-early-stop-lenet-300-100': 'CLI (Dawn on Node) · 5 dense epochs, then 12 rounds × 5 fine-tune epochs · 2,000 training / 10,000 test images',
+    };
+    expect(REPRODUCTIONS.filter((m) => m.kind === 'lottery').map((m) => m.id)).to.deep.equal(Object.keys(LOTTERY_MEASURED));
+    for (const [lotId, measured] of Object.entries(LOTTERY_MEASURED)) {
+      const lot = REPRODUCTIONS.find((m) => m.id === lotId)!;
+      const ticket = await json(lot.runs[0]!.report!);
+      expect(ticket.rounds.every((e) => e.control?.kind === 'reinit' && e.earlyStop && e.control.earlyStop), 'every round has its control and early stops').to.equal(true);
+      const lc = card(el, lot.id);
+      const lrows = [...lc.querySelectorAll<HTMLTableRowElement>('table[data-figure="lottery"] tbody tr')];
+      expect(lrows.map((r) => Number(r.dataset.sparsity))).to.deep.equal(all(ticket).map((e) => e.sparsity));
+      expect(lrows.map((r) => r.cells[1]!.textContent)).to.deep.equal(all(ticket).map((e) => pct(e.accuracy)));
+      expect(lrows.map((r) => r.cells[2]!.textContent)).to.deep.equal(all(ticket).map((e) => (e.control ? pct(e.control.accuracy) : '–')));
+      expect(lrows.map((r) => r.cells[3]!.textContent)).to.deep.equal(all(ticket).map((e) => `${e.earlyStop!.iteration.toLocaleString('en')} (${pct(e.earlyStop!.accuracyAtMin)})`));
+      expect((lc.querySelector('prune-early-stop-chart') as HTMLElementTagNameMap['prune-early-stop-chart']).series.map((x) => x.points.length)).to.deep.equal([all(ticket).length, ticket.rounds.length]);
+      expect(lc.querySelectorAll('table[data-figure="lottery-paper"] tbody tr')).to.have.length(lot.lottery!.length);
+      expect(lc.querySelector('[part="measured"]')!.getAttribute('data-state')).to.equal('ok');
+      expect(text(lc.querySelector('[part="measured"]')!)).to.contain(measured);
+      expect(lc.querySelectorAll('button[data-action="run-again"]')).to.have.length(1);
+      expect(text(lc.querySelector('ul[data-figure="claims"]')!)).to.contain('38% earlier');
+    }
     // The large-sparse / small-dense card: nonzero weights from the reports' layers, the dense run at its final entry.
     const size = REPRODUCTIONS.find((m) => m.id === 'sparse-vs-dense-lenet-300-100')!;
     const [sparse, dense] = await Promise.all(size.runs.map((r) => json(r.report!)));
