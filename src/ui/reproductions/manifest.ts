@@ -69,6 +69,21 @@ const HAN = { cite: 'Han, Pool, Tran & Dally 2015, Learning both Weights and Con
 const FRANKLE = { cite: 'Frankle & Carbin 2019, The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks', url: 'https://arxiv.org/abs/1803.03635' };
 const ZHU = { cite: 'Zhu & Gupta 2017, To prune, or not to prune: exploring the efficacy of pruning for model compression', url: 'https://arxiv.org/abs/1710.01878' };
 
+// Frankle & Carbin, Section 2 and Figures 3–4 (Lenet, iterative pruning); the figures' curves are not read off as numbers here.
+const FRANKLE_CLAIMS: string[] = [
+  'Winning tickets learn faster as Pm (weights remaining) decreases from 100% to 21%, where early stopping occurs 38% earlier than for the original network.',
+  'Test accuracy at early stopping rises with pruning, by more than 0.3 percentage points at Pm = 13.5%, and returns to the original network\'s level at Pm = 3.6%.',
+  'Randomly re-initialised, the same sparse networks learn increasingly slower than the original network and lose test accuracy after little pruning.',
+  'At Pm = 21% the winning ticket reaches minimum validation loss 2.51× faster than when re-initialised, and is half a percentage point more accurate.',
+];
+const FRANKLE_FIGURES: LotteryFigure[] = [
+  { remaining: 0.21, measure: 'stop-vs-dense', paper: 0.62, bound: 'about', source: 'Section 2: early stopping 38% earlier than the original network' },
+  { remaining: 0.135, measure: 'accuracy-vs-dense', paper: 0.003, bound: 'more than', source: 'Section 2: more than 0.3 percentage points above the original network' },
+  { remaining: 0.036, measure: 'accuracy-vs-dense', paper: 0, bound: 'about', source: 'Section 2: back to the original network\'s level' },
+  { remaining: 0.21, measure: 'stop-reinit-vs-ticket', paper: 2.51, bound: 'about', source: 'Section 2: minimum validation loss 2.51× faster than re-initialised' },
+  { remaining: 0.21, measure: 'accuracy-ticket-vs-reinit', paper: 0.005, bound: 'about', source: 'Section 2: half a percentage point more accurate than re-initialised' },
+];
+
 export const REPRODUCTIONS: Reproduction[] = [
   {
     id: 'han-lenet-300-100',
@@ -116,20 +131,8 @@ export const REPRODUCTIONS: Reproduction[] = [
     title: 'LeNet-300-100: winning tickets against re-initialised networks',
     kind: 'lottery',
     paper: FRANKLE,
-    // Section 2 and Figures 3–4 (Lenet, iterative pruning); the figures' curves are not read off as numbers here.
-    claims: [
-      'Winning tickets learn faster as Pm (weights remaining) decreases from 100% to 21%, where early stopping occurs 38% earlier than for the original network.',
-      'Test accuracy at early stopping rises with pruning, by more than 0.3 percentage points at Pm = 13.5%, and returns to the original network\'s level at Pm = 3.6%.',
-      'Randomly re-initialised, the same sparse networks learn increasingly slower than the original network and lose test accuracy after little pruning.',
-      'At Pm = 21% the winning ticket reaches minimum validation loss 2.51× faster than when re-initialised, and is half a percentage point more accurate.',
-    ],
-    lottery: [
-      { remaining: 0.21, measure: 'stop-vs-dense', paper: 0.62, bound: 'about', source: 'Section 2: early stopping 38% earlier than the original network' },
-      { remaining: 0.135, measure: 'accuracy-vs-dense', paper: 0.003, bound: 'more than', source: 'Section 2: more than 0.3 percentage points above the original network' },
-      { remaining: 0.036, measure: 'accuracy-vs-dense', paper: 0, bound: 'about', source: 'Section 2: back to the original network\'s level' },
-      { remaining: 0.21, measure: 'stop-reinit-vs-ticket', paper: 2.51, bound: 'about', source: 'Section 2: minimum validation loss 2.51× faster than re-initialised' },
-      { remaining: 0.21, measure: 'accuracy-ticket-vs-reinit', paper: 0.005, bound: 'about', source: 'Section 2: half a percentage point more accurate than re-initialised' },
-    ],
+    claims: FRANKLE_CLAIMS,
+    lottery: FRANKLE_FIGURES,
     note: 'Ours is a reduced budget: every training (the dense one, each ticket and each control) is 1 epoch of a seeded 10,000 of the 55,000 training images, 166 iterations at batch 60, against the paper\'s 50,000 iterations; the validation loss every 50 iterations on all 5,000 validation images; tested on all 10,000. Pruning as the paper\'s: 20% of fc1 and fc2 and 10% of fc3 a round, 12 rounds, rewound to init.',
     runs: [
       // docs/experiments/lottery-ticket.sh; its entries carry the reinit control.
@@ -141,19 +144,8 @@ export const REPRODUCTIONS: Reproduction[] = [
     title: 'LeNet-300-100: early stopping of winning tickets against re-initialised networks (2,000 images)',
     kind: 'lottery',
     paper: FRANKLE,
-    claims: [
-      'Winning tickets learn faster as Pm (weights remaining) decreases from 100% to 21%, where early stopping occurs 38% earlier than for the original network.',
-      'Test accuracy at early stopping rises with pruning, by more than 0.3 percentage points at Pm = 13.5%, and returns to the original network\'s level at Pm = 3.6%.',
-      'Randomly re-initialised, the same sparse networks learn increasingly slower than the original network and lose test accuracy after little pruning.',
-      'At Pm = 21% the winning ticket reaches minimum validation loss 2.51× faster than when re-initialised, and is half a percentage point more accurate.',
-    ],
-    lottery: [
-      { remaining: 0.21, measure: 'stop-vs-dense', paper: 0.62, bound: 'about', source: 'Section 2: early stopping 38% earlier than the original network' },
-      { remaining: 0.135, measure: 'accuracy-vs-dense', paper: 0.003, bound: 'more than', source: 'Section 2: more than 0.3 percentage points above the original network' },
-      { remaining: 0.036, measure: 'accuracy-vs-dense', paper: 0, bound: 'about', source: 'Section 2: back to the original network\'s level' },
-      { remaining: 0.21, measure: 'stop-reinit-vs-ticket', paper: 2.51, bound: 'about', source: 'Section 2: minimum validation loss 2.51× faster than re-initialised' },
-      { remaining: 0.21, measure: 'accuracy-ticket-vs-reinit', paper: 0.005, bound: 'about', source: 'Section 2: half a percentage point more accurate than re-initialised' },
-    ],
+    claims: FRANKLE_CLAIMS,
+    lottery: FRANKLE_FIGURES,
     note: 'The early-stopping run: every training (the dense one, each ticket and each control) is 5 epochs of a seeded 2,000 of the 55,000 training images (165 iterations at batch 60), so that the validation loss (all 5,000 validation images, every 10 iterations) turns inside the budget; the 10,000-image run\'s losses were still falling at its end. Pruning as the paper\'s: 20% of fc1 and fc2 and 10% of fc3 a round, rewound to init.',
     runs: [
       // docs/experiments/lottery-ticket.sh with TRAIN_SAMPLES=2000 EPOCHS=5 EVERY=10 NAME=lottery-early-stop.
